@@ -1,0 +1,195 @@
+"""Sheet definitions: one declared definition per workbook sheet, read by one importer and one
+exporter (core.exchange.importer / exporter). A new record type adds a SheetDef, nothing else.
+
+A definition says which columns the sheet has (header, type, allowed values, required), which
+columns form the key that finds the record a row updates, how rows are checked against each
+other and the database, how they are written, and how records are exported as rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+
+from ..values import Month
+from . import parse
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..services.accounts import Actor
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    attr: str
+    kind: str = "text"  # text, month, day, int, hours, money, bool, enum, id_number, education, year
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    synonyms: Mapping[str, str] | None = None
+    comment: str = ""
+
+    def parse(self, value: Any) -> Any:
+        k = self.kind
+        if k == "text":
+            return parse.clean_text(value)
+        if k == "month":
+            return parse.parse_month(value)
+        if k == "day":
+            return parse.parse_day(value)
+        if k in ("int", "year"):
+            n = parse.parse_int(value)
+            if k == "year" and n is not None and not 1950 <= n <= 2100:
+                raise ValueError("应为四位年份")
+            return n
+        if k == "hours":
+            return parse.parse_decimal(value, 1)
+        if k == "money":
+            return parse.parse_decimal(value, 2)
+        if k == "bool":
+            return parse.parse_bool(value)
+        if k == "enum":
+            return parse.parse_enum(value, self.choices, self.synonyms)
+        if k == "id_number":
+            return parse.parse_id_number(value)
+        if k == "education":
+            got = parse.parse_education(value)
+            return got[1] if got else None  # the text as written; the level is derived on write
+        raise AssertionError(k)
+
+    def format(self, value: Any) -> Any:
+        """The cell value written on export: what a clerk would type."""
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, Month):
+            return str(value)
+        if isinstance(value, dt.date):
+            return f"{value.year}.{value.month:02d}.{value.day:02d}"
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        return value
+
+    @property
+    def validation_list(self) -> tuple[str, ...]:
+        """Values offered as a drop-down in the template."""
+        if self.kind == "bool":
+            return ("是", "否")
+        if self.kind in ("enum", "education"):
+            return self.choices
+        return ()
+
+
+@dataclass
+class Row:
+    """One parsed data row: its Excel row number and the values of the columns the sheet has."""
+
+    number: int
+    values: dict[str, Any]
+
+    def get(self, attr: str, default=None):
+        return self.values.get(attr, default)
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.sheet if self.row is None else f"{self.sheet}!{self.row}"
+        return f"{where} {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class Cancelled(Exception):
+    pass
+
+
+@dataclass
+class Context:
+    """What one import knows while it checks and writes: the session, who acts, the records
+    the workbook itself brings (so a reference may point into the same workbook), problems."""
+
+    session: Session
+    actor: Actor
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # name -> Row of the 单位 sheet, id number -> Row of the 干部 sheet, etc. Filled per sheet.
+    provided: dict[str, dict] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)
+    progress: Callable[[int, int, str], None] | None = None
+    cancelled: Callable[[], bool] | None = None
+    done: int = 0
+    total: int = 0
+
+    def error(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.errors.append(Problem(sheet, row, column, message))
+
+    def tick(self, message: str) -> None:
+        self.done += 1
+        if self.done % 100 == 0:
+            if self.cancelled and self.cancelled():
+                raise Cancelled()
+            if self.progress:
+                self.progress(self.done, self.total, message)
+
+
+class SheetDef:
+    """Base of every sheet definition. Subclasses set the class attributes and override
+    `check` (cross-row and reference checks), `write` and `export`."""
+
+    name: str = ""
+    columns: tuple[Column, ...] = ()
+    key: tuple[str, ...] = ()  # attrs; two rows with one key in a workbook are an error
+    note: str = ""  # shown in the template under the sheet's title comment
+
+    def column(self, attr: str) -> Column:
+        for c in self.columns:
+            if c.attr == attr:
+                return c
+        raise KeyError(attr)
+
+    def header_of(self, attr: str) -> str:
+        return self.column(attr).header
+
+    def key_of(self, row: Row) -> tuple:
+        return tuple(row.get(a) for a in self.key)
+
+    def check(self, ctx: Context, rows: list[Row]) -> None:
+        """Add errors for rules across rows and references. Runs before anything is written."""
+
+    def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
+        """Write the rows; return (added, updated). Unchanged records count as neither."""
+        raise NotImplementedError
+
+    def export(self, session: Session) -> Iterable[dict[str, Any]]:
+        """Rows of this sheet for every record, as attr → value."""
+        raise NotImplementedError
+
+
+REGISTRY: list[SheetDef] = []
+
+
+def register(sheet_cls: type[SheetDef]) -> type[SheetDef]:
+    REGISTRY.append(sheet_cls())
+    return sheet_cls
+
+
+def sheets() -> list[SheetDef]:
+    """Every sheet, in the order they are imported (referenced sheets first) and exported."""
+    from . import people  # noqa: F401  (registers its sheets)
+
+    return list(REGISTRY)
+
+
+def sheet(name: str) -> SheetDef:
+    for s in sheets():
+        if s.name == name:
+            return s
+    raise KeyError(name)

@@ -1,0 +1,549 @@
+"""Cadres (干部): the roster query, reading one file, validating and saving it, deleting it.
+
+A cadre travels between the core and its callers as a plain dict keyed by the attribute names
+of FIELDS, plus the four lists (`resumes`, `rewards`, `appraisals`, `family`) as lists of dicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..models import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
+from ..search import normalize_query, search_text
+from ..values import (
+    AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, EDUCATION_LEVELS, FIVE_CATEGORIES, REWARD_KINDS, SEXES,
+    STAFFING_TYPES, STATUSES, DomainError, Month, age_at, birth_code_bound, check_id_number, education_level,
+    education_rank,
+)
+from . import audit, settings
+from .accounts import Actor, require
+
+
+@dataclass(frozen=True)
+class Field:
+    attr: str
+    label: str  # the Chinese name: the workbook header and the editor's label
+    kind: str = "text"  # text, month, day, bool, enum, education, unit
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+# Every field of a cadre, in the order of the 干部任免审批表 (and of the 干部 sheet).
+FIELDS: tuple[Field, ...] = (
+    Field("id_number", "身份证号", required=True),
+    Field("name", "姓名", required=True),
+    Field("sex", "性别", "enum", SEXES),
+    Field("birth", "出生年月", "month"),
+    Field("ethnicity", "民族"),
+    Field("native_place", "籍贯"),
+    Field("birthplace", "出生地"),
+    Field("political_status", "政治面貌"),
+    Field("party_joined", "入党时间", "month"),
+    Field("work_started", "参加工作时间", "month"),
+    Field("health", "健康状况"),
+    Field("title", "专业技术职务"),
+    Field("specialty", "熟悉专业有何专长"),
+    Field("ft_education_text", "全日制学历", "education", EDUCATION_LEVELS),
+    Field("ft_degree", "全日制学位"),
+    Field("ft_school", "全日制毕业院校系及专业"),
+    Field("ft_degree_school", "全日制学位毕业院校系及专业"),
+    Field("ip_education_text", "在职学历", "education", EDUCATION_LEVELS),
+    Field("ip_degree", "在职学位"),
+    Field("ip_school", "在职毕业院校系及专业"),
+    Field("ip_degree_school", "在职学位毕业院校系及专业"),
+    Field("unit_id", "工作单位", "unit"),
+    Field("post", "现任职务"),
+    Field("rank", "职级"),
+    Field("level", "干部层级", "enum", CADRE_LEVELS),
+    Field("staffing", "编制类型", "enum", STAFFING_TYPES),
+    Field("team_role", "班子职务"),
+    Field("five_category", "五类人员", "enum", FIVE_CATEGORIES),
+    Field("reserve", "后备干部", "bool"),
+    Field("township_start", "乡镇工作起始", "month"),
+    Field("phone", "联系电话"),
+    Field("status", "人员状态", "enum", STATUSES),
+    Field("proposed_post", "拟任职务"),
+    Field("proposed_removal", "拟免职务"),
+    Field("appointment_reason", "任免理由"),
+    Field("notes", "备注"),
+    # On the 任免审批表 only (not in the workbook).
+    Field("reporting_unit", "呈报单位"),
+    Field("form_filler", "填表人"),
+    Field("age_date", "计算年龄时间", "day"),
+)
+FIELD_BY_ATTR = {f.attr: f for f in FIELDS}
+LISTS = ("resumes", "rewards", "appraisals", "family")
+LIST_LABELS = {"resumes": "简历", "rewards": "奖惩", "appraisals": "年度考核", "family": "家庭成员"}
+LIST_FIELDS = {
+    "resumes": (("start", "起始年月"), ("end", "截止年月"), ("text", "经历")),
+    "rewards": (("date", "日期"), ("kind", "类别"), ("text", "内容"), ("approver", "批准机关")),
+    "appraisals": (("year", "年度"), ("result", "考核结果")),
+    "family": (("relation", "称谓"), ("name", "成员姓名"), ("birth", "出生年月"),
+               ("political_status", "政治面貌"), ("work", "工作单位及职务")),
+}
+LIST_MODELS = {"resumes": Resume, "rewards": Reward, "appraisals": Appraisal, "family": FamilyMember}
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _text(v: Any) -> Any:
+    if v is None or v == "":
+        return None
+    if isinstance(v, Month):
+        return str(v)
+    if isinstance(v, dt.date):
+        return f"{v.year}.{v.month:02d}.{v.day:02d}"
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    return v
+
+
+def list_items(cadre: Cadre, name: str) -> list[dict]:
+    rows = getattr(cadre, name)
+    return [{k: getattr(r, k) for k, _ in LIST_FIELDS[name]} for r in rows]
+
+
+def cadre_data(cadre: Cadre, *, with_lists: bool = True) -> dict:
+    data = {f.attr: getattr(cadre, f.attr) for f in FIELDS}
+    data["id"] = cadre.id
+    data["version"] = cadre.version
+    data["unit_name"] = cadre.unit.name if cadre.unit else None
+    data["incomplete"] = cadre.incomplete
+    if with_lists:
+        for name in LISTS:
+            data[name] = list_items(cadre, name)
+    return data
+
+
+def snapshot(data: dict, unit_names: dict[int, str] | None = None) -> dict:
+    """The audit form of a cadre: labels to printable values, lists as lines."""
+    out = {}
+    for f in FIELDS:
+        if f.attr not in data:
+            continue
+        v = data[f.attr]
+        if f.kind == "unit":
+            v = (unit_names or {}).get(v, data.get("unit_name")) if v is not None else None
+        out[f.label] = _text(v)
+    for name in LISTS:
+        if name in data:
+            out[LIST_LABELS[name]] = [
+                " ".join(str(_text(item.get(k)) or "") for k, _ in LIST_FIELDS[name]).strip()
+                for item in data[name]
+            ]
+    return out
+
+
+def get_cadre(session: Session, cadre_id: int) -> dict:
+    cadre = session.get(Cadre, cadre_id)
+    if cadre is None:
+        raise DomainError("该干部记录已被删除。")
+    data = cadre_data(cadre)
+    data["photo"] = cadre.photo
+    return data
+
+
+def find_by_id_number(session: Session, id_number: str) -> Cadre | None:
+    return session.scalar(select(Cadre).where(Cadre.id_number == id_number.strip().upper()))
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def check_fields(data: dict) -> list[tuple[str, str]]:
+    """Rules of one cadre that need no database: the ID number and what agrees with it,
+    required fields, enumerations, dates in order. Returns (attr, message) pairs.
+
+    Only the attributes present in `data` are checked (a workbook may leave columns out),
+    except that a new record must have its ID number and name.
+    """
+    errors: list[tuple[str, str]] = []
+    info = None
+    if "id_number" in data:
+        if not data["id_number"]:
+            errors.append(("id_number", "身份证号不能为空"))
+        else:
+            try:
+                info = check_id_number(str(data["id_number"]))
+            except ValueError as e:
+                errors.append(("id_number", str(e)))
+    if "name" in data and not (data["name"] or "").strip():
+        errors.append(("name", "姓名不能为空"))
+    if info is not None:
+        if data.get("sex") and data["sex"] != info.sex:
+            errors.append(("sex", f"与身份证号不符，身份证号显示为{info.sex}"))
+        if data.get("birth") and data["birth"] != info.birth:
+            errors.append(("birth", f"与身份证号不符，身份证号显示为 {info.birth}"))
+    for f in FIELDS:
+        v = data.get(f.attr)
+        if v in (None, ""):
+            continue
+        if f.kind == "enum" and v not in f.choices:
+            errors.append((f.attr, f"“{v}”不在可选值中，应为：{' / '.join(f.choices)}"))
+        if f.kind == "education" and education_level(v) is None:
+            errors.append((f.attr, f"“{v}”不是可识别的学历，应为：{' / '.join(EDUCATION_LEVELS)}"))
+    birth = data.get("birth") or (info.birth if info else None)
+    for attr in ("party_joined", "work_started", "township_start"):
+        v = data.get(attr)
+        if isinstance(v, Month) and birth and v < birth:
+            errors.append((attr, f"不能早于出生年月 {birth}"))
+        if isinstance(v, Month) and v > Month.of(dt.date.today()):
+            errors.append((attr, "不能晚于本月"))
+    status = data.get("status") or "在职"
+    if status == "在职" and not data.get("_allow_incomplete"):
+        if "unit_id" in data and data.get("unit_id") is None:
+            errors.append(("unit_id", "在职干部须填写工作单位"))
+        if "level" in data and not data.get("level"):
+            errors.append(("level", "在职干部须填写干部层级"))
+    for name in LISTS:
+        for i, item in enumerate(data.get(name) or []):
+            errors.extend((f"{name}[{i}].{k}", m) for k, m in check_list_item(name, item))
+    return errors
+
+
+def check_list_item(name: str, item: dict) -> list[tuple[str, str]]:
+    errors = []
+    if name == "resumes":
+        if not item.get("start"):
+            errors.append(("start", "起始年月不能为空"))
+        if not (item.get("text") or "").strip():
+            errors.append(("text", "经历不能为空"))
+        if item.get("start") and item.get("end") and item["end"] < item["start"]:
+            errors.append(("end", "截止年月早于起始年月"))
+    elif name == "rewards":
+        if not item.get("date"):
+            errors.append(("date", "日期不能为空"))
+        if item.get("kind") not in REWARD_KINDS:
+            errors.append(("kind", f"类别应为：{' / '.join(REWARD_KINDS)}"))
+        if not (item.get("text") or "").strip():
+            errors.append(("text", "内容不能为空"))
+    elif name == "appraisals":
+        year = item.get("year")
+        if not isinstance(year, int) or not 1950 <= year <= dt.date.today().year:
+            errors.append(("year", "年度应为四位年份，且不晚于今年"))
+        if item.get("result") not in APPRAISAL_RESULTS:
+            errors.append(("result", f"考核结果应为：{' / '.join(APPRAISAL_RESULTS)}"))
+    elif name == "family":
+        if not (item.get("relation") or "").strip():
+            errors.append(("relation", "称谓不能为空"))
+        if not (item.get("name") or "").strip():
+            errors.append(("name", "成员姓名不能为空"))
+    return errors
+
+
+def field_label(key: str) -> str:
+    """`unit_id` → 工作单位, `resumes[2].start` → 简历第3行 起始年月."""
+    if key in FIELD_BY_ATTR:
+        return FIELD_BY_ATTR[key].label
+    if "[" in key:
+        name, rest = key.split("[", 1)
+        idx, sub = rest.split("].", 1)
+        label = dict(LIST_FIELDS.get(name, ())).get(sub, sub)
+        return f"{LIST_LABELS.get(name, name)}第{int(idx) + 1}行 {label}"
+    return key
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def apply_fields(cadre: Cadre, data: dict) -> None:
+    """Copy the attributes present in `data` onto the record and derive what is stored for it."""
+    for f in FIELDS:
+        if f.attr in data:
+            v = data[f.attr]
+            if isinstance(v, str):
+                v = v.strip() or None
+            setattr(cadre, f.attr, v)
+    if "id_number" in data:
+        info = check_id_number(cadre.id_number)
+        cadre.id_number = info.number
+        cadre.sex = cadre.sex or info.sex
+        cadre.birth = cadre.birth or info.birth
+    if cadre.reserve is None:
+        cadre.reserve = False
+    cadre.status = cadre.status or "在职"
+    cadre.ft_education = education_level(cadre.ft_education_text)
+    cadre.ip_education = education_level(cadre.ip_education_text)
+    ranks = [education_rank(x) for x in (cadre.ft_education, cadre.ip_education) if x]
+    cadre.education_rank = min(ranks) if ranks else None
+    cadre.search_text = search_text(cadre.name)
+
+
+def normalized_items(name: str, items: list[dict]) -> list[dict]:
+    """A list as it is stored: only its fields, text trimmed (blank → None), appraisals by year."""
+    keys = [k for k, _ in LIST_FIELDS[name]]
+    out = [{k: (v.strip() or None) if isinstance(v := it.get(k), str) else v for k in keys} for it in items]
+    if name == "appraisals":
+        out.sort(key=lambda it: it["year"] or 0)
+    return out
+
+
+def replace_list(session: Session, cadre: Cadre, name: str, items: list[dict]) -> bool:
+    """Replace one of the cadre's lists; returns whether it changed."""
+    new = normalized_items(name, items)
+    if normalized_items(name, list_items(cadre, name)) == new:
+        return False
+    model = LIST_MODELS[name]
+    getattr(cadre, name).clear()
+    for i, values in enumerate(new):
+        row = model(**values)
+        if hasattr(model, "seq"):
+            row.seq = i
+        getattr(cadre, name).append(row)
+    return True
+
+
+def _unit_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Unit.id, Unit.name)).all())
+
+
+def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | None = None,
+               version: int | None = None, allow_incomplete: bool = False) -> int:
+    """Create (cadre_id None) or update a cadre with validation; writes one audit event.
+
+    `version` is the version the editor loaded: if someone saved in between, the save is refused
+    rather than overwriting their change. Raises DomainError with `.errors` [(attr, message)].
+    """
+    require(actor, "edit")
+    data = dict(data)
+    if "id_number" in data and data["id_number"]:
+        data["id_number"] = str(data["id_number"]).strip().upper()
+    checked = dict(data, _allow_incomplete=allow_incomplete)
+    if cadre_id is None:
+        checked.setdefault("id_number", None)
+        checked.setdefault("name", None)
+        checked.setdefault("unit_id", None)
+        checked.setdefault("level", None)
+    errors = check_fields(checked)
+    if data.get("id_number") and not any(a == "id_number" for a, _ in errors):
+        other = find_by_id_number(session, data["id_number"])
+        if other is not None and other.id != cadre_id:
+            errors.append(("id_number", f"该身份证号已属于{other.name}（{other.unit.name if other.unit else '未定单位'}）"))
+    if data.get("unit_id") is not None and session.get(Unit, data["unit_id"]) is None:
+        errors.append(("unit_id", "所选单位不存在"))
+    if errors:
+        raise DomainError("；".join(f"{field_label(a)}：{m}" for a, m in errors), errors=errors)
+
+    names = _unit_names(session)
+    if cadre_id is None:
+        cadre = Cadre(reserve=False, status="在职")
+        apply_fields(cadre, data)
+        session.add(cadre)
+        for name in LISTS:
+            if name in data:
+                replace_list(session, cadre, name, data[name])
+        if "photo" in data:
+            cadre.photo = data["photo"]
+        session.flush()
+        audit.record(session, actor, "新增", "cadre", cadre.id, f"{cadre.name}（{cadre.id_number}）", None,
+                     snapshot(cadre_data(cadre), names))
+        return cadre.id
+
+    cadre = session.get(Cadre, cadre_id, options=[selectinload(getattr(Cadre, n)) for n in LISTS])
+    if cadre is None:
+        raise DomainError("该干部记录已被他人删除。")
+    if version is not None and cadre.version != version:
+        raise DomainError("该干部记录已被他人修改并保存，请关闭后重新打开再改（您的修改未保存）。")
+    before = snapshot(cadre_data(cadre), names)
+    old_photo = cadre.photo
+    apply_fields(cadre, data)
+    for name in LISTS:
+        if name in data:
+            replace_list(session, cadre, name, data[name])
+    photo_changed = "photo" in data and data["photo"] != old_photo
+    if photo_changed:
+        cadre.photo = data["photo"]
+    after = snapshot(cadre_data(cadre), names)
+    if before != after or photo_changed:
+        if photo_changed:
+            before["照片"], after["照片"] = ("有" if old_photo else "无"), ("有" if cadre.photo else "无")
+        touch(cadre)  # a list change alone must bump the version too
+        try:
+            session.flush()
+        except StaleDataError:
+            raise DomainError("该干部记录已被他人修改并保存，请关闭后重新打开再改（您的修改未保存）。") from None
+        changed_before = {k: v for k, v in before.items() if after.get(k) != v}
+        changed_after = {k: after.get(k) for k in changed_before}
+        audit.record(session, actor, "修改", "cadre", cadre.id, f"{cadre.name}（{cadre.id_number}）",
+                     changed_before, changed_after)
+    return cadre.id
+
+
+def touch(cadre: Cadre) -> None:
+    """Mark the row dirty so its version goes up even when only a list changed."""
+    flag_modified(cadre, "search_text")
+
+
+def delete_cadre(session: Session, *, actor: Actor, cadre_id: int) -> None:
+    require(actor, "edit")
+    cadre = session.get(Cadre, cadre_id)
+    if cadre is None:
+        return
+    audit.record(session, actor, "删除", "cadre", cadre.id, f"{cadre.name}（{cadre.id_number}）",
+                 snapshot(cadre_data(cadre), _unit_names(session)), None)
+    session.delete(cadre)
+
+
+def delete_summary(session: Session, cadre_id: int) -> str:
+    """What goes with a cadre when it is deleted, for the confirmation."""
+    cadre = session.get(Cadre, cadre_id)
+    if cadre is None:
+        return ""
+    parts = [f"{LIST_LABELS[n]} {len(getattr(cadre, n))} 条" for n in LISTS if getattr(cadre, n)]
+    if cadre.photo:
+        parts.append("照片")
+    return "、".join(parts)
+
+
+# --- the roster ---------------------------------------------------------------------------
+
+
+@dataclass
+class RosterFilter:
+    search: str = ""
+    unit_id: int | None = None
+    unit_name: str | None = None
+    level: str | None = None
+    age_band: str | None = None
+    young: bool = False
+    reserve: bool = False
+    status: str | None = None
+    incomplete: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+SORT_KEYS = ("name", "sex", "birth", "age", "unit", "post", "rank", "level", "education", "incomplete", "default")
+
+
+def _level_order():
+    return case(*[(Cadre.level == lv, i) for i, lv in enumerate(CADRE_LEVELS)], else_=len(CADRE_LEVELS))
+
+
+def _incomplete_expr():
+    return or_(Cadre.unit_id.is_(None), Cadre.level.is_(None))
+
+
+def _where(session: Session, flt: RosterFilter) -> list:
+    conds = []
+    q = normalize_query(flt.search)
+    if q:
+        like = f"%{q}%"
+        conds.append(or_(Cadre.search_text.like(like), func.lower(Cadre.id_number).like(like),
+                         Cadre.name.like(f"%{flt.search.strip()}%")))
+    if flt.unit_id is not None:
+        conds.append(Cadre.unit_id == flt.unit_id)
+    if flt.unit_name:
+        conds.append(Cadre.unit.has(Unit.name == flt.unit_name))
+    if flt.level:
+        conds.append(Cadre.level == flt.level)
+    if flt.status:
+        conds.append(Cadre.status == flt.status)
+    if flt.reserve:
+        conds.append(Cadre.reserve.is_(True))
+    if flt.incomplete:
+        conds.append(_incomplete_expr())
+    if flt.young:
+        conds.append(Cadre.birth >= birth_code_bound(settings.young_age(session), flt.today))
+    if flt.age_band:
+        for label, lo, hi in AGE_BANDS:
+            if label == flt.age_band:
+                if hi is not None:
+                    conds.append(Cadre.birth >= birth_code_bound(hi, flt.today))
+                if lo is not None:
+                    conds.append(Cadre.birth < birth_code_bound(lo - 1, flt.today))
+                break
+        else:
+            raise DomainError(f"年龄段“{flt.age_band}”无效，应为：{' / '.join(b[0] for b in AGE_BANDS)}")
+    return conds
+
+
+def roster_ids(session: Session, flt: RosterFilter, *, sort: str = "default", descending: bool = False) -> list[int]:
+    """Ids of the cadres the filter selects, in the order asked; filtering and sorting run in SQL."""
+    if sort not in SORT_KEYS:
+        raise ValueError(sort)
+    q = select(Cadre.id).outerjoin(Unit, Cadre.unit_id == Unit.id)
+    conds = _where(session, flt)
+    if conds:
+        q = q.where(and_(*conds))
+    unit_order = (case((Unit.id.is_(None), 1), else_=0), Unit.sort_order, Unit.name)
+    default = (*unit_order, _level_order(), Cadre.name, Cadre.id)
+    by = {
+        "name": (Cadre.name,),
+        "sex": (Cadre.sex,),
+        "birth": (Cadre.birth,),
+        "age": (Cadre.birth,),
+        "unit": unit_order,
+        "post": (Cadre.post,),
+        "rank": (Cadre.rank,),
+        "level": (_level_order(),),
+        "education": (func.coalesce(Cadre.education_rank, len(EDUCATION_LEVELS)),),
+        "incomplete": (case((_incomplete_expr(), 0), else_=1),),
+        "default": (),
+    }[sort]
+    # "age" ascending means youngest first: the latest birth month first.
+    desc = (not descending) if sort == "age" else descending
+    keys = [k.desc() if desc else k.asc() for k in by] + list(default)
+    return list(session.scalars(q.order_by(*keys)))
+
+
+def roster_count(session: Session, flt: RosterFilter) -> int:
+    q = select(func.count()).select_from(Cadre)
+    conds = _where(session, flt)
+    if conds:
+        q = q.where(and_(*conds))
+    return session.scalar(q)
+
+
+ROSTER_COLUMNS = (
+    ("name", "姓名"), ("sex", "性别"), ("birth", "出生年月"), ("age", "年龄"), ("unit", "单位"), ("post", "现任职务"),
+    ("rank", "职级"), ("level", "干部层级"), ("education", "最高学历"), ("incomplete", "待完善"),
+)
+
+
+def roster_rows(session: Session, ids: Iterable[int], *, today: dt.date | None = None) -> list[dict]:
+    """The roster rows of these cadres, in the order of `ids`."""
+    ids = list(ids)
+    if not ids:
+        return []
+    today = today or dt.date.today()
+    rows = session.execute(
+        select(Cadre.id, Cadre.name, Cadre.sex, Cadre.birth, Unit.name, Cadre.post, Cadre.rank, Cadre.level,
+               Cadre.education_rank, Cadre.unit_id, Cadre.id_number, Cadre.reserve, Cadre.status, Cadre.phone,
+               Cadre.team_role)
+        .outerjoin(Unit, Cadre.unit_id == Unit.id)
+        .where(Cadre.id.in_(ids))
+    ).all()
+    by_id = {}
+    for (cid, name, sex, birth, unit, post, rank, level, erank, unit_id, idn, reserve, status, phone,
+         team_role) in rows:
+        by_id[cid] = {
+            "id": cid, "name": name, "sex": sex, "birth": birth, "age": age_at(birth, today), "unit": unit,
+            "post": post, "rank": rank, "level": level,
+            "education": EDUCATION_LEVELS[erank] if erank is not None and erank < len(EDUCATION_LEVELS) else None,
+            "incomplete": unit_id is None or not level, "id_number": idn, "reserve": bool(reserve),
+            "status": status, "phone": phone, "team_role": team_role, "tag": None,
+        }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def young_pool(session: Session, *, today: dt.date | None = None) -> dict:
+    """In-service young cadres grouped by age band and by level, with counts per group."""
+    today = today or dt.date.today()
+    bound = settings.young_age(session)
+    flt = RosterFilter(young=True, status="在职", today=today)
+    rows = roster_rows(session, roster_ids(session, flt), today=today)
+    bands: dict[str, list[dict]] = {}
+    for label, lo, hi in AGE_BANDS:
+        if lo is not None and lo > bound:
+            continue
+        bands[label] = [r for r in rows if (lo is None or r["age"] >= lo) and (hi is None or r["age"] <= hi)]
+    levels = {lv: [r for r in rows if r["level"] == lv] for lv in CADRE_LEVELS}
+    levels["未定"] = [r for r in rows if not r["level"]]
+    return {"bound": bound, "total": len(rows), "by_band": bands, "by_level": levels}

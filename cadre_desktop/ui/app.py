@@ -1,0 +1,134 @@
+"""Start-up: the QApplication with a Chinese font and Chinese Qt dialogs, the database, sign-in,
+the main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QDialog
+
+from .. import config
+from ..core.db import open_database
+from ..core.services import accounts
+from ..core.values import DomainError
+from .common import refuse
+from .errors import install_excepthook, setup_logging, show_unexpected
+
+
+def resources_dir() -> Path:
+    """resources/ beside the package in a checkout, or inside a PyInstaller build."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def register_fonts(app: QApplication) -> str | None:
+    """Register the shipped CJK font so Chinese shows on a PC with no Chinese fonts at all."""
+    family = None
+    for path in sorted((resources_dir() / "fonts").glob("*.tt[cf]")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        if families and family is None:
+            family = families[0]
+    if family:
+        font = QFont(app.font())
+        # A system Chinese UI font where the PC has one, the shipped font otherwise.
+        font.setFamilies(["Microsoft YaHei", "微软雅黑", "SimSun", family])
+        font.setPointSize(10)
+        app.setFont(font)
+    return family
+
+
+def install_translations(app: QApplication) -> None:
+    """Qt's own dialogs (file pickers, message boxes) speak Chinese."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    where = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        tr = QTranslator(app)
+        if tr.load(name, where) or tr.load(name, str(resources_dir() / "translations")):
+            app.installTranslator(tr)
+            app._translators = getattr(app, "_translators", []) + [tr]
+            break
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName(config.APP_NAME)
+    app.setOrganizationName(config.APP_NAME)
+    app.setApplicationDisplayName(config.APP_TITLE)
+    register_fonts(app)
+    install_translations(app)
+    return app
+
+
+def sign_in_state(db, *, demo: bool, parent=None):
+    """Sign in (or create the first 管理员 on an empty database); returns an AppState or None."""
+    from .signin import FirstAdminDialog, SignInDialog
+    from .state import AppState
+
+    if demo:
+        from ..core.services import demo as demo_service
+
+        with db.session() as s:
+            actor = accounts.authenticate(s, name=demo_service.DEMO_USER, password=demo_service.DEMO_PASSWORD)
+        return AppState(db=db, actor=actor, demo=True)
+    with db.session() as s:
+        empty = not accounts.has_accounts(s)
+    dialog = FirstAdminDialog(db, parent) if empty else SignInDialog(db, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return AppState(db=db, actor=dialog.actor)
+
+
+def open_demo_database():
+    """The demo county in its own file (demo.sqlite3), created on first use."""
+    from ..core.services import demo as demo_service
+
+    db = open_database(config.resolve_target(str(config.demo_db_path())))
+    with db.session() as s:
+        if not accounts.has_accounts(s):
+            actor = accounts.create_first_admin(s, name=demo_service.DEMO_USER, password=demo_service.DEMO_PASSWORD)
+        else:
+            actor = accounts.Actor(demo_service.DEMO_USER, accounts.ADMIN)
+    from sqlalchemy import func, select
+
+    from ..core.models import Cadre
+
+    with db.session() as s:
+        if not s.scalar(select(func.count()).select_from(Cadre)):
+            demo_service.load_demo(s, actor=actor)
+    return db
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cadre-desktop", description="干部激励工作台")
+    parser.add_argument("--demo", action="store_true", help="打开演示县（独立的演示数据库）")
+    parser.add_argument("--db", help="SQLite 文件路径或 SQLAlchemy URL")
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+
+    app = make_app()
+    setup_logging()
+    install_excepthook()
+    try:
+        db = open_demo_database() if args.demo else open_database(config.resolve_target(args.db))
+    except DomainError as e:
+        refuse(None, e, "无法打开数据库")
+        return 2
+    except Exception as e:  # noqa: BLE001 - shown once, logged
+        show_unexpected(e)
+        return 1
+    state = sign_in_state(db, demo=args.demo)
+    if state is None:
+        return 0
+    from .main_window import MainWindow
+
+    window = MainWindow(state)
+    window.show()
+    code = app.exec()
+    db.dispose()
+    return code

@@ -1,0 +1,819 @@
+"""The cadre file (干部档案) editor: every field of the 干部任免审批表, its four lists and the photo.
+
+Fields are grouped into tabs the way the paper form groups them. The editor parses what the
+clerk typed, hands the record to `cadres.save_cadre` and shows the core's refusals beside the
+fields that caused them; the rules themselves live in the core.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QImageReader, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractButton, QAbstractItemDelegate, QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog,
+    QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+    QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from ..core.exchange.parse import clean_text, parse_day, parse_int, parse_month
+from ..core.services import cadres
+from ..core.services.units import list_units
+from ..core.values import APPRAISAL_RESULTS, REWARD_KINDS, DomainError, Month, check_id_number
+from .common import ERROR_STYLE, confirm, error_label, refuse, set_error, shortcut
+from .state import AppState
+from .widgets import (
+    ChoiceCombo, ChoiceDelegate, DayEdit, MonthEdit, ParsedDelegate, day_text, mask_tail, month_text,
+)
+
+# --- the photo ----------------------------------------------------------------------------
+
+PHOTO_MAX = (413, 516)  # width, height in pixels: a 4:5 photo at about 300 dpi
+PHOTO_QUALITY = 90
+
+
+def crop_photo(data: bytes) -> bytes:
+    """A picture file's bytes → a JPEG cropped centred to 4:5 and scaled to at most 413×516 px.
+
+    The picture is turned upright by its EXIF orientation first; transparency becomes white.
+    Raises ValueError with a Chinese message when the bytes are not a readable picture.
+    """
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    image = reader.read()
+    if image.isNull():
+        raise ValueError("无法读取该图片，请选择 JPEG 或 PNG 格式的照片。")
+    w, h = image.width(), image.height()
+    if w * 5 > h * 4:  # wider than 4:5: keep the full height
+        cw, ch = max(1, round(h * 4 / 5)), h
+    else:
+        cw, ch = w, max(1, round(w * 5 / 4))
+    cropped = image.copy((w - cw) // 2, (h - ch) // 2, cw, ch)
+    ow = min(cw, PHOTO_MAX[0])
+    oh = min(ch, max(1, round(ow * 5 / 4)), PHOTO_MAX[1])
+    if (ow, oh) != (cw, ch):
+        cropped = cropped.scaled(ow, oh, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+    out = QImage(ow, oh, QImage.Format.Format_RGB32)
+    out.fill(QColor("white"))
+    painter = QPainter(out)
+    painter.drawImage(0, 0, cropped)
+    painter.end()
+    result = QBuffer()
+    result.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not out.save(result, "JPEG", PHOTO_QUALITY):  # pragma: no cover - the JPEG plugin ships with Qt
+        raise ValueError("无法保存照片。")
+    return bytes(result.data())
+
+
+class PhotoBox(QWidget):
+    """A 4:5 box showing the photo cover-fit and centred, never stretched."""
+
+    def __init__(self, parent: QWidget | None = None, width: int = 152):
+        super().__init__(parent)
+        self.setFixedSize(width, width * 5 // 4)
+        self._image = QImage()
+
+    def setPhoto(self, data: bytes | None) -> None:  # noqa: N802 - Qt naming
+        self._image = QImage.fromData(QByteArray(data)) if data else QImage()
+        self.update()
+
+    def hasPhoto(self) -> bool:  # noqa: N802 - Qt naming
+        return not self._image.isNull()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
+        p = QPainter(self)
+        rect = QRectF(self.rect())
+        p.fillRect(rect, QColor("#f5f5f5"))
+        if not self._image.isNull():
+            iw, ih = self._image.width(), self._image.height()
+            scale = max(rect.width() / iw, rect.height() / ih)  # cover: the box is filled
+            sw, sh = rect.width() / scale, rect.height() / scale
+            source = QRectF((iw - sw) / 2, (ih - sh) / 2, sw, sh)
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            p.drawImage(rect, self._image, source)
+        else:
+            p.setPen(QColor("#9a9a9a"))
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "照片")
+        p.setPen(QColor("#a0a0a0"))
+        p.drawRect(rect.adjusted(0, 0, -1, -1))
+        p.end()
+
+
+# --- the four lists -----------------------------------------------------------------------
+
+# How each list cell is read: month, day, year, a fixed choice (tuple), or free text.
+LIST_KINDS: dict[tuple[str, str], Any] = {
+    ("resumes", "start"): "month",
+    ("resumes", "end"): "month",
+    ("rewards", "date"): "day",
+    ("rewards", "kind"): REWARD_KINDS,
+    ("appraisals", "year"): "year",
+    ("appraisals", "result"): APPRAISAL_RESULTS,
+    ("family", "birth"): "month",
+}
+WIDE_COLUMNS = {"text", "work", "approver"}  # columns that take the spare width
+CELL_ERROR = QColor("#f6c9c4")
+_LIST_KEY = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Month):
+        return month_text(value)
+    if isinstance(value, dt.date):
+        return day_text(value)
+    return str(value)
+
+
+def _parse_cell(kind: Any, text: str) -> Any:
+    if kind == "month":
+        return parse_month(text)
+    if kind == "day":
+        return parse_day(text)
+    if kind == "year":
+        return parse_int(text)
+    return clean_text(text)
+
+
+class ListEditor(QWidget):
+    """One of a cadre's lists as a table edited in place, with 添加行 / 删除行 / 上移 / 下移 and a
+    label under the table for the errors of its rows."""
+
+    def __init__(self, name: str, *, readonly: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.readonly = readonly
+        self.keys = [k for k, _ in cadres.LIST_FIELDS[name]]
+        self.rows: list[int] = []  # table row of each item of the last read()
+
+        self.table = QTableWidget(0, len(self.keys))
+        self.table.setHorizontalHeaderLabels([label for _, label in cadres.LIST_FIELDS[name]])
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 14)
+        header = self.table.horizontalHeader()
+        for col, key in enumerate(self.keys):
+            kind = LIST_KINDS.get((name, key), "text")
+            if kind == "month":
+                if (name, key) == ("resumes", "end"):
+                    delegate = ParsedDelegate(MonthEdit, self.table, placeholder="留空为至今", empty_text="至今")
+                else:
+                    delegate = ParsedDelegate(MonthEdit, self.table)
+                self.table.setItemDelegateForColumn(col, delegate)
+            elif kind == "day":
+                self.table.setItemDelegateForColumn(col, ParsedDelegate(DayEdit, self.table))
+            elif isinstance(kind, tuple):
+                self.table.setItemDelegateForColumn(col, ChoiceDelegate(kind, self.table))
+            if key in WIDE_COLUMNS or (name == "family" and key == "work"):
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(col, 130 if kind in ("month", "day") else 120)
+        if name == "appraisals":  # two short columns
+            header.resizeSection(0, 100)
+            header.resizeSection(1, 160)
+        if readonly:
+            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        else:
+            self.table.setEditTriggers(
+                QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                | QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
+            )
+
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+
+        layout = QVBoxLayout(self)
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for text, slot in (("添加行", self.add_row), ("删除行", self.remove_row), ("上移", self.move_up),
+                           ("下移", self.move_down)):
+            button = QPushButton(text)
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            button.setVisible(not readonly)
+            buttons.addWidget(button)
+            self.buttons[text] = button
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.error)
+
+    # contents
+
+    def set_items(self, items: list[dict]) -> None:
+        self.table.setRowCount(0)
+        for item in items:
+            self._append([_cell_text(item.get(k)) for k in self.keys])
+
+    def _append(self, texts: list[str]) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for col, text in enumerate(texts):
+            cell = QTableWidgetItem(text)
+            if self.readonly:
+                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, col, cell)
+        return row
+
+    def texts(self, row: int) -> list[str]:
+        return [(self.table.item(row, c).text() if self.table.item(row, c) else "").strip()
+                for c in range(len(self.keys))]
+
+    def snapshot(self) -> list[list[str]]:
+        return [self.texts(r) for r in range(self.table.rowCount())]
+
+    def read(self) -> tuple[list[dict], list[tuple[str, str]]]:
+        """The items (blank rows left out) and the cells that could not be read, as
+        (`resumes[i].start`, message) with i the item's index; `self.rows` maps it to the table row."""
+        items, errors, self.rows = [], [], []
+        for row in range(self.table.rowCount()):
+            texts = self.texts(row)
+            if not any(texts):
+                continue
+            index = len(items)
+            item: dict[str, Any] = {}
+            for key, text in zip(self.keys, texts):
+                try:
+                    item[key] = _parse_cell(LIST_KINDS.get((self.name, key), "text"), text)
+                except ValueError as e:
+                    item[key] = None
+                    errors.append((f"{self.name}[{index}].{key}", str(e)))
+            items.append(item)
+            self.rows.append(row)
+        return items, errors
+
+    def commit_open_editor(self) -> None:
+        """Write a cell editor that is still open into its cell (Ctrl+S pressed while typing)."""
+        focus = QApplication.focusWidget()
+        if focus is None or focus is self.table or not self.table.viewport().isAncestorOf(focus):
+            return
+        self.table.commitData(focus)
+        self.table.closeEditor(focus, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def table_row(self, index: int) -> int:
+        return self.rows[index] if 0 <= index < len(self.rows) else index
+
+    # errors
+
+    def clear_errors(self) -> None:
+        for row in range(self.table.rowCount()):
+            for col in range(len(self.keys)):
+                cell = self.table.item(row, col)
+                if cell is not None:
+                    cell.setData(Qt.ItemDataRole.BackgroundRole, None)
+                    cell.setToolTip("")
+        set_error(self.error, None)
+
+    def show_errors(self, errors: list[tuple[int, str, str]]) -> None:
+        """errors: (table row, key, message); names the row as the clerk counts it (简历第3行 起始年月)."""
+        lines = []
+        for row, key, message in errors:
+            label = cadres.field_label(f"{self.name}[{row}].{key}")
+            lines.append(f"{label}：{message}")
+            col = self.keys.index(key) if key in self.keys else -1
+            if col >= 0 and 0 <= row < self.table.rowCount():
+                cell = self.table.item(row, col)
+                if cell is None:
+                    cell = QTableWidgetItem("")
+                    self.table.setItem(row, col, cell)
+                cell.setBackground(CELL_ERROR)
+                cell.setToolTip(message)
+        set_error(self.error, "\n".join(lines))
+
+    def focus_cell(self, row: int, key: str) -> None:
+        col = self.keys.index(key) if key in self.keys else 0
+        if 0 <= row < self.table.rowCount():
+            self.table.setCurrentCell(row, col)
+            self.table.scrollToItem(self.table.item(row, col))
+        self.table.setFocus()
+
+    # buttons
+
+    def add_row(self) -> None:
+        row = self._append([""] * len(self.keys))
+        self.table.setCurrentCell(row, 0)
+        self.table.setFocus()
+        self.table.editItem(self.table.item(row, 0))
+
+    def remove_row(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        self.table.removeRow(row)
+        if self.table.rowCount():
+            self.table.setCurrentCell(min(row, self.table.rowCount() - 1), max(self.table.currentColumn(), 0))
+
+    def _swap(self, a: int, b: int) -> None:
+        for col in range(len(self.keys)):
+            first, second = self.table.takeItem(a, col), self.table.takeItem(b, col)
+            self.table.setItem(a, col, second)
+            self.table.setItem(b, col, first)
+
+    def move_up(self) -> None:
+        row, col = self.table.currentRow(), max(self.table.currentColumn(), 0)
+        if row > 0:
+            self._swap(row, row - 1)
+            self.table.setCurrentCell(row - 1, col)
+
+    def move_down(self) -> None:
+        row, col = self.table.currentRow(), max(self.table.currentColumn(), 0)
+        if 0 <= row < self.table.rowCount() - 1:
+            self._swap(row, row + 1)
+            self.table.setCurrentCell(row + 1, col)
+
+
+# --- the editor ---------------------------------------------------------------------------
+
+TEXT_AREAS = {"appointment_reason", "notes"}
+MASKED = {"id_number", "phone"}
+EDUCATION_PREFIXES = ("全日制", "在职")
+
+# The tabs, as the 任免审批表 groups the fields. A row holds one field (spanning both columns),
+# two fields, or (field, None): one field in the left column.
+BASIC_ROWS = [
+    ("name", "sex"), ("id_number", "birth"), ("ethnicity", "native_place"), ("birthplace", "political_status"),
+    ("party_joined", "work_started"), ("health", "title"), ("specialty",),
+]
+EDUCATION_GROUPS = [
+    ("全日制教育", [("ft_education_text", "ft_degree"), ("ft_school",), ("ft_degree_school",)]),
+    ("在职教育", [("ip_education_text", "ip_degree"), ("ip_school",), ("ip_degree_school",)]),
+]
+POST_ROWS = [
+    ("unit_id", "status"), ("post",), ("rank", "level"), ("staffing", "five_category"), ("team_role",),
+    ("reserve", "township_start"), ("phone", None), ("notes",),
+]
+APPOINTMENT_ROWS = [
+    ("proposed_post",), ("proposed_removal",), ("appointment_reason",), ("reporting_unit", "form_filler"),
+    ("age_date", None),
+]
+
+
+class CadreEditor(QDialog):
+    """Create (cadre_id None) or edit one cadre's file. After a successful save `saved_id` holds
+    the record's id and the dialog is accepted. Raises DomainError if the record no longer exists."""
+
+    def __init__(self, state: AppState, cadre_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.cadre_id = cadre_id
+        self.saved_id: int | None = None
+        self.readonly = not state.actor.can("edit")
+
+        with state.session() as s:
+            data = cadres.get_cadre(s, cadre_id) if cadre_id is not None else {}
+            units = list_units(s)
+        self._version = data.get("version")
+        self._photo: bytes | None = data.get("photo")
+
+        self.setWindowTitle(f"干部档案 — {data.get('name') or ''}" if cadre_id is not None else "新增干部")
+        self.setSizeGripEnabled(True)
+
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.field_tab: dict[str, int] = {}
+        self.lists: dict[str, ListEditor] = {}
+        self._order: list[QWidget] = []  # inputs in reading order: the Tab order
+        self._labels: list[QLabel] = []
+        probe = QLineEdit()
+        self._line_height = probe.sizeHint().height()
+        probe.deleteLater()
+
+        self.tabs = QTabWidget()
+        self._build_basic()
+        self._build_education()
+        self._build_rows("现任职务", POST_ROWS, units)
+        self._build_rows("任免", APPOINTMENT_ROWS)
+        for name in cadres.LISTS:
+            editor = ListEditor(name, readonly=self.readonly)
+            self.lists[name] = editor
+            self.tabs.addTab(editor, cadres.LIST_LABELS[name])
+            self._order.append(editor.table)
+            self._order.extend(editor.buttons.values())
+
+        width = max(label.sizeHint().width() for label in self._labels)  # one label width everywhere
+        for label in self._labels:
+            label.setMinimumWidth(width)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        self.save_button: QPushButton | None = None
+        if not self.readonly:
+            self.save_button = QPushButton("保存")
+            self.save_button.setToolTip("保存（Ctrl+S）")
+            self.save_button.setAutoDefault(False)
+            self.save_button.clicked.connect(self.save)
+            buttons.addWidget(self.save_button)
+            self._order.append(self.save_button)
+            shortcut(self, "Ctrl+S", self.save)
+        else:
+            self.status.setText("查阅账号只能查看；身份证号和联系电话只显示末4位。")
+            self.status.setStyleSheet("color: #666;")
+        self.cancel_button = QPushButton("关闭" if self.readonly else "取消")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons.addWidget(self.cancel_button)
+        self._order.append(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+
+        for first, second in zip(self._order, self._order[1:]):
+            QWidget.setTabOrder(first, second)
+
+        self._load(data)
+        if self.readonly:
+            self._make_readonly()
+        self._initial = self._snapshot()
+        self.resize(1080, 720)
+        self.fields["name"].setFocus()
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _widget_for(self, f: cadres.Field, units: list[dict] | None = None) -> QWidget:
+        if f.kind == "month":
+            return MonthEdit()
+        if f.kind == "day":
+            edit = DayEdit()
+            if f.attr == "age_date":
+                edit.setPlaceholderText("如 2022.06.15，留空为打印当日")
+            return edit
+        if f.kind == "enum":
+            return ChoiceCombo(f.choices)
+        if f.kind == "education":
+            return ChoiceCombo(f.choices, editable=True)
+        if f.kind == "unit":
+            return ChoiceCombo([(u["name"], u["id"]) for u in units or []])
+        if f.kind == "bool":
+            return QCheckBox("是")
+        if f.attr in TEXT_AREAS:
+            edit = QPlainTextEdit()
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 5 + 14)
+            return edit
+        edit = QLineEdit()
+        if f.attr == "id_number":
+            edit.setMaxLength(18)
+            edit.editingFinished.connect(self._fill_from_id)
+        return edit
+
+    def _add_field(self, grid: QGridLayout, row: int, col: int, attr: str, tab: int, span: int = 1,
+                   units: list[dict] | None = None, label_text: str | None = None) -> None:
+        f = cadres.FIELD_BY_ATTR[attr]
+        widget = self._widget_for(f, units)
+        widget.setAccessibleName(f.label)
+        label = QLabel(label_text or f.label)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        label.setBuddy(widget)
+        label.setMinimumHeight(max(widget.sizeHint().height(), self._line_height))
+        if f.attr in TEXT_AREAS:
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            label.setMinimumHeight(self._line_height)
+        if f.required:
+            label.setText(f"{label.text()}<span style='color:#c0392b'>*</span>")
+        self._labels.append(label)
+        error = error_label()
+        cell = QWidget()
+        box = QVBoxLayout(cell)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        box.addWidget(error)
+        if f.kind in ("month", "day") or f.kind == "bool":
+            widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        grid.addWidget(label, row, col * 2, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(cell, row, col * 2 + 1, 1, span, Qt.AlignmentFlag.AlignTop)
+        self.fields[attr] = widget
+        self.errors[attr] = error
+        self.field_tab[attr] = tab
+        self._order.append(widget)
+
+    @staticmethod
+    def _grid() -> QGridLayout:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(8)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        return grid
+
+    def _fill_grid(self, grid: QGridLayout, rows: list[tuple], tab: int, units: list[dict] | None = None,
+                   strip_prefix: bool = False) -> None:
+        for r, row in enumerate(rows):
+            for c, attr in enumerate(row):
+                if attr is None:
+                    continue
+                label = cadres.FIELD_BY_ATTR[attr].label
+                if strip_prefix:
+                    for prefix in EDUCATION_PREFIXES:
+                        label = label.removeprefix(prefix)
+                span = 3 if len(row) == 1 else 1
+                self._add_field(grid, r, c, attr, tab, span, units, label)
+        grid.setRowStretch(len(rows), 1)
+
+    def _page(self, title: str) -> tuple[QWidget, int]:
+        """A scrolling page added as a tab; returns its inner widget and the tab's index."""
+        inner = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        index = self.tabs.addTab(scroll, title)
+        return inner, index
+
+    def _build_basic(self) -> None:
+        inner, tab = self._page("基本情况")
+        outer = QHBoxLayout(inner)
+        grid = self._grid()
+        self._fill_grid(grid, BASIC_ROWS, tab)
+        outer.addLayout(grid, 1)
+
+        photo_column = QVBoxLayout()
+        self.photo_box = PhotoBox()
+        self.photo_box.setPhoto(self._photo)
+        photo_column.addWidget(self.photo_box, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.photo_pick = QPushButton("选择照片…")
+        self.photo_pick.setAutoDefault(False)
+        self.photo_pick.clicked.connect(self.pick_photo)
+        self.photo_clear = QPushButton("清除照片")
+        self.photo_clear.setAutoDefault(False)
+        self.photo_clear.clicked.connect(self.clear_photo)
+        photo_buttons = QHBoxLayout()
+        photo_buttons.addWidget(self.photo_pick)
+        photo_buttons.addWidget(self.photo_clear)
+        photo_column.addLayout(photo_buttons)
+        photo_column.addStretch(1)
+        outer.addSpacing(16)
+        outer.addLayout(photo_column)
+        self._order.extend([self.photo_pick, self.photo_clear])
+
+    def _build_education(self) -> None:
+        inner, tab = self._page("学历学位")
+        column = QVBoxLayout(inner)
+        for title, rows in EDUCATION_GROUPS:
+            group = QGroupBox(title)
+            grid = self._grid()
+            self._fill_grid(grid, rows, tab, strip_prefix=True)
+            grid.setRowStretch(len(rows), 0)
+            group.setLayout(grid)
+            column.addWidget(group)
+        column.addStretch(1)
+
+    def _build_rows(self, title: str, rows: list[tuple], units: list[dict] | None = None) -> None:
+        inner, tab = self._page(title)
+        grid = self._grid()
+        self._fill_grid(grid, rows, tab, units)
+        inner.setLayout(grid)
+
+    # --- values -----------------------------------------------------------------------------
+
+    def _load(self, data: dict) -> None:
+        for attr, widget in self.fields.items():
+            value = data.get(attr)
+            if attr == "status" and self.cadre_id is None:
+                value = "在职"
+            if self.readonly and attr in MASKED:
+                widget.setText(mask_tail(value))
+            elif isinstance(widget, (MonthEdit, DayEdit, ChoiceCombo)):
+                widget.setValue(value)
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(value or "")
+            else:
+                widget.setText(value or "")
+        for name, editor in self.lists.items():
+            editor.set_items(data.get(name) or [])
+        self._update_photo_buttons()
+
+    def _fill_from_id(self) -> None:
+        """A valid ID number fills in sex and birth month when they are still blank."""
+        try:
+            info = check_id_number(self.fields["id_number"].text())
+        except ValueError:
+            return
+        if self.fields["sex"].value() is None:
+            self.fields["sex"].setValue(info.sex)
+        if not self.fields["birth"].text().strip():
+            self.fields["birth"].setValue(info.birth)
+
+    def _read_field(self, widget: QWidget) -> Any:
+        if isinstance(widget, (MonthEdit, DayEdit, ChoiceCombo)):
+            return widget.value()
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText().strip() or None
+        return clean_text(widget.text())
+
+    def collect(self) -> tuple[dict, list[tuple[str, str]]]:
+        """The record as the widgets hold it, and what could not be read: (attr or list key, message)."""
+        data: dict[str, Any] = {}
+        errors: list[tuple[str, str]] = []
+        for attr, widget in self.fields.items():
+            try:
+                data[attr] = self._read_field(widget)
+            except ValueError as e:
+                data[attr] = None
+                errors.append((attr, str(e)))
+        for name, editor in self.lists.items():
+            items, list_errors = editor.read()
+            data[name] = items
+            errors.extend(list_errors)
+        data["photo"] = self._photo
+        return data, errors
+
+    def _snapshot(self) -> list:
+        state: list = []
+        for widget in self.fields.values():
+            if isinstance(widget, QComboBox):
+                state.append((widget.currentIndex(), widget.currentText()))
+            elif isinstance(widget, QCheckBox):
+                state.append(widget.isChecked())
+            elif isinstance(widget, QPlainTextEdit):
+                state.append(widget.toPlainText())
+            else:
+                state.append(widget.text())
+        state.extend(editor.snapshot() for editor in self.lists.values())
+        state.append(self._photo)
+        return state
+
+    def is_dirty(self) -> bool:
+        return not self.readonly and self._snapshot() != self._initial
+
+    # --- errors -----------------------------------------------------------------------------
+
+    def clear_errors(self) -> None:
+        for label in self.errors.values():
+            set_error(label, None)
+        for editor in self.lists.values():
+            editor.clear_errors()
+        for i in range(self.tabs.count()):
+            self.tabs.tabBar().setTabTextColor(i, QColor())
+        self.status.setText("")
+        self.status.setStyleSheet("")
+
+    def _position(self, key: str) -> tuple[int, int, int]:
+        """Where a field or list cell sits, for finding the first error: (tab, row, column)."""
+        if key in self.fields:
+            return self.field_tab[key], list(self.fields).index(key), 0
+        m = _LIST_KEY.match(key)
+        if m and m.group(1) in self.lists:
+            editor = self.lists[m.group(1)]
+            col = editor.keys.index(m.group(3)) if m.group(3) in editor.keys else 0
+            return self.tabs.indexOf(editor), editor.table_row(int(m.group(2))), col
+        return self.tabs.count(), 0, 0
+
+    def show_errors(self, errors: list[tuple[str | None, str]]) -> None:
+        """Each message beside its field (list cells: under the table, naming the row); the tab
+        with the first error is selected and its field focused. Messages that name no field
+        on this dialog are shown in a message box."""
+        self.clear_errors()
+        by_list: dict[str, list[tuple[int, str, str]]] = {}
+        by_field: dict[str, list[str]] = {}
+        shown: list[str] = []  # keys shown on the form, in the order given
+        elsewhere: list[str] = []
+        for key, message in errors:
+            m = _LIST_KEY.match(key or "")
+            if key in self.fields:
+                by_field.setdefault(key, []).append(message)
+            elif m and m.group(1) in self.lists:
+                editor = self.lists[m.group(1)]
+                by_list.setdefault(m.group(1), []).append((editor.table_row(int(m.group(2))), m.group(3), message))
+            else:
+                elsewhere.append(f"{cadres.field_label(key)}：{message}" if key else message)
+                continue
+            shown.append(key)
+        for attr, messages in by_field.items():
+            set_error(self.errors[attr], "；".join(dict.fromkeys(messages)))
+        for name, rows in by_list.items():
+            self.lists[name].show_errors(rows)
+        marked = {self.field_tab[a] for a in by_field} | {self.tabs.indexOf(self.lists[n]) for n in by_list}
+        for tab in marked:
+            self.tabs.tabBar().setTabTextColor(tab, QColor("#c0392b"))
+        if shown:
+            self.status.setText(f"有 {len(shown)} 处需要修改，未保存。")
+            self.status.setStyleSheet(ERROR_STYLE)
+            self._focus_error(min(shown, key=self._position))
+        if elsewhere:
+            refuse(self, "\n".join(elsewhere))
+
+    def _focus_error(self, key: str) -> None:
+        if key in self.fields:
+            widget = self.fields[key]
+            self.tabs.setCurrentIndex(self.field_tab[key])
+            widget.setFocus()
+            scroll = self.tabs.currentWidget()
+            if isinstance(scroll, QScrollArea):
+                scroll.ensureWidgetVisible(widget)
+            return
+        m = _LIST_KEY.match(key)
+        editor = self.lists[m.group(1)]
+        self.tabs.setCurrentWidget(editor)
+        editor.focus_cell(editor.table_row(int(m.group(2))), m.group(3))
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Parse, save through the core, close on success. Returns whether it saved."""
+        if self.readonly:
+            return False
+        for editor in self.lists.values():  # Ctrl+S while a cell is being edited: keep what was typed
+            editor.commit_open_editor()
+        data, errors = self.collect()
+        if errors:
+            # Also show what the core would refuse among the parts that could be read.
+            bad = {k for k, _ in errors}
+            errors += [(k, m) for k, m in cadres.check_fields(data) if k not in bad]
+            self.show_errors(errors)
+            return False
+        try:
+            with self.state.session() as s:
+                saved = cadres.save_cadre(s, actor=self.state.actor, data=data, cadre_id=self.cadre_id,
+                                          version=self._version)
+        except DomainError as e:
+            if e.errors:
+                self.show_errors(list(e.errors))
+            else:
+                self.clear_errors()
+                refuse(self, e)
+            return False
+        self.saved_id = saved
+        self.state.changes.emit("cadre")
+        self.accept()
+        return True
+
+    def pick_photo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择照片", self.state.last_folder(),
+                                              "照片 (*.jpg *.jpeg *.png *.JPG *.JPEG *.PNG)")
+        if not path:
+            return
+        self.state.remember_folder(path)
+        try:
+            photo = crop_photo(Path(path).read_bytes())
+        except OSError as e:
+            refuse(self, f"无法读取文件：{e.strerror or e}")
+            return
+        except ValueError as e:
+            refuse(self, str(e))
+            return
+        self.set_photo(photo)
+
+    def set_photo(self, data: bytes | None) -> None:
+        self._photo = data
+        self.photo_box.setPhoto(data)
+        self._update_photo_buttons()
+
+    def clear_photo(self) -> None:
+        self.set_photo(None)
+
+    def _update_photo_buttons(self) -> None:
+        self.photo_clear.setEnabled(self._photo is not None and not self.readonly)
+
+    def _make_readonly(self) -> None:
+        self.setStyleSheet("QLineEdit:read-only, QPlainTextEdit:read-only { background: #f3f3f3; }")
+        for widget in self.fields.values():
+            if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+                widget.setReadOnly(True)
+                widget.setPlaceholderText("")
+            else:
+                widget.setEnabled(False)
+        self.photo_pick.setVisible(False)
+        self.photo_clear.setVisible(False)
+
+    def reject(self) -> None:
+        """Esc, 取消 and the window's close button: ask once before dropping unsaved changes."""
+        if self.is_dirty() and not confirm(self, "放弃未保存的修改？", ok="放弃修改"):
+            return
+        super().reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
+        # Enter never closes the form: on a button it presses it, elsewhere it moves to the next field.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            widget = self.focusWidget()
+            if isinstance(widget, QAbstractButton) and not isinstance(widget, QCheckBox):
+                widget.click()
+            else:
+                self.focusNextChild()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def sizeHint(self) -> QSize:  # noqa: D102
+        return QSize(1080, 720)

@@ -1,0 +1,50 @@
+"""Small pieces every page uses: messages, confirmations, field error labels, keyboard habits."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from ..core.values import DomainError
+
+ERROR_STYLE = "color: #c0392b;"
+
+
+def refuse(parent: QWidget | None, error: DomainError | str, title: str = "无法完成") -> None:
+    """An expected refusal: a message in the clerk's words, never a traceback."""
+    QMessageBox.warning(parent, title, error.message if isinstance(error, DomainError) else str(error))
+
+
+def inform(parent: QWidget | None, text: str, title: str = "完成") -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def confirm(parent: QWidget | None, text: str, title: str = "请确认", ok: str = "确定") -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    yes = box.addButton(ok, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(yes)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def error_label() -> QLabel:
+    """A red line under a field, empty until the field has a problem."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def set_error(label: QLabel, message: str | None) -> None:
+    label.setText(message or "")
+    label.setVisible(bool(message))
+
+
+def shortcut(widget: QWidget, keys: str | QKeySequence, slot) -> QShortcut:
+    sc = QShortcut(QKeySequence(keys), widget)
+    sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    sc.activated.connect(slot)
+    return sc

@@ -1,0 +1,130 @@
+"""Background jobs: work that can take over a tenth of a second runs off the GUI thread, on one
+worker, with a progress dialog that appears after 600 ms and a cancel button that sets a flag.
+
+The core reports progress through a callback `progress(done, total, text)` and polls
+`cancelled()`; it never sees Qt.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+_POOL: QThreadPool | None = None
+
+
+def pool() -> QThreadPool:
+    global _POOL
+    if _POOL is None:
+        _POOL = QThreadPool()
+        _POOL.setMaxThreadCount(1)  # one worker: actions never race each other on the database
+    return _POOL
+
+
+class Job(QObject):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, fn: Callable[[Callable, Callable], Any]):
+        super().__init__()
+        self.fn = fn
+        self._cancel = threading.Event()
+        self.done = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progressed.emit(done, total, text)
+
+    def run(self) -> None:  # on the worker thread
+        try:
+            self.result = self.fn(self._progress, self.cancelled)
+        except BaseException as e:  # handed to the GUI thread, shown there
+            self.error = e
+            self.failed.emit(e)
+        else:
+            self.succeeded.emit(self.result)
+        finally:
+            self.done = True
+            self.finished.emit()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job):
+        super().__init__()
+        self.job = job
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        self.job.run()
+
+
+_LIVE: set[Job] = set()
+
+
+def run_job(parent: QWidget | None, title: str, fn: Callable[[Callable, Callable], Any], *,
+            on_success: Callable[[Any], None] | None = None,
+            on_failure: Callable[[BaseException], None] | None = None,
+            cancellable: bool = True) -> Job:
+    """Run fn(progress, cancelled) on the worker; call back on the GUI thread."""
+    job = Job(fn)
+    _LIVE.add(job)
+    dialog = QProgressDialog(title, "取消" if cancellable else None, 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(600)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setValue(0)
+    job.dialog = dialog
+    if cancellable:
+        dialog.canceled.connect(job.cancel)
+
+    def progressed(done: int, total: int, text: str) -> None:
+        if total > 0:
+            dialog.setMaximum(total)
+            dialog.setValue(min(done, total))
+            dialog.setLabelText(f"{title}：{text}（{done}/{total}）")
+        else:
+            dialog.setLabelText(f"{title}：{text}（{done}）")
+
+    def finished() -> None:
+        dialog.close()
+        dialog.deleteLater()
+        _LIVE.discard(job)
+
+    job.progressed.connect(progressed, Qt.ConnectionType.QueuedConnection)
+    job.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
+    if on_success:
+        job.succeeded.connect(on_success, Qt.ConnectionType.QueuedConnection)
+    job.failed.connect(on_failure or _default_failure(parent), Qt.ConnectionType.QueuedConnection)
+    pool().start(_Runnable(job))
+    return job
+
+
+def _default_failure(parent):
+    def show(error: BaseException) -> None:
+        from ..core.exchange.sheets import Cancelled
+        from ..core.values import DomainError
+        from .common import inform, refuse
+        from .errors import show_unexpected
+
+        if isinstance(error, Cancelled):
+            inform(parent, "已取消，未写入任何数据。", "已取消")
+        elif isinstance(error, DomainError):
+            refuse(parent, error)
+        else:
+            show_unexpected(error)
+
+    return show

@@ -1,0 +1,160 @@
+"""The main window: navigation on the left, the pages, the 文件 menu, the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget,
+)
+
+from .. import config
+from ..core.db import backup, restore
+from ..core.services import audit
+from ..core.values import DomainError
+from .common import confirm, inform, refuse
+from .exchange_dialogs import ExportDialog, ImportDialog, save_template
+from .state import AppState
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, state: AppState):
+        super().__init__()
+        self.state = state
+        title = config.APP_TITLE
+        if state.demo:
+            title += " —— 演示数据（虚构县，仅供试用）"
+        elif state.db.path is not None:
+            title += f" —— {state.db.path.name}"
+        self.setWindowTitle(title)
+
+        from .roster_page import RosterPage
+        from .units_page import UnitsPage
+        from .young_page import YoungPage
+
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(132)
+        self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 10px; }")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+
+        self.roster = RosterPage(state)
+        self.roster.import_requested.connect(self.import_workbook)
+        self.roster.export_requested.connect(self.export_workbook)
+        self.add_page("干部档案", self.roster)
+        self.add_page("单位", UnitsPage(state))
+        young = YoungPage(state)
+        young.open_cadre.connect(self.roster.open_cadre)
+        self.add_page("年轻干部库", young)
+        if state.actor.can("admin"):
+            from .accounts_page import AccountsPage
+            from .audit_page import AuditPage
+
+            self.add_page("操作记录", AuditPage(state))
+            self.add_page("账号", AccountsPage(state))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        who = QLabel(f"当前用户：{state.actor.name}（{state.actor.role}）")
+        self.statusBar().addPermanentWidget(who)
+        if state.demo:
+            self.statusBar().showMessage("演示县的数据均为虚构，修改只影响演示数据库。")
+        self.resize(1280, 800)
+        self._restore()
+
+    def add_page(self, name: str, page: QWidget) -> None:
+        self.pages[name] = page
+        self.stack.addWidget(page)
+        QListWidgetItem(name, self.nav)
+
+    def show_page(self, name: str) -> None:
+        self.nav.setCurrentRow(list(self.pages).index(name))
+
+    def _build_menus(self) -> None:
+        can_import = self.state.actor.can("import")
+        is_admin = self.state.actor.can("admin")
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        if can_import:
+            act = QAction("导入工作簿…", self, shortcut=QKeySequence("Ctrl+I"), triggered=self.import_workbook)
+            file_menu.addAction(act)
+        file_menu.addAction(QAction("导出工作簿…", self, shortcut=QKeySequence("Ctrl+E"),
+                                    triggered=self.export_workbook))
+        file_menu.addAction(QAction("保存空白导入模板…", self, triggered=lambda: save_template(self, self.state)))
+        if is_admin and self.state.db.is_sqlite:
+            file_menu.addSeparator()
+            file_menu.addAction(QAction("备份数据库…", self, triggered=self.backup_database))
+            file_menu.addAction(QAction("从备份恢复…", self, triggered=self.restore_database))
+        file_menu.addSeparator()
+        file_menu.addAction(QAction("退出", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close))
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.addAction(QAction("关于", self, triggered=self.about))
+
+    # -- file menu -------------------------------------------------------------------------
+    def import_workbook(self) -> None:
+        ImportDialog(self.state, self).exec()
+
+    def export_workbook(self) -> None:
+        ExportDialog(self.state, self).exec()
+
+    def backup_database(self) -> None:
+        from datetime import datetime
+
+        default = str(Path(self.state.last_folder()) / f"干部数据备份-{datetime.now():%Y%m%d-%H%M}.sqlite3")
+        path, _ = QFileDialog.getSaveFileName(self, "备份到", default, "数据库备份 (*.sqlite3)")
+        if not path:
+            return
+        self.state.remember_folder(path)
+        try:
+            out = backup(self.state.db, path)
+            with self.state.session() as s:
+                audit.record(s, self.state.actor, "备份", "database", None, str(out), None, {"备份文件": str(out)})
+        except DomainError as e:
+            refuse(self, e)
+            return
+        self.state.changes.emit("audit")
+        inform(self, f"已备份到：\n{out}")
+
+    def restore_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择备份文件", self.state.last_folder(), "数据库备份 (*.sqlite3)")
+        if not path:
+            return
+        if not confirm(self, f"用备份“{Path(path).name}”替换当前全部数据？\n\n当前数据会先自动备份一份。", "从备份恢复", "恢复"):
+            return
+        try:
+            safety = restore(self.state.db, path)
+            with self.state.session() as s:
+                audit.record(s, self.state.actor, "恢复", "database", None, path, None,
+                             {"恢复自": path, "恢复前备份": str(safety)})
+        except DomainError as e:
+            refuse(self, e)
+            return
+        self.state.changes.emit("*")
+        inform(self, f"已恢复。恢复前的数据已备份到：\n{safety}")
+
+    def about(self) -> None:
+        inform(self, f"{config.APP_TITLE}\n\n县委组织部干部档案与激励工作管理。\n数据库：{self.state.db.path or '共享数据库'}",
+               "关于")
+
+    # -- remembering -----------------------------------------------------------------------
+    def _restore(self) -> None:
+        geometry = self.state.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.state.settings.setValue("window/geometry", self.saveGeometry())
+        for page in self.pages.values():
+            if hasattr(page, "save_settings"):
+                page.save_settings()
+        self.state.settings.sync()
+        super().closeEvent(event)

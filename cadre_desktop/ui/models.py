@@ -1,0 +1,144 @@
+"""Table models. Big tables hold row ids only and fetch the rows they show, a block at a time;
+filtering and sorting run in SQL (core.services)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+RAW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+BLOCK = 200
+TAG_COLOURS = {"绿": "#2e9d4f", "黄": "#e0a800", "红": "#d0312d"}
+
+
+class LazyTableModel(QAbstractTableModel):
+    """Rows are ids; `fetch(ids) -> list[dict]` reads the rows of a block when first shown.
+
+    columns: (key, header) pairs; `sort_keys` maps a column key to the service's sort key
+    (columns without one are not sortable). Subclasses may override `display`.
+    """
+
+    def __init__(self, columns: Sequence[tuple[str, str]], fetch: Callable[[list[int]], list[dict]],
+                 sort_keys: dict[str, str] | None = None, parent=None):
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.fetch = fetch
+        self.sort_keys = sort_keys or {}
+        self.ids: list[int] = []
+        self._rows: dict[int, dict] = {}
+        self.sort_column = -1
+        self.sort_order = Qt.SortOrder.AscendingOrder
+        self.on_sort: Callable[[str, bool], None] | None = None
+
+    # -- contents ---------------------------------------------------------------------------
+    def set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self.ids = list(ids)
+        self._rows.clear()
+        self.endResetModel()
+
+    def invalidate(self) -> None:
+        """Forget fetched rows (records changed); the view refetches what it shows."""
+        self._rows.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(self.columns) - 1))
+
+    def row(self, row: int) -> dict | None:
+        if not 0 <= row < len(self.ids):
+            return None
+        cid = self.ids[row]
+        got = self._rows.get(cid)
+        if got is None:
+            start = (row // BLOCK) * BLOCK
+            block = self.ids[start:start + BLOCK]
+            for r in self.fetch(block):
+                self._rows[r["id"]] = r
+            got = self._rows.get(cid, {"id": cid})
+        return got
+
+    def id_at(self, row: int) -> int | None:
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def row_of(self, record_id: int) -> int:
+        try:
+            return self.ids.index(record_id)
+        except ValueError:
+            return -1
+
+    # -- Qt ---------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(self.columns):
+                return self.columns[section][1]
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.column() < len(self.columns):
+            return None
+        r = self.row(index.row())
+        if r is None:
+            return None
+        key = self.columns[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(key, r)
+        if role == ID_ROLE:
+            return r.get("id")
+        if role == RAW_ROLE:
+            return r.get(key)
+        return self.decorate(key, r, role)
+
+    def display(self, key: str, r: dict) -> Any:
+        v = r.get(key)
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return "是" if v else ""
+        return str(v) if not isinstance(v, (int, float)) else v
+
+    def decorate(self, key: str, r: dict, role: int) -> Any:
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        key = self.sort_keys.get(self.columns[column][0])
+        if key is None or self.on_sort is None:
+            return
+        self.sort_column, self.sort_order = column, order
+        self.on_sort(key, order == Qt.SortOrder.DescendingOrder)
+
+
+class RosterModel(LazyTableModel):
+    """The roster: 姓名 … 待完善, with the tag colour as a mark."""
+
+    def display(self, key: str, r: dict) -> Any:
+        if key == "incomplete":
+            return "待完善" if r.get("incomplete") else ""
+        return super().display(key, r)
+
+    def decorate(self, key: str, r: dict, role: int) -> Any:
+        if key == "incomplete" and r.get("incomplete") and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#c0392b"))
+        if key == "incomplete" and r.get("incomplete") and role == Qt.ItemDataRole.ToolTipRole:
+            missing = [n for n, k in (("工作单位", "unit"), ("干部层级", "level")) if not r.get(k)]
+            return "缺少" + "、".join(missing) + "，请打开档案补全"
+        if key in ("age", "birth", "sex") and role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None

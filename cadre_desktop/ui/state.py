@@ -1,0 +1,50 @@
+"""What every page shares: the open database, who is signed in, the window's remembered settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from ..core.db import Database
+from ..core.services.accounts import Actor
+
+
+class Changes(QObject):
+    """Announces what a finished action changed, so only the views that show it refresh
+    (entities: 'cadre', 'unit', 'account', 'audit', ... or '*' for everything)."""
+
+    changed = Signal(set)
+
+    def emit(self, *entities: str) -> None:
+        self.changed.emit(set(entities) | {"audit"})
+
+
+def window_settings() -> QSettings:
+    """What the window remembers (size, splitters, columns, folders, filters), in the data folder."""
+    from ..config import data_dir
+
+    return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+@dataclass
+class AppState:
+    db: Database
+    actor: Actor
+    demo: bool = False
+    settings: QSettings = field(default_factory=lambda: window_settings())
+    changes: Changes = field(default_factory=Changes)
+
+    def session(self):
+        return self.db.session()
+
+    def last_folder(self) -> str:
+        from pathlib import Path
+
+        return str(self.settings.value("last_folder", str(Path.home())))
+
+    def remember_folder(self, path: str) -> None:
+        from pathlib import Path
+
+        p = Path(path)
+        self.settings.setValue("last_folder", str(p if p.is_dir() else p.parent))

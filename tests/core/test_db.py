@@ -1,0 +1,99 @@
+"""The database: pragmas, migrate-on-open, backup before migrating, backup and restore."""
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import text
+
+from cadre_desktop.core.db import backup, head_revision, open_database, restore
+from cadre_desktop.core.services import cadres
+from cadre_desktop.core.values import DomainError
+
+
+def test_sqlite_pragmas_are_set_on_every_connection(db):
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+
+
+def test_new_database_is_created_by_migrating(db, db_path):
+    assert db_path.is_file()
+    assert db.current_revision() == head_revision()
+    con = sqlite3.connect(db_path)
+    tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
+    con.close()
+    assert {"cadre", "unit", "resume", "account", "audit_event", "alembic_version"} <= tables
+
+
+def test_foreign_keys_are_enforced(db):
+    with pytest.raises(Exception):
+        with db.session() as s:
+            s.execute(text("insert into resume (cadre_id, seq, start, text) values (999, 0, 202001, 'x')"))
+
+
+def test_older_schema_is_backed_up_then_migrated(db_path):
+    database = open_database(f"sqlite:///{db_path}")
+    database.dispose()
+    # A file from before the first revision (tables of its own, no schema): reopening it must
+    # back it up, then migrate.
+    from alembic import command
+
+    from cadre_desktop.core.db import alembic_config
+
+    database = open_database(f"sqlite:///{db_path}", migrate=False)
+    cfg = alembic_config()
+    with database.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+        conn.execute(text("create table leftover (x int)"))
+    database.dispose()
+    reopened = open_database(f"sqlite:///{db_path}")
+    assert reopened.current_revision() == head_revision()
+    backups = list(db_path.parent.glob("cadre.迁移前备份-*.sqlite3"))
+    assert len(backups) == 1
+    reopened.dispose()
+
+
+def test_newer_schema_is_refused(db_path):
+    database = open_database(f"sqlite:///{db_path}")
+    with database.engine.begin() as conn:
+        conn.execute(text("update alembic_version set version_num='9999'"))
+    database.dispose()
+    with pytest.raises(DomainError, match="比本程序新"):
+        open_database(f"sqlite:///{db_path}")
+
+
+def test_backup_and_restore_round_trip(db, admin, cadre_id, tmp_path):
+    out = backup(db, tmp_path / "b" / "copy.sqlite3")
+    with db.session() as s:
+        cadres.delete_cadre(s, actor=admin, cadre_id=cadre_id)
+    with db.session() as s:
+        assert cadres.roster_count(s, cadres.RosterFilter()) == 0
+    safety = restore(db, out)
+    assert safety.is_file()
+    with db.session() as s:
+        assert cadres.roster_count(s, cadres.RosterFilter()) == 1
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(DomainError, match="不是本程序的数据库备份文件"):
+        restore(db, junk)
+
+
+def test_core_never_imports_qt():
+    code = (
+        "import sys, pkgutil, importlib, cadre_desktop.core as c\n"
+        "for m in pkgutil.walk_packages(c.__path__, 'cadre_desktop.core.'):\n"
+        "    if '.migrations' not in m.name: importlib.import_module(m.name)\n"
+        "import cadre_desktop.cli\n"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'cadre_desktop.ui'))]\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
