@@ -823,4 +823,17 @@ def demo_rows(*, seed: int = 2022, today: dt.date | None = None) -> dict[str, li
     Sheets 单位, 干部, 简历, 奖惩, 年度考核, 家庭成员; values as a clerk types them (months `1985.03`,
     days `2022.06.15`, 是/否); blank cells left out. Ages are counted at `today` (default: today).
     """
-    return _County(seed, today or dt.date.today()).build()
+    today = today or dt.date.today()
+    rows = _County(seed, today).build()
+    import importlib
+
+    for name in DEMO_EXTENSIONS:
+        extend = importlib.import_module(f"{__package__}.{name}").extend_demo
+        for sheet, extra in extend(rows, random.Random(f"{seed}-{name}"), today).items():
+            rows.setdefault(sheet, []).extend(extra)
+    return rows
+
+
+# Modules under core that add records of other sheets to the demo county: each has
+# `extend_demo(rows, rng, today) -> {sheet: [row, …]}`, reading the units and cadres in `rows`.
+DEMO_EXTENSIONS: tuple[str, ...] = ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
@@ -19,6 +20,16 @@ from .exchange_dialogs import ExportDialog, ImportDialog, save_template
 from .state import AppState
 
 
+# The navigation: (label, module under ui, page class, permission needed to see it).
+PAGES = (
+    ("干部档案", "roster_page", "RosterPage", "read"),
+    ("单位", "units_page", "UnitsPage", "read"),
+    ("年轻干部库", "young_page", "YoungPage", "read"),
+    ("操作记录", "audit_page", "AuditPage", "admin"),
+    ("账号", "accounts_page", "AccountsPage", "admin"),
+)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, state: AppState):
         super().__init__()
@@ -30,30 +41,25 @@ class MainWindow(QMainWindow):
             title += f" —— {state.db.path.name}"
         self.setWindowTitle(title)
 
-        from .roster_page import RosterPage
-        from .units_page import UnitsPage
-        from .young_page import YoungPage
-
         self.nav = QListWidget()
         self.nav.setFixedWidth(132)
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 10px; }")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
-
-        self.roster = RosterPage(state)
-        self.roster.import_requested.connect(self.import_workbook)
-        self.roster.export_requested.connect(self.export_workbook)
-        self.add_page("干部档案", self.roster)
-        self.add_page("单位", UnitsPage(state))
-        young = YoungPage(state)
-        young.open_cadre.connect(self.roster.open_cadre)
-        self.add_page("年轻干部库", young)
-        if state.actor.can("admin"):
-            from .accounts_page import AccountsPage
-            from .audit_page import AuditPage
-
-            self.add_page("操作记录", AuditPage(state))
-            self.add_page("账号", AccountsPage(state))
+        for label, module, cls, permission in PAGES:
+            if not state.actor.can(permission):
+                continue
+            page_cls = getattr(importlib.import_module(f"{__package__}.{module}"), cls)
+            self.add_page(label, page_cls(state))
+        self.roster = self.pages["干部档案"]
+        for page in self.pages.values():
+            # Pages that list cadres open a cadre's file through the roster's editor.
+            if hasattr(page, "open_cadre") and page is not self.roster:
+                page.open_cadre.connect(self.roster.open_cadre)
+            if hasattr(page, "import_requested"):
+                page.import_requested.connect(self.import_workbook)
+            if hasattr(page, "export_requested"):
+                page.export_requested.connect(self.export_workbook)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 

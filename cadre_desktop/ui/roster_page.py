@@ -245,7 +245,12 @@ class RosterPage(QWidget):
     def open_cadre(self, cadre_id: int) -> None:
         from .cadre_editor import CadreEditor
 
-        editor = CadreEditor(self.state, cadre_id, self)
+        try:
+            editor = CadreEditor(self.state, cadre_id, self)
+        except DomainError as e:  # deleted by someone else meanwhile
+            refuse(self, e)
+            self.refresh()
+            return
         editor.exec()
 
     def delete_selected(self) -> None:

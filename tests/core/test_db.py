@@ -97,3 +97,23 @@ def test_core_never_imports_qt():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_frozen_schema_files_migrate_with_their_data(tmp_path):
+    """Each released schema is kept as a frozen file; opening a copy migrates it to head."""
+    import shutil
+    from pathlib import Path
+
+    frozen = sorted((Path(__file__).parents[1] / "data").glob("schema_*.sqlite3"))
+    assert frozen
+    for path in frozen:
+        copy = tmp_path / path.name
+        shutil.copy(path, copy)
+        database = open_database(f"sqlite:///{copy}")
+        assert database.current_revision() == head_revision()
+        with database.session() as s:
+            data = cadres.get_cadre(s, 1)
+            assert data["name"] == "单雄信" and data["unit_name"] == "青山镇"
+            assert [r["text"] for r in data["resumes"]] == ["青山镇副镇长"]
+        assert list(tmp_path.glob(f"{copy.stem}.迁移前备份-*"))
+        database.dispose()

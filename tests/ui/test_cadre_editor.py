@@ -532,3 +532,18 @@ def test_tab_follows_the_paper_form(qtbot, state, cadre_id):
         seen.append(dialog.focusWidget())
     f = dialog.fields
     assert seen == [f["name"], f["sex"], f["id_number"], f["birth"], f["ethnicity"], f["native_place"]]
+
+
+def test_ctrl_s_while_typing_in_a_cell_keeps_what_was_typed(qtbot, db, state, cadre_id):
+    dialog = open_editor(qtbot, state, cadre_id)
+    resumes = dialog.lists["resumes"]
+    dialog.tabs.setCurrentWidget(resumes)
+    qtbot.mouseClick(resumes.buttons["添加行"], Qt.MouseButton.LeftButton)  # opens the new row's first cell
+    cell_editor = QApplication.focusWidget()
+    assert isinstance(cell_editor, MonthEdit)
+    qtbot.keyClicks(cell_editor, "2015.3")
+    press_save(qtbot, dialog)
+
+    assert resumes.texts(1)[0] == "2015.03"  # committed and written the usual way
+    assert "简历第2行 经历：经历不能为空" in resumes.error.text()
+    assert len(reload(db, cadre_id)["resumes"]) == 1

@@ -175,6 +175,12 @@ class SheetDef:
 
 REGISTRY: list[SheetDef] = []
 
+# The sheets in workbook.md's order, which is also the import order (referenced sheets first).
+SHEET_ORDER = ("单位", "干部", "简历", "奖惩", "年度考核", "家庭成员", "培训班", "参训记录", "挂职驻村", "选拔任用", "表彰",
+               "结对帮带", "帮带纪实", "容错纠错", "关爱记录", "慰问", "津贴标准")
+# Modules under core.exchange that define sheets (each registers its SheetDefs on import).
+SHEET_MODULES = ("people",)
+
 
 def register(sheet_cls: type[SheetDef]) -> type[SheetDef]:
     REGISTRY.append(sheet_cls())
@@ -183,9 +189,11 @@ def register(sheet_cls: type[SheetDef]) -> type[SheetDef]:
 
 def sheets() -> list[SheetDef]:
     """Every sheet, in the order they are imported (referenced sheets first) and exported."""
-    from . import people  # noqa: F401  (registers its sheets)
+    import importlib
 
-    return list(REGISTRY)
+    for name in SHEET_MODULES:
+        importlib.import_module(f"{__package__}.{name}")
+    return sorted(REGISTRY, key=lambda sd: SHEET_ORDER.index(sd.name))
 
 
 def sheet(name: str) -> SheetDef:

@@ -1,10 +1,14 @@
 """All tables. Importing this module registers every model on Base.metadata."""
 
 from .accounts import Account, AuditEvent, Setting
-from .base import Base, MonthType
+from .base import Base, MonthType, ScaledDecimal
+from .development import Appointment, Attendance, Posting, TrainingClass
+from .honours import Award, CareRecord, CommendationBatch, Visit
+from .mentoring import MentoringRecord, MentorPair, ToleranceCase
 from .people import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
 
 __all__ = [
-    "Account", "Appraisal", "AuditEvent", "Base", "Cadre", "FamilyMember", "MonthType",
-    "Resume", "Reward", "Setting", "Unit",
+    "Account", "Appointment", "Appraisal", "Attendance", "AuditEvent", "Award", "Base", "Cadre", "CareRecord",
+    "CommendationBatch", "FamilyMember", "MentorPair", "MentoringRecord", "MonthType", "Posting", "Resume",
+    "Reward", "ScaledDecimal", "Setting", "ToleranceCase", "TrainingClass", "Unit", "Visit",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Integer, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -54,3 +55,26 @@ class Versioned:
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class ScaledDecimal(TypeDecorator):
+    """A Decimal with a fixed number of places, stored exactly as an integer (yuan as fen,
+    hours as tenths): no float rounding and the same on every engine."""
+
+    impl = Integer
+    cache_ok = True
+
+    def __init__(self, places: int):
+        super().__init__()
+        self.places = places
+        self.scale = 10**places
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return int((Decimal(value) * self.scale).to_integral_value())
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / self.scale).quantize(Decimal(1).scaleb(-self.places))

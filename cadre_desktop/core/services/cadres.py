@@ -313,6 +313,11 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
     """
     require(actor, "edit")
     data = dict(data)
+    if cadre_id is not None and not allow_incomplete:
+        existing = session.get(Cadre, cadre_id)
+        # A record that came in incomplete (待完善, e.g. from an .lrmx file) can still be corrected
+        # field by field; the roster keeps marking it until unit and level are given.
+        allow_incomplete = existing is not None and existing.incomplete
     if "id_number" in data and data["id_number"]:
         data["id_number"] = str(data["id_number"]).strip().upper()
     checked = dict(data, _allow_incomplete=allow_incomplete)
