@@ -34,6 +34,7 @@ from .models import LazyTableModel
 from .state import AppState
 
 LIMIT = 5000
+_READS: set[Job] = set()  # reads under way, kept alive until they finish even if the page goes
 ALL = "全部"
 COLUMNS = (("time", "时间"), ("account", "账号"), ("action", "操作"), ("entity_name", "对象类型"), ("label", "对象"))
 OK_STYLE = "color: #2e7d32;"
@@ -98,7 +99,6 @@ class AuditPage(QWidget):
         self._generation = 0  # the newest read asked for
         self._shown = 0  # the read the table shows
         self._stale = True
-        self._reads: set[Job] = set()  # reads under way (kept alive until they finish)
 
         self.toolbar = QToolBar()
         self.act_verify = self.toolbar.addAction("校验完整性", self.verify)
@@ -261,10 +261,10 @@ class AuditPage(QWidget):
         # on the one worker, so it never races an import or a backup.
         self.count.setText("正在读取……")
         job = Job(work)
-        self._reads.add(job)
+        _READS.add(job)
         job.succeeded.connect(self._loaded, Qt.ConnectionType.QueuedConnection)
         job.failed.connect(self._load_failed, Qt.ConnectionType.QueuedConnection)
-        job.finished.connect(lambda: self._reads.discard(job), Qt.ConnectionType.QueuedConnection)
+        job.finished.connect(lambda: _READS.discard(job), Qt.ConnectionType.QueuedConnection)
         pool().start(QRunnable.create(job.run))
 
     def _load_failed(self, error: BaseException) -> None:

@@ -309,7 +309,7 @@ def test_audit_filters_by_object_type_and_text(qtbot, state, admin, cadre_id):
     page.select_row(0)
     diff = {page.diff.item(r, 0).text(): page.diff.item(r, 2).text() for r in range(page.diff.rowCount())}
     assert diff["姓名"] == "单雄信"
-    assert [" ".join(line.split()) for line in diff["简历"].splitlines()] == ["2012.07 青山镇副镇长"]
+    assert [" ".join(line.split()) for line in diff["简历"].splitlines()] == ["2012.07--至今 青山镇副镇长"]
 
     with qtbot.waitSignal(page.loaded, timeout=10000):
         page.entity.setCurrentIndex(0)

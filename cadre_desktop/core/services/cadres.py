@@ -134,11 +134,15 @@ def snapshot(data: dict, unit_names: dict[int, str] | None = None) -> dict:
         out[f.label] = _text(v)
     for name in LISTS:
         if name in data:
-            out[LIST_LABELS[name]] = [
-                " ".join(str(_text(item.get(k)) or "") for k, _ in LIST_FIELDS[name]).strip()
-                for item in data[name]
-            ]
+            out[LIST_LABELS[name]] = [_item_line(name, item) for item in data[name]]
     return out
+
+
+def _item_line(name: str, item: dict) -> str:
+    """One list item as a line of text, as the 任免审批表 writes it (`2012.07--至今  青山镇副镇长`)."""
+    if name == "resumes":
+        return f"{_text(item.get('start')) or ''}--{_text(item.get('end')) or '至今'}  {item.get('text') or ''}"
+    return " ".join(str(_text(item.get(k)) or "") for k, _ in LIST_FIELDS[name] if item.get(k) not in (None, ""))
 
 
 def get_cadre(session: Session, cadre_id: int) -> dict:

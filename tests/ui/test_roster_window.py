@@ -1,0 +1,242 @@
+"""The roster page and the main window, driven as a clerk would."""
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+
+from cadre_desktop.core.services import audit, cadres
+from cadre_desktop.ui.exchange_dialogs import ExportDialog, ImportDialog
+from cadre_desktop.ui.main_window import MainWindow
+from cadre_desktop.ui.roster_page import RosterPage
+from cadre_desktop.ui.state import AppState
+
+from conftest import make_id
+
+
+@pytest.fixture
+def demo_state(demo_db, demo_admin):
+    return AppState(db=demo_db, actor=demo_admin, demo=True)
+
+
+def shown_names(page):
+    return [page.model.row(i)["name"] for i in range(page.model.rowCount())]
+
+
+def test_search_box_follows_each_keystroke(qtbot, demo_state):
+    page = RosterPage(demo_state)
+    qtbot.addWidget(page)
+    total = page.model.rowCount()
+    assert total > 600 and page.count.text() == f"共 {total} 人"
+    qtbot.keyClicks(page.search, "z")
+    qtbot.waitUntil(lambda: page.model.rowCount() < total)
+    after_z = page.model.rowCount()
+    qtbot.keyClicks(page.search, "h")
+    qtbot.waitUntil(lambda: page.model.rowCount() < after_z)
+    with demo_state.session() as s:
+        expected = cadres.roster_count(s, cadres.RosterFilter(search="zh"))
+    assert page.model.rowCount() == expected and page.count.text() == f"共 {expected} 人"
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.model.rowCount() == total)
+
+
+def test_polyphonic_surname_found_by_both_readings_in_the_window(qtbot, demo_state):
+    page = RosterPage(demo_state)
+    qtbot.addWidget(page)
+    for reading in ("zeng", "ceng"):
+        page.search.setText(reading)
+        page.refresh()
+        assert any(n.startswith("曾") for n in shown_names(page)), reading
+
+
+def test_filters_and_sorting_run_in_sql(qtbot, demo_state):
+    page = RosterPage(demo_state)
+    qtbot.addWidget(page)
+    page.young.setChecked(True)
+    young = page.model.rowCount()
+    assert 0 < young < 400
+    ages = [page.model.row(i)["age"] for i in range(young)]
+    assert max(ages) <= 35
+    page.young.setChecked(False)
+    header = page.table.horizontalHeader()
+    age_col = [k for k, _ in cadres.ROSTER_COLUMNS].index("age")
+    header.sectionClicked.emit(age_col)  # what a click on the header does
+    page.table.sortByColumn(age_col, Qt.SortOrder.AscendingOrder)
+    ages = [page.model.row(i)["age"] for i in range(page.model.rowCount())]
+    assert ages == sorted(ages)
+
+
+def test_model_fetches_only_the_rows_it_shows(qtbot, demo_state):
+    page = RosterPage(demo_state)
+    qtbot.addWidget(page)
+    page.model.invalidate()
+    page.model.data(page.model.index(5, 0))
+    assert len(page.model._rows) <= 200 < page.model.rowCount() + 200
+
+
+def test_open_cadre_change_post_save_and_see_the_row_change(qtbot, demo_state, monkeypatch):
+    from cadre_desktop.ui import cadre_editor
+
+    page = RosterPage(demo_state)
+    qtbot.addWidget(page)
+    page.search.setText("县委办公室常务副主任")  # not a name: nothing
+    page.refresh()
+    assert page.model.rowCount() == 0
+    page.search.setText("")
+    page.refresh()
+    cid = page.model.id_at(3)
+    opened = []
+
+    def fake_exec(dialog):
+        opened.append(dialog)
+        edit = dialog.fields["post"]
+        edit.setText("县委办公室综合科科长")
+        dialog.save()
+        return 1
+
+    monkeypatch.setattr(cadre_editor.CadreEditor, "exec", fake_exec)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    page.select_id(cid)
+    page.table.setFocus()
+    qtbot.waitUntil(page.table.hasFocus)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened
+    row = page.model.row(page.model.row_of(cid))
+    assert row["post"] == "县委办公室综合科科长"
+
+
+def test_bad_id_in_editor_saves_nothing(qtbot, demo_state):
+    from cadre_desktop.ui.cadre_editor import CadreEditor
+
+    with demo_state.session() as s:
+        before = cadres.roster_count(s, cadres.RosterFilter())
+    editor = CadreEditor(demo_state, None)
+    qtbot.addWidget(editor)
+    good = make_id("19900715", "001", "529321")
+    editor.fields["id_number"].setText(good[:17] + ("1" if good[17] != "1" else "2"))
+    editor.fields["name"].setText("王新")
+    editor.save()
+    assert "校验位错误" in editor.errors["id_number"].text()
+    with demo_state.session() as s:
+        assert cadres.roster_count(s, cadres.RosterFilter()) == before
+
+
+def test_delete_asks_once_naming_what_goes(qtbot, demo_state, monkeypatch):
+    from cadre_desktop.ui import roster_page
+
+    page = RosterPage(demo_state)
+    qtbot.addWidget(page)
+    cid = page.model.id_at(0)
+    asked = []
+    monkeypatch.setattr(roster_page, "confirm", lambda parent, text, *a: asked.append(text) or True)
+    page.select_id(cid)
+    page.delete_selected()
+    assert len(asked) == 1 and "简历" in asked[0]
+    assert page.model.row_of(cid) == -1
+
+
+def write_workbook(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "干部"
+    ws.append(["身份证号", "姓名", "工作单位", "干部层级", "现任职务"])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+
+
+def test_import_through_the_dialog_shows_progress_and_result(qtbot, demo_state, tmp_path):
+    path = tmp_path / "new.xlsx"
+    people = [(make_id("19950101", f"{i:03d}", "529399"), f"新{i}", "县财政局", "一般干部", "科员") for i in range(40)]
+    write_workbook(path, people)
+    dialog = ImportDialog(demo_state, None, str(path))
+    qtbot.addWidget(dialog)
+    page = RosterPage(demo_state)
+    qtbot.addWidget(page)
+    before = page.model.rowCount()
+    job = dialog.start(dry_run=False)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=60000)
+    assert job.done
+    assert "导入完成" in dialog.status.text() and "干部: 新增 40, 更新 0" in dialog.status.text()
+    qtbot.waitUntil(lambda: page.model.rowCount() == before + 40)
+
+
+def test_import_with_an_error_lists_it_in_the_table_and_writes_nothing(qtbot, demo_state, tmp_path):
+    path = tmp_path / "bad.xlsx"
+    good = make_id("19950101", "001", "529399")
+    write_workbook(path, [(good, "甲", "县财政局", "一般干部", "科员"),
+                          (good[:17] + ("1" if good[17] != "1" else "2"), "乙", "县财政局", "一般干部", "科员")])
+    dialog = ImportDialog(demo_state, None, str(path))
+    qtbot.addWidget(dialog)
+    with demo_state.session() as s:
+        events = audit.count_events(s)
+    dialog.start(dry_run=False)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=60000)
+    assert dialog.problems.rowCount() == 1
+    assert [dialog.problems.item(0, c).text() for c in range(3)] == ["干部", "3", "身份证号"]
+    assert "未写入任何数据" in dialog.status.text()
+    with demo_state.session() as s:
+        assert cadres.find_by_id_number(s, good) is None
+        assert audit.count_events(s) == events
+
+
+def test_export_dialog_writes_chosen_sheets(qtbot, demo_state, tmp_path, monkeypatch):
+    from cadre_desktop.ui import exchange_dialogs
+
+    monkeypatch.setattr(exchange_dialogs, "inform", lambda *a, **k: None)
+    dialog = ExportDialog(demo_state, None)
+    qtbot.addWidget(dialog)
+    for name, box in dialog.boxes.items():
+        box.setChecked(name in ("单位", "干部"))
+    out = tmp_path / "e.xlsx"
+    job = dialog.export_to(str(out))
+    qtbot.waitUntil(lambda: job.done, timeout=60000)
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames == ["单位", "干部"]
+
+
+def test_main_window_shows_demo_title_user_and_admin_pages(qtbot, demo_state):
+    window = MainWindow(demo_state)
+    qtbot.addWidget(window)
+    assert "演示" in window.windowTitle()
+    assert "操作记录" in window.pages and "账号" in window.pages
+    from PySide6.QtWidgets import QLabel
+
+    labels = [w.text() for w in window.statusBar().findChildren(QLabel)]
+    assert any("admin（管理员）" in t for t in labels)
+
+
+def test_reader_window_has_no_admin_pages_or_import(qtbot, demo_db):
+    from cadre_desktop.core.services.accounts import Actor
+
+    window = MainWindow(AppState(db=demo_db, actor=Actor("r", "查阅")))
+    qtbot.addWidget(window)
+    assert "操作记录" not in window.pages
+    actions = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    assert "导入工作簿…" not in actions and "导出工作簿…" in actions
+    assert not window.roster.act_new.isVisible() and window.roster.act_edit.text() == "查看"
+
+
+def test_window_remembers_its_filters(qtbot, demo_state):
+    page = RosterPage(demo_state)
+    qtbot.addWidget(page)
+    page.young.setChecked(True)
+    page.level.setCurrentText("副科级")
+    page.save_settings()
+    again = RosterPage(demo_state)
+    qtbot.addWidget(again)
+    assert again.young.isChecked() and again.level.currentText() == "副科级"
+    assert again.model.rowCount() == page.model.rowCount()
+
+
+def test_chinese_renders_with_the_shipped_font(qtbot):
+    from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    from cadre_desktop.ui.app import register_fonts
+
+    family = register_fonts(QApplication.instance())
+    assert family and family in QFontDatabase.families()
+    assert family in QApplication.instance().font().families()
+    metrics = QFontMetrics(QFont(family))
+    assert all(metrics.inFontUcs4(ord(ch)) for ch in "干部激励工作台单曾解")
