@@ -128,3 +128,55 @@ def _default_failure(parent):
             show_unexpected(error)
 
     return show
+
+
+class _QueryRunnable(QRunnable):
+    def __init__(self, fn: Callable[[], Any], bridge: "QueryBridge", generation: int):
+        super().__init__()
+        self.fn, self.bridge, self.generation = fn, bridge, generation
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result, error = self.fn(), None
+        except BaseException as e:  # handed to the GUI thread
+            result, error = None, e
+        self.bridge.done.emit(self.generation, result, error)
+
+
+class QueryBridge(QObject):
+    """Runs read-only queries for one view off the GUI thread (each keystroke of a search box
+    starts one); only the newest query's answer is applied, older ones are dropped."""
+
+    done = Signal(int, object, object)
+
+    def __init__(self, apply: Callable[[Any], None], parent: QObject | None = None):
+        super().__init__(parent)
+        self.apply = apply
+        self.generation = 0
+        self.pending = False
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+
+    def run(self, fn: Callable[[], Any]) -> None:
+        self.generation += 1
+        self.pending = True
+        self._pool.start(_QueryRunnable(fn, self, self.generation))
+
+    def run_now(self, fn: Callable[[], Any]) -> None:
+        """Run on the calling thread (first fill of a page, or where the caller must wait)."""
+        self.generation += 1
+        self.pending = False
+        self.apply(fn())
+
+    def _done(self, generation: int, result: Any, error: BaseException | None) -> None:
+        if generation != self.generation:
+            return  # a newer query has been started since
+        self.pending = False
+        if error is not None:
+            from .errors import show_unexpected
+
+            show_unexpected(error)
+            return
+        self.apply(result)

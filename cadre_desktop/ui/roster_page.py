@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
 from ..core.services import cadres, units
 from ..core.values import AGE_BANDS, CADRE_LEVELS, STATUSES, DomainError
 from .common import confirm, refuse, shortcut
+from .jobs import QueryBridge
 from .models import RosterModel
 from .state import AppState
 
-SORT_KEYS = {k: k for k, _ in cadres.ROSTER_COLUMNS}
+SORT_KEYS = {k: k for k, _ in cadres.ROSTER_COLUMNS if k in cadres.SORT_KEYS}
 ALL = "全部"
 
 
@@ -87,7 +88,7 @@ class RosterPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
-        for col, width in zip(range(10), (70, 44, 76, 44, 120, 190, 100, 76, 66, 56)):
+        for col, width in zip(range(11), (70, 40, 44, 76, 44, 120, 190, 100, 76, 66, 56)):
             self.table.setColumnWidth(col, width)
 
         self.details = QTextBrowser()
@@ -130,10 +131,12 @@ class RosterPage(QWidget):
         shortcut(self.table, Qt.Key.Key_Delete, self.delete_selected)
         self.search.returnPressed.connect(self._search_enter)
 
+        self.query = QueryBridge(self._apply_ids, self)
+        self._select_next: int | None = None
         self.reload_units()
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh()
+        self.refresh(wait=True)
 
     # -- data ---------------------------------------------------------------------------------
     def _fetch(self, ids: list[int]) -> list[dict]:
@@ -148,10 +151,20 @@ class RosterPage(QWidget):
             reserve=self.reserve.isChecked(), incomplete=self.incomplete.isChecked(),
         )
 
-    def refresh(self) -> None:
-        keep = self.selected_id()
-        with self.state.session() as s:
-            ids = cadres.roster_ids(s, self.current_filter(), sort=self.sort_key, descending=self.descending)
+    def refresh(self, *, wait: bool = False) -> None:
+        """Re-run the roster query. It runs off the GUI thread (at 100,000 cadres a query takes a
+        good part of a second); `wait=True` runs it here, for the first fill."""
+        flt, sort, descending = self.current_filter(), self.sort_key, self.descending
+
+        def query() -> list[int]:
+            with self.state.session() as s:
+                return cadres.roster_ids(s, flt, sort=sort, descending=descending)
+
+        (self.query.run_now if wait else self.query.run)(query)
+
+    def _apply_ids(self, ids: list[int]) -> None:
+        keep = self._select_next or self.selected_id()
+        self._select_next = None
         self.model.set_ids(ids)
         self.count.setText(f"共 {len(ids)} 人")
         if keep is not None:
@@ -233,8 +246,8 @@ class RosterPage(QWidget):
 
         editor = CadreEditor(self.state, None, self)
         if editor.exec():
+            self._select_next = editor.saved_id
             self.refresh()
-            self.select_id(editor.saved_id)
 
     def open_selected(self) -> None:
         cid = self.selected_id()

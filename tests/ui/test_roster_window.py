@@ -18,6 +18,11 @@ def demo_state(demo_db, demo_admin):
     return AppState(db=demo_db, actor=demo_admin, demo=True)
 
 
+def settle(qtbot, page):
+    """Wait for the roster's background query to be applied."""
+    qtbot.waitUntil(lambda: not page.query.pending, timeout=20000)
+
+
 def shown_names(page):
     return [page.model.row(i)["name"] for i in range(page.model.rowCount())]
 
@@ -44,7 +49,7 @@ def test_polyphonic_surname_found_by_both_readings_in_the_window(qtbot, demo_sta
     qtbot.addWidget(page)
     for reading in ("zeng", "ceng"):
         page.search.setText(reading)
-        page.refresh()
+        page.refresh(wait=True)
         assert any(n.startswith("曾") for n in shown_names(page)), reading
 
 
@@ -52,15 +57,15 @@ def test_filters_and_sorting_run_in_sql(qtbot, demo_state):
     page = RosterPage(demo_state)
     qtbot.addWidget(page)
     page.young.setChecked(True)
+    settle(qtbot, page)
     young = page.model.rowCount()
     assert 0 < young < 400
     ages = [page.model.row(i)["age"] for i in range(young)]
     assert max(ages) <= 35
     page.young.setChecked(False)
-    header = page.table.horizontalHeader()
     age_col = [k for k, _ in cadres.ROSTER_COLUMNS].index("age")
-    header.sectionClicked.emit(age_col)  # what a click on the header does
-    page.table.sortByColumn(age_col, Qt.SortOrder.AscendingOrder)
+    page.table.sortByColumn(age_col, Qt.SortOrder.AscendingOrder)  # what a click on the header does
+    settle(qtbot, page)
     ages = [page.model.row(i)["age"] for i in range(page.model.rowCount())]
     assert ages == sorted(ages)
 
@@ -79,10 +84,10 @@ def test_open_cadre_change_post_save_and_see_the_row_change(qtbot, demo_state, m
     page = RosterPage(demo_state)
     qtbot.addWidget(page)
     page.search.setText("县委办公室常务副主任")  # not a name: nothing
-    page.refresh()
+    page.refresh(wait=True)
     assert page.model.rowCount() == 0
     page.search.setText("")
-    page.refresh()
+    page.refresh(wait=True)
     cid = page.model.id_at(3)
     opened = []
 
@@ -102,6 +107,7 @@ def test_open_cadre_change_post_save_and_see_the_row_change(qtbot, demo_state, m
     qtbot.waitUntil(page.table.hasFocus)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert opened
+    settle(qtbot, page)
     row = page.model.row(page.model.row_of(cid))
     assert row["post"] == "县委办公室综合科科长"
 
@@ -132,6 +138,7 @@ def test_delete_asks_once_naming_what_goes(qtbot, demo_state, monkeypatch):
     monkeypatch.setattr(roster_page, "confirm", lambda parent, text, *a: asked.append(text) or True)
     page.select_id(cid)
     page.delete_selected()
+    settle(qtbot, page)
     assert len(asked) == 1 and "简历" in asked[0]
     assert page.model.row_of(cid) == -1
 
@@ -222,6 +229,7 @@ def test_window_remembers_its_filters(qtbot, demo_state):
     qtbot.addWidget(page)
     page.young.setChecked(True)
     page.level.setCurrentText("副科级")
+    settle(qtbot, page)
     page.save_settings()
     again = RosterPage(demo_state)
     qtbot.addWidget(again)
