@@ -4,7 +4,9 @@ the main window."""
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -17,6 +19,9 @@ from ..core.services import accounts
 from ..core.values import DomainError
 from .common import refuse
 from .errors import install_excepthook, setup_logging, show_unexpected
+
+
+_START = time.perf_counter()  # for the start-up time in the log
 
 
 def resources_dir() -> Path:
@@ -129,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow(state)
     window.show()
+    logging.getLogger("cadre_desktop").info(
+        "main window shown %.2f s after start (%s)", time.perf_counter() - _START,
+        "demo" if args.demo else state.db.url.split("///")[-1])
     code = app.exec()
     db.dispose()
     return code
