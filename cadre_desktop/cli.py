@@ -141,6 +141,29 @@ def cmd_roster(db: Database, args) -> int:
     return 0
 
 
+def cmd_check(db: Database, args) -> int:
+    from .core.reports import rules
+
+    actor = sign_in(db)
+    accounts.require(actor, "read")
+    with db.session() as s:
+        found = rules.check(s)
+    if args.json:
+        out = [rules.finding_dict(f) for f in found]
+        if actor.masked_export:
+            for o in out:
+                for c in o["cadres"]:
+                    c["id_number"] = exporter.mask("id_number", c["id_number"])
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    for f in found:
+        print(f"[{f.rule_name}] {f.message}")
+    n_findings = sum(1 for f in found if f.kind == "finding")
+    print(f"共 {n_findings} 条规则检查发现，{len(found) - n_findings} 条提醒")
+    return 0
+
+
 def cmd_user(db: Database, args) -> int:
     actor = sign_in(db)
     with db.session() as s:
@@ -252,6 +275,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--young", action="store_true")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_roster)
+
+    s = sub.add_parser("check", help="规则检查：列出发现的问题和提醒")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("user", help="账号管理（管理员）")
     usub = s.add_subparsers(dest="user_cmd", required=True, parser_class=_Parser)

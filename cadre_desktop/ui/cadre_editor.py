@@ -401,6 +401,10 @@ class CadreEditor(QDialog):
             self.tabs.addTab(editor, cadres.LIST_LABELS[name])
             self._order.append(editor.table)
             self._order.extend(editor.buttons.values())
+        if cadre_id is not None:  # the read-only career records: 培训, 挂职驻村, 任用, 表彰, 关爱, 履历时间线
+            from .career_tabs import add_career_tabs
+
+            self.career = add_career_tabs(self.tabs, state, cadre_id)
 
         width = max(label.sizeHint().width() for label in self._labels)  # one label width everywhere
         for label in self._labels:

@@ -52,12 +52,12 @@ class Job(QObject):
             self.result = self.fn(self._progress, self.cancelled)
         except BaseException as e:  # handed to the GUI thread, shown there
             self.error = e
-            self.failed.emit(e)
+        self.done = True  # before the callbacks run, so they see a finished job
+        if self.error is not None:
+            self.failed.emit(self.error)
         else:
             self.succeeded.emit(self.result)
-        finally:
-            self.done = True
-            self.finished.emit()
+        self.finished.emit()
 
 
 class _Runnable(QRunnable):

@@ -131,9 +131,18 @@ class RosterModel(LazyTableModel):
     def display(self, key: str, r: dict) -> Any:
         if key == "incomplete":
             return "待完善" if r.get("incomplete") else ""
+        if key == "tag":
+            return "●" if r.get("tag") else ""
         return super().display(key, r)
 
     def decorate(self, key: str, r: dict, role: int) -> Any:
+        if key == "tag" and r.get("tag"):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(TAG_COLOURS.get(r["tag"], "#888888")))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"容错纠错{r['tag']}色标记：{r.get('tag_case') or ''}"
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignCenter)
         if key == "incomplete" and r.get("incomplete") and role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor("#c0392b"))
         if key == "incomplete" and r.get("incomplete") and role == Qt.ItemDataRole.ToolTipRole:

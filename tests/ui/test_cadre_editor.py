@@ -139,7 +139,8 @@ def test_every_field_is_on_the_form_with_its_label(qtbot, state, cadre_id):
     for f in cadres.FIELDS:
         assert dialog.fields[f.attr].accessibleName() == f.label
     tabs = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
-    assert tabs == ["基本情况", "学历学位", "现任职务", "任免", "简历", "奖惩", "年度考核", "家庭成员"]
+    assert tabs == ["基本情况", "学历学位", "现任职务", "任免", "简历", "奖惩", "年度考核", "家庭成员",
+                    "培训", "挂职驻村", "任用", "表彰", "关爱", "履历时间线"]  # the last six read only (career_tabs)
     assert dialog.field_tab["name"] == dialog.field_tab["specialty"] == 0
     assert dialog.field_tab["ip_degree_school"] == 1
     assert dialog.field_tab["unit_id"] == dialog.field_tab["notes"] == 2

@@ -53,7 +53,9 @@ def export_workbook(session: Session, *, actor: Actor, path: str | Path, sheet_n
                     raise Cancelled()
                 if progress:
                     progress(n, 0, sd.name)
-            yield [c.format(mask(c.attr, rec.get(c.attr)) if masked else rec.get(c.attr)) for c in sd.columns]
+            # every ID-number column is masked, whatever its attr (帮带人身份证号, 被帮带人身份证号, …)
+            yield [c.format(mask("id_number" if c.kind == "id_number" else c.attr, rec.get(c.attr)) if masked
+                            else rec.get(c.attr)) for c in sd.columns]
         counts[sd.name] = n
 
     write_sheets(path, ((sd, rows_of(sd)) for sd in defs), masked=masked)

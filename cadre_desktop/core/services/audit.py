@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 ENTITY_NAMES = {
     "account": "账号", "unit": "单位", "cadre": "干部", "resume": "简历", "reward": "奖惩",
     "appraisal": "年度考核", "family_member": "家庭成员", "database": "数据库", "setting": "设置",
+    "mentor_pair": "结对帮带", "mentoring_record": "帮带纪实", "tolerance_case": "容错纠错",
+    "appointment": "选拔任用", "commendation_batch": "表彰通报", "award": "表彰对象", "care_record": "关爱记录",
+    "visit": "慰问",
+    "training_class": "培训班", "attendance": "参训记录", "posting": "挂职驻村",
 }
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"

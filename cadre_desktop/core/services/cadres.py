@@ -511,7 +511,7 @@ def roster_count(session: Session, flt: RosterFilter) -> int:
 
 
 ROSTER_COLUMNS = (
-    ("name", "姓名"), ("sex", "性别"), ("birth", "出生年月"), ("age", "年龄"), ("unit", "单位"), ("post", "现任职务"),
+    ("name", "姓名"), ("tag", "标记"), ("sex", "性别"), ("birth", "出生年月"), ("age", "年龄"), ("unit", "单位"), ("post", "现任职务"),
     ("rank", "职级"), ("level", "干部层级"), ("education", "最高学历"), ("incomplete", "待完善"),
 )
 
@@ -537,8 +537,12 @@ def roster_rows(session: Session, ids: Iterable[int], *, today: dt.date | None =
             "post": post, "rank": rank, "level": level,
             "education": EDUCATION_LEVELS[erank] if erank is not None and erank < len(EDUCATION_LEVELS) else None,
             "incomplete": unit_id is None or not level, "id_number": idn, "reserve": bool(reserve),
-            "status": status, "phone": phone, "team_role": team_role, "tag": None,
+            "status": status, "phone": phone, "team_role": team_role, "tag": None, "tag_case": None,
         }
+    from .tolerance import tags  # one query for the whole block
+
+    for cid, (colour, summary) in tags(session, list(by_id), today).items():
+        by_id[cid]["tag"], by_id[cid]["tag_case"] = colour, summary
     return [by_id[i] for i in ids if i in by_id]
 
 

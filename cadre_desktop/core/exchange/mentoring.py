@@ -1,0 +1,328 @@
+"""Sheets 结对帮带, 帮带纪实 and 容错纠错.
+
+Every pair row is checked with services.mentoring.check_pair against the database and against
+the other rows of the workbook, so a workbook cannot bring in what the window would refuse.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from ..models import Cadre, MentoringRecord, MentorPair, ToleranceCase
+from ..services import audit, mentoring, tolerance
+from ..services.mentoring import OtherPair, Person
+from ..values import check_id_number
+from .people import _cadres_by_id, cadre_known
+from .sheets import Column, Context, Row, SheetDef, register
+
+PAIRS, RECORDS, CASES = "结对帮带", "帮带纪实", "容错纠错"
+
+
+def _person(ctx: Context, idn: str) -> Person | None:
+    """The cadre as the workbook will leave it: its 干部 row over the database record."""
+    row = ctx.provided.get("干部", {}).get(idn)
+    c = _cadres_by_id(ctx).get(idn)
+    if row is None and c is None:
+        return None
+    name = (row.get("name") if row else None) or (c.name if c else idn)
+    birth = (row.get("birth") if row else None) or (c.birth if c else None) or check_id_number(idn).birth
+    level = row.get("level") if row is not None and "level" in row.values else (c.level if c else None)
+    return Person(idn, name, birth, level)
+
+
+def _db_pairs(ctx: Context) -> dict[tuple, MentorPair]:
+    """Every stored pair by its workbook key."""
+    if "pairs" not in ctx.cache:
+        Mentor, Mentee = aliased(Cadre), aliased(Cadre)
+        rows = ctx.session.execute(
+            select(MentorPair, Mentor.id_number, Mentee.id_number)
+            .join(Mentor, MentorPair.mentor_id == Mentor.id).join(Mentee, MentorPair.mentee_id == Mentee.id))
+        ctx.cache["pairs"] = {(m, e, p.kind, p.role, p.start): p for p, m, e in rows}
+    return ctx.cache["pairs"]
+
+
+def _pair_columns() -> tuple[Column, ...]:
+    return (
+        Column("帮带人身份证号", "mentor_idn", "id_number", True, comment="帮带人（导师）的身份证号"),
+        Column("帮带人姓名", "mentor_name", comment="可空；填写时须与身份证号对应的干部一致"),
+        Column("被帮带人身份证号", "mentee_idn", "id_number", True),
+        Column("被帮带人姓名", "mentee_name", comment="可空；填写时须与身份证号对应的干部一致"),
+        Column("结对类型", "kind", "enum", True, mentoring.KINDS),
+        Column("导师类别", "role", "enum", choices=mentoring.ROLES, comment="双导师制必填，其他类型不填"),
+    )
+
+
+ATTR_HEADERS = {"mentor_id": "帮带人身份证号", "mentee_id": "被帮带人身份证号", "kind": "结对类型", "role": "导师类别",
+                "start": "开始日期", "end": "结束日期"}
+
+
+def _check_people(ctx: Context, sheet: str, r: Row) -> bool:
+    ok = True
+    for idn_attr, name_attr, who in (("mentor_idn", "mentor_name", "帮带人"), ("mentee_idn", "mentee_name", "被帮带人")):
+        idn = r.get(idn_attr)
+        if idn is None:
+            ok = False
+            continue
+        known = cadre_known(ctx, idn)
+        if known is None:
+            ctx.error(sheet, r.number, f"{who}身份证号", "没有这个身份证号的干部（系统和“干部”表中都没有）")
+            ok = False
+        elif r.get(name_attr) and r.get(name_attr) != known:
+            ctx.error(sheet, r.number, f"{who}姓名", f"与身份证号对应的干部“{known}”不符")
+    return ok
+
+
+@register
+class PairSheet(SheetDef):
+    name = PAIRS
+    columns = (*_pair_columns(),
+               Column("开始日期", "start", "day", True, comment="如 2022.03.01"),
+               Column("结束日期", "end", "day", comment="空白表示帮带中"))
+    key = ("mentor_idn", "mentee_idn", "kind", "role", "start")
+    note = "一对一、不重复：同一被帮带人同一结对类型（及导师类别）的结对时间不能重叠"
+
+    def check(self, ctx: Context, rows: list[Row]) -> None:
+        db = _db_pairs(ctx)
+        keys = {self.key_of(r) for r in rows}
+        skip = {p.id for k, p in db.items() if k in keys}
+        earlier: list[OtherPair] = []
+        for r in rows:
+            if not _check_people(ctx, self.name, r) or r.get("kind") is None or r.get("start") is None:
+                continue
+            mentor, mentee = _person(ctx, r.get("mentor_idn")), _person(ctx, r.get("mentee_idn"))
+            existing = db.get(self.key_of(r))
+            end = r.get("end") if "end" in r.values else (existing.end if existing else None)
+            data = {"mentor_id": mentor, "mentee_id": mentee, "kind": r.get("kind"), "role": r.get("role"),
+                    "start": r.get("start"), "end": end}
+            for attr, msg in mentoring.check_pair(ctx.session, data, existing.id if existing else None,
+                                                  others=earlier, skip_ids=skip):
+                ctx.error(self.name, r.number, ATTR_HEADERS.get(attr), msg)
+            earlier.append(OtherPair(mentee.key, mentor.name, r.get("kind"), r.get("role") or None, r.get("start"),
+                                     end))
+        ctx.provided[self.name] = {self.key_of(r): r for r in rows}
+
+    def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
+        db = _db_pairs(ctx)
+        people = _cadres_by_id(ctx)
+        added = updated = 0
+        new: list[MentorPair] = []
+        for r in rows:
+            ctx.tick(self.name)
+            pair = db.get(self.key_of(r))
+            if pair is None:
+                pair = MentorPair(mentor_id=people[r.get("mentor_idn")].id, mentee_id=people[r.get("mentee_idn")].id,
+                                  kind=r.get("kind"), role=r.get("role") or None, start=r.get("start"),
+                                  end=r.get("end"))
+                new.append(pair)
+                db[self.key_of(r)] = pair
+                continue
+            if "end" in r.values and pair.end != r.get("end"):
+                before = mentoring.pair_snapshot(pair)
+                pair.end = r.get("end")
+                after = mentoring.pair_snapshot(pair)
+                audit.record(ctx.session, ctx.actor, "导入修改", "mentor_pair", pair.id, mentoring.pair_label(pair),
+                             {"结束日期": before["结束日期"]}, {"结束日期": after["结束日期"]})
+                updated += 1
+        ctx.session.add_all(new)
+        ctx.session.flush()
+        for pair in new:
+            audit.record(ctx.session, ctx.actor, "导入新增", "mentor_pair", pair.id, mentoring.pair_label(pair), None,
+                         mentoring.pair_snapshot(pair))
+            added += 1
+        return added, updated
+
+    def export(self, session: Session) -> Iterable[dict[str, Any]]:
+        for p in mentoring.list_pairs(session):
+            yield {"mentor_idn": p["mentor_id_number"], "mentor_name": p["mentor"], "mentee_idn": p["mentee_id_number"],
+                   "mentee_name": p["mentee"], "kind": p["kind"], "role": p["role"], "start": p["start"],
+                   "end": p["end"]}
+
+
+def _spans(ctx: Context) -> dict[tuple, list[tuple]]:
+    """(mentor, mentee, kind, role) → [(start, end)] of the pairs as the workbook leaves them."""
+    if "pair_spans" in ctx.cache:
+        return ctx.cache["pair_spans"]
+    spans: dict[tuple, dict] = {}
+    for (m, e, kind, role, start), p in _db_pairs(ctx).items():
+        spans.setdefault((m, e, kind, role), {})[start] = p.end
+    for (m, e, kind, role, start), r in ctx.provided.get(PAIRS, {}).items():
+        held = spans.setdefault((m, e, kind, role or None), {})
+        held[start] = r.get("end") if "end" in r.values else held.get(start)
+    ctx.cache["pair_spans"] = {k: list(v.items()) for k, v in spans.items()}
+    return ctx.cache["pair_spans"]
+
+
+@register
+class RecordSheet(SheetDef):
+    name = RECORDS
+    columns = (
+        Column("帮带人身份证号", "mentor_idn", "id_number", True),
+        Column("被帮带人身份证号", "mentee_idn", "id_number", True),
+        Column("结对类型", "kind", "enum", True, mentoring.KINDS),
+        Column("导师类别", "role", "enum", choices=mentoring.ROLES, comment="双导师制必填"),
+        Column("日期", "date", "day", True, comment="须在该结对的帮带期间内"),
+        Column("纪实类型", "record_kind", "enum", True, mentoring.RECORD_KINDS),
+        Column("内容", "content"),
+        Column("记录人", "recorded_by", comment="空白为导入的账号"),
+    )
+    key = ("mentor_idn", "mentee_idn", "kind", "role", "date", "record_kind")
+    note = "每条纪实属于帮带期间包含其日期的结对（系统或“结对帮带”表中）"
+
+    def check(self, ctx: Context, rows: list[Row]) -> None:
+        spans = _spans(ctx)
+        for r in rows:
+            if not _check_people(ctx, self.name, r) or None in (r.get("kind"), r.get("date")):
+                continue
+            held = spans.get((r.get("mentor_idn"), r.get("mentee_idn"), r.get("kind"), r.get("role") or None), [])
+            day = r.get("date")
+            if not any(s <= day and (e is None or day <= e) for s, e in held):
+                if held:
+                    text = "、".join(f"{mentoring.day_text(s)} 至 {mentoring.day_text(e) or '今'}" for s, e in held)
+                    msg = f"日期不在该结对的帮带期间（{text}）内"
+                else:
+                    msg = "没有这两人的该类型结对（系统和“结对帮带”表中都没有）"
+                ctx.error(self.name, r.number, "日期", msg)
+
+    def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
+        people = _cadres_by_id(ctx)
+        pairs = list(_db_pairs(ctx).values())
+        index: dict[tuple, list[MentorPair]] = {}
+        for p in pairs:
+            index.setdefault((p.mentor_id, p.mentee_id, p.kind, p.role), []).append(p)
+        existing = {(rec.pair_id, rec.date, rec.kind): rec for rec in ctx.session.scalars(select(MentoringRecord))}
+        added = updated = 0
+        new = []
+        for r in rows:
+            ctx.tick(self.name)
+            day = r.get("date")
+            k = (people[r.get("mentor_idn")].id, people[r.get("mentee_idn")].id, r.get("kind"), r.get("role") or None)
+            pair = next(p for p in index.get(k, []) if p.start <= day and (p.end is None or day <= p.end))
+            rec = existing.get((pair.id, day, r.get("record_kind")))
+            content = r.get("content")
+            if rec is None:
+                rec = MentoringRecord(pair_id=pair.id, date=day, kind=r.get("record_kind"), content=content,
+                                      recorded_by=r.get("recorded_by") or ctx.actor.name)
+                new.append((rec, pair))
+                existing[(pair.id, day, rec.kind)] = rec
+                continue
+            before = mentoring.record_snapshot(rec)
+            if "content" in r.values:
+                rec.content = content
+            if r.get("recorded_by"):
+                rec.recorded_by = r.get("recorded_by")
+            after = mentoring.record_snapshot(rec)
+            if before != after:
+                audit.record(ctx.session, ctx.actor, "导入修改", "mentoring_record", rec.id,
+                             f"{mentoring.pair_label(pair)} {after['日期']} {rec.kind}", before, after)
+                updated += 1
+        ctx.session.add_all([rec for rec, _ in new])
+        ctx.session.flush()
+        for rec, pair in new:
+            audit.record(ctx.session, ctx.actor, "导入新增", "mentoring_record", rec.id,
+                         f"{mentoring.pair_label(pair)} {mentoring.day_text(rec.date)} {rec.kind}", None,
+                         mentoring.record_snapshot(rec))
+            added += 1
+        return added, updated
+
+    def export(self, session: Session) -> Iterable[dict[str, Any]]:
+        for p in mentoring.list_pairs(session):
+            for rec in mentoring.list_records(session, p["id"]):
+                yield {"mentor_idn": p["mentor_id_number"], "mentee_idn": p["mentee_id_number"], "kind": p["kind"],
+                       "role": p["role"], "date": rec["date"], "record_kind": rec["kind"], "content": rec["content"],
+                       "recorded_by": rec["recorded_by"]}
+
+
+CASE_ATTRS = ("circumstance", "colour", "outcome", "decided", "deciding_body", "measures", "correction_status", "notes")
+CASE_HEADERS = {"matter": "事项", "occurred": "发生日期", "circumstance": "情形", "colour": "认定颜色", "outcome": "处理结果",
+                "decided": "认定日期", "deciding_body": "认定机关", "measures": "整改措施", "correction_status": "整改状态"}
+
+
+def _db_cases(ctx: Context) -> dict[tuple, ToleranceCase]:
+    if "cases" not in ctx.cache:
+        rows = ctx.session.execute(
+            select(ToleranceCase, Cadre.id_number).join(Cadre, ToleranceCase.cadre_id == Cadre.id))
+        ctx.cache["cases"] = {(idn, c.matter, c.occurred): c for c, idn in rows}
+    return ctx.cache["cases"]
+
+
+@register
+class CaseSheet(SheetDef):
+    name = CASES
+    columns = (
+        Column("身份证号", "id_number", "id_number", True),
+        Column("姓名", "cadre_name", comment="可空；填写时须与身份证号对应的干部一致"),
+        Column("事项", "matter", required=True),
+        Column("发生日期", "occurred", "day", True),
+        Column("情形", "circumstance", "enum", choices=tolerance.CIRCUMSTANCES, comment="三个区分开来之一，或 其他"),
+        Column("认定颜色", "colour", "enum", choices=tolerance.COLOURS, comment="与认定日期同填；认定中的两项都不填"),
+        Column("处理结果", "outcome", "enum", choices=tolerance.OUTCOMES),
+        Column("认定日期", "decided", "day"),
+        Column("认定机关", "deciding_body"),
+        Column("整改措施", "measures"),
+        Column("整改状态", "correction_status", "enum", choices=tolerance.CORRECTION_STATUSES),
+        Column("备注", "notes"),
+    )
+    key = ("id_number", "matter", "occurred")
+    note = "认定颜色与认定日期同时填写，或都不填（尚在认定中）"
+
+    def _data(self, ctx: Context, r: Row) -> dict:
+        existing = _db_cases(ctx).get(self.key_of(r))
+        data = {a: getattr(existing, a) for a in CASE_ATTRS} if existing else {}
+        data.update({a: r.get(a) for a in CASE_ATTRS if a in r.values})
+        data.update(matter=r.get("matter"), occurred=r.get("occurred"))
+        return data
+
+    def check(self, ctx: Context, rows: list[Row]) -> None:
+        for r in rows:
+            idn = r.get("id_number")
+            if idn is None:
+                continue
+            known = cadre_known(ctx, idn)
+            if known is None:
+                ctx.error(self.name, r.number, "身份证号", "没有这个身份证号的干部（系统和“干部”表中都没有）")
+            elif r.get("cadre_name") and r.get("cadre_name") != known:
+                ctx.error(self.name, r.number, "姓名", f"与身份证号对应的干部“{known}”不符")
+            if r.get("matter") is None or r.get("occurred") is None:
+                continue
+            for attr, msg in tolerance.check_case(dict(self._data(ctx, r), cadre_id=0)):
+                ctx.error(self.name, r.number, CASE_HEADERS.get(attr), msg)
+
+    def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
+        people = _cadres_by_id(ctx)
+        db = _db_cases(ctx)
+        added = updated = 0
+        new = []
+        for r in rows:
+            ctx.tick(self.name)
+            data = self._data(ctx, r)
+            case = db.get(self.key_of(r))
+            if case is None:
+                case = ToleranceCase(cadre_id=people[r.get("id_number")].id, **data)
+                new.append(case)
+                db[self.key_of(r)] = case
+                continue
+            before = tolerance.case_snapshot(case)
+            for k, v in data.items():
+                setattr(case, k, v)
+            after = tolerance.case_snapshot(case)
+            if before != after:
+                changed = {k: v for k, v in before.items() if after.get(k) != v}
+                audit.record(ctx.session, ctx.actor, "导入修改", "tolerance_case", case.id, tolerance._label(case),
+                             changed, {k: after[k] for k in changed})
+                updated += 1
+        ctx.session.add_all(new)
+        ctx.session.flush()
+        for case in new:
+            audit.record(ctx.session, ctx.actor, "导入新增", "tolerance_case", case.id, tolerance._label(case), None,
+                         tolerance.case_snapshot(case))
+            added += 1
+        return added, updated
+
+    def export(self, session: Session) -> Iterable[dict[str, Any]]:
+        for c in reversed(tolerance.list_cases(session)):
+            row = {a: c[a] for a in (*CASE_ATTRS, "matter", "occurred")}
+            row.update(id_number=c["id_number"], cadre_name=c["name"])
+            yield row

@@ -1,0 +1,243 @@
+"""The rules the department checks (domain.md, "Using cadres") and the reminders beside them.
+
+Each breach is a `Finding` naming the records it concerns; nothing here blocks a save. One
+finding per batch, per township team and rule, per team member:
+
+- `young_share_per_batch`: a batch (批次) of 提拔任用 has fewer than one sixth young cadres, young
+  meaning aged ≤ the young-cadre bound (setting, 35) at the appointment date. Exactly one sixth
+  complies (young × 6 ≥ people). A blank 批次 is not a batch. People are distinct cadres.
+- `township_team_young`: a township leadership team has no young cadre today.
+- `township_team_work_years`: a team member has worked less than 2 whole years (参加工作时间 to
+  today, counted by month like ages). A member with no 参加工作时间 is a finding too: the rule
+  cannot be checked until a clerk fills it in, and the message says so.
+- `township_team_age_mix`: a team has nobody ≤ the young bound, or nobody ≥ 46 (老中青合理配备).
+
+A township leadership team is the in-service cadres whose unit is a 乡镇 or 街道 and whose 班子职务
+is not blank, as the records stand now (report.md: no history of unit, status or role is kept).
+A township with no such cadres has no team and is not checked.
+
+Reminders (kind "reminder") are not rule findings: `REMINDER_PROVIDERS` lists the functions that
+produce them (e.g. overdue mentoring pairs); `check` returns the findings, then the reminders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Appointment, Cadre, Unit
+from ..services import settings
+from ..values import TOWNSHIP_KINDS, age_at, level_rank, whole_years
+
+MIN_WORK_YEARS = 2
+OLD_AGE = 46  # 老: aged 46 or more (the age band above 41–45)
+
+# The rules in the order they are listed; findings are sorted by this order first.
+RULES: dict[str, str] = {
+    "young_share_per_batch": "每批次提拔优秀年轻干部比例不少于六分之一",
+    "township_team_young": "确保每个班子有1名优秀年轻干部",
+    "township_team_work_years": "乡镇领导班子成员必须有2年及以上的工作年限",
+    "township_team_age_mix": "老中青合理配备",
+}
+
+
+@dataclass
+class Finding:
+    rule: str
+    rule_name: str
+    message: str
+    kind: str = "finding"  # or "reminder"
+    units: list[str] = field(default_factory=list)
+    batches: list[str] = field(default_factory=list)
+    cadres: list[dict] = field(default_factory=list)  # {id, name, id_number, unit, post, team_role, age}
+    cadre_ids: list[int] = field(default_factory=list)  # parallel to `cadres`
+    unit_ids: list[int] = field(default_factory=list)  # parallel to `units`
+
+
+def finding_dict(f: Finding) -> dict:
+    """The JSON form `cadre check --json` prints (cli.md)."""
+    return {
+        "rule": f.rule, "rule_name": f.rule_name, "kind": f.kind, "message": f.message,
+        "units": list(f.units), "batches": list(f.batches),
+        "cadres": [{"name": c["name"], "id_number": c["id_number"]} for c in f.cadres],
+    }
+
+
+def _person(c: Cadre, at: dt.date) -> dict:
+    """What the window shows of a cadre named by a finding; `age` is at the rule's reference date
+    (the appointment date for a batch, today for a team)."""
+    return {"id": c.id, "name": c.name, "id_number": c.id_number, "unit": c.unit.name if c.unit else None,
+            "post": c.post, "team_role": c.team_role, "age": age_at(c.birth, at)}
+
+
+def _finding(rule: str, message: str, *, at: dt.date, units: list[Unit] = (), batches: list[str] = (),
+             cadres: list[Cadre] = (), dates: dict[int, dt.date] | None = None) -> Finding:
+    return Finding(
+        rule=rule, rule_name=RULES[rule], message=message,
+        units=[u.name for u in units], unit_ids=[u.id for u in units], batches=list(batches),
+        cadres=[_person(c, (dates or {}).get(c.id, at)) for c in cadres], cadre_ids=[c.id for c in cadres],
+    )
+
+
+# --- batches ------------------------------------------------------------------------------
+
+
+def _batch_findings(session: Session, bound: int) -> list[Finding]:
+    rows = session.execute(
+        select(Appointment, Cadre)
+        .join(Cadre, Appointment.cadre_id == Cadre.id)
+        .where(Appointment.kind == "提拔任用", Appointment.batch.is_not(None))
+        .order_by(Appointment.date, Appointment.id)
+    ).all()
+    batches: dict[str, list[tuple[Appointment, Cadre]]] = {}
+    for appt, cadre in rows:
+        name = (appt.batch or "").strip()
+        if name:
+            batches.setdefault(name, []).append((appt, cadre))
+    out: list[tuple[tuple, Finding]] = []
+    for name, items in batches.items():
+        people: dict[int, tuple[Appointment, Cadre]] = {}
+        for appt, cadre in items:  # a cadre counts once, at the first appointment of the batch
+            people.setdefault(cadre.id, (appt, cadre))
+        n = len(people)
+        ages = [age_at(c.birth, appt.date) for appt, c in people.values()]
+        young = sum(1 for a in ages if a is not None and a <= bound)
+        if young * 6 >= n:
+            continue
+        need = -(-n // 6)
+        units: dict[int, Unit] = {}
+        for appt, c in people.values():
+            unit = appt.new_unit or c.unit
+            if unit is not None:
+                units.setdefault(unit.id, unit)
+        message = (f"批次“{name}”提拔任用{n}人，其中年轻干部（{bound}岁及以下）{young}人，"
+                   f"不足六分之一（至少应有{need}人）")
+        finding = _finding("young_share_per_batch", message,
+                           units=sorted(units.values(), key=lambda u: (u.sort_order, u.name)),
+                           batches=[name], cadres=[c for _, c in people.values()], at=items[0][0].date,
+                           dates={cid: appt.date for cid, (appt, _c) in people.items()})
+        out.append(((items[0][0].date, name), finding))
+    return [f for _, f in sorted(out, key=lambda p: p[0])]
+
+
+# --- township teams -----------------------------------------------------------------------
+
+
+def township_teams(session: Session) -> list[tuple[Unit, list[Cadre]]]:
+    """Every township (乡镇/街道) with a leadership team now, in unit order, with its members."""
+    units = session.scalars(
+        select(Unit).where(Unit.kind.in_(TOWNSHIP_KINDS)).order_by(Unit.sort_order, Unit.name)
+    ).all()
+    members = session.scalars(
+        select(Cadre).where(Cadre.status == "在职", Cadre.unit_id.in_([u.id for u in units]),
+                            Cadre.team_role.is_not(None))
+    ).all()
+    by_unit: dict[int, list[Cadre]] = {}
+    for c in members:
+        if (c.team_role or "").strip():
+            by_unit.setdefault(c.unit_id, []).append(c)
+    teams = []
+    for u in units:
+        team = by_unit.get(u.id)
+        if team:
+            team.sort(key=lambda c: (level_rank(c.level), c.birth, c.name))
+            teams.append((u, team))
+    return teams
+
+
+def _team_findings(session: Session, bound: int, today: dt.date) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = {"township_team_young": [], "township_team_work_years": [],
+                                     "township_team_age_mix": []}
+    for unit, team in township_teams(session):
+        ages = [age_at(c.birth, today) for c in team]
+        known = [a for a in ages if a is not None]
+        n = len(team)
+        has_young = any(a <= bound for a in known)
+        has_old = any(a >= OLD_AGE for a in known)
+        if not has_young:
+            out["township_team_young"].append(_finding(
+                "township_team_young", f"{unit.name}领导班子{n}人，没有{bound}岁及以下的年轻干部",
+                units=[unit], cadres=team, at=today))
+        for c in team:
+            role = (c.team_role or "").strip()
+            if c.work_started is None:
+                message = (f"{unit.name}领导班子成员{c.name}（{role}）未填参加工作时间，"
+                           f"无法核对是否有{MIN_WORK_YEARS}年及以上的工作年限")
+            else:
+                years = whole_years(c.work_started, today)
+                if years >= MIN_WORK_YEARS:
+                    continue
+                message = (f"{unit.name}领导班子成员{c.name}（{role}）参加工作时间{c.work_started}，"
+                           f"工作年限{max(years, 0)}年，不足{MIN_WORK_YEARS}年")
+            out["township_team_work_years"].append(_finding(
+                "township_team_work_years", message, units=[unit], cadres=[c], at=today))
+        if not (has_young and has_old):
+            missing = []
+            if not has_young:
+                missing.append(f"{bound}岁及以下")
+            if not has_old:
+                missing.append(f"{OLD_AGE}岁及以上")
+            span = f"（成员年龄{min(known)}至{max(known)}岁）" if known else ""
+            out["township_team_age_mix"].append(_finding(
+                "township_team_age_mix",
+                f"{unit.name}领导班子{n}人，没有{'的成员，也没有'.join(missing)}的成员{span}",
+                units=[unit], cadres=team, at=today))
+    return out
+
+
+# --- the checks ---------------------------------------------------------------------------
+
+
+def findings(session: Session, *, today: dt.date | None = None) -> list[Finding]:
+    """Every breach of the department's rules as of `today`, sorted by rule, then by batch
+    (earliest first) or unit order."""
+    today = today or dt.date.today()
+    bound = settings.young_age(session)
+    result = _batch_findings(session, bound)
+    teams = _team_findings(session, bound, today)
+    for rule in RULES:
+        result.extend(teams.get(rule, []))
+    return result
+
+
+# A reminder provider: (session, today) -> list of Finding with kind "reminder".
+ReminderProvider = Callable[[Session, dt.date], list[Finding]]
+
+# Reminder providers, in the order their reminders are listed; a new kind of reminder appends
+# its function here (below: mentoring, overdue 谈心谈话 / 定期汇报, domain.md "Caring").
+REMINDER_PROVIDERS: list[ReminderProvider] = []
+
+
+def _mentoring_reminders(session: Session, today: dt.date) -> list[Finding]:
+    from ..services.mentoring import reminder_findings
+
+    return reminder_findings(session, today)
+
+
+REMINDER_PROVIDERS.append(_mentoring_reminders)
+
+
+def reminders(session: Session, today: dt.date | None = None) -> list[Finding]:
+    """The reminders listed beside the findings (not rule findings themselves): whatever the
+    functions in REMINDER_PROVIDERS return, in their order."""
+    today = today or dt.date.today()
+    out: list[Finding] = []
+    for provider in REMINDER_PROVIDERS:
+        for f in provider(session, today):
+            f.kind = "reminder"
+            out.append(f)
+    return out
+
+
+def check(session: Session, today: dt.date | None = None) -> list[Finding]:
+    """What `cadre check` and the 规则检查 page show: the findings, then the reminders."""
+    today = today or dt.date.today()
+    return findings(session, today=today) + reminders(session, today)
+
+
+__all__ = ["Finding", "REMINDER_PROVIDERS", "RULES", "check", "finding_dict", "findings", "reminders",
+           "township_teams"]

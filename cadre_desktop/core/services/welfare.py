@@ -1,0 +1,255 @@
+"""Other care (关爱记录: health checks, paid leave, hardship help, turnover housing) and visits (慰问)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import extract, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..models import Cadre, CareRecord, Unit, Visit
+from ..values import DomainError, check_id_number
+from . import audit
+from .accounts import Actor, require
+
+CARE_KINDS = ("年度体检", "带薪年休假", "困难帮扶", "周转房")
+VISIT_CATEGORIES = ("老党员", "困难党员", "突出人才", "一线干部", "其他")
+
+
+def _day(d: dt.date | None) -> str | None:
+    return f"{d.year}.{d.month:02d}.{d.day:02d}" if d else None
+
+
+def _money(v: Decimal | None) -> str | None:
+    return None if v is None else f"{Decimal(v):.2f}"
+
+
+def _clean(v):
+    if isinstance(v, str):
+        return v.strip() or None
+    return v
+
+
+def _amount(v, errors: list, attr: str = "amount") -> Decimal | None:
+    if v in (None, ""):
+        return None
+    try:
+        d = Decimal(str(v))
+    except Exception:  # noqa: BLE001 - any unreadable text
+        errors.append((attr, "金额应为数字"))
+        return None
+    if d < 0:
+        errors.append((attr, "金额不能为负数"))
+    elif d != d.quantize(Decimal("0.01")):
+        errors.append((attr, "金额最多两位小数"))
+    return d.quantize(Decimal("0.01"))
+
+
+# --- care records -------------------------------------------------------------------------
+
+
+def care_snapshot(r: CareRecord) -> dict:
+    return {"类型": r.kind, "日期": _day(r.date), "天数": r.days, "金额": _money(r.amount), "备注": r.notes}
+
+
+def care_label(c: Cadre, r: CareRecord) -> str:
+    return f"{c.name}（{c.id_number}）{r.kind} {_day(r.date)}"
+
+
+def save_care(session: Session, *, actor: Actor, data: dict, record_id: int | None = None,
+              version: int | None = None) -> int:
+    """data: cadre_id, kind, date, days, amount, notes."""
+    require(actor, "edit")
+    data = {k: _clean(v) for k, v in data.items()}
+    errors: list[tuple[str, str]] = []
+    cadre = session.get(Cadre, data["cadre_id"]) if data.get("cadre_id") else None
+    if cadre is None:
+        errors.append(("cadre_id", "请选择干部"))
+    if data.get("kind") not in CARE_KINDS:
+        errors.append(("kind", f"类型应为：{' / '.join(CARE_KINDS)}"))
+    if not isinstance(data.get("date"), dt.date):
+        errors.append(("date", "日期不能为空"))
+    days = data.get("days")
+    if days is not None and (not isinstance(days, int) or days < 0 or days > 366):
+        errors.append(("days", "天数应为 0 到 366 的整数"))
+    amount = _amount(data.get("amount"), errors)
+    if not errors:
+        clash = session.scalar(select(CareRecord).where(CareRecord.cadre_id == cadre.id,
+                                                         CareRecord.kind == data["kind"],
+                                                         CareRecord.date == data["date"]))
+        if clash is not None and clash.id != record_id:
+            errors.append(("date", f"{cadre.name}在该日已有一条{data['kind']}记录"))
+    if errors:
+        raise DomainError("；".join(m for _, m in errors), errors=errors)
+    values = {"cadre_id": cadre.id, "kind": data["kind"], "date": data["date"], "days": days, "amount": amount,
+              "notes": data.get("notes")}
+    if record_id is None:
+        r = CareRecord(**values)
+        session.add(r)
+        session.flush()
+        audit.record(session, actor, "新增", "care_record", r.id, care_label(cadre, r), None, care_snapshot(r))
+        return r.id
+    r = session.get(CareRecord, record_id)
+    if r is None:
+        raise DomainError("该关爱记录已被删除。")
+    if version is not None and r.version != version:
+        raise DomainError("该关爱记录已被他人修改，请刷新后再改。")
+    before = care_snapshot(r)
+    for k, v in values.items():
+        setattr(r, k, v)
+    after = care_snapshot(r)
+    if before != after:
+        changed = {k: v for k, v in before.items() if after[k] != v}
+        audit.record(session, actor, "修改", "care_record", r.id, care_label(cadre, r), changed,
+                     {k: after[k] for k in changed})
+    return r.id
+
+
+def delete_care(session: Session, *, actor: Actor, record_id: int) -> None:
+    require(actor, "edit")
+    r = session.get(CareRecord, record_id)
+    if r is None:
+        return
+    audit.record(session, actor, "删除", "care_record", r.id, care_label(r.cadre, r), care_snapshot(r), None)
+    session.delete(r)
+
+
+def list_care(session: Session, *, kind: str | None = None, year: int | None = None, text: str | None = None,
+              cadre_id: int | None = None) -> list[dict]:
+    q = (select(CareRecord, Cadre.name, Cadre.id_number, Unit.name)
+         .join(Cadre, CareRecord.cadre_id == Cadre.id).outerjoin(Unit, Cadre.unit_id == Unit.id))
+    if kind:
+        q = q.where(CareRecord.kind == kind)
+    if year:
+        q = q.where(extract("year", CareRecord.date) == year)
+    if cadre_id is not None:
+        q = q.where(CareRecord.cadre_id == cadre_id)
+    if text and text.strip():
+        like = f"%{text.strip()}%"
+        q = q.where(or_(Cadre.name.like(like), Cadre.id_number.like(like), CareRecord.notes.like(like)))
+    q = q.order_by(CareRecord.date.desc(), Unit.sort_order, Cadre.name, CareRecord.id)
+    return [{"id": r.id, "version": r.version, "cadre_id": r.cadre_id, "name": name, "id_number": idn,
+             "unit": unit, "kind": r.kind, "date": r.date, "days": r.days, "amount": r.amount, "notes": r.notes}
+            for r, name, idn, unit in session.execute(q)]
+
+
+def cadre_care(session: Session, cadre_id: int) -> list[dict]:
+    return list(reversed(list_care(session, cadre_id=cadre_id)))
+
+
+def care_years(session: Session) -> list[int]:
+    return sorted({d.year for d in session.scalars(select(CareRecord.date).distinct())}, reverse=True)
+
+
+# --- visits -------------------------------------------------------------------------------
+
+
+def visit_snapshot(v: Visit) -> dict:
+    return {"姓名": v.name, "身份证号": v.id_number, "对象类别": v.category, "日期": _day(v.date),
+            "金额": _money(v.amount), "慰问人": v.visitor, "备注": v.notes}
+
+
+def visit_label(v: Visit) -> str:
+    return f"{v.name}（{v.category}）{_day(v.date)}"
+
+
+def save_visit(session: Session, *, actor: Actor, data: dict, visit_id: int | None = None,
+               version: int | None = None) -> int:
+    """data: name, id_number (optional, valid when given), category, date, amount, visitor, notes."""
+    require(actor, "edit")
+    data = {k: _clean(v) for k, v in data.items()}
+    errors: list[tuple[str, str]] = []
+    if not data.get("name"):
+        errors.append(("name", "姓名不能为空"))
+    idn = data.get("id_number")
+    if idn:
+        try:
+            idn = check_id_number(str(idn)).number
+        except ValueError as e:
+            errors.append(("id_number", f"身份证号{e}"))
+    if data.get("category") not in VISIT_CATEGORIES:
+        errors.append(("category", f"对象类别应为：{' / '.join(VISIT_CATEGORIES)}"))
+    if not isinstance(data.get("date"), dt.date):
+        errors.append(("date", "日期不能为空"))
+    amount = _amount(data.get("amount"), errors)
+    if not errors:
+        q = select(Visit).where(Visit.name == data["name"], Visit.date == data["date"],
+                                Visit.category == data["category"],
+                                Visit.id_number.is_(None) if not idn else Visit.id_number == idn)
+        clash = session.scalar(q)
+        if clash is not None and clash.id != visit_id:
+            errors.append(("date", f"该日已有一条对{data['name']}的{data['category']}慰问记录"))
+    if errors:
+        raise DomainError("；".join(m for _, m in errors), errors=errors)
+    values = {"name": data["name"], "id_number": idn or None, "category": data["category"], "date": data["date"],
+              "amount": amount, "visitor": data.get("visitor"), "notes": data.get("notes")}
+    if visit_id is None:
+        v = Visit(**values)
+        session.add(v)
+        session.flush()
+        audit.record(session, actor, "新增", "visit", v.id, visit_label(v), None, visit_snapshot(v))
+        return v.id
+    v = session.get(Visit, visit_id)
+    if v is None:
+        raise DomainError("该慰问记录已被删除。")
+    if version is not None and v.version != version:
+        raise DomainError("该慰问记录已被他人修改，请刷新后再改。")
+    before = visit_snapshot(v)
+    for k, val in values.items():
+        setattr(v, k, val)
+    after = visit_snapshot(v)
+    if before != after:
+        changed = {k: x for k, x in before.items() if after[k] != x}
+        audit.record(session, actor, "修改", "visit", v.id, visit_label(v), changed, {k: after[k] for k in changed})
+    return v.id
+
+
+def delete_visit(session: Session, *, actor: Actor, visit_id: int) -> None:
+    require(actor, "edit")
+    v = session.get(Visit, visit_id)
+    if v is None:
+        return
+    audit.record(session, actor, "删除", "visit", v.id, visit_label(v), visit_snapshot(v), None)
+    session.delete(v)
+
+
+def _visit_query(category, year, text):
+    conds = []
+    if category:
+        conds.append(Visit.category == category)
+    if year:
+        conds.append(extract("year", Visit.date) == year)
+    if text and text.strip():
+        like = f"%{text.strip()}%"
+        conds.append(or_(Visit.name.like(like), Visit.id_number.like(like), Visit.visitor.like(like),
+                         Visit.notes.like(like)))
+    return conds
+
+
+def list_visits(session: Session, *, category: str | None = None, year: int | None = None,
+                text: str | None = None) -> list[dict]:
+    q = select(Visit).where(*_visit_query(category, year, text)).order_by(Visit.date.desc(), Visit.name, Visit.id)
+    return [{"id": v.id, "version": v.version, "name": v.name, "id_number": v.id_number, "category": v.category,
+             "date": v.date, "amount": v.amount, "visitor": v.visitor, "notes": v.notes}
+            for v in session.scalars(q)]
+
+
+def visit_totals(session: Session, *, category: str | None = None, year: int | None = None,
+                 text: str | None = None) -> dict:
+    """Count of visits (人次), distinct people (by ID number, else name) and the amount in yuan."""
+    conds = _visit_query(category, year, text)
+    n = session.scalar(select(func.count()).select_from(Visit).where(*conds))
+    # Sum the Decimals in Python: exact, and the same on every engine.
+    total = sum((a for a in session.scalars(select(Visit.amount).where(*conds)) if a is not None), Decimal("0.00"))
+    people = {(idn or "", nm) if not idn else (idn, "") for nm, idn in
+              session.execute(select(Visit.name, Visit.id_number).where(*conds))}
+    return {"count": n, "people": len(people), "amount": total}
+
+
+def visit_years(session: Session) -> list[int]:
+    return sorted({d.year for d in session.scalars(select(Visit.date).distinct())}, reverse=True)
+
+
+def cadre_visits(session: Session, id_number: str) -> list[dict]:
+    return [v for v in list_visits(session, text=id_number) if v["id_number"] == id_number]

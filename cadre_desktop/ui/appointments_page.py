@@ -1,0 +1,545 @@
+"""选拔任用: appointments grouped by batch, each batch's young share against one sixth, and the
+dialogs that build a batch or add one appointment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableView, QTableWidget,
+    QTableWidgetItem, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
+)
+
+from ..core.services import cadres, careers, units
+from ..core.values import DomainError
+from .common import confirm, error_label, refuse, set_error, shortcut
+from .models import LazyTableModel
+from .cadre_picker import CadrePickerDialog
+from .state import AppState
+from .widgets import ChoiceCombo, DayEdit, day_text
+
+ALL = "全部"
+APPLY_QUESTION = "是否同时更新该干部的现任单位、职务、班子职务并添加简历？"
+COLUMNS = (("name", "姓名"), ("date", "任职日期"), ("kind", "任用类型"), ("age", "时年"), ("old_post", "原职务"),
+           ("new_post", "新职务"), ("new_unit", "新单位"), ("new_team_role", "新班子职务"), ("frontline", "一线"),
+           ("doc_number", "任免文号"))
+
+
+def pick_cadres(state: AppState, parent, title: str, exclude_ids=(), annotate=None) -> list[int]:
+    """Tick cadres (or paste names/ID numbers) in the shared picker."""
+    dialog = CadrePickerDialog(state, title, parent, exclude_ids=exclude_ids, annotate=annotate)
+    return list(dialog.chosen_ids()) if dialog.exec() else []
+
+
+class RowsModel(LazyTableModel):
+    """A LazyTableModel over rows already in hand (a page's filtered list)."""
+
+    def __init__(self, columns, parent=None):
+        self.by_id: dict[int, dict] = {}
+        super().__init__(columns, lambda ids: [self.by_id[i] for i in ids if i in self.by_id], None, parent)
+
+    def set_rows(self, rows: list[dict]) -> None:
+        self.by_id = {r["id"]: r for r in rows}
+        self.set_ids([r["id"] for r in rows])
+
+    def display(self, key, r):
+        v = r.get(key)
+        if isinstance(v, dt.date):
+            return day_text(v)
+        if key == "frontline":
+            return (r.get("frontline_field") or "是") if v else ""
+        if key == "age" and v is not None:
+            return f"{v}岁" + ("（年轻）" if r.get("young") else "")
+        return super().display(key, r)
+
+
+def make_table(model) -> QTableView:
+    t = QTableView()
+    t.setModel(model)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.verticalHeader().setDefaultSectionSize(26)
+    t.setAlternatingRowColors(True)
+    return t
+
+
+def show_errors(e: DomainError, errors: dict, message) -> None:
+    for attr, msg in e.errors or [("", e.message)]:
+        set_error(errors.get(attr, message), msg)
+
+
+class AppointmentsPage(QWidget):
+    open_cadre = Signal(int)
+    import_requested = Signal()
+    export_requested = Signal()
+
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        can_edit = state.actor.can("edit")
+        self.toolbar = QToolBar()
+        self.act_batch = self.toolbar.addAction("新增批次", self.new_batch)
+        self.act_new = self.toolbar.addAction("新增任用", self.new_appointment)
+        self.act_edit = self.toolbar.addAction("编辑", self.edit_selected)
+        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
+        self.toolbar.addSeparator()
+        self.act_open = self.toolbar.addAction("打开档案", self._open_cadre)
+        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
+        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
+        for act in (self.act_batch, self.act_new, self.act_edit, self.act_delete, self.act_import):
+            act.setVisible(can_edit)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索：姓名、身份证号、职务、文号")
+        self.search.setClearButtonEnabled(True)
+        self.kind = QComboBox()
+        self.kind.addItems([ALL, *careers.KINDS])
+        self.year = QComboBox()
+        self.frontline = QCheckBox("一线干部")
+        self.count = QLabel()
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        for lbl, w in (("任用类型", self.kind), ("年度", self.year)):
+            filters.addWidget(QLabel(lbl))
+            filters.addWidget(w)
+        filters.addWidget(self.frontline)
+        filters.addWidget(self.count)
+
+        self.batches = QListWidget()
+        self.batches.setMinimumWidth(230)
+        self.model = RowsModel(COLUMNS, self)
+        self.table = make_table(self.model)
+        for col, w in enumerate((64, 84, 70, 80, 150, 170, 90, 120, 60)):
+            self.table.setColumnWidth(col, w)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        middle = QWidget()
+        ml = QVBoxLayout(middle)
+        ml.setContentsMargins(0, 0, 0, 0)
+        ml.addWidget(self.summary)
+        ml.addWidget(self.table, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.batches)
+        self.splitter.addWidget(middle)
+        self.splitter.setStretchFactor(1, 1)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.toolbar)
+        lay.addLayout(filters)
+        lay.addWidget(self.splitter, 1)
+
+        self.batches.currentRowChanged.connect(lambda _r: self.refresh_table())
+        self.search.textChanged.connect(lambda _t: self.refresh_table())
+        self.kind.currentIndexChanged.connect(lambda _i: self.refresh_table())
+        self.year.currentIndexChanged.connect(lambda _i: self.refresh_table())
+        self.frontline.toggled.connect(lambda _c: self.refresh_table())
+        shortcut(self, "Ctrl+F", self.search.setFocus)
+        shortcut(self.table, Qt.Key.Key_Delete, self.delete_selected)
+        self.dialog = None
+        self.restore_settings()
+        state.changes.changed.connect(self._changed)
+        self.refresh()
+
+    # -- data ---------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        keep = self.current_batch()
+        with self.state.session() as s:
+            batches = careers.list_batches(s)
+            years = sorted({r["date"].year for r in careers.list_appointments(s)}, reverse=True)
+        y = self.year.currentText()
+        self.year.blockSignals(True)
+        self.year.clear()
+        self.year.addItems([ALL, *map(str, years)])
+        self.year.setCurrentIndex(max(self.year.findText(y), 0))
+        self.year.blockSignals(False)
+        self.batches.blockSignals(True)
+        self.batches.clear()
+        for text, data in (("全部任用", ("*",)), ("未分批次", ("-",))):
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, data)
+            self.batches.addItem(item)
+        for b in batches:
+            if b["total"]:
+                mark = "✓" if b["complies"] else "✗"
+                text = f"{mark} {b['batch']}\n　年轻 {b['young']}/{b['total']}（{b['share'] * 100:.1f}%）"
+            else:
+                text = f"　{b['batch']}\n　{b['appointments']} 人，无提拔任用"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, ("batch", b["batch"]))
+            if b["total"]:
+                item.setForeground(Qt.GlobalColor.darkGreen if b["complies"] else Qt.GlobalColor.red)
+            item.setToolTip(b["text"])
+            self.batches.addItem(item)
+        row = 0
+        for i in range(self.batches.count()):
+            if self.batches.item(i).data(Qt.ItemDataRole.UserRole) == keep:
+                row = i
+        self.batches.setCurrentRow(row)
+        self.batches.blockSignals(False)
+        self.refresh_table()
+
+    def current_batch(self):
+        item = self.batches.currentItem()
+        return tuple(item.data(Qt.ItemDataRole.UserRole)) if item else ("*",)
+
+    def refresh_table(self) -> None:
+        sel = self.current_batch()
+        args = {"kind": None if self.kind.currentText() == ALL else self.kind.currentText(),
+                "year": int(self.year.currentText()) if self.year.currentText() not in ("", ALL) else None,
+                "frontline": True if self.frontline.isChecked() else None, "text": self.search.text()}
+        with self.state.session() as s:
+            if sel[0] == "batch":
+                rows = careers.list_appointments(s, batch=sel[1], **args)
+                b = careers.batch_summary(s, sel[1])
+                names = "、".join(b["young_names"]) or "无"
+                self.summary.setText(f"<b>{sel[1]}</b>　{b['text']}　年轻干部：{names}")
+            else:
+                rows = careers.list_appointments(s, no_batch=sel[0] == "-", **args)
+                self.summary.setText("全部任用记录" if sel[0] == "*" else "未填写批次的任用记录")
+        self.model.set_rows(rows)
+        self.count.setText(f"共 {len(rows)} 条")
+
+    def _changed(self, entities: set) -> None:
+        if entities & {"appointment", "cadre", "unit", "*"}:
+            self.refresh()
+
+    def selected(self) -> dict | None:
+        idx = self.table.currentIndex()
+        return self.model.row(idx.row()) if idx.isValid() else None
+
+    # -- actions -------------------------------------------------------------------------------
+    def _open_cadre(self):
+        r = self.selected()
+        if r:
+            self.open_cadre.emit(r["cadre_id"])
+
+    def new_batch(self) -> None:
+        self.dialog = BatchDialog(self.state, self)
+        self.dialog.accepted.connect(lambda: self.state.changes.emit("appointment", "cadre"))
+        self.dialog.open()
+
+    def new_appointment(self, cadre_id: int | None = None) -> None:
+        sel = self.current_batch()
+        self.dialog = AppointmentDialog(self.state, None, self, batch=sel[1] if sel[0] == "batch" else None)
+        self.dialog.accepted.connect(lambda: self.state.changes.emit("appointment", "cadre"))
+        self.dialog.open()
+
+    def edit_selected(self) -> None:
+        r = self.selected()
+        if r is None or not self.state.actor.can("edit"):
+            return
+        self.dialog = AppointmentDialog(self.state, r, self)
+        self.dialog.accepted.connect(lambda: self.state.changes.emit("appointment", "cadre"))
+        self.dialog.open()
+
+    def delete_selected(self) -> None:
+        r = self.selected()
+        if r is None or not self.state.actor.can("edit"):
+            return
+        if not confirm(self, f"删除{r['name']} {day_text(r['date'])} 的{r['kind']}记录？\n\n干部档案不受影响。",
+                       "删除任用记录", "删除"):
+            return
+        with self.state.session() as s:
+            careers.delete_appointment(s, actor=self.state.actor, appointment_id=r["id"])
+        self.state.changes.emit("appointment")
+
+    # -- remembering ---------------------------------------------------------------------------
+    def save_settings(self) -> None:
+        st = self.state.settings
+        st.setValue("appointments/header", self.table.horizontalHeader().saveState())
+        st.setValue("appointments/splitter", self.splitter.saveState())
+        st.setValue("appointments/filters", {"kind": self.kind.currentText(), "frontline": self.frontline.isChecked()})
+
+    def restore_settings(self) -> None:
+        st = self.state.settings
+        if (h := st.value("appointments/header")) is not None:
+            self.table.horizontalHeader().restoreState(h)
+        if (sp := st.value("appointments/splitter")) is not None:
+            self.splitter.restoreState(sp)
+        f = st.value("appointments/filters") or {}
+        self.kind.setCurrentIndex(max(self.kind.findText(str(f.get("kind", ALL))), 0))
+        self.frontline.setChecked(str(f.get("frontline", False)).lower() == "true")
+
+
+def _unit_choices(state) -> list[tuple[str, int]]:
+    with state.session() as s:
+        return [(u["name"], u["id"]) for u in units.list_units(s)]
+
+
+class AppointmentDialog(QDialog):
+    """Add or edit one appointment; saving into a leadership seat offers to update the cadre's file."""
+
+    def __init__(self, state: AppState, row: dict | None, parent=None, *, batch: str | None = None):
+        super().__init__(parent)
+        self.state, self.row = state, row
+        self.saved_id: int | None = None
+        self.cadre_id = row["cadre_id"] if row else None
+        self.setWindowTitle("编辑任用" if row else "新增任用")
+        self.cadre_button = QPushButton(row["name"] if row else "选择干部…")
+        self.cadre_button.clicked.connect(self._pick)
+        self.cadre_button.setEnabled(row is None)
+        self.date = DayEdit()
+        self.kind = ChoiceCombo(careers.KINDS)
+        self.old_post, self.new_post = QLineEdit(), QLineEdit()
+        self.new_unit = ChoiceCombo(_unit_choices(state))
+        self.new_rank, self.new_team_role = QLineEdit(), QLineEdit()
+        self.frontline = QCheckBox("是一线干部")
+        self.frontline_field = ChoiceCombo(careers.FRONTLINE_FIELDS)
+        self.batch = QLineEdit(batch or "")
+        self.doc_number = QLineEdit()
+        fields = (("cadre_id", "干部", self.cadre_button), ("date", "任职日期", self.date), ("kind", "任用类型", self.kind),
+                  ("old_post", "原职务", self.old_post), ("new_post", "新职务", self.new_post),
+                  ("new_unit_id", "新单位", self.new_unit), ("new_rank", "新职级", self.new_rank),
+                  ("new_team_role", "新班子职务", self.new_team_role), ("frontline", "是否一线干部", self.frontline),
+                  ("frontline_field", "一线领域", self.frontline_field), ("batch", "批次", self.batch),
+                  ("doc_number", "任免文号", self.doc_number))
+        self.errors = {a: error_label() for a, _, _ in fields}
+        self.message = error_label()
+        form = QFormLayout()
+        for attr, lbl, w in fields:
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            cell.addWidget(w)
+            cell.addWidget(self.errors[attr])
+            form.addRow(lbl, cell)
+        self.new_team_role.setPlaceholderText("进入领导班子时填写，如 党委委员、副镇长")
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(buttons)
+        shortcut(self, "Ctrl+S", self.try_accept)
+        self.setMinimumWidth(440)
+        if row:
+            self.date.setValue(row["date"])
+            self.kind.setValue(row["kind"])
+            for attr in ("old_post", "new_post", "new_rank", "new_team_role", "batch", "doc_number"):
+                getattr(self, attr).setText(row.get(attr) or "")
+            self.new_unit.setValue(row["new_unit_id"])
+            self.frontline.setChecked(bool(row["frontline"]))
+            self.frontline_field.setValue(row["frontline_field"])
+        else:
+            self.kind.setValue("提拔任用")
+
+    def _pick(self):
+        ids = pick_cadres(self.state, self, "选择干部")
+        if ids:
+            self.set_cadre(ids[0])
+
+    def set_cadre(self, cadre_id: int) -> None:
+        with self.state.session() as s:
+            c = cadres.get_cadre(s, cadre_id)
+        self.cadre_id = cadre_id
+        self.cadre_button.setText(c["name"])
+        if not self.old_post.text():
+            self.old_post.setText(c.get("post") or "")
+
+    def ask_apply(self, name: str) -> bool:
+        return confirm(self, f"{name}：{APPLY_QUESTION}", "更新干部档案", "是")
+
+    def try_accept(self) -> bool:
+        for lbl in (*self.errors.values(), self.message):
+            set_error(lbl, None)
+        try:
+            date = self.date.value()
+        except ValueError as e:
+            set_error(self.errors["date"], str(e))
+            return False
+        if self.row is None and self.cadre_id is not None and self.kind.value() == "提拔任用":
+            from .tolerance_page import check_effects  # 容错纠错: exclude 红 (decision year), confirm warnings
+
+            allowed = check_effects(self.state, self, [self.cadre_id], "promotion", date)
+            if not allowed:
+                return False
+        data = {"cadre_id": self.cadre_id, "date": date, "kind": self.kind.value(), "new_unit_id": self.new_unit.value(),
+                "frontline": self.frontline.isChecked(), "frontline_field": self.frontline_field.value(),
+                **{a: getattr(self, a).text() for a in ("old_post", "new_post", "new_rank", "new_team_role", "batch",
+                                                        "doc_number")}}
+        try:
+            with self.state.session() as s:
+                self.saved_id = careers.save_appointment(
+                    s, actor=self.state.actor, data=data, appointment_id=self.row["id"] if self.row else None,
+                    version=self.row["version"] if self.row else None)
+        except DomainError as e:
+            show_errors(e, self.errors, self.message)
+            return False
+        if data["new_team_role"].strip() and self.ask_apply(self.cadre_button.text()):
+            with self.state.session() as s:
+                careers.apply_to_cadre(s, actor=self.state.actor, appointment_id=self.saved_id)
+        self.accept()
+        return True
+
+
+BATCH_COLUMNS = ("姓名", "任用类型", "任职日期", "新职务", "新单位", "新班子职务", "时年")
+
+
+class BatchDialog(QDialog):
+    """Build a batch: pick cadres, set kind/date/new post/new unit/new team role per row, and watch the
+    young share of its 提拔任用 against one sixth before saving."""
+
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("新增批次")
+        self.people: list[dict] = []  # cadre rows, in table order
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(f"如 {dt.date.today().year}年第1批干部任用")
+        self.date = DayEdit()
+        self.date.setValue(dt.date.today())
+        self.doc_number = QLineEdit()
+        head = QHBoxLayout()
+        for lbl, w in (("批次", self.name), ("任职日期", self.date), ("任免文号", self.doc_number)):
+            head.addWidget(QLabel(lbl))
+            head.addWidget(w, 1)
+        self.table = QTableWidget(0, len(BATCH_COLUMNS))
+        self.table.setHorizontalHeaderLabels(BATCH_COLUMNS)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for col, w in enumerate((70, 96, 96, 190, 110, 150)):
+            self.table.setColumnWidth(col, w)
+        self.add_button = QPushButton("添加干部…")
+        self.remove_button = QPushButton("移除所选")
+        self.add_button.clicked.connect(self._pick)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.share = QLabel()
+        self.share.setStyleSheet("font-size: 11pt;")
+        self.names = QLabel()
+        self.names.setWordWrap(True)
+        self.message = error_label()
+        row_buttons = QHBoxLayout()
+        row_buttons.addWidget(self.add_button)
+        row_buttons.addWidget(self.remove_button)
+        row_buttons.addStretch(1)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("保存批次", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(head)
+        lay.addLayout(row_buttons)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.share)
+        lay.addWidget(self.names)
+        lay.addWidget(self.message)
+        lay.addWidget(buttons)
+        self.date.textChanged.connect(lambda _t: self.update_share())
+        self.resize(900, 520)
+        self._units = _unit_choices(state)
+        self.update_share()
+
+    def _pick(self):
+        from .tolerance_page import check_effects, effect_annotate  # 容错纠错 tags on a promotion list
+
+        try:
+            on = self.date.value()
+        except ValueError:
+            on = None
+        ids = pick_cadres(self.state, self, "添加干部到本批次", exclude_ids=[p["id"] for p in self.people],
+                          annotate=effect_annotate(self.state, "promotion", on))
+        if ids:
+            self.add_cadres(check_effects(self.state, self, ids, "promotion", on) or [])
+
+    def add_cadres(self, ids) -> None:
+        with self.state.session() as s:
+            rows = cadres.roster_rows(s, ids)
+        for r in rows:
+            if any(p["id"] == r["id"] for p in self.people):
+                continue
+            self.people.append(r)
+            i = self.table.rowCount()
+            self.table.insertRow(i)
+            name = QTableWidgetItem(r["name"])
+            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(i, 0, name)
+            kind = ChoiceCombo(careers.KINDS)
+            kind.setValue("提拔任用")
+            kind.currentIndexChanged.connect(lambda _i: self.update_share())
+            self.table.setCellWidget(i, 1, kind)
+            day = DayEdit()
+            day.setPlaceholderText("同批次日期")
+            day.textChanged.connect(lambda _t: self.update_share())
+            self.table.setCellWidget(i, 2, day)
+            self.table.setItem(i, 3, QTableWidgetItem(""))
+            unit = ChoiceCombo(self._units)
+            unit.setValue(r.get("unit") and next((v for t, v in self._units if t == r["unit"]), None))
+            self.table.setCellWidget(i, 4, unit)
+            self.table.setItem(i, 5, QTableWidgetItem(""))
+            self.table.setItem(i, 6, QTableWidgetItem(""))
+        self.update_share()
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
+        for r in rows:
+            self.table.removeRow(r)
+            del self.people[r]
+        self.update_share()
+
+    def row_date(self, i: int) -> dt.date | None:
+        try:
+            return self.table.cellWidget(i, 2).value() or self.date.value()
+        except ValueError:
+            return None
+
+    def items(self) -> list[tuple]:
+        return [(p["id"], self.row_date(i), self.table.cellWidget(i, 1).value()) for i, p in enumerate(self.people)]
+
+    def update_share(self) -> None:
+        with self.state.session() as s:
+            share = careers.young_share(s, [it for it in self.items() if it[1] is not None])
+            young = set()
+            from ..core.services import settings
+            from ..core.values import age_at
+            bound = settings.young_age(s)
+            for i, p in enumerate(self.people):
+                d = self.row_date(i)
+                age = age_at(p["birth"], d) if d else None
+                self.table.setItem(i, 6, QTableWidgetItem(f"{age}岁" if age is not None else ""))
+                if age is not None and age <= bound:
+                    young.add(p["name"])
+        self.share.setText(share.text())
+        colour = "#2e7d32" if share.complies and share.total else ("#c0392b" if share.total else "#666")
+        self.share.setStyleSheet(f"font-size: 11pt; color: {colour};")
+        self.names.setText("年轻干部（任职时）：" + ("、".join(share.young_names) or "无"))
+
+    def ask_apply(self, names: list[str]) -> bool:
+        return confirm(self, f"{'、'.join(names)}：{APPLY_QUESTION}", "更新干部档案", "是")
+
+    def try_accept(self) -> bool:
+        set_error(self.message, None)
+        if not self.people:
+            set_error(self.message, "请先添加干部")
+            return False
+        batch = self.name.text().strip()
+        if not batch:
+            set_error(self.message, "请填写批次名称")
+            return False
+        saved: list[tuple[int, str]] = []
+        try:
+            with self.state.session() as s:
+                for i, p in enumerate(self.people):
+                    team = (self.table.item(i, 5).text() if self.table.item(i, 5) else "").strip()
+                    aid = careers.save_appointment(s, actor=self.state.actor, data={
+                        "cadre_id": p["id"], "date": self.row_date(i), "kind": self.table.cellWidget(i, 1).value(),
+                        "old_post": p.get("post"), "new_post": self.table.item(i, 3).text() if self.table.item(i, 3) else "",
+                        "new_unit_id": self.table.cellWidget(i, 4).value(), "new_team_role": team, "batch": batch,
+                        "doc_number": self.doc_number.text()})
+                    if team:
+                        saved.append((aid, p["name"]))
+        except DomainError as e:
+            set_error(self.message, f"第 {i + 1} 行（{p['name']}）：{e.message}")
+            return False
+        if saved and self.ask_apply([n for _, n in saved]):
+            with self.state.session() as s:
+                for aid, _ in saved:
+                    careers.apply_to_cadre(s, actor=self.state.actor, appointment_id=aid)
+        self.accept()
+        return True

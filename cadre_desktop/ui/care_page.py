@@ -1,0 +1,313 @@
+"""关心关爱: care records (体检, 年休假, 帮扶, 周转房) and visits (慰问) with their totals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+    QTabWidget, QToolBar, QVBoxLayout, QWidget,
+)
+
+from ..core.services import cadres, welfare
+from ..core.values import DomainError
+from .appointments_page import RowsModel, make_table, pick_cadres, show_errors
+from .common import confirm, error_label, set_error, shortcut
+from .state import AppState
+from .widgets import ChoiceCombo, DayEdit
+
+ALL = "全部"
+CARE_COLUMNS = (("name", "姓名"), ("unit", "单位"), ("kind", "类型"), ("date", "日期"), ("days", "天数"),
+                ("amount", "金额（元）"), ("notes", "备注"))
+VISIT_COLUMNS = (("name", "姓名"), ("category", "对象类别"), ("date", "日期"), ("amount", "金额（元）"),
+                 ("visitor", "慰问人"), ("notes", "备注"))
+
+
+class _Money(RowsModel):
+    def display(self, key, r):
+        if key == "amount" and r.get("amount") is not None:
+            return f"{r['amount']:.2f}"
+        return super().display(key, r)
+
+
+class CarePage(QWidget):
+    open_cadre = Signal(int)
+    import_requested = Signal()
+    export_requested = Signal()
+
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        can_edit = state.actor.can("edit")
+        self.toolbar = QToolBar()
+        self.act_new = self.toolbar.addAction("新增", self.new_record)
+        self.act_edit = self.toolbar.addAction("编辑", self.edit_selected)
+        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
+        self.toolbar.addSeparator()
+        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
+        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
+        for act in (self.act_new, self.act_edit, self.act_delete, self.act_import):
+            act.setVisible(can_edit)
+
+        self.tabs = QTabWidget()
+        # 关爱记录
+        self.care_search = QLineEdit()
+        self.care_search.setPlaceholderText("搜索姓名、身份证号、备注")
+        self.care_kind = QComboBox()
+        self.care_kind.addItems([ALL, *welfare.CARE_KINDS])
+        self.care_year = QComboBox()
+        self.care_count = QLabel()
+        self.care_model = _Money(CARE_COLUMNS, self)
+        self.care_table = make_table(self.care_model)
+        self.care_table.doubleClicked.connect(lambda _i: self.edit_selected())
+        care = QWidget()
+        cl = QVBoxLayout(care)
+        row = QHBoxLayout()
+        row.addWidget(self.care_search, 1)
+        for lbl, w in (("类型", self.care_kind), ("年度", self.care_year)):
+            row.addWidget(QLabel(lbl))
+            row.addWidget(w)
+        row.addWidget(self.care_count)
+        cl.addLayout(row)
+        cl.addWidget(self.care_table, 1)
+        # 慰问
+        self.visit_search = QLineEdit()
+        self.visit_search.setPlaceholderText("搜索姓名、身份证号、慰问人、备注")
+        self.visit_category = QComboBox()
+        self.visit_category.addItems([ALL, *welfare.VISIT_CATEGORIES])
+        self.visit_year = QComboBox()
+        self.visit_totals = QLabel()
+        self.visit_model = _Money(VISIT_COLUMNS, self)
+        self.visit_table = make_table(self.visit_model)
+        self.visit_table.doubleClicked.connect(lambda _i: self.edit_selected())
+        visits = QWidget()
+        vl = QVBoxLayout(visits)
+        row = QHBoxLayout()
+        row.addWidget(self.visit_search, 1)
+        for lbl, w in (("对象类别", self.visit_category), ("年度", self.visit_year)):
+            row.addWidget(QLabel(lbl))
+            row.addWidget(w)
+        vl.addLayout(row)
+        vl.addWidget(self.visit_totals)
+        vl.addWidget(self.visit_table, 1)
+        self.tabs.addTab(care, "关爱记录")
+        self.tabs.addTab(visits, "慰问")
+        for t, widths in ((self.care_table, (70, 120, 90, 90, 50, 90)), (self.visit_table, (70, 80, 90, 90, 80))):
+            for c, w in enumerate(widths):
+                t.setColumnWidth(c, w)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(self.tabs, 1)
+        for w in (self.care_search, self.visit_search):
+            w.textChanged.connect(lambda _t: self.refresh_tables())
+        for w in (self.care_kind, self.care_year, self.visit_category, self.visit_year):
+            w.currentIndexChanged.connect(lambda _i: self.refresh_tables())
+        shortcut(self, "Ctrl+F", lambda: (self.care_search if self.tabs.currentIndex() == 0 else self.visit_search).setFocus())
+        self.dialog = None
+        self.restore_settings()
+        state.changes.changed.connect(self._changed)
+        self.refresh()
+
+    def _changed(self, entities: set) -> None:
+        if entities & {"care_record", "visit", "cadre", "*"}:
+            self.refresh()
+
+    @staticmethod
+    def _fill_years(combo: QComboBox, years: list[int]) -> None:
+        keep = combo.currentText()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItems([ALL, *map(str, years)])
+        combo.setCurrentIndex(max(combo.findText(keep), 0))
+        combo.blockSignals(False)
+
+    def refresh(self) -> None:
+        with self.state.session() as s:
+            self._fill_years(self.care_year, welfare.care_years(s))
+            self._fill_years(self.visit_year, welfare.visit_years(s))
+        self.refresh_tables()
+
+    def refresh_tables(self) -> None:
+        pick = lambda c: None if c.currentText() in (ALL, "") else c.currentText()  # noqa: E731
+        year = lambda c: int(c.currentText()) if pick(c) else None  # noqa: E731
+        with self.state.session() as s:
+            care = welfare.list_care(s, kind=pick(self.care_kind), year=year(self.care_year),
+                                     text=self.care_search.text())
+            args = dict(category=pick(self.visit_category), year=year(self.visit_year), text=self.visit_search.text())
+            visits = welfare.list_visits(s, **args)
+            totals = welfare.visit_totals(s, **args)
+        self.care_model.set_rows(care)
+        self.care_count.setText(f"共 {len(care)} 条")
+        self.visit_model.set_rows(visits)
+        self.visit_totals.setText(f"慰问 {totals['count']} 人次（{totals['people']} 人），金额合计 {totals['amount']:,.2f} 元")
+
+    def _current(self):
+        if self.tabs.currentIndex() == 0:
+            idx = self.care_table.currentIndex()
+            return "care", self.care_model.row(idx.row()) if idx.isValid() else None
+        idx = self.visit_table.currentIndex()
+        return "visit", self.visit_model.row(idx.row()) if idx.isValid() else None
+
+    def new_record(self) -> None:
+        cls = CareDialog if self.tabs.currentIndex() == 0 else VisitDialog
+        self._open(cls(self.state, None, self))
+
+    def edit_selected(self) -> None:
+        which, r = self._current()
+        if r is None or not self.state.actor.can("edit"):
+            return
+        self._open((CareDialog if which == "care" else VisitDialog)(self.state, r, self))
+
+    def _open(self, dialog) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self.state.changes.emit("care_record", "visit"))
+        dialog.open()
+
+    def delete_selected(self) -> None:
+        which, r = self._current()
+        if r is None or not self.state.actor.can("edit"):
+            return
+        what = f"{r['name']}的{r['kind']}记录" if which == "care" else f"对{r['name']}的慰问记录"
+        if not confirm(self, f"删除{what}？", "删除", "删除"):
+            return
+        with self.state.session() as s:
+            if which == "care":
+                welfare.delete_care(s, actor=self.state.actor, record_id=r["id"])
+            else:
+                welfare.delete_visit(s, actor=self.state.actor, visit_id=r["id"])
+        self.state.changes.emit("care_record", "visit")
+
+    def save_settings(self) -> None:
+        st = self.state.settings
+        st.setValue("care/tab", self.tabs.currentIndex())
+        st.setValue("care/filters", {"kind": self.care_kind.currentText(), "category": self.visit_category.currentText()})
+
+    def restore_settings(self) -> None:
+        st = self.state.settings
+        self.tabs.setCurrentIndex(int(st.value("care/tab", 0) or 0))
+        f = st.value("care/filters") or {}
+        self.care_kind.setCurrentIndex(max(self.care_kind.findText(str(f.get("kind", ALL))), 0))
+        self.visit_category.setCurrentIndex(max(self.visit_category.findText(str(f.get("category", ALL))), 0))
+
+
+class _Form(QDialog):
+    fields: tuple = ()
+
+    def _build(self, title: str, widgets: dict) -> None:
+        self.setWindowTitle(title)
+        self.widgets = widgets
+        self.errors = {k: error_label() for k in widgets}
+        self.message = error_label()
+        form = QFormLayout()
+        for k, lbl in self.fields:
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            cell.addWidget(widgets[k])
+            cell.addWidget(self.errors[k])
+            form.addRow(lbl, cell)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(buttons)
+        shortcut(self, "Ctrl+S", self.try_accept)
+        self.setMinimumWidth(400)
+
+    def _save(self, fn) -> bool:
+        for lbl in (*self.errors.values(), self.message):
+            set_error(lbl, None)
+        try:
+            date = self.widgets["date"].value()
+        except ValueError as e:
+            set_error(self.errors["date"], str(e))
+            return False
+        try:
+            with self.state.session() as s:
+                fn(s, date)
+        except DomainError as e:
+            show_errors(e, self.errors, self.message)
+            return False
+        self.accept()
+        return True
+
+
+class CareDialog(_Form):
+    fields = (("cadre_id", "干部"), ("kind", "类型"), ("date", "日期"), ("days", "天数"), ("amount", "金额（元）"),
+              ("notes", "备注"))
+
+    def __init__(self, state: AppState, row: dict | None, parent=None):
+        super().__init__(parent)
+        self.state, self.row = state, row
+        self.cadre_id = row["cadre_id"] if row else None
+        self.cadre_button = QPushButton(row["name"] if row else "选择干部…")
+        self.cadre_button.clicked.connect(self._pick)
+        self.kind = ChoiceCombo(welfare.CARE_KINDS)
+        self.date = DayEdit()
+        self.days = QSpinBox()
+        self.days.setRange(0, 366)
+        self.days.setSpecialValueText("—")
+        self.amount = QLineEdit()
+        self.notes = QLineEdit()
+        self._build("编辑关爱记录" if row else "新增关爱记录",
+                    {"cadre_id": self.cadre_button, "kind": self.kind, "date": self.date, "days": self.days,
+                     "amount": self.amount, "notes": self.notes})
+        if row:
+            self.kind.setValue(row["kind"])
+            self.date.setValue(row["date"])
+            self.days.setValue(row["days"] or 0)
+            self.amount.setText("" if row["amount"] is None else f"{row['amount']:.2f}")
+            self.notes.setText(row["notes"] or "")
+
+    def _pick(self):
+        ids = pick_cadres(self.state, self, "选择干部")
+        if ids:
+            self.set_cadre(ids[0])
+
+    def set_cadre(self, cadre_id: int) -> None:
+        with self.state.session() as s:
+            self.cadre_button.setText(cadres.get_cadre(s, cadre_id)["name"])
+        self.cadre_id = cadre_id
+
+    def try_accept(self) -> bool:
+        return self._save(lambda s, date: welfare.save_care(
+            s, actor=self.state.actor, record_id=self.row["id"] if self.row else None,
+            version=self.row["version"] if self.row else None,
+            data={"cadre_id": self.cadre_id, "kind": self.kind.value(), "date": date,
+                  "days": self.days.value() or None, "amount": self.amount.text(), "notes": self.notes.text()}))
+
+
+class VisitDialog(_Form):
+    fields = (("name", "姓名"), ("id_number", "身份证号"), ("category", "对象类别"), ("date", "日期"),
+              ("amount", "金额（元）"), ("visitor", "慰问人"), ("notes", "备注"))
+
+    def __init__(self, state: AppState, row: dict | None, parent=None):
+        super().__init__(parent)
+        self.state, self.row = state, row
+        self.name, self.id_number, self.amount = QLineEdit(), QLineEdit(), QLineEdit()
+        self.id_number.setPlaceholderText("可空")
+        self.category = ChoiceCombo(welfare.VISIT_CATEGORIES)
+        self.date = DayEdit()
+        self.visitor, self.notes = QLineEdit(), QLineEdit()
+        self._build("编辑慰问记录" if row else "新增慰问记录",
+                    {"name": self.name, "id_number": self.id_number, "category": self.category, "date": self.date,
+                     "amount": self.amount, "visitor": self.visitor, "notes": self.notes})
+        if row:
+            for k in ("name", "id_number", "visitor", "notes"):
+                getattr(self, k).setText(row.get(k) or "")
+            self.category.setValue(row["category"])
+            self.date.setValue(row["date"])
+            self.amount.setText("" if row["amount"] is None else f"{Decimal(row['amount']):.2f}")
+
+    def try_accept(self) -> bool:
+        return self._save(lambda s, date: welfare.save_visit(
+            s, actor=self.state.actor, visit_id=self.row["id"] if self.row else None,
+            version=self.row["version"] if self.row else None,
+            data={"name": self.name.text(), "id_number": self.id_number.text(), "category": self.category.value(),
+                  "date": date, "amount": self.amount.text(), "visitor": self.visitor.text(),
+                  "notes": self.notes.text()}))

@@ -1,0 +1,370 @@
+"""表彰奖励: commendation batches, the awards of the selected batch, and the 名额分配 dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel,
+    QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
+    QToolBar, QVBoxLayout, QWidget,
+)
+
+from ..core.services import honours
+from ..core.values import DomainError
+from .appointments_page import RowsModel, make_table, pick_cadres, show_errors
+from .common import confirm, error_label, refuse, set_error, shortcut
+from .state import AppState
+from .widgets import DayEdit, day_text
+
+AWARD_COLUMNS = (("target_name", "对象名称"), ("printed_unit_post", "单位及职务"), ("honour", "荣誉称号"),
+                 ("deeds", "主要事迹"))
+
+
+class CommendationsPage(QWidget):
+    open_cadre = Signal(int)
+    import_requested = Signal()
+    export_requested = Signal()
+
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        can_edit = state.actor.can("edit")
+        self.toolbar = QToolBar()
+        self.act_new = self.toolbar.addAction("新增通报", self.new_batch)
+        self.act_edit = self.toolbar.addAction("编辑通报", self.edit_batch)
+        self.act_delete = self.toolbar.addAction("删除通报", self.delete_batch)
+        self.toolbar.addSeparator()
+        self.act_collective = self.toolbar.addAction("添加集体", self.add_collective)
+        self.act_individuals = self.toolbar.addAction("添加个人", self.add_individuals)
+        self.act_remove = self.toolbar.addAction("删除对象", self.delete_award)
+        self.toolbar.addSeparator()
+        self.act_quota = self.toolbar.addAction("名额分配", self.open_quota)
+        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
+        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
+        for act in (self.act_new, self.act_edit, self.act_delete, self.act_collective, self.act_individuals,
+                    self.act_remove, self.act_import):
+            act.setVisible(can_edit)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索通报名称、文号、领域")
+        self.search.setClearButtonEnabled(True)
+        self.batches = QListWidget()
+        self.batches.setMinimumWidth(260)
+        self.batches.setWordWrap(True)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.collective = RowsModel(AWARD_COLUMNS, self)
+        self.individual = RowsModel(AWARD_COLUMNS, self)
+        self.collective_table = make_table(self.collective)
+        self.individual_table = make_table(self.individual)
+        for t in (self.collective_table, self.individual_table):
+            for col, w in enumerate((150, 220, 100)):
+                t.setColumnWidth(col, w)
+        self.individual_table.doubleClicked.connect(self._open_cadre)
+        self.collective_label, self.individual_label = QLabel(), QLabel()
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.info)
+        rl.addWidget(self.collective_label)
+        rl.addWidget(self.collective_table, 1)
+        rl.addWidget(self.individual_label)
+        rl.addWidget(self.individual_table, 2)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.search)
+        ll.addWidget(self.batches, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(self.splitter, 1)
+        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.batches.currentRowChanged.connect(lambda _r: self.show_batch())
+        shortcut(self, "Ctrl+F", self.search.setFocus)
+        self.dialog = None
+        if (sp := state.settings.value("commendations/splitter")) is not None:
+            self.splitter.restoreState(sp)
+        state.changes.changed.connect(self._changed)
+        self.refresh()
+
+    def save_settings(self) -> None:
+        self.state.settings.setValue("commendations/splitter", self.splitter.saveState())
+
+    def _changed(self, entities: set) -> None:
+        if entities & {"commendation_batch", "award", "cadre", "*"}:
+            self.refresh()
+
+    def refresh(self) -> None:
+        keep = self.batch_id()
+        with self.state.session() as s:
+            rows = honours.list_batches(s, text=self.search.text())
+        self._batches = {b["id"]: b for b in rows}
+        self.batches.blockSignals(True)
+        self.batches.clear()
+        current = 0
+        for i, b in enumerate(rows):
+            item = QListWidgetItem(f"{b['title']}\n{b['doc_number'] or ''}　{day_text(b['date'])}　"
+                                   f"集体 {b['collective']} 个，个人 {b['individual']} 人")
+            item.setData(Qt.ItemDataRole.UserRole, b["id"])
+            self.batches.addItem(item)
+            if b["id"] == keep:
+                current = i
+        self.batches.setCurrentRow(current if rows else -1)
+        self.batches.blockSignals(False)
+        self.show_batch()
+
+    def batch_id(self) -> int | None:
+        item = self.batches.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def show_batch(self) -> None:
+        bid = self.batch_id()
+        if bid is None:
+            self.info.setText("<span style='color:#888'>没有表彰通报。</span>")
+            self.collective.set_rows([])
+            self.individual.set_rows([])
+            return
+        b = self._batches[bid]
+        with self.state.session() as s:
+            awards = honours.list_awards(s, bid)
+        self.info.setText(f"<b>{b['title']}</b><br>{b['issuer'] or ''}　{b['doc_number'] or ''}　{day_text(b['date'])}"
+                          f"　领域：{b['field'] or '—'}")
+        col = [a for a in awards if a["target_kind"] == "集体"]
+        ind = [a for a in awards if a["target_kind"] == "个人"]
+        self.collective.set_rows(col)
+        self.individual.set_rows(ind)
+        self.collective_label.setText(f"先进集体（{len(col)} 个）")
+        self.individual_label.setText(f"个人（{len(ind)} 人；双击打开档案）")
+
+    def _open_cadre(self, index) -> None:
+        r = self.individual.row(index.row())
+        if r and r.get("cadre_id"):
+            self.open_cadre.emit(r["cadre_id"])
+
+    # -- batches ------------------------------------------------------------------------------
+    def new_batch(self) -> None:
+        self.dialog = BatchEditDialog(self.state, None, self)
+        self.dialog.accepted.connect(lambda: self.state.changes.emit("commendation_batch"))
+        self.dialog.open()
+
+    def edit_batch(self) -> None:
+        bid = self.batch_id()
+        if bid is None:
+            return
+        self.dialog = BatchEditDialog(self.state, self._batches[bid], self)
+        self.dialog.accepted.connect(lambda: self.state.changes.emit("commendation_batch"))
+        self.dialog.open()
+
+    def delete_batch(self) -> None:
+        bid = self.batch_id()
+        if bid is None:
+            return
+        b = self._batches[bid]
+        n = b["collective"] + b["individual"]
+        if not confirm(self, f"删除表彰通报“{b['title']}”及其 {n} 个表彰对象？", "删除表彰通报", "删除"):
+            return
+        with self.state.session() as s:
+            honours.delete_batch(s, actor=self.state.actor, batch_id=bid)
+        self.state.changes.emit("commendation_batch")
+
+    # -- awards -------------------------------------------------------------------------------
+    def add_collective(self) -> None:
+        bid = self.batch_id()
+        if bid is None:
+            return
+        name, ok = QInputDialog.getText(self, "添加集体", "集体名称（如 柳溪镇党委）：")
+        if not ok or not name.strip():
+            return
+        try:
+            with self.state.session() as s:
+                honours.save_award(s, actor=self.state.actor, batch_id=bid,
+                                   data={"target_kind": "集体", "target_name": name, "honour": "先进集体"})
+        except DomainError as e:
+            refuse(self, e)
+            return
+        self.state.changes.emit("award")
+
+    def add_individuals(self, cadre_ids=None, honour: str | None = None) -> None:
+        bid = self.batch_id()
+        if bid is None:
+            return
+        with self.state.session() as s:
+            present = [a["cadre_id"] for a in honours.list_awards(s, bid, kind="个人") if a["cadre_id"]]
+        from .tolerance_page import check_effects, effect_annotate  # 容错纠错 tags on a commendation list
+
+        on = self._batches[bid]["date"]
+        ids = cadre_ids if cadre_ids is not None else pick_cadres(
+            self.state, self, "添加表彰个人", exclude_ids=present, annotate=effect_annotate(self.state, "commendation", on))
+        if ids:
+            ids = check_effects(self.state, self, ids, "commendation", on)
+        if not ids:
+            return
+        if honour is None:
+            honour, ok = QInputDialog.getItem(self, "荣誉称号", "荣誉称号：", list(honours.HONOURS[1:]), 0, True)
+            if not ok:
+                return
+        try:
+            with self.state.session() as s:
+                honours.add_individuals(s, actor=self.state.actor, batch_id=bid, cadre_ids=ids, honour=honour)
+        except DomainError as e:
+            refuse(self, e)
+            return
+        self.state.changes.emit("award")
+
+    def delete_award(self) -> None:
+        for table, model in ((self.individual_table, self.individual), (self.collective_table, self.collective)):
+            if table.hasFocus() or table.currentIndex().isValid():
+                r = model.row(table.currentIndex().row())
+                if r and confirm(self, f"从本批表彰中删除“{r['target_name']}”？", "删除表彰对象", "删除"):
+                    with self.state.session() as s:
+                        honours.delete_award(s, actor=self.state.actor, award_id=r["id"])
+                    self.state.changes.emit("award")
+                return
+
+    def open_quota(self) -> None:
+        self.dialog = QuotaDialog(self.state, self)
+        self.dialog.open()
+
+
+class BatchEditDialog(QDialog):
+    def __init__(self, state: AppState, batch: dict | None, parent=None):
+        super().__init__(parent)
+        self.state, self.batch = state, batch
+        self.setWindowTitle("编辑表彰通报" if batch else "新增表彰通报")
+        self.widgets = {"title": QLineEdit(), "issuer": QLineEdit(), "doc_number": QLineEdit(), "date": DayEdit(),
+                        "field": QLineEdit(), "addressee": QLineEdit(), "body": QPlainTextEdit()}
+        self.errors = {k: error_label() for k in self.widgets}
+        self.message = error_label()
+        form = QFormLayout()
+        for k, lbl in honours.BATCH_FIELDS:
+            cell = QVBoxLayout()
+            cell.addWidget(self.widgets[k])
+            cell.addWidget(self.errors[k])
+            form.addRow(lbl, cell)
+        buttons = QDialogButtonBox()
+        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(buttons)
+        self.setMinimumWidth(520)
+        if batch:
+            for k, w in self.widgets.items():
+                if k == "date":
+                    w.setValue(batch["date"])
+                elif k == "body":
+                    w.setPlainText(batch.get("body") or "")
+                else:
+                    w.setText(batch.get(k) or "")
+
+    def try_accept(self) -> bool:
+        for lbl in (*self.errors.values(), self.message):
+            set_error(lbl, None)
+        try:
+            date = self.widgets["date"].value()
+        except ValueError as e:
+            set_error(self.errors["date"], str(e))
+            return False
+        data = {k: (w.toPlainText() if k == "body" else w.text()) for k, w in self.widgets.items() if k != "date"}
+        data["date"] = date
+        try:
+            with self.state.session() as s:
+                honours.save_batch(s, actor=self.state.actor, data=data, batch_id=self.batch["id"] if self.batch else None,
+                                   version=self.batch["version"] if self.batch else None)
+        except DomainError as e:
+            show_errors(e, self.errors, self.message)
+            return False
+        self.accept()
+        return True
+
+
+QUOTA_COLUMNS = ("单位", "人数", "一线人数", "应得份额", "分配名额")
+
+
+class QuotaDialog(QDialog):
+    """名额分配: places and a frontline weight; per unit the exact share and the places by the largest
+    remainder, which the clerk may adjust (the total must stay equal to the places)."""
+
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("名额分配（向一线倾斜）")
+        with state.session() as s:
+            self.inputs = honours.quota_inputs(s)
+        self.places = QSpinBox()
+        self.places.setRange(0, 10000)
+        self.places.setValue(20)
+        self.weight = QDoubleSpinBox()
+        self.weight.setRange(1.0, 10.0)
+        self.weight.setSingleStep(0.5)
+        self.weight.setValue(2.0)
+        head = QHBoxLayout()
+        head.addWidget(QLabel("名额"))
+        head.addWidget(self.places)
+        head.addWidget(QLabel("一线干部权重"))
+        head.addWidget(self.weight)
+        head.addStretch(1)
+        self.explain = QLabel(f"权重 = 人数 +（一线权重 − 1）× 一线人数；一线人数指近 {honours.FRONTLINE_YEARS} 年有一线任务"
+                              "或被选拔为一线干部的在职干部。按最大余额法分配，可手工调整。")
+        self.explain.setWordWrap(True)
+        self.explain.setStyleSheet("color:#666")
+        self.table = QTableWidget(len(self.inputs), len(QUOTA_COLUMNS))
+        self.table.setHorizontalHeaderLabels(QUOTA_COLUMNS)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 160)
+        self.total = QLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        lay = QVBoxLayout(self)
+        lay.addLayout(head)
+        lay.addWidget(self.explain)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.total)
+        lay.addWidget(buttons)
+        self.places.valueChanged.connect(lambda _v: self.allocate())
+        self.weight.valueChanged.connect(lambda _v: self.allocate())
+        self.resize(620, 560)
+        self.allocate()
+
+    def allocate(self) -> None:
+        try:
+            result = honours.allocate_quota(self.inputs, self.places.value(), self.weight.value())
+        except DomainError as e:
+            self.total.setText(e.message)
+            return
+        self.spins: list[QSpinBox] = []
+        for i, ((unit, head, front), (_, share, places)) in enumerate(zip(self.inputs, result)):
+            for col, v in enumerate((unit, head, front, honours.share_text(share))):
+                item = QTableWidgetItem(str(v))
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(i, col, item)
+            spin = QSpinBox()
+            spin.setRange(0, 10000)
+            spin.setValue(places)
+            spin.valueChanged.connect(lambda _v: self.update_total())
+            self.table.setCellWidget(i, 4, spin)
+            self.spins.append(spin)
+        self.update_total()
+
+    def allocated(self) -> int:
+        return sum(s.value() for s in self.spins)
+
+    def update_total(self) -> None:
+        diff = self.allocated() - self.places.value()
+        if diff == 0:
+            self.total.setText(f"已分配 {self.allocated()} 个，与名额 {self.places.value()} 相等。")
+            self.total.setStyleSheet("color:#2e7d32")
+        else:
+            word = "多" if diff > 0 else "少"
+            self.total.setText(f"已分配 {self.allocated()} 个，比名额 {self.places.value()} {word} {abs(diff)} 个，请调整。")
+            self.total.setStyleSheet("color:#c0392b")

@@ -1,0 +1,371 @@
+"""挂职驻村: secondments, village postings and frontline tasks, with the dialog that adds or edits one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSizePolicy, QTableView, QToolBar, QVBoxLayout, QWidget,
+)
+
+from ..core.services import cadres
+from ..core.services import development as dev
+from ..core.values import DomainError
+from .cadre_picker import CadrePickerDialog
+from .common import confirm, error_label, refuse, set_error, shortcut
+from .models import LazyTableModel
+from .state import AppState
+from .widgets import ChoiceCombo, DayEdit, day_text
+
+COLUMNS = (("name", "姓名"), ("unit", "单位"), ("kind", "类型"), ("place", "派驻单位或地点"), ("destination", "去向类别"),
+           ("field", "任务领域"), ("start", "开始"), ("end", "结束"), ("evaluation", "表现评价"))
+ALL = "全部"
+ENTITIES = {"posting", "cadre", "unit", "*"}
+
+
+class PostingsModel(LazyTableModel):
+    def display(self, key: str, r: dict):
+        if key == "end" and r.get("end") is None:
+            return "进行中"
+        if key in ("start", "end"):
+            return day_text(r.get(key))
+        return super().display(key, r)
+
+    def decorate(self, key: str, r: dict, role: int):
+        if key == "end" and r.get("end") is None and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#2e7d32"))
+        if key in ("kind", "destination", "field", "start", "end", "evaluation") and \
+                role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+
+class PostingsPage(QWidget):
+    open_cadre = Signal(int)
+    import_requested = Signal()
+    export_requested = Signal()
+
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        can_edit = state.actor.can("edit")
+        self._rows: dict[int, dict] = {}
+        self.dialog: PostingDialog | None = None
+        self.period_error = ""
+
+        self.toolbar = QToolBar()
+        self.act_new = self.toolbar.addAction("新增", self.new_posting)
+        self.act_edit = self.toolbar.addAction("编辑", self.edit_selected)
+        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
+        self.toolbar.addSeparator()
+        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
+        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
+        for act in (self.act_new, self.act_edit, self.act_delete, self.act_import):
+            act.setVisible(can_edit)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索：姓名、拼音首字母、全拼、身份证号片段或派驻地点")
+        self.search.setClearButtonEnabled(True)
+        self.kind = QComboBox()
+        self.kind.addItems([ALL, *dev.POSTING_KINDS])
+        self.field = QComboBox()
+        self.field.addItems([ALL, *dev.TASK_FIELDS])
+        self.since = DayEdit()
+        self.until = DayEdit()
+        for w in (self.since, self.until):
+            w.setMaximumWidth(110)
+        self.under_way = QCheckBox("只看进行中")
+        self.count = QLabel()
+        self.filter_error = error_label()
+        filters = QHBoxLayout()
+        for label, w in (("类型", self.kind), ("任务领域", self.field), ("期间 从", self.since), ("至", self.until)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(w)
+        filters.addWidget(self.under_way)
+        filters.addStretch(1)
+        filters.addWidget(self.count)
+
+        self.model = PostingsModel(COLUMNS, lambda ids: [self._rows[i] for i in ids if i in self._rows], None, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAlternatingRowColors(True)
+        for col, width in enumerate((70, 110, 96, 170, 70, 90, 86, 86, 70)):
+            self.table.setColumnWidth(col, width)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet("color: #555;")
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_notes())
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.filter_error)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.notes)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(80)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        for combo in (self.kind, self.field):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        for edit in (self.since, self.until):
+            edit.editingFinished.connect(self.refresh)
+        self.under_way.toggled.connect(lambda _c: self.refresh())
+        shortcut(self, "Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()))
+        shortcut(self.table, Qt.Key.Key_Return, self.edit_selected)
+        shortcut(self.table, Qt.Key.Key_Delete, self.delete_selected)
+
+        self.restore_settings()
+        state.changes.changed.connect(self._changed)
+        self.refresh()
+
+    def current_filter(self) -> dev.PostingFilter | None:
+        pick = lambda c: None if c.currentText() == ALL else c.currentText()  # noqa: E731
+        try:
+            since, until = self.since.value(), self.until.value()
+        except ValueError as e:
+            set_error(self.filter_error, f"期间：{e}")
+            return None
+        set_error(self.filter_error, None)
+        return dev.PostingFilter(kind=pick(self.kind), field=pick(self.field), since=since, until=until,
+                                 under_way=self.under_way.isChecked(), search=self.search.text())
+
+    def refresh(self) -> None:
+        flt = self.current_filter()
+        if flt is None:
+            return
+        keep = self.selected_id()
+        with self.state.session() as s:
+            rows = dev.list_postings(s, flt)
+        self._rows = {r["id"]: r for r in rows}
+        self.model.set_ids([r["id"] for r in rows])
+        people = len({r["cadre_id"] for r in rows})
+        self.count.setText(f"共 {len(rows)} 条，{people} 人")
+        if keep is not None:
+            self.select_id(keep)
+        self._show_notes()
+
+    def _changed(self, entities: set) -> None:
+        if entities & ENTITIES:
+            self.refresh()
+
+    def selected_id(self) -> int | None:
+        idx = self.table.currentIndex()
+        return self.model.id_at(idx.row()) if idx.isValid() else None
+
+    def select_id(self, posting_id: int) -> None:
+        row = self.model.row_of(posting_id)
+        if row >= 0:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _show_notes(self) -> None:
+        pid = self.selected_id()
+        r = self._rows.get(pid) if pid is not None else None
+        self.notes.setText(f"备注：{r['notes']}" if r and r.get("notes") else "")
+        self.notes.setVisible(bool(self.notes.text()))
+
+    def _double_clicked(self, index) -> None:
+        # The name opens the cadre's file; elsewhere the record's editor (for those who may edit).
+        pid = self.model.id_at(index.row())
+        if pid is None:
+            return
+        if index.column() == 0 or not self.state.actor.can("edit"):
+            self.open_cadre.emit(self._rows[pid]["cadre_id"])
+        else:
+            self.edit_selected()
+
+    # -- actions ----------------------------------------------------------------------------------
+    def new_posting(self) -> None:
+        if self.state.actor.can("edit"):
+            self._open_dialog(PostingDialog(self.state, None, self))
+
+    def edit_selected(self) -> None:
+        pid = self.selected_id()
+        if pid is not None and self.state.actor.can("edit"):
+            self._open_dialog(PostingDialog(self.state, self._rows[pid], self))
+
+    def _open_dialog(self, dialog: PostingDialog) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._saved(dialog.saved_id))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _saved(self, posting_id: int | None) -> None:
+        self.state.changes.emit("posting")
+        if posting_id is not None:
+            self.select_id(posting_id)
+
+    def delete_selected(self) -> None:
+        pid = self.selected_id()
+        if pid is None or not self.state.actor.can("edit"):
+            return
+        r = self._rows[pid]
+        if not confirm(self, f"删除{r['name']}的{r['kind']}记录（{day_text(r['start'])} 起）？", "删除记录", "删除"):
+            return
+        try:
+            with self.state.session() as s:
+                dev.delete_posting(s, actor=self.state.actor, posting_id=pid)
+        except DomainError as e:
+            refuse(self, e)
+            return
+        self.state.changes.emit("posting")
+
+    # -- remembering ------------------------------------------------------------------------------
+    def save_settings(self) -> None:
+        st = self.state.settings
+        st.setValue("postings/header", self.table.horizontalHeader().saveState())
+        st.setValue("postings/filters", {"kind": self.kind.currentText(), "field": self.field.currentText(),
+                                         "since": self.since.text(), "until": self.until.text(),
+                                         "under_way": self.under_way.isChecked()})
+
+    def restore_settings(self) -> None:
+        st = self.state.settings
+        v = st.value("postings/header")
+        if v is not None:
+            self.table.horizontalHeader().restoreState(v)
+        f = st.value("postings/filters") or {}
+        for combo, key in ((self.kind, "kind"), (self.field, "field")):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findText(str(f.get(key, ALL))), 0))
+            combo.blockSignals(False)
+        for edit, key in ((self.since, "since"), (self.until, "until")):
+            edit.setText(str(f.get(key) or ""))
+        self.under_way.blockSignals(True)
+        self.under_way.setChecked(str(f.get("under_way", False)).lower() == "true")
+        self.under_way.blockSignals(False)
+
+
+class PostingDialog(QDialog):
+    """Add or edit one posting; the cadre is chosen in the picker (one person)."""
+
+    FIELDS = ("cadre_id", "kind", "place", "destination", "field", "start", "end", "evaluation", "notes")
+
+    def __init__(self, state: AppState, posting: dict | None, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.posting = posting
+        self.saved_id: int | None = None
+        self.cadre_id: int | None = posting["cadre_id"] if posting else None
+        self.picker: CadrePickerDialog | None = None
+        self.setWindowTitle("编辑挂职驻村记录" if posting else "新增挂职驻村记录")
+
+        self.cadre_label = QLabel("（未选择）")
+        self.choose_button = QPushButton("选择干部…")
+        self.choose_button.clicked.connect(self.choose_cadre)
+        cadre_row = QHBoxLayout()
+        cadre_row.addWidget(self.cadre_label, 1)
+        cadre_row.addWidget(self.choose_button)
+        cadre_box = QWidget()
+        cadre_box.setLayout(cadre_row)
+        cadre_row.setContentsMargins(0, 0, 0, 0)
+        cadre_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.kind = ChoiceCombo(dev.POSTING_KINDS)
+        self.place = QLineEdit()
+        self.destination = ChoiceCombo(dev.DESTINATIONS)
+        self.field = ChoiceCombo(dev.TASK_FIELDS)
+        self.start = DayEdit()
+        self.end = DayEdit()
+        self.end.setPlaceholderText("空白表示进行中")
+        self.evaluation = ChoiceCombo(dev.EVALUATIONS)
+        self.notes = QPlainTextEdit()
+        self.notes.setFixedHeight(60)
+        self.widgets = {"cadre_id": cadre_box, "kind": self.kind, "place": self.place, "destination": self.destination,
+                        "field": self.field, "start": self.start, "end": self.end, "evaluation": self.evaluation,
+                        "notes": self.notes}
+        self.errors = {a: error_label() for a in self.FIELDS}
+        self.message = error_label()
+        form = QFormLayout()
+        for attr in self.FIELDS:
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            cell.addWidget(self.widgets[attr])
+            cell.addWidget(self.errors[attr])
+            form.addRow(dev.POSTING_LABELS[attr], cell)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+
+        if posting:
+            for attr in ("kind", "destination", "field", "evaluation"):
+                self.widgets[attr].setValue(posting[attr])
+            self.place.setText(posting["place"] or "")
+            self.start.setValue(posting["start"])
+            self.end.setValue(posting["end"])
+            self.notes.setPlainText(posting["notes"] or "")
+        self.set_cadre(self.cadre_id)
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self._kind_changed()
+        shortcut(self, "Ctrl+S", self.try_accept)
+
+    def _kind_changed(self) -> None:
+        secondment = self.kind.value() == dev.SECONDMENT
+        # 去向类别 is for 挂职锻炼; it stays open while it holds a value so a leftover can be cleared.
+        self.destination.setEnabled(secondment or self.destination.value() is not None)
+
+    def set_cadre(self, cadre_id: int | None) -> None:
+        self.cadre_id = cadre_id
+        if cadre_id is None:
+            self.cadre_label.setText("（未选择）")
+            return
+        with self.state.session() as s:
+            rows = cadres.roster_rows(s, [cadre_id])
+        if rows:
+            r = rows[0]
+            self.cadre_label.setText("　".join(x for x in (r["name"], r["unit"] or "", r["post"] or "") if x))
+        set_error(self.errors["cadre_id"], None)
+
+    def choose_cadre(self) -> None:
+        picker = CadrePickerDialog(self.state, "选择干部", self, single=True)
+        if self.cadre_id is not None:
+            picker.tick(self.cadre_id)
+        self.picker = picker
+        picker.accepted.connect(lambda: self.set_cadre((picker.chosen_ids() or [self.cadre_id])[0]))
+        picker.finished.connect(picker.deleteLater)
+        picker.open()
+
+    def try_accept(self) -> bool:
+        for label in (*self.errors.values(), self.message):
+            set_error(label, None)
+        data = {"cadre_id": self.cadre_id, "place": self.place.text(), "notes": self.notes.toPlainText()}
+        for attr in ("kind", "destination", "field", "evaluation"):
+            data[attr] = self.widgets[attr].value()
+        for attr in ("start", "end"):
+            try:
+                data[attr] = self.widgets[attr].value()
+            except ValueError as e:
+                set_error(self.errors[attr], str(e))
+                return False
+        try:
+            with self.state.session() as s:
+                self.saved_id = dev.save_posting(s, actor=self.state.actor, data=data,
+                                                 posting_id=self.posting["id"] if self.posting else None,
+                                                 version=self.posting["version"] if self.posting else None)
+        except DomainError as e:
+            for attr, msg in e.errors:
+                set_error(self.errors.get(attr, self.message), msg)
+            if not e.errors:
+                set_error(self.message, e.message)
+            return False
+        self.accept()
+        return True

@@ -1,0 +1,473 @@
+"""教育培训: training classes, and the selected class's attendance (参训人员)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QInputDialog,
+    QLabel, QLineEdit, QSplitter, QTableView, QToolBar, QVBoxLayout, QWidget,
+)
+
+from ..core.services import development as dev
+from ..core.values import DomainError
+from .cadre_picker import CadrePickerDialog
+from .common import confirm, error_label, refuse, set_error, shortcut
+from .models import LazyTableModel
+from .state import AppState
+from .widgets import ChoiceCombo, DayEdit, day_text
+
+CLASS_COLUMNS = (("name", "培训班名称"), ("organizer", "主办单位"), ("mode", "形式"), ("start", "开始"), ("end", "结束"),
+                 ("hours", "学时"), ("plan", "培训计划"), ("attendance", "参训人数"))
+ATTENDANCE_COLUMNS = (("name", "姓名"), ("unit", "单位"), ("post", "职务"), ("hours", "学时"), ("completed", "是否结业"))
+ALL = "全部"
+ENTITIES = {"training_class", "attendance", "cadre", "unit", "*"}
+ORGANIZERS = ("县委组织部", "县委党校", "县委党校（行政学院）")
+
+
+def hours_text(v: Decimal | None) -> str:
+    if v is None:
+        return ""
+    return str(int(v)) if v == v.to_integral_value() else str(v.normalize())
+
+
+class _Model(LazyTableModel):
+    def display(self, key: str, r: dict):
+        v = r.get(key)
+        if key in ("start", "end"):
+            return day_text(v)
+        if key == "hours":
+            return hours_text(v)
+        if key == "completed":
+            return "是" if v else "否"
+        return super().display(key, r)
+
+    def decorate(self, key: str, r: dict, role: int):
+        if key in ("mode", "start", "end", "hours", "attendance", "completed") and \
+                role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if key == "completed" and not r.get("completed") and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#c0392b"))
+        return None
+
+
+def _table(model) -> QTableView:
+    t = QTableView()
+    t.setModel(model)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.verticalHeader().setVisible(False)
+    t.verticalHeader().setDefaultSectionSize(26)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setAlternatingRowColors(True)
+    return t
+
+
+class TrainingPage(QWidget):
+    open_cadre = Signal(int)
+    import_requested = Signal()
+    export_requested = Signal()
+
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        can_edit = state.actor.can("edit")
+        self._classes: dict[int, dict] = {}
+        self._attendance: dict[int, dict] = {}
+        self.dialog: ClassDialog | None = None
+        self.picker: CadrePickerDialog | None = None
+        self.last_message = ""
+
+        self.toolbar = QToolBar()
+        self.act_new = self.toolbar.addAction("新增", self.new_class)
+        self.act_edit = self.toolbar.addAction("编辑", self.edit_selected)
+        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
+        self.toolbar.addSeparator()
+        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
+        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
+        for act in (self.act_new, self.act_edit, self.act_delete, self.act_import):
+            act.setVisible(can_edit)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索：培训班名称、主办单位、培训计划")
+        self.search.setClearButtonEnabled(True)
+        self.plan = QComboBox()
+        self.year = QComboBox()
+        self.count = QLabel()
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(QLabel("培训计划"))
+        filters.addWidget(self.plan)
+        filters.addWidget(QLabel("年度"))
+        filters.addWidget(self.year)
+        filters.addWidget(self.count)
+
+        self.model = _Model(CLASS_COLUMNS, lambda ids: [self._classes[i] for i in ids if i in self._classes], None, self)
+        self.table = _table(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        for col, width in enumerate((300, 130, 70, 86, 86, 50, 120, 66)):
+            self.table.setColumnWidth(col, width)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.refresh_attendance())
+
+        # the selected class's attendance
+        self.class_title = QLabel()
+        self.class_title.setStyleSheet("font-weight: bold;")
+        self.att_toolbar = QToolBar()
+        self.act_add = self.att_toolbar.addAction("添加参训人员…", self.add_people)
+        self.act_remove = self.att_toolbar.addAction("移除", self.remove_selected)
+        self.act_done = self.att_toolbar.addAction("结业 / 未结业", self.toggle_completed)
+        self.act_hours = self.att_toolbar.addAction("修改学时…", self.ask_hours)
+        self.att_toolbar.setVisible(can_edit)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.att_model = _Model(ATTENDANCE_COLUMNS, lambda ids: [self._attendance[i] for i in ids
+                                                                  if i in self._attendance], None, self)
+        self.att_table = _table(self.att_model)
+        self.att_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        for col, width in enumerate((80, 120, 200, 50, 66)):
+            self.att_table.setColumnWidth(col, width)
+        self.att_table.doubleClicked.connect(self._open_attendee)
+        self.att_count = QLabel()
+        head = QHBoxLayout()
+        head.addWidget(self.class_title, 1)
+        head.addWidget(self.att_count)
+        lower = QWidget()
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addLayout(head)
+        ll.addWidget(self.att_toolbar)
+        ll.addWidget(self.message)
+        ll.addWidget(self.att_table, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(filters)
+        layout.addWidget(self.splitter, 1)
+
+        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.plan.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.year.currentIndexChanged.connect(lambda _i: self.refresh())
+        shortcut(self, "Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()))
+        shortcut(self.table, Qt.Key.Key_Return, self.edit_selected)
+        shortcut(self.table, Qt.Key.Key_Delete, self.delete_selected)
+        shortcut(self.att_table, Qt.Key.Key_Delete, self.remove_selected)
+
+        self.reload_choices()
+        self.restore_settings()
+        state.changes.changed.connect(self._changed)
+        self.refresh()
+
+    # -- data -------------------------------------------------------------------------------------
+    def reload_choices(self) -> None:
+        with self.state.session() as s:
+            plans, years = dev.class_plans(s), dev.class_years(s)
+        for combo, values in ((self.plan, plans), (self.year, [str(y) for y in years])):
+            current = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems([ALL, *values])
+            combo.setCurrentIndex(max(combo.findText(current), 0))
+            combo.blockSignals(False)
+
+    def refresh(self) -> None:
+        keep = self.selected_id()
+        plan = None if self.plan.currentText() in (ALL, "") else self.plan.currentText()
+        year = None if self.year.currentText() in (ALL, "") else int(self.year.currentText())
+        with self.state.session() as s:
+            rows = dev.list_classes(s, plan=plan, year=year, text=self.search.text())
+        self._classes = {r["id"]: r for r in rows}
+        self.model.set_ids([r["id"] for r in rows])
+        self.count.setText(f"共 {len(rows)} 期，参训 {sum(r['attendance'] for r in rows)} 人次")
+        if keep is not None and self.model.row_of(keep) >= 0:
+            self.select_id(keep)
+        elif rows:
+            self.select_id(rows[0]["id"])
+        self.refresh_attendance()
+
+    def refresh_attendance(self) -> None:
+        cid = self.selected_id()
+        if cid is None:
+            self._attendance = {}
+            self.att_model.set_ids([])
+            self.class_title.setText("选择一个培训班查看参训人员")
+            self.att_count.setText("")
+            self.act_add.setEnabled(False)
+            return
+        with self.state.session() as s:
+            rows = dev.list_attendances(s, cid)
+        self._attendance = {r["id"]: r for r in rows}
+        self.att_model.set_ids([r["id"] for r in rows])
+        self.class_title.setText(f"参训人员：{self._classes[cid]['name']}")
+        done = sum(1 for r in rows if r["completed"])
+        self.att_count.setText(f"{len(rows)} 人，结业 {done} 人")
+        self.act_add.setEnabled(True)
+
+    def _changed(self, entities: set) -> None:
+        if entities & ENTITIES:
+            self.reload_choices()
+            self.refresh()
+
+    def selected_id(self) -> int | None:
+        idx = self.table.currentIndex()
+        return self.model.id_at(idx.row()) if idx.isValid() else None
+
+    def select_id(self, class_id: int) -> None:
+        row = self.model.row_of(class_id)
+        if row >= 0:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def selected_attendance(self) -> list[int]:
+        rows = sorted({i.row() for i in self.att_table.selectionModel().selectedRows()})
+        return [self.att_model.id_at(r) for r in rows if self.att_model.id_at(r) is not None]
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.last_message = text
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self.message.setStyleSheet("color: #c0392b;" if error else "color: #2e7d32;")
+
+    # -- classes ----------------------------------------------------------------------------------
+    def new_class(self) -> None:
+        if self.state.actor.can("edit"):
+            self._open_dialog(ClassDialog(self.state, None, self))
+
+    def edit_selected(self) -> None:
+        cid = self.selected_id()
+        if cid is not None and self.state.actor.can("edit"):
+            self._open_dialog(ClassDialog(self.state, self._classes[cid], self))
+
+    def _open_dialog(self, dialog: ClassDialog) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._saved(dialog.saved_id))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _saved(self, class_id: int | None) -> None:
+        self.state.changes.emit("training_class")
+        if class_id is not None and self.model.row_of(class_id) < 0:
+            for w in (self.search, self.plan, self.year):
+                w.blockSignals(True)
+            self.search.clear()
+            self.plan.setCurrentIndex(0)
+            self.year.setCurrentIndex(0)
+            for w in (self.search, self.plan, self.year):
+                w.blockSignals(False)
+            self.refresh()
+        if class_id is not None:
+            self.select_id(class_id)
+
+    def delete_selected(self) -> None:
+        cid = self.selected_id()
+        if cid is None or not self.state.actor.can("edit"):
+            return
+        with self.state.session() as s:
+            goes = dev.class_delete_summary(s, cid)
+        text = f"删除培训班“{self._classes[cid]['name']}”？"
+        if goes:
+            text += f"\n\n将一并删除：{goes}。"
+        if not confirm(self, text, "删除培训班", "删除"):
+            return
+        try:
+            with self.state.session() as s:
+                dev.delete_class(s, actor=self.state.actor, class_id=cid)
+        except DomainError as e:
+            refuse(self, e)
+            return
+        self.state.changes.emit("training_class", "attendance")
+
+    # -- attendance -------------------------------------------------------------------------------
+    def add_people(self) -> None:
+        cid = self.selected_id()
+        if cid is None or not self.state.actor.can("edit"):
+            return
+        present = [r["cadre_id"] for r in self._attendance.values()]
+        picker = CadrePickerDialog(self.state, f"添加参训人员：{self._classes[cid]['name']}", self, exclude_ids=present)
+        self.picker = picker
+        picker.accepted.connect(lambda: self.add_chosen(cid, picker))
+        picker.finished.connect(picker.deleteLater)
+        picker.open()
+
+    def add_chosen(self, class_id: int, picker: CadrePickerDialog) -> None:
+        try:
+            with self.state.session() as s:
+                added, already = dev.add_attendances(s, actor=self.state.actor, class_id=class_id,
+                                                     cadre_ids=picker.chosen_ids())
+        except DomainError as e:
+            self._say(e.message, error=True)
+            return
+        already += picker.already_count
+        unknown = len(picker.unknown_lines)
+        self.state.changes.emit("attendance")
+        self._say(f"已添加 {added} 人；已在名单中 {already} 人；未找到 {unknown} 行", error=bool(unknown))
+
+    def remove_selected(self) -> None:
+        ids = self.selected_attendance()
+        if not ids or not self.state.actor.can("edit"):
+            return
+        names = "、".join(self._attendance[i]["name"] for i in ids[:5]) + (" 等" if len(ids) > 5 else "")
+        if not confirm(self, f"从名单中移除 {names}（{len(ids)} 人）？", "移除参训人员", "移除"):
+            return
+        self.remove(ids)
+
+    def remove(self, ids: list[int]) -> None:
+        with self.state.session() as s:
+            n = dev.remove_attendances(s, actor=self.state.actor, attendance_ids=ids)
+        self.state.changes.emit("attendance")
+        self._say(f"已移除 {n} 人")
+
+    def toggle_completed(self) -> None:
+        ids = self.selected_attendance()
+        if not ids or not self.state.actor.can("edit"):
+            return
+        # all done → mark not done; otherwise mark all done
+        value = not all(self._attendance[i]["completed"] for i in ids)
+        self._update(ids, completed=value)
+
+    def ask_hours(self) -> None:
+        ids = self.selected_attendance()
+        if not ids:
+            return
+        text, ok = QInputDialog.getText(self, "修改学时", f"所选 {len(ids)} 人的学时：",
+                                        text=hours_text(self._attendance[ids[0]]["hours"]))
+        if ok:
+            self.set_hours(ids, text.strip() or None)
+
+    def set_hours(self, ids: list[int], hours) -> None:
+        self._update(ids, hours=hours)
+
+    def _update(self, ids: list[int], **change) -> None:
+        try:
+            with self.state.session() as s:
+                for i in ids:
+                    dev.update_attendance(s, actor=self.state.actor, attendance_id=i,
+                                          version=self._attendance[i]["version"], **change)
+        except DomainError as e:
+            self._say(e.message, error=True)
+            return
+        self.state.changes.emit("attendance")
+        self._say(f"已修改 {len(ids)} 人")
+
+    def _open_attendee(self, index) -> None:
+        aid = self.att_model.id_at(index.row())
+        if aid is not None:
+            self.open_cadre.emit(self._attendance[aid]["cadre_id"])
+
+    # -- remembering ------------------------------------------------------------------------------
+    def save_settings(self) -> None:
+        st = self.state.settings
+        st.setValue("training/header", self.table.horizontalHeader().saveState())
+        st.setValue("training/att_header", self.att_table.horizontalHeader().saveState())
+        st.setValue("training/splitter", self.splitter.saveState())
+        st.setValue("training/filters", {"plan": self.plan.currentText(), "year": self.year.currentText()})
+
+    def restore_settings(self) -> None:
+        st = self.state.settings
+        for key, table in (("training/header", self.table), ("training/att_header", self.att_table)):
+            v = st.value(key)
+            if v is not None:
+                table.horizontalHeader().restoreState(v)
+        v = st.value("training/splitter")
+        if v is not None:
+            self.splitter.restoreState(v)
+        f = st.value("training/filters") or {}
+        for combo, key in ((self.plan, "plan"), (self.year, "year")):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findText(str(f.get(key, ALL))), 0))
+            combo.blockSignals(False)
+
+
+class ClassDialog(QDialog):
+    """Add or edit a training class; the service's messages appear under the fields."""
+
+    FIELDS = ("name", "organizer", "mode", "start", "end", "hours", "plan")
+
+    def __init__(self, state: AppState, tc: dict | None, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.tc = tc
+        self.saved_id: int | None = None
+        self.setWindowTitle("编辑培训班" if tc else "新增培训班")
+        with state.session() as s:
+            plans = dev.class_plans(s)
+        self.name = QLineEdit()
+        self.name.setMaxLength(200)
+        self.organizer = ChoiceCombo(ORGANIZERS, editable=True)
+        self.mode = ChoiceCombo(dev.TRAINING_MODES)
+        self.start = DayEdit()
+        self.end = DayEdit()
+        self.hours = QLineEdit()
+        self.hours.setPlaceholderText("如 40 或 12.5")
+        self.plan = ChoiceCombo(plans or ("6124培训计划",), editable=True)
+        self.widgets = {"name": self.name, "organizer": self.organizer, "mode": self.mode, "start": self.start,
+                        "end": self.end, "hours": self.hours, "plan": self.plan}
+        self.errors = {a: error_label() for a in self.FIELDS}
+        self.message = error_label()
+        form = QFormLayout()
+        for attr in self.FIELDS:
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            cell.addWidget(self.widgets[attr])
+            cell.addWidget(self.errors[attr])
+            form.addRow(dev.CLASS_LABELS[attr], cell)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+        if tc:
+            self.name.setText(tc["name"])
+            self.organizer.setValue(tc["organizer"])
+            self.mode.setValue(tc["mode"])
+            self.start.setValue(tc["start"])
+            self.end.setValue(tc["end"])
+            self.hours.setText(hours_text(tc["hours"]))
+            self.plan.setValue(tc["plan"])
+        shortcut(self, "Ctrl+S", self.try_accept)
+        self.name.setFocus()
+
+    def try_accept(self) -> bool:
+        for label in (*self.errors.values(), self.message):
+            set_error(label, None)
+        dates = {}
+        for attr in ("start", "end"):
+            try:
+                dates[attr] = self.widgets[attr].value()
+            except ValueError as e:
+                set_error(self.errors[attr], str(e))
+                return False
+        try:
+            with self.state.session() as s:
+                self.saved_id = dev.save_class(
+                    s, actor=self.state.actor, name=self.name.text(), organizer=self.organizer.value(),
+                    mode=self.mode.value(), start=dates["start"], end=dates["end"], hours=self.hours.text(),
+                    plan=self.plan.value(), class_id=self.tc["id"] if self.tc else None,
+                    version=self.tc["version"] if self.tc else None)
+        except DomainError as e:
+            for attr, msg in e.errors:
+                set_error(self.errors.get(attr, self.message), msg)
+            if not e.errors:
+                set_error(self.message, e.message)
+            first = next((a for a, _ in e.errors if a in self.widgets), None)
+            if first:
+                self.widgets[first].setFocus()
+            return False
+        self.accept()
+        return True

@@ -1,0 +1,105 @@
+"""选拔任用, 表彰奖励 and 关心关爱 pages driven as a clerk drives them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from cadre_desktop.core.services import cadres, careers, welfare
+from cadre_desktop.ui.appointments_page import AppointmentsPage, BatchDialog
+from cadre_desktop.ui.care_page import CarePage, VisitDialog
+from cadre_desktop.ui.commendations_page import QuotaDialog
+from cadre_desktop.ui.state import AppState
+
+from conftest import make_id
+
+
+@pytest.fixture
+def state(db, admin, tmp_path):
+    return AppState(db=db, actor=admin, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+
+
+def test_building_a_batch_shows_the_young_share_live(qtbot, state, unit_id, monkeypatch):
+    with state.session() as s:
+        ids = [cadres.save_cadre(s, actor=state.actor, data={
+            "id_number": make_id("19950101" if i < 2 else "19700101", f"{i:03d}"), "name": f"人{i}",
+            "unit_id": unit_id, "level": "一般干部"}) for i in range(9)]
+    page = AppointmentsPage(state)
+    qtbot.addWidget(page)
+    dialog = BatchDialog(state, page)
+    qtbot.addWidget(dialog)
+    dialog.date.setText("2022.06.15")
+    dialog.add_cadres(ids[:2])
+    assert dialog.share.text() == "年轻干部 2/2（100.0%），符合六分之一"
+    dialog.add_cadres(ids[2:])
+    assert dialog.share.text() == "年轻干部 2/9（22.2%），符合六分之一"
+    assert "人0、人1" in dialog.names.text()
+    dialog.table.cellWidget(0, 1).setValue("平职交流")  # not a 提拔任用: no longer counted
+    assert dialog.share.text() == "年轻干部 1/8（12.5%），不足六分之一"
+    dialog.name.setText("2022年第1批")
+    dialog.table.item(1, 5).setText("党委委员、副镇长")
+    asked = []
+    monkeypatch.setattr(dialog, "ask_apply", lambda names: asked.append(names) or False)
+    assert dialog.try_accept()
+    assert asked == [["人1"]]
+    state.changes.emit("appointment")
+    with state.session() as s:
+        b = careers.batch_summary(s, "2022年第1批")
+        assert (b["young"], b["total"], b["complies"]) == (1, 8, False)
+        assert cadres.get_cadre(s, ids[1])["team_role"] is None  # the clerk said no
+    texts = [page.batches.item(i).text() for i in range(page.batches.count())]
+    assert any(t.startswith("✗ 2022年第1批") for t in texts)
+
+
+def test_quota_dialog_allocates_and_shows_the_difference(qtbot, state, unit_id):
+    from cadre_desktop.core.services import units
+
+    with state.session() as s:
+        other = units.save_unit(s, actor=state.actor, name="县财政局", kind="县直部门")
+        for i in range(6):
+            cadres.save_cadre(s, actor=state.actor, data={"id_number": make_id("19800101", f"{i:03d}"), "name": f"甲{i}",
+                                                          "unit_id": unit_id if i < 4 else other, "level": "一般干部"})
+    dialog = QuotaDialog(state)
+    qtbot.addWidget(dialog)
+    dialog.places.setValue(3)
+    got = {dialog.table.item(i, 0).text(): (dialog.table.item(i, 3).text(), dialog.spins[i].value())
+           for i in range(dialog.table.rowCount())}
+    assert got == {"青山镇": ("2.00", 2), "县财政局": ("1.00", 1)}
+    assert "相等" in dialog.total.text()
+    dialog.spins[0].setValue(dialog.spins[0].value() + 1)
+    assert "多 1 个" in dialog.total.text()
+
+
+def test_add_a_visit_and_see_the_totals(qtbot, state):
+    page = CarePage(state)
+    qtbot.addWidget(page)
+    page.tabs.setCurrentIndex(1)
+    page.new_record()
+    dialog = page.dialog
+    assert isinstance(dialog, VisitDialog)
+    dialog.name.setText("王老")
+    dialog.category.setValue("老党员")
+    dialog.date.setText("2023.1.18")
+    dialog.amount.setText("800")
+    dialog.id_number.setText("522622199007150011")  # wrong check digit
+    assert not dialog.try_accept()
+    assert dialog.errors["id_number"].isVisible()
+    dialog.id_number.clear()
+    assert dialog.try_accept()
+    assert page.visit_model.rowCount() == 1
+    assert page.visit_totals.text() == "慰问 1 人次（1 人），金额合计 800.00 元"
+    with state.session() as s:
+        assert welfare.list_visits(s)[0]["date"] == dt.date(2023, 1, 18)
+
+
+def test_reader_sees_no_edit_verbs(qtbot, db, reader, tmp_path):
+    st = AppState(db=db, actor=reader, settings=QSettings(str(tmp_path / "r.ini"), QSettings.Format.IniFormat))
+    from cadre_desktop.ui.commendations_page import CommendationsPage
+
+    for cls in (AppointmentsPage, CommendationsPage, CarePage):
+        page = cls(st)
+        qtbot.addWidget(page)
+        visible = [a.text() for a in page.toolbar.actions() if a.isVisible() and a.text()]
+        assert not {"新增", "新增批次", "新增任用", "编辑", "删除", "导入", "新增通报", "添加个人"} & set(visible)

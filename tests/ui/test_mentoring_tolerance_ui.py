@@ -1,0 +1,220 @@
+"""结对帮带 and 容错纠错 pages, driven as a clerk drives them; the tag mark in the roster."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from cadre_desktop.core.services import cadres, mentoring, tolerance
+from cadre_desktop.ui.mentoring_page import MentoringPage, NewPairDialog
+from cadre_desktop.ui.models import TAG_COLOURS, RosterModel
+from cadre_desktop.ui.state import AppState
+from cadre_desktop.ui.tolerance_page import CaseDialog, TolerancePage
+
+from conftest import make_id
+
+D = dt.date
+
+
+@pytest.fixture
+def state(db, admin, tmp_path):
+    return AppState(db=db, actor=admin, settings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def people(db, admin, unit_id):
+    spec = [("书记乙", "19720202", "正科级"), ("镇长丙", "19750303", "正科级"), ("小王", "19950505", "一般干部"),
+            ("小李", "19960606", "一般干部"), ("老陈", "19700808", "一般干部")]
+    ids = {}
+    with db.session() as s:
+        for i, (name, birth, level) in enumerate(spec):
+            ids[name] = cadres.save_cadre(s, actor=admin, data={
+                "id_number": make_id(birth, f"{i + 1:02d}1"), "name": name, "unit_id": unit_id, "level": level})
+    return ids
+
+
+def test_pair_a_mentor_with_several_mentees_one_refused_with_the_reason(qtbot, state, db, admin, people, qtmodeltester):
+    with db.session() as s:
+        mentoring.save_pair(s, actor=admin, data={"mentor_id": people["镇长丙"], "mentee_id": people["小李"],
+                                                  "kind": "科级领导帮带年轻干部", "start": D(2023, 1, 1)})
+    page = MentoringPage(state)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 1
+    dialog = NewPairDialog(state, page)
+    qtbot.addWidget(dialog)
+    dialog.set_mentor(people["书记乙"])
+    dialog.kind.setCurrentText("科级领导帮带年轻干部")
+    dialog.start.setText("2024.3.1")
+    # the picker's annotate marks the ones that would break a rule, with the reason
+    assert dialog.annotate(people["小王"]) is None
+    assert "已由 镇长丙 帮带" in dialog.annotate(people["小李"])
+    assert "年轻干部" in dialog.annotate(people["老陈"])
+    res = dialog.add_mentees([people["小王"], people["小李"]])
+    assert len(res["added"]) == 1 and [n for _, n, _ in res["refused"]] == ["小李"]
+    text = dialog.result.toPlainText()
+    assert "已结对 1 人：小王" in text and "小李：违反“一对一、不重复”：该干部在 2023.01.01 起已由 镇长丙 帮带" in text
+    assert page.model.rowCount() == 2  # the page followed the change
+    assert page.count.text() == "共 2 对"
+    qtmodeltester.check(page.model)
+
+
+def test_pair_dialog_needs_a_role_for_dual_mentors(qtbot, state, people):
+    dialog = NewPairDialog(state)
+    qtbot.addWidget(dialog)
+    dialog.set_mentor(people["书记乙"])
+    dialog.kind.setCurrentText("双导师制")
+    assert dialog.add_mentees([people["小王"]]) is None
+    assert "导师类别" in dialog.errors["role"].text() and not dialog.errors["role"].isHidden()
+    dialog.role.setValue("业务导师")
+    assert len(dialog.add_mentees([people["小王"]])["added"]) == 1
+
+
+def test_add_a_record_in_the_panel_and_a_date_outside_the_span_is_refused(qtbot, state, db, admin, people):
+    with db.session() as s:
+        pid = mentoring.save_pair(s, actor=admin, data={"mentor_id": people["书记乙"], "mentee_id": people["小王"],
+                                                        "kind": "科级领导帮带年轻干部", "start": D(2023, 1, 1)})
+    page = MentoringPage(state)
+    qtbot.addWidget(page)
+    page.select_id(pid)
+    assert page.overdue_count.text() == "逾期提醒 1 对"
+    assert page.model.data(page.model.index(0, 7)).startswith("超过 90 天未谈心谈话")
+    page.rec_date.setText("2022.12.01")
+    page.rec_kind.setCurrentText("谈心谈话")
+    page.rec_text.setText("谈工作")
+    assert not page.add_record()
+    assert "不在该结对的帮带期间" in page.rec_error.text()
+    page.rec_date.setText(f"{dt.date.today():%Y.%m.%d}")
+    qtbot.keyClick(page.rec_text, Qt.Key.Key_Return)
+    assert page.records_model.rowCount() == 1
+    assert page.records_model.data(page.records_model.index(0, 2)) == "谈工作"
+    assert page.rec_text.text() == ""
+    assert page.model.data(page.model.index(0, 6)) == f"{dt.date.today():%Y.%m.%d}"  # 最近谈心谈话
+    assert "书记乙 名下的结对（1）" == page.mentor_list_title.text()
+
+
+def test_tag_a_case_yellow_and_see_the_mark_in_the_roster(qtbot, state, db, admin, people, qtmodeltester):
+    page = TolerancePage(state)
+    qtbot.addWidget(page)
+    page.new_case()
+    dialog = page.dialog
+    assert isinstance(dialog, CaseDialog)
+    dialog.set_cadre(people["小王"])
+    dialog.matter.setText("项目审批程序瑕疵")
+    dialog.occurred.setText("2024.1.5")
+    dialog.circumstance.setValue("为推动发展的无意过失")
+    dialog.colour.setValue("黄")
+    assert "请同时填写认定日期" in dialog.errors["decided"].text()  # said beside the fields at once
+    assert not dialog.try_accept()
+    assert dialog.errors["decided"].text()
+    dialog.decided.setText(f"{dt.date.today():%Y.%m.%d}")
+    dialog.status.setValue("整改中")
+    assert dialog.try_accept(), dialog.message.text()
+    assert page.model.rowCount() == 1
+    assert page.model.data(page.model.index(0, 5)) == "● 黄"
+    qtmodeltester.check(page.model)
+
+    model = RosterModel(cadres.ROSTER_COLUMNS, lambda ids: _rows(db, ids))
+    model.set_ids([people["小王"], people["小李"]])
+    col = [k for k, _ in cadres.ROSTER_COLUMNS].index("tag")
+    assert col == 1
+    assert model.data(model.index(0, col)) == "●"
+    assert model.data(model.index(0, col), Qt.ItemDataRole.ForegroundRole).color().name() == TAG_COLOURS["黄"]
+    assert "项目审批程序瑕疵" in model.data(model.index(0, col), Qt.ItemDataRole.ToolTipRole)
+    assert model.data(model.index(1, col)) == ""
+    qtmodeltester.check(model)
+    with db.session() as s:
+        assert tolerance.effect(s, people["小王"], dt.date.today(), "commendation")[0] == "warn"
+
+
+def _rows(db, ids):
+    with db.session() as s:
+        return cadres.roster_rows(s, ids)
+
+
+def test_colour_settings_only_for_admins(qtbot, db, clerk, tmp_path):
+    st = AppState(db=db, actor=clerk, settings=QSettings(str(tmp_path / "c.ini"), QSettings.Format.IniFormat))
+    page = TolerancePage(st)
+    qtbot.addWidget(page)
+    assert not page.act_settings.isVisible()
+
+
+def test_a_mentor_who_cannot_mentor_the_kind_is_said_before_the_picker(qtbot, state, people):
+    dialog = NewPairDialog(state)
+    qtbot.addWidget(dialog)
+    dialog.set_mentor(people["书记乙"])
+    dialog.kind.setCurrentText("县级领导帮带科级领导")
+    assert dialog.add_mentees([people["镇长丙"]]) is None
+    assert "帮带人须为县级领导，书记乙 现为正科级" in dialog.errors["mentor_id"].text()
+
+
+def test_commendation_list_excludes_red_and_confirms_yellow_into_the_audit(qtbot, state, db, admin, people,
+                                                                           monkeypatch):
+    from sqlalchemy import select
+
+    from cadre_desktop.core.models import AuditEvent
+    from cadre_desktop.core.services import honours
+    from cadre_desktop.ui import common, tolerance_page
+    from cadre_desktop.ui.commendations_page import CommendationsPage
+
+    today = dt.date.today()
+    with db.session() as s:
+        tolerance.save_case(s, actor=admin, data={"cadre_id": people["小王"], "matter": "黄事", "occurred": today,
+                                                  "colour": "黄", "decided": today, "correction_status": "整改中"})
+        tolerance.save_case(s, actor=admin, data={"cadre_id": people["小李"], "matter": "红事", "occurred": today,
+                                                  "colour": "红", "decided": today})
+        honours.save_batch(s, actor=admin, data={"title": "表彰通报", "date": today})
+    told, asked = [], []
+    monkeypatch.setattr(common, "inform", lambda parent, text, title="": told.append(text))
+    monkeypatch.setattr(tolerance_page, "confirm", lambda parent, text, title="", ok="": asked.append(text) or True)
+    annotate = tolerance_page.effect_annotate(state, "commendation", today)
+    assert "红事" in annotate(people["小李"]) and annotate(people["小王"]) is None
+    page = CommendationsPage(state)
+    qtbot.addWidget(page)
+    page.add_individuals([people["小王"], people["小李"], people["老陈"]], honour="先进个人")
+    assert "红事" in told[0] and "黄事" in asked[0]
+    with db.session() as s:
+        names = {a["target_name"] for a in honours.list_awards(s, page.batch_id(), kind="个人")}
+        ev = s.scalars(select(AuditEvent).where(AuditEvent.action == "确认容错纠错提醒")).all()
+    assert names == {"小王", "老陈"}
+    assert len(ev) == 1 and "黄事" in ev[0].after
+    # cancelling the warning adds nobody
+    monkeypatch.setattr(tolerance_page, "confirm", lambda *a, **k: False)
+    assert tolerance_page.check_effects(state, page, [people["小王"]], "commendation", today) is None
+
+
+def test_promotion_of_a_red_cadre_in_the_decision_year_is_refused(qtbot, state, db, admin, people, monkeypatch):
+    from cadre_desktop.ui import common
+    from cadre_desktop.ui.appointments_page import AppointmentDialog
+
+    today = dt.date.today()
+    with db.session() as s:
+        tolerance.save_case(s, actor=admin, data={"cadre_id": people["小李"], "matter": "红事", "occurred": today,
+                                                  "colour": "红", "decided": today})
+    told = []
+    monkeypatch.setattr(common, "inform", lambda parent, text, title="": told.append(text))
+    dialog = AppointmentDialog(state, None)
+    qtbot.addWidget(dialog)
+    dialog.set_cadre(people["小李"])
+    dialog.date.setValue(today)
+    dialog.new_post.setText("副镇长")
+    assert not dialog.try_accept()
+    assert "红事" in told[0] and "不得列入提拔任用名单" in told[0]
+    dialog.set_cadre(people["小王"])
+    assert dialog.try_accept()
+
+
+def test_admin_shortens_the_talk_interval_and_the_page_follows(qtbot, state, db, admin, people):
+    today = dt.date.today()
+    with db.session() as s:
+        pid = mentoring.save_pair(s, actor=admin, data={"mentor_id": people["书记乙"], "mentee_id": people["小王"],
+                                                        "kind": "科级领导帮带年轻干部", "start": today - dt.timedelta(days=200)})
+        mentoring.save_record(s, actor=admin, pair_id=pid, data={"date": today - dt.timedelta(days=40), "kind": "谈心谈话"})
+    page = MentoringPage(state)
+    qtbot.addWidget(page)
+    assert "谈心谈话" not in page.model.data(page.model.index(0, 7))
+    page.edit_settings()
+    page.dialog.days.setValue(30)
+    assert page.dialog.try_accept()
+    assert page.model.data(page.model.index(0, 7)).startswith("超过 30 天未谈心谈话")
