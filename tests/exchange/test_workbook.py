@@ -184,3 +184,19 @@ def test_cancel_writes_nothing(db, admin, tmp_path):
         from cadre_desktop.core.services import units
 
         assert units.list_units(s) == []
+
+
+def test_incomplete_record_exports_and_imports_back_into_its_database(db, admin, tmp_path):
+    idn = make_id("19930412", "022")
+    with db.session() as s:
+        cadres.save_cadre(s, actor=admin, data={"id_number": idn, "name": "周晓梅"}, allow_incomplete=True)
+    out = tmp_path / "out.xlsx"
+    with db.session() as s:
+        exporter.export_workbook(s, actor=admin, path=out)
+    result = run(db, admin, out)
+    assert result.ok, [str(p) for p in result.errors]
+    assert result.counts["干部"] == (0, 0)
+    # a new in-service record still needs its unit and level
+    path = write(tmp_path / "new.xlsx", {"干部": [["身份证号", "姓名"], [make_id("19930412", "042"), "新人"]]})
+    assert {str(p) for p in run(db, admin, path).errors} == {"干部!2 工作单位: 在职干部须填写工作单位",
+                                                             "干部!2 干部层级: 在职干部须填写干部层级"}

@@ -142,6 +142,9 @@ class CadreSheet(SheetDef):
                 data.setdefault("unit_id", c.unit_id)
                 data.setdefault("level", c.level)
                 data.setdefault("status", c.status)
+                # A record already marked 待完善 (e.g. from an .lrmx file) may stay incomplete, as
+                # in the editor; so a workbook exported from this database imports back into it.
+                data["_allow_incomplete"] = c.incomplete
             for attr, msg in cadres.check_fields(data):
                 if attr == ID:
                     continue  # the column parser has already checked it
