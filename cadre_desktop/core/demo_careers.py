@@ -221,7 +221,7 @@ def _care(people, kinds, rng, today) -> list[dict]:
 
 
 def _visits(rows, people, rng, today) -> list[dict]:
-    from .demo import VILLAGES
+    from .demo_tables import VILLAGES
 
     towns = [u["单位名称"] for u in rows["单位"] if u["单位类别"] in ("乡镇", "街道")]
     leaders = [r["姓名"] for r in people if r.get("干部层级") == "县级领导"] or ["县委组织部"]

@@ -150,7 +150,7 @@ def extend_demo(rows: dict, rng: random.Random, today: dt.date) -> dict[str, lis
     # 驻村: about 100 first secretaries, team members and 尖刀班 members, many reserve cadres.
     village_pool = reserve + rng.sample([r for r in people if r not in reserve and r["_age"] <= 50],
                                         min(70, len(people) - len(reserve)))
-    from .demo import VILLAGES
+    from .demo_tables import VILLAGES
 
     for i, r in enumerate(rng.sample(village_pool, min(len(village_pool), 104))):
         kind = "驻村第一书记" if i < 34 else ("驻村队员" if i < 84 else "尖刀班")
