@@ -248,3 +248,12 @@ def test_chinese_renders_with_the_shipped_font(qtbot):
     assert family in QApplication.instance().font().families()
     metrics = QFontMetrics(QFont(family))
     assert all(metrics.inFontUcs4(ord(ch)) for ch in "干部激励工作台单曾解")
+
+
+def test_roster_model_passes_qt_model_tester(qtbot, qtmodeltester, demo_state):
+    page = RosterPage(demo_state)
+    qtbot.addWidget(page)
+    qtmodeltester.check(page.model)
+    page.search.setText("zh")
+    page.refresh(wait=True)
+    qtmodeltester.check(page.model)
