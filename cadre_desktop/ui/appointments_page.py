@@ -7,16 +7,17 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableView, QTableWidget,
-    QTableWidgetItem, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..core.services import cadres, careers, units
 from ..core.values import DomainError
-from .common import confirm, error_label, refuse, set_error, shortcut
-from .models import LazyTableModel
-from .cadre_picker import CadrePickerDialog
+from .common import confirm, error_label, set_error, shortcut
+from .page_kit import (
+    FormDialog, RowsModel, button_box, filter_row, make_table, make_toolbar, pick_cadres, record_verbs,
+    restore_header, save_header, search_line,
+)
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit, day_text
 
@@ -27,49 +28,16 @@ COLUMNS = (("name", "姓名"), ("date", "任职日期"), ("kind", "任用类型"
            ("doc_number", "任免文号"))
 
 
-def pick_cadres(state: AppState, parent, title: str, exclude_ids=(), annotate=None) -> list[int]:
-    """Tick cadres (or paste names/ID numbers) in the shared picker."""
-    dialog = CadrePickerDialog(state, title, parent, exclude_ids=exclude_ids, annotate=annotate)
-    return list(dialog.chosen_ids()) if dialog.exec() else []
-
-
-class RowsModel(LazyTableModel):
-    """A LazyTableModel over rows already in hand (a page's filtered list)."""
-
-    def __init__(self, columns, parent=None):
-        self.by_id: dict[int, dict] = {}
-        super().__init__(columns, lambda ids: [self.by_id[i] for i in ids if i in self.by_id], None, parent)
-
-    def set_rows(self, rows: list[dict]) -> None:
-        self.by_id = {r["id"]: r for r in rows}
-        self.set_ids([r["id"] for r in rows])
+class AppointmentsModel(RowsModel):
+    """Appointments: 一线 by its field, 时年 with the young mark."""
 
     def display(self, key, r):
         v = r.get(key)
-        if isinstance(v, dt.date):
-            return day_text(v)
         if key == "frontline":
             return (r.get("frontline_field") or "是") if v else ""
         if key == "age" and v is not None:
             return f"{v}岁" + ("（年轻）" if r.get("young") else "")
         return super().display(key, r)
-
-
-def make_table(model) -> QTableView:
-    t = QTableView()
-    t.setModel(model)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.verticalHeader().setDefaultSectionSize(26)
-    t.setAlternatingRowColors(True)
-    return t
-
-
-def show_errors(e: DomainError, errors: dict, message) -> None:
-    for attr, msg in e.errors or [("", e.message)]:
-        set_error(errors.get(attr, message), msg)
 
 
 class AppointmentsPage(QWidget):
@@ -81,40 +49,23 @@ class AppointmentsPage(QWidget):
         super().__init__(parent)
         self.state = state
         can_edit = state.actor.can("edit")
-        self.toolbar = QToolBar()
-        self.act_batch = self.toolbar.addAction("新增批次", self.new_batch)
-        self.act_new = self.toolbar.addAction("新增任用", self.new_appointment)
-        self.act_edit = self.toolbar.addAction("编辑", self.edit_selected)
-        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
-        self.toolbar.addSeparator()
-        self.act_open = self.toolbar.addAction("打开档案", self._open_cadre)
-        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
-        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
-        for act in (self.act_batch, self.act_new, self.act_edit, self.act_delete, self.act_import):
-            act.setVisible(can_edit)
+        self.toolbar = make_toolbar(self, can_edit, [
+            ("act_batch", "新增批次", self.new_batch, True),
+            *record_verbs(self, self.new_appointment, self.edit_selected, self.delete_selected, new_text="新增任用",
+                          middle=[("act_open", "打开档案", self._open_cadre, False)])])
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索：姓名、身份证号、职务、文号")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_line("搜索：姓名、身份证号、职务、文号")
         self.kind = QComboBox()
         self.kind.addItems([ALL, *careers.KINDS])
         self.year = QComboBox()
         self.frontline = QCheckBox("一线干部")
         self.count = QLabel()
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
-        for lbl, w in (("任用类型", self.kind), ("年度", self.year)):
-            filters.addWidget(QLabel(lbl))
-            filters.addWidget(w)
-        filters.addWidget(self.frontline)
-        filters.addWidget(self.count)
+        filters = filter_row(self.search, (("任用类型", self.kind), ("年度", self.year)), [self.frontline], self.count)
 
         self.batches = QListWidget()
         self.batches.setMinimumWidth(230)
-        self.model = RowsModel(COLUMNS, self)
-        self.table = make_table(self.model)
-        for col, w in enumerate((64, 84, 70, 80, 150, 170, 90, 120, 60)):
-            self.table.setColumnWidth(col, w)
+        self.model = AppointmentsModel(COLUMNS, self)
+        self.table = make_table(self.model, widths=(64, 84, 70, 80, 150, 170, 90, 120, 60))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -251,14 +202,13 @@ class AppointmentsPage(QWidget):
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:
         st = self.state.settings
-        st.setValue("appointments/header", self.table.horizontalHeader().saveState())
+        save_header(st, "appointments/header", self.table)
         st.setValue("appointments/splitter", self.splitter.saveState())
         st.setValue("appointments/filters", {"kind": self.kind.currentText(), "frontline": self.frontline.isChecked()})
 
     def restore_settings(self) -> None:
         st = self.state.settings
-        if (h := st.value("appointments/header")) is not None:
-            self.table.horizontalHeader().restoreState(h)
+        restore_header(st, "appointments/header", self.table)
         if (sp := st.value("appointments/splitter")) is not None:
             self.splitter.restoreState(sp)
         f = st.value("appointments/filters") or {}
@@ -271,7 +221,7 @@ def _unit_choices(state) -> list[tuple[str, int]]:
         return [(u["name"], u["id"]) for u in units.list_units(s)]
 
 
-class AppointmentDialog(QDialog):
+class AppointmentDialog(FormDialog):
     """Add or edit one appointment; saving into a leadership seat offers to update the cadre's file."""
 
     def __init__(self, state: AppState, row: dict | None, parent=None, *, batch: str | None = None):
@@ -298,25 +248,9 @@ class AppointmentDialog(QDialog):
                   ("new_team_role", "新班子职务", self.new_team_role), ("frontline", "是否一线干部", self.frontline),
                   ("frontline_field", "一线领域", self.frontline_field), ("batch", "批次", self.batch),
                   ("doc_number", "任免文号", self.doc_number))
-        self.errors = {a: error_label() for a, _, _ in fields}
-        self.message = error_label()
-        form = QFormLayout()
-        for attr, lbl, w in fields:
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(w)
-            cell.addWidget(self.errors[attr])
-            form.addRow(lbl, cell)
+        self.add_fields(fields)
         self.new_team_role.setPlaceholderText("进入领导班子时填写，如 党委委员、副镇长")
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addWidget(buttons)
+        self.layout_form()
         shortcut(self, "Ctrl+S", self.try_accept)
         self.setMinimumWidth(440)
         if row:
@@ -347,8 +281,7 @@ class AppointmentDialog(QDialog):
         return confirm(self, f"{name}：{APPLY_QUESTION}", "更新干部档案", "是")
 
     def try_accept(self) -> bool:
-        for lbl in (*self.errors.values(), self.message):
-            set_error(lbl, None)
+        self.clear_errors()
         try:
             date = self.date.value()
         except ValueError as e:
@@ -370,7 +303,7 @@ class AppointmentDialog(QDialog):
                     s, actor=self.state.actor, data=data, appointment_id=self.row["id"] if self.row else None,
                     version=self.row["version"] if self.row else None)
         except DomainError as e:
-            show_errors(e, self.errors, self.message)
+            self.show_errors(e)
             return False
         if data["new_team_role"].strip() and self.ask_apply(self.cadre_button.text()):
             with self.state.session() as s:
@@ -418,11 +351,7 @@ class BatchDialog(QDialog):
         row_buttons.addWidget(self.add_button)
         row_buttons.addWidget(self.remove_button)
         row_buttons.addStretch(1)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存批次", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, "保存批次")
         lay = QVBoxLayout(self)
         lay.addLayout(head)
         lay.addLayout(row_buttons)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QRunnable, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -265,7 +265,7 @@ class AuditPage(QWidget):
         job.succeeded.connect(self._loaded, Qt.ConnectionType.QueuedConnection)
         job.failed.connect(self._load_failed, Qt.ConnectionType.QueuedConnection)
         job.finished.connect(lambda: _READS.discard(job), Qt.ConnectionType.QueuedConnection)
-        pool().start(QRunnable.create(job.run))
+        pool().submit(job.run)
 
     def _load_failed(self, error: BaseException) -> None:
         self._shown = self._generation

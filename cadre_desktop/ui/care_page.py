@@ -5,15 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
-    QTabWidget, QToolBar, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget
 
 from ..core.services import cadres, welfare
 from ..core.values import DomainError
-from .appointments_page import RowsModel, make_table, pick_cadres, show_errors
-from .common import confirm, error_label, set_error, shortcut
+from .common import confirm, set_error, shortcut
+from .page_kit import (
+    FormDialog, RowsModel, filter_row, make_table, make_toolbar, pick_cadres, record_verbs, search_line, set_widths,
+)
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit
 
@@ -40,20 +39,12 @@ class CarePage(QWidget):
         super().__init__(parent)
         self.state = state
         can_edit = state.actor.can("edit")
-        self.toolbar = QToolBar()
-        self.act_new = self.toolbar.addAction("新增", self.new_record)
-        self.act_edit = self.toolbar.addAction("编辑", self.edit_selected)
-        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
-        self.toolbar.addSeparator()
-        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
-        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
-        for act in (self.act_new, self.act_edit, self.act_delete, self.act_import):
-            act.setVisible(can_edit)
+        self.toolbar = make_toolbar(self, can_edit, record_verbs(
+            self, self.new_record, self.edit_selected, self.delete_selected))
 
         self.tabs = QTabWidget()
         # 关爱记录
-        self.care_search = QLineEdit()
-        self.care_search.setPlaceholderText("搜索姓名、身份证号、备注")
+        self.care_search = search_line("搜索姓名、身份证号、备注", clear_button=False)
         self.care_kind = QComboBox()
         self.care_kind.addItems([ALL, *welfare.CARE_KINDS])
         self.care_year = QComboBox()
@@ -63,17 +54,11 @@ class CarePage(QWidget):
         self.care_table.doubleClicked.connect(lambda _i: self.edit_selected())
         care = QWidget()
         cl = QVBoxLayout(care)
-        row = QHBoxLayout()
-        row.addWidget(self.care_search, 1)
-        for lbl, w in (("类型", self.care_kind), ("年度", self.care_year)):
-            row.addWidget(QLabel(lbl))
-            row.addWidget(w)
-        row.addWidget(self.care_count)
-        cl.addLayout(row)
+        cl.addLayout(filter_row(self.care_search, (("类型", self.care_kind), ("年度", self.care_year)),
+                                count=self.care_count))
         cl.addWidget(self.care_table, 1)
         # 慰问
-        self.visit_search = QLineEdit()
-        self.visit_search.setPlaceholderText("搜索姓名、身份证号、慰问人、备注")
+        self.visit_search = search_line("搜索姓名、身份证号、慰问人、备注", clear_button=False)
         self.visit_category = QComboBox()
         self.visit_category.addItems([ALL, *welfare.VISIT_CATEGORIES])
         self.visit_year = QComboBox()
@@ -83,19 +68,13 @@ class CarePage(QWidget):
         self.visit_table.doubleClicked.connect(lambda _i: self.edit_selected())
         visits = QWidget()
         vl = QVBoxLayout(visits)
-        row = QHBoxLayout()
-        row.addWidget(self.visit_search, 1)
-        for lbl, w in (("对象类别", self.visit_category), ("年度", self.visit_year)):
-            row.addWidget(QLabel(lbl))
-            row.addWidget(w)
-        vl.addLayout(row)
+        vl.addLayout(filter_row(self.visit_search, (("对象类别", self.visit_category), ("年度", self.visit_year))))
         vl.addWidget(self.visit_totals)
         vl.addWidget(self.visit_table, 1)
         self.tabs.addTab(care, "关爱记录")
         self.tabs.addTab(visits, "慰问")
-        for t, widths in ((self.care_table, (70, 120, 90, 90, 50, 90)), (self.visit_table, (70, 80, 90, 90, 80))):
-            for c, w in enumerate(widths):
-                t.setColumnWidth(c, w)
+        set_widths(self.care_table, (70, 120, 90, 90, 50, 90))
+        set_widths(self.visit_table, (70, 80, 90, 90, 80))
 
         lay = QVBoxLayout(self)
         lay.addWidget(self.toolbar)
@@ -192,36 +171,19 @@ class CarePage(QWidget):
         self.visit_category.setCurrentIndex(max(self.visit_category.findText(str(f.get("category", ALL))), 0))
 
 
-class _Form(QDialog):
+class _Form(FormDialog):
     fields: tuple = ()
 
     def _build(self, title: str, widgets: dict) -> None:
         self.setWindowTitle(title)
         self.widgets = widgets
-        self.errors = {k: error_label() for k in widgets}
-        self.message = error_label()
-        form = QFormLayout()
-        for k, lbl in self.fields:
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(widgets[k])
-            cell.addWidget(self.errors[k])
-            form.addRow(lbl, cell)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addWidget(buttons)
+        self.add_fields((k, lbl, widgets[k]) for k, lbl in self.fields)
+        self.layout_form()
         shortcut(self, "Ctrl+S", self.try_accept)
         self.setMinimumWidth(400)
 
     def _save(self, fn) -> bool:
-        for lbl in (*self.errors.values(), self.message):
-            set_error(lbl, None)
+        self.clear_errors()
         try:
             date = self.widgets["date"].value()
         except ValueError as e:
@@ -231,7 +193,7 @@ class _Form(QDialog):
             with self.state.session() as s:
                 fn(s, date)
         except DomainError as e:
-            show_errors(e, self.errors, self.message)
+            self.show_errors(e)
             return False
         self.accept()
         return True

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
-    QToolBar, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QDoubleSpinBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QPlainTextEdit, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..core.services import honours
 from ..core.values import DomainError
-from .appointments_page import RowsModel, make_table, pick_cadres, show_errors
-from .common import confirm, error_label, refuse, set_error, shortcut
+from .common import confirm, refuse, set_error, shortcut
+from .page_kit import FormDialog, RowsModel, make_table, make_toolbar, pick_cadres, record_verbs, search_line, set_widths
 from .state import AppState
 from .widgets import DayEdit, day_text
 
@@ -29,25 +28,15 @@ class CommendationsPage(QWidget):
         super().__init__(parent)
         self.state = state
         can_edit = state.actor.can("edit")
-        self.toolbar = QToolBar()
-        self.act_new = self.toolbar.addAction("新增通报", self.new_batch)
-        self.act_edit = self.toolbar.addAction("编辑通报", self.edit_batch)
-        self.act_delete = self.toolbar.addAction("删除通报", self.delete_batch)
-        self.toolbar.addSeparator()
-        self.act_collective = self.toolbar.addAction("添加集体", self.add_collective)
-        self.act_individuals = self.toolbar.addAction("添加个人", self.add_individuals)
-        self.act_remove = self.toolbar.addAction("删除对象", self.delete_award)
-        self.toolbar.addSeparator()
-        self.act_quota = self.toolbar.addAction("名额分配", self.open_quota)
-        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
-        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
-        for act in (self.act_new, self.act_edit, self.act_delete, self.act_collective, self.act_individuals,
-                    self.act_remove, self.act_import):
-            act.setVisible(can_edit)
+        self.toolbar = make_toolbar(self, can_edit, record_verbs(
+            self, self.new_batch, self.edit_batch, self.delete_batch,
+            new_text="新增通报", edit_text="编辑通报", delete_text="删除通报",
+            middle=[("act_collective", "添加集体", self.add_collective, True),
+                    ("act_individuals", "添加个人", self.add_individuals, True),
+                    ("act_remove", "删除对象", self.delete_award, True), None,
+                    ("act_quota", "名额分配", self.open_quota, False)]))
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索通报名称、文号、领域")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_line("搜索通报名称、文号、领域")
         self.batches = QListWidget()
         self.batches.setMinimumWidth(260)
         self.batches.setWordWrap(True)
@@ -58,8 +47,7 @@ class CommendationsPage(QWidget):
         self.collective_table = make_table(self.collective)
         self.individual_table = make_table(self.individual)
         for t in (self.collective_table, self.individual_table):
-            for col, w in enumerate((150, 220, 100)):
-                t.setColumnWidth(col, w)
+            set_widths(t, (150, 220, 100))
         self.individual_table.doubleClicked.connect(self._open_cadre)
         self.collective_label, self.individual_label = QLabel(), QLabel()
         right = QWidget()
@@ -230,30 +218,15 @@ class CommendationsPage(QWidget):
         self.dialog.open()
 
 
-class BatchEditDialog(QDialog):
+class BatchEditDialog(FormDialog):
     def __init__(self, state: AppState, batch: dict | None, parent=None):
         super().__init__(parent)
         self.state, self.batch = state, batch
         self.setWindowTitle("编辑表彰通报" if batch else "新增表彰通报")
         self.widgets = {"title": QLineEdit(), "issuer": QLineEdit(), "doc_number": QLineEdit(), "date": DayEdit(),
                         "field": QLineEdit(), "addressee": QLineEdit(), "body": QPlainTextEdit()}
-        self.errors = {k: error_label() for k in self.widgets}
-        self.message = error_label()
-        form = QFormLayout()
-        for k, lbl in honours.BATCH_FIELDS:
-            cell = QVBoxLayout()
-            cell.addWidget(self.widgets[k])
-            cell.addWidget(self.errors[k])
-            form.addRow(lbl, cell)
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addWidget(buttons)
+        self.add_fields((k, lbl, self.widgets[k]) for k, lbl in honours.BATCH_FIELDS)
+        self.layout_form()
         self.setMinimumWidth(520)
         if batch:
             for k, w in self.widgets.items():
@@ -265,8 +238,7 @@ class BatchEditDialog(QDialog):
                     w.setText(batch.get(k) or "")
 
     def try_accept(self) -> bool:
-        for lbl in (*self.errors.values(), self.message):
-            set_error(lbl, None)
+        self.clear_errors()
         try:
             date = self.widgets["date"].value()
         except ValueError as e:
@@ -279,7 +251,7 @@ class BatchEditDialog(QDialog):
                 honours.save_batch(s, actor=self.state.actor, data=data, batch_id=self.batch["id"] if self.batch else None,
                                    version=self.batch["version"] if self.batch else None)
         except DomainError as e:
-            show_errors(e, self.errors, self.message)
+            self.show_errors(e)
             return False
         self.accept()
         return True

@@ -8,19 +8,24 @@ The core reports progress through a callback `progress(done, total, text)` and p
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-_POOL: QThreadPool | None = None
+# Python threads, not QThreadPool/QRunnable: PySide6's QRunnable wrappers are deleted by Qt
+# behind Python's back (a stale wrapper then answers for a new object at the same address), and
+# 6.12.0 also corrupts reference counts in QRunnable.run. Results reach the GUI thread through
+# queued signals of QObjects that live there.
+_POOL: ThreadPoolExecutor | None = None
 
 
-def pool() -> QThreadPool:
+def pool() -> ThreadPoolExecutor:
     global _POOL
     if _POOL is None:
-        _POOL = QThreadPool()
-        _POOL.setMaxThreadCount(1)  # one worker: actions never race each other on the database
+        # one worker: actions never race each other on the database
+        _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cadre-job")
     return _POOL
 
 
@@ -58,16 +63,6 @@ class Job(QObject):
         else:
             self.succeeded.emit(self.result)
         self.finished.emit()
-
-
-class _Runnable(QRunnable):
-    def __init__(self, job: Job):
-        super().__init__()
-        self.job = job
-        self.setAutoDelete(True)
-
-    def run(self) -> None:
-        self.job.run()
 
 
 _LIVE: set[Job] = set()
@@ -109,7 +104,7 @@ def run_job(parent: QWidget | None, title: str, fn: Callable[[Callable, Callable
     if on_success:
         job.succeeded.connect(on_success, Qt.ConnectionType.QueuedConnection)
     job.failed.connect(on_failure or _default_failure(parent), Qt.ConnectionType.QueuedConnection)
-    pool().start(_Runnable(job))
+    pool().submit(job.run)
     return job
 
 
@@ -130,20 +125,6 @@ def _default_failure(parent):
     return show
 
 
-class _QueryRunnable(QRunnable):
-    def __init__(self, fn: Callable[[], Any], bridge: "QueryBridge", generation: int):
-        super().__init__()
-        self.fn, self.bridge, self.generation = fn, bridge, generation
-        self.setAutoDelete(True)
-
-    def run(self) -> None:
-        try:
-            result, error = self.fn(), None
-        except BaseException as e:  # handed to the GUI thread
-            result, error = None, e
-        self.bridge.done.emit(self.generation, result, error)
-
-
 class QueryBridge(QObject):
     """Runs read-only queries for one view off the GUI thread (each keystroke of a search box
     starts one); only the newest query's answer is applied, older ones are dropped."""
@@ -155,14 +136,26 @@ class QueryBridge(QObject):
         self.apply = apply
         self.generation = 0
         self.pending = False
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cadre-query")
         self.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
 
     def run(self, fn: Callable[[], Any]) -> None:
         self.generation += 1
         self.pending = True
-        self._pool.start(_QueryRunnable(fn, self, self.generation))
+        self._pool.submit(self._work, fn, self.generation)
+
+    def _work(self, fn: Callable[[], Any], generation: int) -> None:  # on the query thread
+        if generation != self.generation:
+            return  # superseded before it started: skip the query
+        try:
+            result, error = fn(), None
+        except BaseException as e:  # handed to the GUI thread
+            result, error = None, e
+        self.done.emit(generation, result, error)
+
+    def wait(self) -> None:
+        """Block until the queries started so far have run (for tests and shutdown)."""
+        self._pool.submit(lambda: None).result()
 
     def run_now(self, fn: Callable[[], Any]) -> None:
         """Run on the calling thread (first fill of a page, or where the caller must wait)."""

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableView, QTextBrowser, QToolBar,
-    QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from ..core.services import mentoring
@@ -18,6 +17,10 @@ from ..core.services.mentoring import DUAL, KINDS, RECORD_KINDS, ROLES, day_text
 from ..core.values import CADRE_LEVELS, DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import LazyTableModel
+from .page_kit import (
+    FormDialog, TableSelection, button_box, field_cell, filter_row, make_table, make_toolbar, record_verbs,
+    restore_header, save_header, search_line, show_grouped_errors,
+)
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit
 
@@ -58,20 +61,7 @@ class RecordsModel(LazyTableModel):
         return super().display(key, r)
 
 
-def _table(model) -> QTableView:
-    t = QTableView()
-    t.setModel(model)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.verticalHeader().setVisible(False)
-    t.verticalHeader().setDefaultSectionSize(24)
-    t.setAlternatingRowColors(True)
-    return t
-
-
-class MentoringPage(QWidget):
+class MentoringPage(TableSelection, QWidget):
     open_cadre = Signal(int)
     import_requested = Signal()
     export_requested = Signal()
@@ -83,23 +73,13 @@ class MentoringPage(QWidget):
         self.dialog: QDialog | None = None
         can_edit = state.actor.can("edit")
 
-        self.toolbar = QToolBar()
-        self.act_new = self.toolbar.addAction("新增结对", self.new_pair)
-        self.act_edit = self.toolbar.addAction("编辑", self.edit_selected)
-        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
-        self.toolbar.addSeparator()
-        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
-        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
-        self.act_open = self.toolbar.addAction("打开档案", self.open_selected_cadre)
-        self.toolbar.addSeparator()
-        self.act_settings = self.toolbar.addAction("设置", self.edit_settings)
-        for act in (self.act_new, self.act_edit, self.act_delete, self.act_import):
-            act.setVisible(can_edit)
+        self.toolbar = make_toolbar(self, can_edit, record_verbs(
+            self, self.new_pair, self.edit_selected, self.delete_selected, new_text="新增结对",
+            after=[("act_open", "打开档案", self.open_selected_cadre, False), None,
+                   ("act_settings", "设置", self.edit_settings, False)]))
         self.act_settings.setVisible(state.actor.can("admin"))
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索帮带人或被帮带人姓名、身份证号")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_line("搜索帮带人或被帮带人姓名、身份证号")
         self.kind = QComboBox()
         self.kind.addItems([ALL, *KINDS])
         self.active = QComboBox()
@@ -108,20 +88,12 @@ class MentoringPage(QWidget):
         self.count = QLabel()
         self.overdue_count = QLabel()
         self.overdue_count.setStyleSheet("color: #c0392b;")
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 2)
-        for label, w in (("结对类型", self.kind), ("状态", self.active)):
-            filters.addWidget(QLabel(label))
-            filters.addWidget(w)
-        filters.addWidget(self.overdue_only)
-        filters.addStretch(1)
-        filters.addWidget(self.overdue_count)
-        filters.addWidget(self.count)
+        filters = filter_row(self.search, (("结对类型", self.kind), ("状态", self.active)), [self.overdue_only],
+                             (self.overdue_count, self.count), stretch=True, search_stretch=2)
 
         self.model = PairsModel(COLUMNS, self._fetch, parent=self)
-        self.table = _table(self.model)
-        for col, width in enumerate((70, 70, 150, 70, 86, 86, 100, 300)):
-            self.table.setColumnWidth(col, width)
+        self.table = make_table(self.model, row_numbers=False, row_height=24,
+                                widths=(70, 70, 150, 70, 86, 86, 100, 300))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_pair())
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
@@ -133,9 +105,7 @@ class MentoringPage(QWidget):
                                           lambda ids: [self._records[i] for i in ids if i in self._records],
                                           parent=self)
         self._records: dict[int, dict] = {}
-        self.records = _table(self.records_model)
-        for col, width in enumerate((90, 80, 300)):
-            self.records.setColumnWidth(col, width)
+        self.records = make_table(self.records_model, row_numbers=False, row_height=24, widths=(90, 80, 300))
         self.rec_date = DayEdit()
         self.rec_date.setMaximumWidth(100)
         self.rec_kind = QComboBox()
@@ -228,23 +198,9 @@ class MentoringPage(QWidget):
         if entities & {"mentoring", "cadre", "*"}:
             self.refresh()
 
-    def selected_id(self) -> int | None:
-        idx = self.table.currentIndex()
-        return self.model.id_at(idx.row()) if idx.isValid() else None
-
     def selected(self) -> dict | None:
         pid = self.selected_id()
         return self._rows.get(pid) if pid is not None else None
-
-    def select_id(self, pair_id: int) -> bool:
-        row = self.model.row_of(pair_id)
-        if row < 0:
-            return False
-        self.table.selectionModel().setCurrentIndex(
-            self.model.index(row, 0),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
 
     def show_pair(self, pair_id: int) -> None:
         """Select a pair, clearing the filters if they hide it."""
@@ -378,15 +334,14 @@ class MentoringPage(QWidget):
     # -- remembering ----------------------------------------------------------------------------
     def save_settings(self) -> None:
         st = self.state.settings
-        st.setValue("mentoring/header", self.table.horizontalHeader().saveState())
+        save_header(st, "mentoring/header", self.table)
         st.setValue("mentoring/splitter", self.splitter.saveState())
         st.setValue("mentoring/filters", {"kind": self.kind.currentText(), "active": self.active.currentText(),
                                           "overdue": self.overdue_only.isChecked()})
 
     def restore_settings(self) -> None:
         st = self.state.settings
-        if (h := st.value("mentoring/header")) is not None:
-            self.table.horizontalHeader().restoreState(h)
+        restore_header(st, "mentoring/header", self.table)
         if (sp := st.value("mentoring/splitter")) is not None:
             self.splitter.restoreState(sp)
         f = st.value("mentoring/filters") or {}
@@ -442,12 +397,13 @@ class NewPairDialog(QDialog):
         form = QFormLayout()
         for label, key, w in (("帮带人", "mentor_id", self.mentor), ("结对类型", None, self.kind),
                               ("导师类别", "role", self.role), ("开始日期", "start", self.start)):
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(w)
             if key:
-                cell.addWidget(self.errors[key])
-            form.addRow(label, cell)
+                form.addRow(label, field_cell(w, self.errors[key]))
+            else:
+                cell = QVBoxLayout()
+                cell.setSpacing(2)
+                cell.addWidget(w)
+                form.addRow(label, cell)
         self.pick = QPushButton("选择被帮带人…")
         self.pick.clicked.connect(self.pick_mentees)
         self.result = QTextBrowser()
@@ -579,7 +535,7 @@ class NewPairDialog(QDialog):
         return res
 
 
-class PairDialog(QDialog):
+class PairDialog(FormDialog):
     """Edit a pair: kind, role, start and end (the people stay; delete and add to change them)."""
 
     def __init__(self, state: AppState, pair: dict, parent=None):
@@ -597,36 +553,20 @@ class PairDialog(QDialog):
         self.end = DayEdit()
         self.end.setValue(pair["end"])
         self.end.setPlaceholderText("空白表示帮带中")
-        self.errors = {k: error_label() for k in ("mentor_id", "mentee_id", "kind", "role", "start", "end")}
-        self.message = error_label()
-        form = QFormLayout()
-        form.addRow("帮带人", QLabel(pair["mentor"]))
-        form.addRow("", self.errors["mentor_id"])
-        form.addRow("被帮带人", QLabel(pair["mentee"]))
-        form.addRow("", self.errors["mentee_id"])
-        for label, key, w in (("结对类型", "kind", self.kind), ("导师类别", "role", self.role), ("开始日期", "start", self.start),
-                              ("结束日期", "end", self.end)):
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(w)
-            cell.addWidget(self.errors[key])
-            form.addRow(label, cell)
-        buttons = QDialogButtonBox()
-        save = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        save.setDefault(True)
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.errors = {k: error_label() for k in ("mentor_id", "mentee_id")}
+        self.form.addRow("帮带人", QLabel(pair["mentor"]))
+        self.form.addRow("", self.errors["mentor_id"])
+        self.form.addRow("被帮带人", QLabel(pair["mentee"]))
+        self.form.addRow("", self.errors["mentee_id"])
+        self.add_fields((("kind", "结对类型", self.kind), ("role", "导师类别", self.role), ("start", "开始日期", self.start),
+                         ("end", "结束日期", self.end)))
+        self.layout_form()
+        self.save_button.setDefault(True)
         self.setMinimumWidth(460)
         shortcut(self, "Ctrl+S", self.try_accept)
 
     def try_accept(self) -> bool:
-        for label in (*self.errors.values(), self.message):
-            set_error(label, None)
+        self.clear_errors()
         try:
             start, end = self.start.value(), self.end.value()
         except ValueError as e:
@@ -640,11 +580,7 @@ class PairDialog(QDialog):
                     "kind": self.kind.currentText(),
                     "role": self.role.value(), "start": start, "end": end})
         except DomainError as e:
-            by: dict[str, list[str]] = {}
-            for attr, msg in e.errors or [(None, e.message)]:
-                by.setdefault(attr if attr in self.errors else "", []).append(msg)
-            for attr, msgs in by.items():
-                set_error(self.errors[attr] if attr else self.message, "；".join(msgs))
+            show_grouped_errors(e, self.errors, self.message)
             return False
         self.accept()
         return True
@@ -678,11 +614,7 @@ class ReminderSettingsDialog(QDialog):
         hint = QLabel("结对后的第一个间隔内不提醒谈心谈话；结对所在的周期内不提醒定期汇报。")
         hint.setStyleSheet("color: #666;")
         hint.setWordWrap(True)
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)

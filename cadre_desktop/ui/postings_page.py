@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSizePolicy, QTableView, QToolBar, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSizePolicy, QVBoxLayout,
+    QWidget,
 )
 
 from ..core.services import cadres
@@ -15,6 +15,10 @@ from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
 from .common import confirm, error_label, refuse, set_error, shortcut
 from .models import LazyTableModel
+from .page_kit import (
+    FormDialog, TableSelection, filter_row, make_table, make_toolbar, record_verbs, restore_header, save_header,
+    search_line,
+)
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit, day_text
 
@@ -41,7 +45,7 @@ class PostingsModel(LazyTableModel):
         return None
 
 
-class PostingsPage(QWidget):
+class PostingsPage(TableSelection, QWidget):
     open_cadre = Signal(int)
     import_requested = Signal()
     export_requested = Signal()
@@ -54,19 +58,10 @@ class PostingsPage(QWidget):
         self.dialog: PostingDialog | None = None
         self.period_error = ""
 
-        self.toolbar = QToolBar()
-        self.act_new = self.toolbar.addAction("新增", self.new_posting)
-        self.act_edit = self.toolbar.addAction("编辑", self.edit_selected)
-        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
-        self.toolbar.addSeparator()
-        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
-        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
-        for act in (self.act_new, self.act_edit, self.act_delete, self.act_import):
-            act.setVisible(can_edit)
+        self.toolbar = make_toolbar(self, can_edit, record_verbs(
+            self, self.new_posting, self.edit_selected, self.delete_selected))
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索：姓名、拼音首字母、全拼、身份证号片段或派驻地点")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_line("搜索：姓名、拼音首字母、全拼、身份证号片段或派驻地点")
         self.kind = QComboBox()
         self.kind.addItems([ALL, *dev.POSTING_KINDS])
         self.field = QComboBox()
@@ -78,26 +73,11 @@ class PostingsPage(QWidget):
         self.under_way = QCheckBox("只看进行中")
         self.count = QLabel()
         self.filter_error = error_label()
-        filters = QHBoxLayout()
-        for label, w in (("类型", self.kind), ("任务领域", self.field), ("期间 从", self.since), ("至", self.until)):
-            filters.addWidget(QLabel(label))
-            filters.addWidget(w)
-        filters.addWidget(self.under_way)
-        filters.addStretch(1)
-        filters.addWidget(self.count)
+        filters = filter_row(None, (("类型", self.kind), ("任务领域", self.field), ("期间 从", self.since),
+                                    ("至", self.until)), [self.under_way], self.count, stretch=True)
 
         self.model = PostingsModel(COLUMNS, lambda ids: [self._rows[i] for i in ids if i in self._rows], None, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAlternatingRowColors(True)
-        for col, width in enumerate((70, 110, 96, 170, 70, 90, 86, 86, 70)):
-            self.table.setColumnWidth(col, width)
+        self.table = make_table(self.model, row_numbers=False, widths=(70, 110, 96, 170, 70, 90, 86, 86, 70))
         self.table.doubleClicked.connect(self._double_clicked)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
@@ -160,18 +140,6 @@ class PostingsPage(QWidget):
         if entities & ENTITIES:
             self.refresh()
 
-    def selected_id(self) -> int | None:
-        idx = self.table.currentIndex()
-        return self.model.id_at(idx.row()) if idx.isValid() else None
-
-    def select_id(self, posting_id: int) -> None:
-        row = self.model.row_of(posting_id)
-        if row >= 0:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-            self.table.scrollTo(self.model.index(row, 0))
-
     def _show_notes(self) -> None:
         pid = self.selected_id()
         r = self._rows.get(pid) if pid is not None else None
@@ -227,16 +195,14 @@ class PostingsPage(QWidget):
     # -- remembering ------------------------------------------------------------------------------
     def save_settings(self) -> None:
         st = self.state.settings
-        st.setValue("postings/header", self.table.horizontalHeader().saveState())
+        save_header(st, "postings/header", self.table)
         st.setValue("postings/filters", {"kind": self.kind.currentText(), "field": self.field.currentText(),
                                          "since": self.since.text(), "until": self.until.text(),
                                          "under_way": self.under_way.isChecked()})
 
     def restore_settings(self) -> None:
         st = self.state.settings
-        v = st.value("postings/header")
-        if v is not None:
-            self.table.horizontalHeader().restoreState(v)
+        restore_header(st, "postings/header", self.table)
         f = st.value("postings/filters") or {}
         for combo, key in ((self.kind, "kind"), (self.field, "field")):
             combo.blockSignals(True)
@@ -249,7 +215,7 @@ class PostingsPage(QWidget):
         self.under_way.blockSignals(False)
 
 
-class PostingDialog(QDialog):
+class PostingDialog(FormDialog):
     """Add or edit one posting; the cadre is chosen in the picker (one person)."""
 
     FIELDS = ("cadre_id", "kind", "place", "destination", "field", "start", "end", "evaluation", "notes")
@@ -286,24 +252,8 @@ class PostingDialog(QDialog):
         self.widgets = {"cadre_id": cadre_box, "kind": self.kind, "place": self.place, "destination": self.destination,
                         "field": self.field, "start": self.start, "end": self.end, "evaluation": self.evaluation,
                         "notes": self.notes}
-        self.errors = {a: error_label() for a in self.FIELDS}
-        self.message = error_label()
-        form = QFormLayout()
-        for attr in self.FIELDS:
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(self.widgets[attr])
-            cell.addWidget(self.errors[attr])
-            form.addRow(dev.POSTING_LABELS[attr], cell)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.add_fields((attr, dev.POSTING_LABELS[attr], self.widgets[attr]) for attr in self.FIELDS)
+        self.layout_form()
         self.setMinimumWidth(480)
 
         if posting:
@@ -345,8 +295,7 @@ class PostingDialog(QDialog):
         picker.open()
 
     def try_accept(self) -> bool:
-        for label in (*self.errors.values(), self.message):
-            set_error(label, None)
+        self.clear_errors()
         data = {"cadre_id": self.cadre_id, "place": self.place.text(), "notes": self.notes.toPlainText()}
         for attr in ("kind", "destination", "field", "evaluation"):
             data[attr] = self.widgets[attr].value()
@@ -362,10 +311,7 @@ class PostingDialog(QDialog):
                                                  posting_id=self.posting["id"] if self.posting else None,
                                                  version=self.posting["version"] if self.posting else None)
         except DomainError as e:
-            for attr, msg in e.errors:
-                set_error(self.errors.get(attr, self.message), msg)
-            if not e.errors:
-                set_error(self.message, e.message)
+            self.show_errors(e)
             return False
         self.accept()
         return True

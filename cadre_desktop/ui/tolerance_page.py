@@ -3,11 +3,11 @@ what each colour means and does."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QTableView, QToolBar, QVBoxLayout, QWidget,
+    QComboBox, QCompleter, QDialog, QFormLayout, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
+    QWidget,
 )
 
 from ..core.services import settings as core_settings
@@ -16,6 +16,10 @@ from ..core.services.mentoring import day_text
 from ..core.values import DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import TAG_COLOURS, LazyTableModel
+from .page_kit import (
+    TableSelection, button_box, field_cell, filter_row, make_table, make_toolbar, restore_header, save_header,
+    search_line, show_grouped_errors,
+)
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit
 
@@ -48,7 +52,7 @@ class CasesModel(LazyTableModel):
     meanings: dict = {}
 
 
-class TolerancePage(QWidget):
+class TolerancePage(TableSelection, QWidget):
     open_cadre = Signal(int)
     import_requested = Signal()
     export_requested = Signal()
@@ -60,52 +64,31 @@ class TolerancePage(QWidget):
         self.dialog: QDialog | None = None
         can_edit = state.actor.can("edit")
 
-        self.toolbar = QToolBar()
-        self.act_new = self.toolbar.addAction("新增", self.new_case)
-        self.act_edit = self.toolbar.addAction("编辑", self.edit_selected)
-        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
-        self.toolbar.addSeparator()
-        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
-        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
-        self.act_open = self.toolbar.addAction("打开档案", self.open_selected_cadre)
-        self.toolbar.addSeparator()
-        self.act_settings = self.toolbar.addAction("设置", self.edit_colours)
-        for act in (self.act_new, self.act_delete, self.act_import):
-            act.setVisible(can_edit)
+        # 编辑 stays for read-only accounts, as 查看
+        self.toolbar = make_toolbar(self, can_edit, [
+            ("act_new", "新增", self.new_case, True), ("act_edit", "编辑", self.edit_selected, False),
+            ("act_delete", "删除", self.delete_selected, True), None,
+            ("act_import", "导入", self.import_requested.emit, True),
+            ("act_export", "导出", self.export_requested.emit, False),
+            ("act_open", "打开档案", self.open_selected_cadre, False), None,
+            ("act_settings", "设置", self.edit_colours, False)])
         if not can_edit:
             self.act_edit.setText("查看")
         self.act_settings.setVisible(state.actor.can("admin"))
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索姓名、身份证号或事项")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_line("搜索姓名、身份证号或事项")
         self.colour = QComboBox()
         self.colour.addItems([ALL, *tolerance.COLOURS, "未认定"])
         self.status = QComboBox()
         self.status.addItems([ALL, *tolerance.CORRECTION_STATUSES])
         self.count = QLabel()
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 2)
-        for label, w in (("认定颜色", self.colour), ("整改状态", self.status)):
-            filters.addWidget(QLabel(label))
-            filters.addWidget(w)
-        filters.addStretch(1)
-        filters.addWidget(self.count)
+        filters = filter_row(self.search, (("认定颜色", self.colour), ("整改状态", self.status)), count=self.count,
+                             stretch=True, search_stretch=2)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
 
         self.model = CasesModel(COLUMNS, lambda ids: [self._rows[i] for i in ids if i in self._rows], parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setAlternatingRowColors(True)
-        for col, width in enumerate((64, 100, 210, 86, 190, 72, 86)):
-            self.table.setColumnWidth(col, width)
+        self.table = make_table(self.model, row_numbers=False, widths=(64, 100, 210, 86, 190, 72, 86))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
         layout = QVBoxLayout(self)
@@ -146,17 +129,6 @@ class TolerancePage(QWidget):
     def _changed(self, entities: set) -> None:
         if entities & {"tolerance", "cadre", "setting", "*"}:
             self.refresh()
-
-    def selected_id(self) -> int | None:
-        idx = self.table.currentIndex()
-        return self.model.id_at(idx.row()) if idx.isValid() else None
-
-    def select_id(self, case_id: int) -> None:
-        row = self.model.row_of(case_id)
-        if row >= 0:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
     def new_case(self) -> None:
         if self.state.actor.can("edit"):
@@ -201,13 +173,12 @@ class TolerancePage(QWidget):
 
     def save_settings(self) -> None:
         st = self.state.settings
-        st.setValue("tolerance/header", self.table.horizontalHeader().saveState())
+        save_header(st, "tolerance/header", self.table)
         st.setValue("tolerance/filters", {"colour": self.colour.currentText(), "status": self.status.currentText()})
 
     def restore_settings(self) -> None:
         st = self.state.settings
-        if (h := st.value("tolerance/header")) is not None:
-            self.table.horizontalHeader().restoreState(h)
+        restore_header(st, "tolerance/header", self.table)
         f = st.value("tolerance/filters") or {}
         for combo, key in ((self.colour, "colour"), (self.status, "status")):
             combo.blockSignals(True)
@@ -267,11 +238,7 @@ class CaseDialog(QDialog):
         for key in keys:
             if key in ("colour", "decided"):
                 continue
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(self.widgets[key])
-            cell.addWidget(self.errors[key])
-            form.addRow(tolerance.LABELS[key], cell)
+            form.addRow(tolerance.LABELS[key], field_cell(self.widgets[key], self.errors[key]))
             if key == "circumstance":
                 pair = QGridLayout()
                 pair.addWidget(QLabel("认定颜色"), 0, 0)
@@ -284,13 +251,9 @@ class CaseDialog(QDialog):
                 hint.setStyleSheet("color: #666;")
                 pair.addWidget(hint, 3, 0, 1, 4)
                 form.addRow("认定", pair)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons = button_box(self)
         self.save_button.setDefault(True)
         self.save_button.setEnabled(state.actor.can("edit"))
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addStretch(1)
@@ -354,11 +317,7 @@ class CaseDialog(QDialog):
                                                     case_id=self.case["id"] if self.case else None,
                                                     version=self.case["version"] if self.case else None)
         except DomainError as e:
-            by: dict[str, list[str]] = {}
-            for attr, msg in e.errors or [(None, e.message)]:
-                by.setdefault(attr if attr in self.errors else "", []).append(msg)
-            for attr, msgs in by.items():
-                set_error(self.errors[attr] if attr else self.message, "；".join(msgs))
+            show_grouped_errors(e, self.errors, self.message)
             return False
         self.accept()
         return True
@@ -395,11 +354,7 @@ class ColourSettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("标记期限（月）", self.window)
         self.message = error_label()
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addLayout(form)

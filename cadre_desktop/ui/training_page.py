@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QInputDialog,
-    QLabel, QLineEdit, QSplitter, QTableView, QToolBar, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QSplitter, QToolBar, QVBoxLayout, QWidget,
 )
 
 from ..core.services import development as dev
 from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
-from .common import confirm, error_label, refuse, set_error, shortcut
+from .common import confirm, refuse, set_error, shortcut
 from .models import LazyTableModel
+from .page_kit import (
+    EXTENDED, SINGLE, FormDialog, TableSelection, filter_row, make_table, make_toolbar, record_verbs,
+    restore_header, save_header, search_line,
+)
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit, day_text
 
@@ -53,19 +56,7 @@ class _Model(LazyTableModel):
         return None
 
 
-def _table(model) -> QTableView:
-    t = QTableView()
-    t.setModel(model)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.verticalHeader().setVisible(False)
-    t.verticalHeader().setDefaultSectionSize(26)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.setAlternatingRowColors(True)
-    return t
-
-
-class TrainingPage(QWidget):
+class TrainingPage(TableSelection, QWidget):
     open_cadre = Signal(int)
     import_requested = Signal()
     export_requested = Signal()
@@ -80,35 +71,17 @@ class TrainingPage(QWidget):
         self.picker: CadrePickerDialog | None = None
         self.last_message = ""
 
-        self.toolbar = QToolBar()
-        self.act_new = self.toolbar.addAction("新增", self.new_class)
-        self.act_edit = self.toolbar.addAction("编辑", self.edit_selected)
-        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
-        self.toolbar.addSeparator()
-        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
-        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
-        for act in (self.act_new, self.act_edit, self.act_delete, self.act_import):
-            act.setVisible(can_edit)
+        self.toolbar = make_toolbar(self, can_edit, record_verbs(
+            self, self.new_class, self.edit_selected, self.delete_selected))
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索：培训班名称、主办单位、培训计划")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_line("搜索：培训班名称、主办单位、培训计划")
         self.plan = QComboBox()
         self.year = QComboBox()
         self.count = QLabel()
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
-        filters.addWidget(QLabel("培训计划"))
-        filters.addWidget(self.plan)
-        filters.addWidget(QLabel("年度"))
-        filters.addWidget(self.year)
-        filters.addWidget(self.count)
+        filters = filter_row(self.search, (("培训计划", self.plan), ("年度", self.year)), count=self.count)
 
         self.model = _Model(CLASS_COLUMNS, lambda ids: [self._classes[i] for i in ids if i in self._classes], None, self)
-        self.table = _table(self.model)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        for col, width in enumerate((300, 130, 70, 86, 86, 50, 120, 66)):
-            self.table.setColumnWidth(col, width)
+        self.table = make_table(self.model, mode=SINGLE, row_numbers=False, widths=(300, 130, 70, 86, 86, 50, 120, 66))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.refresh_attendance())
 
@@ -126,10 +99,7 @@ class TrainingPage(QWidget):
         self.message.setVisible(False)
         self.att_model = _Model(ATTENDANCE_COLUMNS, lambda ids: [self._attendance[i] for i in ids
                                                                   if i in self._attendance], None, self)
-        self.att_table = _table(self.att_model)
-        self.att_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        for col, width in enumerate((80, 120, 200, 50, 66)):
-            self.att_table.setColumnWidth(col, width)
+        self.att_table = make_table(self.att_model, mode=EXTENDED, row_numbers=False, widths=(80, 120, 200, 50, 66))
         self.att_table.doubleClicked.connect(self._open_attendee)
         self.att_count = QLabel()
         head = QHBoxLayout()
@@ -216,18 +186,6 @@ class TrainingPage(QWidget):
         if entities & ENTITIES:
             self.reload_choices()
             self.refresh()
-
-    def selected_id(self) -> int | None:
-        idx = self.table.currentIndex()
-        return self.model.id_at(idx.row()) if idx.isValid() else None
-
-    def select_id(self, class_id: int) -> None:
-        row = self.model.row_of(class_id)
-        if row >= 0:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-            self.table.scrollTo(self.model.index(row, 0))
 
     def selected_attendance(self) -> list[int]:
         rows = sorted({i.row() for i in self.att_table.selectionModel().selectedRows()})
@@ -368,17 +326,15 @@ class TrainingPage(QWidget):
     # -- remembering ------------------------------------------------------------------------------
     def save_settings(self) -> None:
         st = self.state.settings
-        st.setValue("training/header", self.table.horizontalHeader().saveState())
-        st.setValue("training/att_header", self.att_table.horizontalHeader().saveState())
+        save_header(st, "training/header", self.table)
+        save_header(st, "training/att_header", self.att_table)
         st.setValue("training/splitter", self.splitter.saveState())
         st.setValue("training/filters", {"plan": self.plan.currentText(), "year": self.year.currentText()})
 
     def restore_settings(self) -> None:
         st = self.state.settings
-        for key, table in (("training/header", self.table), ("training/att_header", self.att_table)):
-            v = st.value(key)
-            if v is not None:
-                table.horizontalHeader().restoreState(v)
+        restore_header(st, "training/header", self.table)
+        restore_header(st, "training/att_header", self.att_table)
         v = st.value("training/splitter")
         if v is not None:
             self.splitter.restoreState(v)
@@ -389,7 +345,7 @@ class TrainingPage(QWidget):
             combo.blockSignals(False)
 
 
-class ClassDialog(QDialog):
+class ClassDialog(FormDialog):
     """Add or edit a training class; the service's messages appear under the fields."""
 
     FIELDS = ("name", "organizer", "mode", "start", "end", "hours", "plan")
@@ -413,24 +369,8 @@ class ClassDialog(QDialog):
         self.plan = ChoiceCombo(plans or ("6124培训计划",), editable=True)
         self.widgets = {"name": self.name, "organizer": self.organizer, "mode": self.mode, "start": self.start,
                         "end": self.end, "hours": self.hours, "plan": self.plan}
-        self.errors = {a: error_label() for a in self.FIELDS}
-        self.message = error_label()
-        form = QFormLayout()
-        for attr in self.FIELDS:
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(self.widgets[attr])
-            cell.addWidget(self.errors[attr])
-            form.addRow(dev.CLASS_LABELS[attr], cell)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.add_fields((attr, dev.CLASS_LABELS[attr], self.widgets[attr]) for attr in self.FIELDS)
+        self.layout_form()
         self.setMinimumWidth(460)
         if tc:
             self.name.setText(tc["name"])
@@ -444,8 +384,7 @@ class ClassDialog(QDialog):
         self.name.setFocus()
 
     def try_accept(self) -> bool:
-        for label in (*self.errors.values(), self.message):
-            set_error(label, None)
+        self.clear_errors()
         dates = {}
         for attr in ("start", "end"):
             try:
@@ -461,10 +400,7 @@ class ClassDialog(QDialog):
                     plan=self.plan.value(), class_id=self.tc["id"] if self.tc else None,
                     version=self.tc["version"] if self.tc else None)
         except DomainError as e:
-            for attr, msg in e.errors:
-                set_error(self.errors.get(attr, self.message), msg)
-            if not e.errors:
-                set_error(self.message, e.message)
+            self.show_errors(e)
             first = next((a for a, _ in e.errors if a in self.widgets), None)
             if first:
                 self.widgets[first].setFocus()

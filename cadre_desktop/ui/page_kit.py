@@ -1,0 +1,239 @@
+"""The one shape of a record page (ARCHITECTURE: "What a clerk expects of every screen"): the toolbar
+verbs, the search line and filter row, the table, the selected record, the remembered header, and
+the record dialog with an error line under every field and a 保存/取消 button box."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable, Iterable, Sequence
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QTableView, QToolBar, QVBoxLayout, QWidget,
+)
+
+from ..core.values import DomainError
+from .cadre_picker import CadrePickerDialog
+from .common import error_label, set_error
+from .models import LazyTableModel
+from .widgets import day_text
+
+# -- toolbar -----------------------------------------------------------------------------------
+# A verb is (attribute, text, slot, edits): the action is set as owner.<attribute>; verbs that edit
+# are hidden from read-only accounts. None stands for a separator.
+Verb = tuple[str, str, Callable, bool]
+
+
+def make_toolbar(owner, can_edit: bool, verbs: Iterable[Verb | None]) -> QToolBar:
+    toolbar = QToolBar()
+    for verb in verbs:
+        if verb is None:
+            toolbar.addSeparator()
+            continue
+        attr, text, slot, edits = verb
+        act = toolbar.addAction(text, slot)
+        setattr(owner, attr, act)
+        if edits:
+            act.setVisible(can_edit)
+    return toolbar
+
+
+def record_verbs(owner, new: Callable, edit: Callable, delete: Callable, *, new_text: str = "新增",
+                 edit_text: str = "编辑", delete_text: str = "删除",
+                 middle: Sequence[Verb | None] = (), after: Sequence[Verb | None] = ()) -> list[Verb | None]:
+    """新增 编辑 删除 | (middle) 导入 导出 (after) — import/export go to the page's signals."""
+    return [("act_new", new_text, new, True), ("act_edit", edit_text, edit, True),
+            ("act_delete", delete_text, delete, True), None, *middle,
+            ("act_import", "导入", owner.import_requested.emit, True),
+            ("act_export", "导出", owner.export_requested.emit, False), *after]
+
+
+# -- search and filters ------------------------------------------------------------------------
+def search_line(placeholder: str, clear_button: bool = True) -> QLineEdit:
+    line = QLineEdit()
+    line.setPlaceholderText(placeholder)
+    if clear_button:
+        line.setClearButtonEnabled(True)
+    return line
+
+
+def filter_row(search: QWidget | None = None, labelled: Iterable[tuple[str, QWidget]] = (),
+               extra: Iterable[QWidget] = (), count: QWidget | Sequence[QWidget] | None = None,
+               stretch: bool = False, search_stretch: int = 1) -> QHBoxLayout:
+    """[search] label combo … [extra] [stretch] [count…]."""
+    row = QHBoxLayout()
+    if search is not None:
+        row.addWidget(search, search_stretch)
+    for label, w in labelled:
+        row.addWidget(QLabel(label))
+        row.addWidget(w)
+    for w in extra:
+        row.addWidget(w)
+    if stretch:
+        row.addStretch(1)
+    for w in (() if count is None else count if isinstance(count, (list, tuple)) else (count,)):
+        row.addWidget(w)
+    return row
+
+
+# -- tables ------------------------------------------------------------------------------------
+SINGLE = QAbstractItemView.SelectionMode.SingleSelection
+EXTENDED = QAbstractItemView.SelectionMode.ExtendedSelection
+
+
+def make_table(model, *, mode: QAbstractItemView.SelectionMode | None = SINGLE, row_numbers: bool = True,
+               widths: Sequence[int] = (), row_height: int = 26) -> QTableView:
+    """A row-selecting table with alternating rows and interactive, stretch-last columns."""
+    t = QTableView()
+    t.setModel(model)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if mode is not None:
+        t.setSelectionMode(mode)
+    if not row_numbers:
+        t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.verticalHeader().setDefaultSectionSize(row_height)
+    t.setAlternatingRowColors(True)
+    set_widths(t, widths)
+    return t
+
+
+def set_widths(table: QTableView, widths: Sequence[int]) -> None:
+    for col, w in enumerate(widths):
+        table.setColumnWidth(col, w)
+
+
+def current_id(table: QTableView, model: LazyTableModel) -> int | None:
+    idx = table.currentIndex()
+    return model.id_at(idx.row()) if idx.isValid() else None
+
+
+def select_row_id(table: QTableView, model: LazyTableModel, record_id: int) -> bool:
+    """Make the record's row current; False when the filtered table does not hold it."""
+    row = model.row_of(record_id)
+    if row < 0:
+        return False
+    table.selectionModel().setCurrentIndex(
+        model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    table.scrollTo(model.index(row, 0))
+    return True
+
+
+class TableSelection:
+    """selected_id()/select_id() over the page's `table` and its LazyTableModel `model`."""
+
+    table: QTableView
+    model: LazyTableModel
+
+    def selected_id(self) -> int | None:
+        return current_id(self.table, self.model)
+
+    def select_id(self, record_id: int) -> bool:
+        return select_row_id(self.table, self.model, record_id)
+
+
+def save_header(settings, key: str, table: QTableView) -> None:
+    settings.setValue(key, table.horizontalHeader().saveState())
+
+
+def restore_header(settings, key: str, table: QTableView) -> None:
+    if (h := settings.value(key)) is not None:
+        table.horizontalHeader().restoreState(h)
+
+
+class RowsModel(LazyTableModel):
+    """A LazyTableModel over rows already in hand (a page's filtered list); dates as clerks write them."""
+
+    def __init__(self, columns, parent=None):
+        self.by_id: dict[int, dict] = {}
+        super().__init__(columns, lambda ids: [self.by_id[i] for i in ids if i in self.by_id], None, parent)
+
+    def set_rows(self, rows: list[dict]) -> None:
+        self.by_id = {r["id"]: r for r in rows}
+        self.set_ids([r["id"] for r in rows])
+
+    def display(self, key, r):
+        v = r.get(key)
+        if isinstance(v, dt.date):
+            return day_text(v)
+        return super().display(key, r)
+
+
+def pick_cadres(state, parent, title: str, exclude_ids=(), annotate=None) -> list[int]:
+    """Tick cadres (or paste names/ID numbers) in the shared picker."""
+    dialog = CadrePickerDialog(state, title, parent, exclude_ids=exclude_ids, annotate=annotate)
+    return list(dialog.chosen_ids()) if dialog.exec() else []
+
+
+# -- dialogs -----------------------------------------------------------------------------------
+def show_errors(e: DomainError, errors: dict, message: QLabel) -> None:
+    """DomainError.errors [(attr, msg)] beside their fields; the rest (or the message) on `message`."""
+    for attr, msg in e.errors or [("", e.message)]:
+        set_error(errors.get(attr, message), msg)
+
+
+def show_grouped_errors(e: DomainError, errors: dict, message: QLabel) -> None:
+    """Like show_errors, but several messages for one field are joined with "；"."""
+    by: dict[str, list[str]] = {}
+    for attr, msg in e.errors or [(None, e.message)]:
+        by.setdefault(attr if attr in errors else "", []).append(msg)
+    for attr, msgs in by.items():
+        set_error(errors[attr] if attr else message, "；".join(msgs))
+
+
+def field_cell(widget: QWidget, error: QLabel) -> QVBoxLayout:
+    cell = QVBoxLayout()
+    cell.setSpacing(2)
+    cell.addWidget(widget)
+    cell.addWidget(error)
+    return cell
+
+
+def button_box(dialog, save_text: str = "保存") -> QDialogButtonBox:
+    """保存/取消 wired to dialog.try_accept/reject; the save button is dialog.save_button."""
+    buttons = QDialogButtonBox()
+    dialog.save_button = buttons.addButton(save_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(dialog.try_accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+class FormDialog(QDialog):
+    """A record dialog: `add_field` puts a field with its error line into `form`; `errors` maps the
+    field's attribute to that line, `message` takes what belongs to no field."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.errors: dict[str, QLabel] = {}
+        self.message = error_label()
+        self.form = QFormLayout()
+
+    def add_field(self, attr: str, label: str, widget: QWidget) -> None:
+        self.errors[attr] = error_label()
+        self.form.addRow(label, field_cell(widget, self.errors[attr]))
+
+    def add_fields(self, fields: Iterable[tuple[str, str, QWidget]]) -> None:
+        for attr, label, widget in fields:
+            self.add_field(attr, label, widget)
+
+    def layout_form(self, save_text: str = "保存") -> QVBoxLayout:
+        """form, message, 保存/取消 — top to bottom."""
+        lay = QVBoxLayout(self)
+        lay.addLayout(self.form)
+        lay.addWidget(self.message)
+        lay.addWidget(button_box(self, save_text))
+        return lay
+
+    def clear_errors(self) -> None:
+        for label in (*self.errors.values(), self.message):
+            set_error(label, None)
+
+    def show_errors(self, e: DomainError) -> None:
+        show_errors(e, self.errors, self.message)
+
+    def try_accept(self) -> bool:  # pragma: no cover - every dialog has its own
+        raise NotImplementedError
