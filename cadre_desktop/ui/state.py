@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from ..core.db import Database
+from ..core.services import accounts
 from ..core.services.accounts import Actor
 
 
@@ -35,8 +37,12 @@ class AppState:
     settings: QSettings = field(default_factory=lambda: window_settings())
     changes: Changes = field(default_factory=Changes)
 
+    @contextmanager
     def session(self):
-        return self.db.session()
+        """A session for one action, by the signed-in account as it is now (see confirm_actor)."""
+        with self.db.session() as s:
+            accounts.confirm_actor(s, self.actor)
+            yield s
 
     def last_folder(self) -> str:
         from pathlib import Path

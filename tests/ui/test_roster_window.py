@@ -213,9 +213,12 @@ def test_main_window_shows_demo_title_user_and_admin_pages(qtbot, demo_state):
     assert any("admin（管理员）" in t for t in labels)
 
 
-def test_reader_window_has_no_admin_pages_or_import(qtbot, demo_db):
+def test_reader_window_has_no_admin_pages_or_import(qtbot, demo_db, demo_admin):
+    from cadre_desktop.core.services import accounts
     from cadre_desktop.core.services.accounts import Actor
 
+    with demo_db.session() as s:
+        accounts.add_account(s, actor=demo_admin, name="r", role="查阅", password="read")
     window = MainWindow(AppState(db=demo_db, actor=Actor("r", "查阅")))
     qtbot.addWidget(window)
     assert "操作记录" not in window.pages
@@ -257,3 +260,25 @@ def test_roster_model_passes_qt_model_tester(qtbot, qtmodeltester, demo_state):
     page.search.setText("zh")
     page.refresh(wait=True)
     qtmodeltester.check(page.model)
+
+
+def test_an_account_demoted_meanwhile_is_refused_on_its_next_action(qtbot, demo_db, demo_admin):
+    from cadre_desktop.core.services import accounts
+    from cadre_desktop.core.services.accounts import Actor
+    from cadre_desktop.core.values import PermissionDenied
+
+    with demo_db.session() as s:
+        accounts.add_account(s, actor=demo_admin, name="luru", role="录入员", password="abcd")
+    state = AppState(db=demo_db, actor=Actor("luru", "录入员"))
+    with state.session() as s:
+        assert cadres.roster_count(s, cadres.RosterFilter()) > 600
+    with demo_db.session() as s:
+        accounts.set_role(s, actor=demo_admin, name="luru", role="查阅")
+    with pytest.raises(PermissionDenied, match="角色已改为查阅"):
+        with state.session():
+            pass
+    with demo_db.session() as s:
+        accounts.set_role(s, actor=demo_admin, name="luru", role="录入员", active=False)
+    with pytest.raises(PermissionDenied, match="已被停用"):
+        with state.session():
+            pass

@@ -172,6 +172,19 @@ def authenticate(session: Session, *, name: str, password: str) -> Actor:
     return Actor(account.name, account.role)
 
 
+def confirm_actor(session: Session, actor: Actor) -> None:
+    """The signed-in account still exists, is active and has the role it signed in with.
+
+    A window stays open for hours; when a 管理员 disables or demotes an account meanwhile, the
+    account's next action is refused instead of running with the old rights.
+    """
+    account = session.scalar(select(Account).where(Account.name == actor.name))
+    if account is None or not account.active:
+        raise PermissionDenied(f"账号“{actor.name}”已被停用或删除，请重新登录。")
+    if account.role != actor.role:
+        raise PermissionDenied(f"账号“{actor.name}”的角色已改为{account.role}，请重新登录后继续。")
+
+
 def list_accounts(session: Session, *, actor: Actor) -> list[dict]:
     require(actor, "admin")
     rows = session.scalars(select(Account).order_by(Account.id)).all()
