@@ -3,10 +3,8 @@ the reminders in their own groups. Selecting a finding shows the batches, units 
 names; double-clicking a cadre (or Enter) emits `open_cadre(id)` and the window opens the file.
 Units and batches are shown as text only: they open nothing.
 
-The check runs when the page is shown and again on any change while it is shown, on the GUI
-thread. It was written for ui.jobs.run_job, but loading the cadres' ORM rows on that worker made
-the interpreter abort at exit ("none_dealloc" during the final garbage collection; a plain
-threading.Thread does not), so it waits for that to be understood.
+The check runs when the page is shown and again on any change while it is shown, off the GUI
+thread (ui.jobs.QueryBridge); only the newest check's answer is shown.
 """
 
 from __future__ import annotations
@@ -14,12 +12,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..core.reports import rules
 from .common import shortcut
+from .jobs import QueryBridge
 from .models import ID_ROLE
 from .state import AppState
 from .widgets import mask_tail
@@ -42,6 +41,7 @@ class RulesPage(QWidget):
         self.found: list[rules.Finding] = []
         self.loaded = False  # a check has finished at least once
         self._stale = True  # records changed while the page was hidden: check when shown
+        self.query = QueryBridge(self._apply_found, self)
 
         self.title = QLabel("规则检查")
         font = QFont(self.title.font())
@@ -128,26 +128,18 @@ class RulesPage(QWidget):
 
     # -- checking -------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Check the records again and rebuild the tree.
-
-        The check runs on the GUI thread: about 65 ms for the demo county's 670 cadres. Run in a
-        ui.jobs worker, loading the cadres made the interpreter abort at exit (see the module
-        notes), so it stays here until that is fixed; it runs only while the page is shown.
-        """
+        """Check the records again (on the query worker) and rebuild the tree when it answers."""
         self._stale = False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            with self.state.session() as s:
-                found = rules.check(s)
-        except Exception as e:  # shown once, in the one place unexpected errors are shown
-            self.summary.setText("检查未完成。")
-            from .errors import show_unexpected
+        self.summary.setText("正在检查……")
 
-            show_unexpected(e)
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.found = list(found)
+        def check() -> list:
+            with self.state.session() as s:
+                return list(rules.check(s))
+
+        self.query.run(check)
+
+    def _apply_found(self, found: list) -> None:
+        self.found = found
         self.loaded = True
         self.rebuild()
 
