@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QTableView,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ..core.services import accounts
 from ..core.values import ROLES, DomainError
 from .audit_page import local_time
 from .common import ERROR_STYLE, error_label, set_error, shortcut
 from .models import LazyTableModel
+from .page_kit import FormDialog, TableSelection, make_table, make_toolbar, restore_header, save_header, set_widths
 from .state import AppState
 
 COLUMNS = (("name", "用户名"), ("role", "角色"), ("state", "状态"), ("created", "创建时间"))
@@ -43,18 +29,18 @@ class AccountsModel(LazyTableModel):
         return None
 
 
-class AccountsPage(QWidget):
+class AccountsPage(TableSelection, QWidget):
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
+        allowed = state.actor.can("admin")
         self._rows: dict[int, dict] = {}
-        self.dialog: QDialog | None = None
+        self.dialog: _Dialog | None = None
         self.last_message = ""
 
-        self.toolbar = QToolBar()
-        self.act_new = self.toolbar.addAction("新增账号", self.new_account)
-        self.act_password = self.toolbar.addAction("重设密码", self.reset_password)
-        self.act_role = self.toolbar.addAction("修改角色/停用", self.change_role)
+        self.toolbar = make_toolbar(self, allowed, (("act_new", "新增账号", self.new_account, True),
+                                                    ("act_password", "重设密码", self.reset_password, True),
+                                                    ("act_role", "修改角色/停用", self.change_role, True)))
 
         self.count = QLabel()
         self.message = error_label()
@@ -66,17 +52,9 @@ class AccountsPage(QWidget):
         top.addWidget(self.count)
 
         self.model = AccountsModel(COLUMNS, self._fetch, parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = make_table(self.model, row_numbers=False)
         self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setAlternatingRowColors(True)
-        for col, width in enumerate((160, 90, 120, 170)):
-            self.table.setColumnWidth(col, width)
+        set_widths(self.table, (160, 90, 120, 170))
         self.table.doubleClicked.connect(lambda _i: self.change_role())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
 
@@ -90,7 +68,6 @@ class AccountsPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.denied)
 
-        allowed = state.actor.can("admin")
         self.toolbar.setVisible(allowed)
         self.table.setVisible(allowed)
         notes.setVisible(allowed)
@@ -134,8 +111,8 @@ class AccountsPage(QWidget):
 
     # -- selection -----------------------------------------------------------------------------
     def selected(self) -> dict | None:
-        idx = self.table.currentIndex()
-        return self._rows.get(self.model.id_at(idx.row())) if idx.isValid() else None
+        rid = self.selected_id()
+        return self._rows.get(rid) if rid is not None else None
 
     def selected_name(self) -> str | None:
         a = self.selected()
@@ -144,10 +121,7 @@ class AccountsPage(QWidget):
     def select_name(self, name: str) -> None:
         for rid, a in self._rows.items():
             if a["name"] == name:
-                row = self.model.row_of(rid)
-                self.table.selectionModel().setCurrentIndex(
-                    self.model.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                self.select_id(rid)
                 return
 
     def _selection_changed(self) -> None:
@@ -178,7 +152,7 @@ class AccountsPage(QWidget):
             return
         self._open(RoleDialog(self.state, a, self))
 
-    def _open(self, dialog: QDialog) -> None:
+    def _open(self, dialog: _Dialog) -> None:
         if not self.state.actor.can("admin"):
             return
         self._say(None)
@@ -193,15 +167,13 @@ class AccountsPage(QWidget):
 
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:
-        self.state.settings.setValue("accounts/header", self.table.horizontalHeader().saveState())
+        save_header(self.state.settings, "accounts/header", self.table)
 
     def restore_settings(self) -> None:
-        header = self.state.settings.value("accounts/header")
-        if header is not None:
-            self.table.horizontalHeader().restoreState(header)
+        restore_header(self.state.settings, "accounts/header", self.table)
 
 
-class _Dialog(QDialog):
+class _Dialog(FormDialog):
     """A small form whose fields each have a message line under them."""
 
     def __init__(self, state: AppState, title: str, parent=None):
@@ -209,41 +181,15 @@ class _Dialog(QDialog):
         self.state = state
         self.account_name = ""
         self.setWindowTitle(title)
-        self.form = QFormLayout()
-        self.errors: dict[str, QLabel] = {}
-        self.message = error_label()
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.layout_form()
         self.save_button.setDefault(True)
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
         self.setMinimumWidth(380)
         shortcut(self, "Ctrl+S", self.try_accept)
-
-    def add_field(self, label: str, attr: str, widget: QWidget) -> None:
-        self.errors[attr] = error_label()
-        cell = QVBoxLayout()
-        cell.setSpacing(2)
-        cell.addWidget(widget)
-        cell.addWidget(self.errors[attr])
-        self.form.addRow(label, cell)
-
-    def clear_errors(self) -> None:
-        for label in (*self.errors.values(), self.message):
-            set_error(label, None)
 
     def show_error(self, e: DomainError | str, attr: str | None = None) -> None:
         message = e.message if isinstance(e, DomainError) else e
         attr = attr or (e.field if isinstance(e, DomainError) else None)
         set_error(self.errors.get(attr, self.message), message)
-
-    def try_accept(self) -> bool:  # pragma: no cover - overridden
-        raise NotImplementedError
 
 
 def _password_edit() -> QLineEdit:
@@ -267,11 +213,11 @@ class AccountDialog(_Dialog):
         self.role_note.setStyleSheet("color: #666;")
         self.password = _password_edit()
         self.again = _password_edit()
-        self.add_field("用户名", "name", self.name)
-        self.add_field("角色", "role", self.role)
+        self.add_field("name", "用户名", self.name)
+        self.add_field("role", "角色", self.role)
         self.form.addRow("", self.role_note)
-        self.add_field("密码", "password", self.password)
-        self.add_field("再次输入密码", "again", self.again)
+        self.add_field("password", "密码", self.password)
+        self.add_field("again", "再次输入密码", self.again)
         self.role.currentTextChanged.connect(lambda r: self.role_note.setText(ROLE_NOTES.get(r, "")))
         self.role_note.setText(ROLE_NOTES[self.role.currentText()])
         self.name.setFocus()
@@ -304,8 +250,8 @@ class PasswordDialog(_Dialog):
         self.password = _password_edit()
         self.again = _password_edit()
         self.form.addRow("用户名", QLabel(f"<b>{name}</b>"))
-        self.add_field("新密码", "password", self.password)
-        self.add_field("再次输入新密码", "again", self.again)
+        self.add_field("password", "新密码", self.password)
+        self.add_field("again", "再次输入新密码", self.again)
         self.password.setFocus()
 
     def try_accept(self) -> bool:
@@ -339,8 +285,8 @@ class RoleDialog(_Dialog):
         self.active = QCheckBox("启用（取消勾选即停用：不能再登录，历史记录保留）")
         self.active.setChecked(bool(account["active"]))
         self.form.addRow("用户名", QLabel(f"<b>{account['name']}</b>"))
-        self.add_field("角色", "role", self.role)
-        self.add_field("状态", "active", self.active)
+        self.add_field("role", "角色", self.role)
+        self.add_field("active", "状态", self.active)
         self.role.setFocus()
 
     def try_accept(self) -> bool:

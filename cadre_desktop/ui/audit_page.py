@@ -6,24 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QSplitter,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHeaderView, QLabel, QSplitter, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..core.services import accounts, audit, cadres
@@ -31,6 +18,7 @@ from ..core.values import DomainError
 from .common import ERROR_STYLE, shortcut
 from .jobs import Job, pool, run_job
 from .models import LazyTableModel
+from .page_kit import TableSelection, filter_row, make_table, make_toolbar, restore_header, save_header, search_line
 from .state import AppState
 
 LIMIT = 5000
@@ -83,7 +71,7 @@ def diff_rows(before: dict | None, after: dict | None) -> list[tuple[str, str, s
     return out
 
 
-class AuditPage(QWidget):
+class AuditPage(TableSelection, QWidget):
     """Events are read off the GUI thread (thousands of them take a noticeable moment), and only
     while the page is shown: a change elsewhere marks the list stale until the page is opened."""
 
@@ -92,6 +80,7 @@ class AuditPage(QWidget):
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
+        allowed = state.actor.can("admin")
         self._events: dict[int, dict] = {}
         self._accounts: set[str] = set()
         self.truncated = False
@@ -100,8 +89,7 @@ class AuditPage(QWidget):
         self._shown = 0  # the read the table shows
         self._stale = True
 
-        self.toolbar = QToolBar()
-        self.act_verify = self.toolbar.addAction("校验完整性", self.verify)
+        self.toolbar = make_toolbar(self, allowed, [("act_verify", "校验完整性", self.verify, False)])
         self.act_verify.setToolTip("逐条核对操作记录的校验链，查出被改动或删除的记录")
         self.verify_result = QLabel()
         self.verify_result.setWordWrap(True)
@@ -118,33 +106,16 @@ class AuditPage(QWidget):
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("yyyy-MM-dd")
         self.since.setEnabled(False)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索对象（干部姓名、单位名称、账号……）")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_line("搜索对象（干部姓名、单位名称、账号……）")
         self.count = QLabel()
 
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("账号"))
-        filters.addWidget(self.account)
-        filters.addWidget(QLabel("对象类型"))
-        filters.addWidget(self.entity)
-        filters.addWidget(self.use_since)
-        filters.addWidget(self.since)
+        # 账号 … 起始日期 first, then the search line and the count.
+        filters = filter_row(None, (("账号", self.account), ("对象类型", self.entity)), [self.use_since, self.since])
         filters.addWidget(self.search, 1)
         filters.addWidget(self.count)
 
         self.model = LazyTableModel(COLUMNS, self._fetch, parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setAlternatingRowColors(True)
-        for col, width in enumerate((150, 80, 70, 70)):
-            self.table.setColumnWidth(col, width)
+        self.table = make_table(self.model, row_numbers=False, widths=(150, 80, 70, 70))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
 
         self.detail_title = QLabel()
@@ -194,7 +165,6 @@ class AuditPage(QWidget):
         self.since.dateChanged.connect(lambda _d: self.use_since.isChecked() and self.refresh())
         shortcut(self, "Ctrl+F", self.focus_search)
 
-        allowed = state.actor.can("admin")
         for w in (self.toolbar, self.splitter):
             w.setVisible(allowed)
         for i in range(filters.count()):
@@ -313,18 +283,6 @@ class AuditPage(QWidget):
             self.refresh()
 
     # -- selection and detail ------------------------------------------------------------------
-    def selected_id(self) -> int | None:
-        idx = self.table.currentIndex()
-        return self.model.id_at(idx.row()) if idx.isValid() else None
-
-    def select_id(self, event_id: int) -> None:
-        row = self.model.row_of(event_id)
-        if row >= 0:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-            self.table.scrollTo(self.model.index(row, 0))
-
     def select_row(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
             self.select_id(self.model.id_at(row))
@@ -394,15 +352,13 @@ class AuditPage(QWidget):
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:
         st = self.state.settings
-        st.setValue("audit/header", self.table.horizontalHeader().saveState())
+        save_header(st, "audit/header", self.table)
         st.setValue("audit/splitter", self.splitter.saveState())
         st.setValue("audit/entity", self.entity.currentData() or "")
 
     def restore_settings(self) -> None:
         st = self.state.settings
-        header = st.value("audit/header")
-        if header is not None:
-            self.table.horizontalHeader().restoreState(header)
+        restore_header(st, "audit/header", self.table)
         splitter = st.value("audit/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)

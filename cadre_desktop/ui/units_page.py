@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QTableView,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from ..core.services import units
 from ..core.values import TIERS, TOWNSHIP_KINDS, UNIT_KINDS, DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import LazyTableModel
+from .page_kit import (
+    FormDialog, TableSelection, filter_row, make_table, make_toolbar, restore_header, save_header, search_line,
+    set_widths, show_grouped_errors,
+)
 from .state import AppState
 from .widgets import ChoiceCombo
 
@@ -53,10 +42,11 @@ class _Probe(Exception):
     """Raised inside a session to roll back a service call that was only asked whether it would succeed."""
 
 
-class UnitsPage(QWidget):
+class UnitsPage(TableSelection, QWidget):
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
+        can_edit = state.actor.can("edit")
         self.sort_key: str | None = None
         self.descending = False
         self._all: list[dict] = []
@@ -64,46 +54,30 @@ class UnitsPage(QWidget):
         self.dialog: UnitDialog | None = None
         self.last_message = ""
 
-        self.toolbar = QToolBar()
-        self.act_new = self.toolbar.addAction("新增", self.new_unit)
-        self.act_edit = self.toolbar.addAction("编辑", self.edit_selected)
-        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
-        self.toolbar.setVisible(state.actor.can("edit"))
+        self.toolbar = make_toolbar(self, can_edit, (("act_new", "新增", self.new_unit, True),
+                                                     ("act_edit", "编辑", self.edit_selected, True),
+                                                     ("act_delete", "删除", self.delete_selected, True)))
+        self.toolbar.setVisible(can_edit)  # every verb edits: nothing is left for a reader
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索单位名称")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_line("搜索单位名称")
         self.kind = QComboBox()
         self.kind.addItems([ALL, *UNIT_KINDS])
         self.count = QLabel()
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
-        filters.addWidget(QLabel("单位类别"))
-        filters.addWidget(self.kind)
-        filters.addStretch(1)
-        filters.addWidget(self.count)
+        filters = filter_row(self.search, (("单位类别", self.kind),), count=self.count, stretch=True)
 
         # A refusal (e.g. deleting a unit that still has cadres) is said here, above the table.
         self.message = error_label()
 
         self.model = UnitsModel(COLUMNS, self._fetch, {k: k for k, _ in COLUMNS}, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = make_table(self.model, row_numbers=False)
         header = self.table.horizontalHeader()
         # Enabling sorting sorts by the header's indicator at once; start with none: the department's order.
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.model.on_sort = self._sorted
         header.setSortIndicatorShown(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setAlternatingRowColors(True)
-        for col, width in enumerate((60, 260, 100, 90, 100)):
-            self.table.setColumnWidth(col, width)
+        set_widths(self.table, (60, 260, 100, 90, 100))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: set_error(self.message, None))
 
@@ -159,18 +133,6 @@ class UnitsPage(QWidget):
             self.refresh()
 
     # -- selection -----------------------------------------------------------------------------
-    def selected_id(self) -> int | None:
-        idx = self.table.currentIndex()
-        return self.model.id_at(idx.row()) if idx.isValid() else None
-
-    def select_id(self, unit_id: int) -> None:
-        row = self.model.row_of(unit_id)
-        if row >= 0:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-            self.table.scrollTo(self.model.index(row, 0))
-
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
@@ -255,26 +217,24 @@ class UnitsPage(QWidget):
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:
         st = self.state.settings
-        st.setValue("units/header", self.table.horizontalHeader().saveState())
+        save_header(st, "units/header", self.table)
         st.setValue("units/kind", self.kind.currentText())
 
     def restore_settings(self) -> None:
         st = self.state.settings
-        header = st.value("units/header")
-        if header is not None:
-            # Widths only: the list always opens in the department's order.
-            self.model.on_sort = None
-            self.table.horizontalHeader().restoreState(header)
-            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-            self.table.horizontalHeader().setSortIndicatorShown(False)
-            self.model.on_sort = self._sorted
+        # Widths only: the list always opens in the department's order.
+        self.model.on_sort = None
+        restore_header(st, "units/header", self.table)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicatorShown(False)
+        self.model.on_sort = self._sorted
         i = self.kind.findText(str(st.value("units/kind", ALL)))
         self.kind.blockSignals(True)
         self.kind.setCurrentIndex(max(i, 0))
         self.kind.blockSignals(False)
 
 
-class UnitDialog(QDialog):
+class UnitDialog(FormDialog):
     """Add or edit one unit. The service validates; its messages appear under the fields."""
 
     def __init__(self, state: AppState, unit: dict | None, parent=None, *, sort_order: int = 0):
@@ -291,33 +251,13 @@ class UnitDialog(QDialog):
         self.tier = ChoiceCombo(TIERS)
         self.sort_order = QSpinBox()
         self.sort_order.setRange(0, 9999)
-        self.errors = {attr: error_label() for attr in ("name", "kind", "tier", "sort_order")}
-        self.message = error_label()  # a refusal that belongs to no one field
-
-        form = QFormLayout()
-        for label, attr, widget in (("单位名称", "name", self.name), ("单位类别", "kind", self.kind),
-                                    ("津贴档次", "tier", self.tier), ("排序", "sort_order", self.sort_order)):
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(widget)
-            cell.addWidget(self.errors[attr])
-            form.addRow(label, cell)
+        self.add_fields((("name", "单位名称", self.name), ("kind", "单位类别", self.kind),
+                         ("tier", "津贴档次", self.tier), ("sort_order", "排序", self.sort_order)))
         hint = QLabel("排序决定单位在名册、报表中的先后，数字小的在前。")
         hint.setStyleSheet("color: #666;")
         hint.setWordWrap(True)
-
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
+        self.layout_form().insertWidget(1, hint)  # form, hint, message, 保存/取消
         self.save_button.setDefault(True)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
         self.setMinimumWidth(380)
 
         if unit:
@@ -350,8 +290,7 @@ class UnitDialog(QDialog):
             set_error(self.errors["tier"], None)
 
     def try_accept(self) -> bool:
-        for label in (*self.errors.values(), self.message):
-            set_error(label, None)
+        self.clear_errors()
         try:
             with self.state.session() as s:
                 self.saved_id = units.save_unit(
@@ -367,14 +306,8 @@ class UnitDialog(QDialog):
         return True
 
     def _show_errors(self, e: DomainError) -> None:
-        by_attr: dict[str, list[str]] = {}
-        for attr, msg in e.errors:
-            by_attr.setdefault(attr if attr in self.errors else "", []).append(msg)
-        for attr, msgs in by_attr.items():
-            set_error(self.errors[attr] if attr else self.message, "；".join(msgs))
-        if not e.errors:
-            set_error(self.message, e.message)
-        first = next((a for a in by_attr if a), None)
+        show_grouped_errors(e, self.errors, self.message)
+        first = next((a for a, _ in e.errors if a in self.errors), None)
         widget = {"name": self.name, "kind": self.kind, "tier": self.tier, "sort_order": self.sort_order}.get(first)
         if widget is not None:
             widget.setFocus()
