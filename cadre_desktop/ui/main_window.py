@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(QAction("导出工作簿…", self, shortcut=QKeySequence("Ctrl+E"),
                                     triggered=self.export_workbook))
         file_menu.addAction(QAction("保存空白导入模板…", self, triggered=lambda: save_template(self, self.state)))
+        if is_admin:
+            file_menu.addSeparator()
+            file_menu.addAction(QAction("设置…", self, triggered=self.edit_settings))
         if is_admin and self.state.db.is_sqlite:
             file_menu.addSeparator()
             file_menu.addAction(QAction("备份数据库…", self, triggered=self.backup_database))
@@ -154,6 +157,11 @@ class MainWindow(QMainWindow):
             return
         self.state.changes.emit("*")
         inform(self, f"已恢复。恢复前的数据已备份到：\n{safety}")
+
+    def edit_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        SettingsDialog(self.state, self).exec()
 
     def about(self) -> None:
         inform(self, f"{config.APP_TITLE}\n\n县委组织部干部档案与激励工作管理。\n数据库：{self.state.db.path or '共享数据库'}",

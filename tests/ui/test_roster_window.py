@@ -282,3 +282,25 @@ def test_an_account_demoted_meanwhile_is_refused_on_its_next_action(qtbot, demo_
     with pytest.raises(PermissionDenied, match="已被停用"):
         with state.session():
             pass
+
+
+def test_admin_changes_the_young_bound_and_the_roster_follows(qtbot, demo_state):
+    from cadre_desktop.ui.settings_dialog import SettingsDialog
+
+    page = RosterPage(demo_state)
+    qtbot.addWidget(page)
+    page.young.setChecked(True)
+    settle(qtbot, page)
+    young_35 = page.model.rowCount()
+    dialog = SettingsDialog(demo_state)
+    qtbot.addWidget(dialog)
+    assert dialog.young_age.value() == 35
+    dialog.young_age.setValue(30)
+    assert dialog.try_accept()
+    settle(qtbot, page)
+    assert 0 < page.model.rowCount() < young_35
+    assert max(page.model.row(i)["age"] for i in range(page.model.rowCount())) <= 30
+    with demo_state.session() as s:
+        from cadre_desktop.core.services import audit
+
+        assert audit.list_events(s, actor=demo_state.actor, limit=1)[0]["after"] == {"年轻干部年龄上限": 30}
