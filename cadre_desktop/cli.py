@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import getpass
 import json
 import os
 import sys
-from pathlib import Path
 
 from .config import resolve_target
 from .core.db import Database, backup, open_database, restore

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path

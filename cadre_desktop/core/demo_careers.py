@@ -248,11 +248,9 @@ def _visits(rows, people, rng, today) -> list[dict]:
         else:
             name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
             idn = None
-            age = {"老党员": 78, "困难党员": 60, "突出人才": 40}[cat]
             notes = f"{occasion}慰问，{rng.choice(towns)}{rng.choice(VILLAGES)}村"
             if cat == "老党员":
                 notes += f"，{rng.randint(50, 70)}年党龄"
-            del age
         key = (name, idn or "", d, cat)
         if key in seen:
             continue

@@ -11,7 +11,9 @@ from ..core.values import ROLES, DomainError
 from .audit_page import local_time
 from .common import ERROR_STYLE, error_label, set_error, shortcut
 from .models import LazyTableModel
-from .page_kit import FormDialog, TableSelection, make_table, make_toolbar, restore_header, save_header, set_widths
+from .page_kit import (
+    FormDialog, TableSelection, make_table, make_toolbar, open_dialog, restore_header, save_header, set_widths,
+)
 from .state import AppState
 
 COLUMNS = (("name", "用户名"), ("role", "角色"), ("state", "状态"), ("created", "创建时间"))
@@ -156,10 +158,7 @@ class AccountsPage(TableSelection, QWidget):
         if not self.state.actor.can("admin"):
             return
         self._say(None)
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: self._done(dialog.account_name))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        open_dialog(self, dialog, lambda d: self._done(d.account_name))
 
     def _done(self, name: str) -> None:
         self.state.changes.emit("account")

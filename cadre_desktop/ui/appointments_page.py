@@ -15,7 +15,7 @@ from ..core.services import cadres, careers, units
 from ..core.values import DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .page_kit import (
-    FormDialog, RowsModel, button_box, filter_row, make_table, make_toolbar, pick_cadres, record_verbs,
+    FormDialog, RowsModel, button_box, filter_row, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs,
     restore_header, save_header, search_line,
 )
 from .state import AppState
@@ -170,23 +170,17 @@ class AppointmentsPage(QWidget):
             self.open_cadre.emit(r["cadre_id"])
 
     def new_batch(self) -> None:
-        self.dialog = BatchDialog(self.state, self)
-        self.dialog.accepted.connect(lambda: self.state.changes.emit("appointment", "cadre"))
-        self.dialog.open()
+        open_dialog(self, BatchDialog(self.state, self), lambda _d: self.state.changes.emit("appointment", "cadre"))
 
     def new_appointment(self, cadre_id: int | None = None) -> None:
         sel = self.current_batch()
-        self.dialog = AppointmentDialog(self.state, None, self, batch=sel[1] if sel[0] == "batch" else None)
-        self.dialog.accepted.connect(lambda: self.state.changes.emit("appointment", "cadre"))
-        self.dialog.open()
+        open_dialog(self, AppointmentDialog(self.state, None, self, batch=sel[1] if sel[0] == "batch" else None), lambda _d: self.state.changes.emit("appointment", "cadre"))
 
     def edit_selected(self) -> None:
         r = self.selected()
         if r is None or not self.state.actor.can("edit"):
             return
-        self.dialog = AppointmentDialog(self.state, r, self)
-        self.dialog.accepted.connect(lambda: self.state.changes.emit("appointment", "cadre"))
-        self.dialog.open()
+        open_dialog(self, AppointmentDialog(self.state, r, self), lambda _d: self.state.changes.emit("appointment", "cadre"))
 
     def delete_selected(self) -> None:
         r = self.selected()

@@ -11,7 +11,8 @@ from ..core.services import cadres, welfare
 from ..core.values import DomainError
 from .common import confirm, set_error, shortcut
 from .page_kit import (
-    FormDialog, RowsModel, filter_row, make_table, make_toolbar, pick_cadres, record_verbs, search_line, set_widths,
+    FormDialog, RowsModel, filter_row, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs,
+    search_line, set_widths,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit
@@ -140,9 +141,7 @@ class CarePage(QWidget):
         self._open((CareDialog if which == "care" else VisitDialog)(self.state, r, self))
 
     def _open(self, dialog) -> None:
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: self.state.changes.emit("care_record", "visit"))
-        dialog.open()
+        open_dialog(self, dialog, lambda _d: self.state.changes.emit("care_record", "visit"))
 
     def delete_selected(self) -> None:
         which, r = self._current()

@@ -11,7 +11,10 @@ from PySide6.QtWidgets import (
 from ..core.services import honours
 from ..core.values import DomainError
 from .common import confirm, refuse, set_error, shortcut
-from .page_kit import FormDialog, RowsModel, make_table, make_toolbar, pick_cadres, record_verbs, search_line, set_widths
+from .page_kit import (
+    FormDialog, RowsModel, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
+    set_widths,
+)
 from .state import AppState
 from .widgets import DayEdit, day_text
 
@@ -135,17 +138,13 @@ class CommendationsPage(QWidget):
 
     # -- batches ------------------------------------------------------------------------------
     def new_batch(self) -> None:
-        self.dialog = BatchEditDialog(self.state, None, self)
-        self.dialog.accepted.connect(lambda: self.state.changes.emit("commendation_batch"))
-        self.dialog.open()
+        open_dialog(self, BatchEditDialog(self.state, None, self), lambda _d: self.state.changes.emit("commendation_batch"))
 
     def edit_batch(self) -> None:
         bid = self.batch_id()
         if bid is None:
             return
-        self.dialog = BatchEditDialog(self.state, self._batches[bid], self)
-        self.dialog.accepted.connect(lambda: self.state.changes.emit("commendation_batch"))
-        self.dialog.open()
+        open_dialog(self, BatchEditDialog(self.state, self._batches[bid], self), lambda _d: self.state.changes.emit("commendation_batch"))
 
     def delete_batch(self) -> None:
         bid = self.batch_id()

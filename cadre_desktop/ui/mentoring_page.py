@@ -18,8 +18,8 @@ from ..core.values import CADRE_LEVELS, DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import LazyTableModel
 from .page_kit import (
-    FormDialog, TableSelection, button_box, field_cell, filter_row, make_table, make_toolbar, record_verbs,
-    restore_header, save_header, search_line, show_grouped_errors,
+    FormDialog, TableSelection, button_box, field_cell, filter_row, make_table, make_toolbar, open_dialog,
+    record_verbs, restore_header, save_header, search_line, show_grouped_errors,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit
@@ -300,9 +300,7 @@ class MentoringPage(TableSelection, QWidget):
         p = self.selected()
         if p is None or not self.state.actor.can("edit"):
             return
-        self.dialog = PairDialog(self.state, p, self)
-        self.dialog.accepted.connect(lambda: self.state.changes.emit("mentoring"))
-        self.dialog.open()
+        open_dialog(self, PairDialog(self.state, p, self), lambda _d: self.state.changes.emit("mentoring"))
 
     def delete_selected(self) -> None:
         p = self.selected()
@@ -322,9 +320,7 @@ class MentoringPage(TableSelection, QWidget):
 
     def edit_settings(self) -> None:
         if self.state.actor.can("admin"):
-            self.dialog = ReminderSettingsDialog(self.state, self)
-            self.dialog.accepted.connect(lambda: self.state.changes.emit("mentoring", "setting"))
-            self.dialog.open()
+            open_dialog(self, ReminderSettingsDialog(self.state, self), lambda _d: self.state.changes.emit("mentoring", "setting"))
 
     def open_selected_cadre(self) -> None:
         p = self.selected()

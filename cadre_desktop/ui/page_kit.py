@@ -169,6 +169,15 @@ def pick_cadres(state, parent, title: str, exclude_ids=(), annotate=None) -> lis
 
 
 # -- dialogs -----------------------------------------------------------------------------------
+def open_dialog(page, dialog: QDialog, on_accepted: Callable[[QDialog], None]) -> None:
+    """Open a record dialog without blocking (window-modal), keep it on `page.dialog` (the page and
+    its tests reach it there), call `on_accepted(dialog)` when it is saved, free it when closed."""
+    page.dialog = dialog
+    dialog.accepted.connect(lambda: on_accepted(dialog))
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+
+
 def show_errors(e: DomainError, errors: dict, message: QLabel) -> None:
     """DomainError.errors [(attr, msg)] beside their fields; the rest (or the message) on `message`."""
     for attr, msg in e.errors or [("", e.message)]:

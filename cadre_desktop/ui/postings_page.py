@@ -16,8 +16,8 @@ from .cadre_picker import CadrePickerDialog
 from .common import confirm, error_label, refuse, set_error, shortcut
 from .models import LazyTableModel
 from .page_kit import (
-    FormDialog, TableSelection, filter_row, make_table, make_toolbar, record_verbs, restore_header, save_header,
-    search_line,
+    FormDialog, TableSelection, filter_row, make_table, make_toolbar, open_dialog, record_verbs, restore_header,
+    save_header, search_line,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit, day_text
@@ -167,10 +167,7 @@ class PostingsPage(TableSelection, QWidget):
             self._open_dialog(PostingDialog(self.state, self._rows[pid], self))
 
     def _open_dialog(self, dialog: PostingDialog) -> None:
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: self._saved(dialog.saved_id))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        open_dialog(self, dialog, lambda d: self._saved(d.saved_id))
 
     def _saved(self, posting_id: int | None) -> None:
         self.state.changes.emit("posting")

@@ -17,8 +17,8 @@ from ..core.values import DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import TAG_COLOURS, LazyTableModel
 from .page_kit import (
-    TableSelection, button_box, field_cell, filter_row, make_table, make_toolbar, restore_header, save_header,
-    search_line, show_grouped_errors,
+    TableSelection, button_box, field_cell, filter_row, make_table, make_toolbar, open_dialog, restore_header,
+    save_header, search_line, show_grouped_errors,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit
@@ -140,9 +140,7 @@ class TolerancePage(TableSelection, QWidget):
             self._open(CaseDialog(self.state, self._rows[cid], self))
 
     def _open(self, dialog: QDialog) -> None:
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: self._saved(getattr(dialog, "saved_id", None)))
-        dialog.open()
+        open_dialog(self, dialog, lambda d: self._saved(getattr(d, "saved_id", None)))
 
     def _saved(self, case_id: int | None) -> None:
         self.state.changes.emit("tolerance", "cadre")  # the roster's tag marks follow the cases

@@ -16,7 +16,7 @@ from .cadre_picker import CadrePickerDialog
 from .common import confirm, refuse, set_error, shortcut
 from .models import LazyTableModel
 from .page_kit import (
-    EXTENDED, SINGLE, FormDialog, TableSelection, filter_row, make_table, make_toolbar, record_verbs,
+    EXTENDED, FormDialog, SINGLE, TableSelection, filter_row, make_table, make_toolbar, open_dialog, record_verbs,
     restore_header, save_header, search_line,
 )
 from .state import AppState
@@ -208,10 +208,7 @@ class TrainingPage(TableSelection, QWidget):
             self._open_dialog(ClassDialog(self.state, self._classes[cid], self))
 
     def _open_dialog(self, dialog: ClassDialog) -> None:
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: self._saved(dialog.saved_id))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        open_dialog(self, dialog, lambda d: self._saved(d.saved_id))
 
     def _saved(self, class_id: int | None) -> None:
         self.state.changes.emit("training_class")

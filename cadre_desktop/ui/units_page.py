@@ -10,8 +10,8 @@ from ..core.values import TIERS, TOWNSHIP_KINDS, UNIT_KINDS, DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import LazyTableModel
 from .page_kit import (
-    FormDialog, TableSelection, filter_row, make_table, make_toolbar, restore_header, save_header, search_line,
-    set_widths, show_grouped_errors,
+    FormDialog, TableSelection, filter_row, make_table, make_toolbar, open_dialog, restore_header, save_header,
+    search_line, set_widths, show_grouped_errors,
 )
 from .state import AppState
 from .widgets import ChoiceCombo
@@ -162,10 +162,7 @@ class UnitsPage(TableSelection, QWidget):
 
     def _open_dialog(self, dialog: UnitDialog) -> None:
         self._say(None)
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: self._saved(dialog.saved_id))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        open_dialog(self, dialog, lambda d: self._saved(d.saved_id))
 
     def _saved(self, unit_id: int | None) -> None:
         self.state.changes.emit("unit")  # refreshes this page too

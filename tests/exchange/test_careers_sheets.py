@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
-import pytest
 from sqlalchemy import func, select
 
 from cadre_desktop.core.exchange import exporter, importer

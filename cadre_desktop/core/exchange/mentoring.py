@@ -308,10 +308,8 @@ class CaseSheet(SheetDef):
             for k, v in data.items():
                 setattr(case, k, v)
             after = tolerance.case_snapshot(case)
-            if before != after:
-                changed = {k: v for k, v in before.items() if after.get(k) != v}
-                audit.record(ctx.session, ctx.actor, "导入修改", "tolerance_case", case.id, tolerance._label(case),
-                             changed, {k: after[k] for k in changed})
+            if audit.record_change(ctx.session, ctx.actor, "导入修改", "tolerance_case", case.id,
+                                   tolerance._label(case), before, after):
                 updated += 1
         ctx.session.add_all(new)
         ctx.session.flush()

@@ -175,10 +175,8 @@ class CadreSheet(SheetDef):
             before = cadres.snapshot(cadres.cadre_data(cadre, with_lists=False), names)
             cadres.apply_fields(cadre, data)
             after = cadres.snapshot(cadres.cadre_data(cadre, with_lists=False), names)
-            if before != after:
-                changed = {k: v for k, v in before.items() if after.get(k) != v}
-                audit.record(ctx.session, ctx.actor, "导入修改", "cadre", cadre.id,
-                             f"{cadre.name}（{cadre.id_number}）", changed, {k: after.get(k) for k in changed})
+            if audit.record_change(ctx.session, ctx.actor, "导入修改", "cadre", cadre.id,
+                                   f"{cadre.name}（{cadre.id_number}）", before, after):
                 updated += 1
         ctx.session.add_all(new)
         ctx.session.flush()  # one flush gives every new cadre its id

@@ -74,6 +74,18 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
     return event
 
 
+def record_change(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None, label: str,
+                  before: dict, after: dict) -> bool:
+    """An edit's event: only the fields that changed, before and after; nothing when nothing
+    changed. Returns whether an event was written."""
+    changed = {k: v for k, v in before.items() if after.get(k) != v}
+    changed.update({k: None for k in after if k not in before})
+    if not changed:
+        return False
+    record(session, actor, action, entity, entity_id, label, changed, {k: after.get(k) for k in changed})
+    return True
+
+
 def forget_head(session: Session) -> None:
     """After a rollback inside a session, the carried chain head is no longer true."""
     session.info.pop(HEAD_KEY, None)

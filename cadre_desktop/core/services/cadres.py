@@ -378,10 +378,8 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
             session.flush()
         except StaleDataError:
             raise DomainError("该干部记录已被他人修改并保存，请关闭后重新打开再改（您的修改未保存）。") from None
-        changed_before = {k: v for k, v in before.items() if after.get(k) != v}
-        changed_after = {k: after.get(k) for k in changed_before}
-        audit.record(session, actor, "修改", "cadre", cadre.id, f"{cadre.name}（{cadre.id_number}）",
-                     changed_before, changed_after)
+        audit.record_change(session, actor, "修改", "cadre", cadre.id, f"{cadre.name}（{cadre.id_number}）",
+                            before, after)
     return cadre.id
 
 

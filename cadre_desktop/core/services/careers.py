@@ -122,10 +122,7 @@ def save_appointment(session: Session, *, actor: Actor, data: dict, appointment_
     session.flush()
     session.refresh(a, ["new_unit"])
     after = snapshot(a)
-    if before != after:
-        changed = {k: v for k, v in before.items() if after[k] != v}
-        audit.record(session, actor, "修改", "appointment", a.id, label(cadre, a), changed,
-                     {k: after[k] for k in changed})
+    audit.record_change(session, actor, "修改", "appointment", a.id, label(cadre, a), before, after)
     return a.id
 
 

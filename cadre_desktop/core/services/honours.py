@@ -107,10 +107,7 @@ def save_batch(session: Session, *, actor: Actor, data: dict, batch_id: int | No
     for k, v in data.items():
         setattr(b, k, v)
     after = batch_snapshot(b)
-    if before != after:
-        changed = {k: v for k, v in before.items() if after[k] != v}
-        audit.record(session, actor, "修改", "commendation_batch", b.id, batch_label(b), changed,
-                     {k: after[k] for k in changed})
+    audit.record_change(session, actor, "修改", "commendation_batch", b.id, batch_label(b), before, after)
     return b.id
 
 
@@ -217,9 +214,7 @@ def save_award(session: Session, *, actor: Actor, batch_id: int, data: dict, awa
     for k, v in values.items():
         setattr(a, k, v)
     after = award_snapshot(a)
-    if before != after:
-        changed = {k: v for k, v in before.items() if after[k] != v}
-        audit.record(session, actor, "修改", "award", a.id, award_label(a, b), changed, {k: after[k] for k in changed})
+    audit.record_change(session, actor, "修改", "award", a.id, award_label(a, b), before, after)
     return a.id
 
 

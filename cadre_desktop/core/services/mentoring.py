@@ -188,10 +188,7 @@ def save_pair(session: Session, *, actor: Actor, data: dict, pair_id: int | None
     session.flush()
     session.refresh(pair, ["mentor", "mentee"])
     after = pair_snapshot(pair)
-    if before != after:
-        changed = {k: v for k, v in before.items() if after.get(k) != v}
-        audit.record(session, actor, "修改", "mentor_pair", pair.id, pair_label(pair), changed,
-                     {k: after[k] for k in changed})
+    audit.record_change(session, actor, "修改", "mentor_pair", pair.id, pair_label(pair), before, after)
     return pair.id
 
 

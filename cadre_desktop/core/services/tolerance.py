@@ -122,10 +122,7 @@ def save_case(session: Session, *, actor: Actor, data: dict, case_id: int | None
     session.flush()
     session.refresh(case, ["cadre"])
     after = case_snapshot(case)
-    if before != after:
-        changed = {k: v for k, v in before.items() if after.get(k) != v}
-        audit.record(session, actor, "修改", "tolerance_case", case.id, _label(case), changed,
-                     {k: after[k] for k in changed})
+    audit.record_change(session, actor, "修改", "tolerance_case", case.id, _label(case), before, after)
     return case.id
 
 

@@ -99,10 +99,7 @@ def save_care(session: Session, *, actor: Actor, data: dict, record_id: int | No
     for k, v in values.items():
         setattr(r, k, v)
     after = care_snapshot(r)
-    if before != after:
-        changed = {k: v for k, v in before.items() if after[k] != v}
-        audit.record(session, actor, "修改", "care_record", r.id, care_label(cadre, r), changed,
-                     {k: after[k] for k in changed})
+    audit.record_change(session, actor, "修改", "care_record", r.id, care_label(cadre, r), before, after)
     return r.id
 
 
