@@ -63,6 +63,29 @@ def make_id(birth: str = "19900715", seq: str = "001", area: str = "522622") -> 
     return first17 + id_check_digit(first17)
 
 
+def write_xlsx(path, sheets: dict[str, list[list]]):
+    """A workbook as another program writes it: each sheet's rows as lists, header row first."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+def import_xlsx(db, actor, path, **kw):
+    """Import a workbook file through the one importer, in one session; returns its result."""
+    from cadre_desktop.core.exchange import importer
+    from cadre_desktop.core.exchange.workbook import WorkbookSource
+
+    with db.session() as s:
+        return importer.run_import(s, actor=actor, source=WorkbookSource.open(path), **kw)
+
+
 @pytest.fixture
 def unit_id(db, admin) -> int:
     with db.session() as s:

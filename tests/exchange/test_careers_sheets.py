@@ -7,12 +7,12 @@ import datetime as dt
 import openpyxl
 from sqlalchemy import func, select
 
-from cadre_desktop.core.exchange import exporter, importer
+from cadre_desktop.core.exchange import exporter
 from cadre_desktop.core.exchange.sheets import sheet
-from cadre_desktop.core.exchange.workbook import WorkbookSource
 from cadre_desktop.core.models import Appointment, Award, CareRecord, CommendationBatch, Visit
 from cadre_desktop.core.services import audit, cadres
 
+from conftest import import_xlsx as run
 from conftest import make_id
 
 SHEETS = ("选拔任用", "表彰", "关爱记录", "慰问")
@@ -31,10 +31,6 @@ def write(path, data: dict[str, list[dict]]):
     wb.save(path)
     return path
 
-
-def run(db, actor, path, **kw):
-    with db.session() as s:
-        return importer.run_import(s, actor=actor, source=WorkbookSource.open(path), **kw)
 
 
 def _day(d: dt.date) -> str:

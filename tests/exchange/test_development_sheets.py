@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import openpyxl
 
-from cadre_desktop.core.exchange import exporter, importer
-from cadre_desktop.core.exchange.workbook import WorkbookSource
+from cadre_desktop.core.exchange import exporter
 from cadre_desktop.core.services import audit, cadres
 from cadre_desktop.core.services import development as dev
 
+from conftest import import_xlsx as run
 from conftest import make_id
+from conftest import write_xlsx as write
 
 CADRE_HEAD = ["身份证号", "姓名", "工作单位", "干部层级", "现任职务"]
 CLASS_HEAD = ["培训班名称", "主办单位", "培训形式", "开始日期", "结束日期", "学时", "培训计划"]
@@ -18,20 +19,6 @@ ATT_HEAD = ["培训班名称", "身份证号", "姓名", "学时", "是否结业
 POST_HEAD = ["身份证号", "姓名", "类型", "派驻单位或地点", "去向类别", "任务领域", "开始日期", "结束日期", "表现评价", "备注"]
 
 
-def write(path, sheets):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    wb.save(path)
-    return path
-
-
-def run(db, actor, path):
-    with db.session() as s:
-        return importer.run_import(s, actor=actor, source=WorkbookSource.open(path))
 
 
 def people(n):

@@ -6,11 +6,12 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from cadre_desktop.core.exchange import exporter, importer
-from cadre_desktop.core.exchange.workbook import WorkbookSource
+from cadre_desktop.core.exchange import exporter
 from cadre_desktop.core.models import AuditEvent, MentoringRecord, MentorPair, ToleranceCase
 
+from conftest import import_xlsx as run
 from conftest import make_id
+from conftest import write_xlsx as write
 
 LEADER, CHIEF, DEPUTY = make_id("19700101", "011"), make_id("19720202", "021"), make_id("19780303", "031")
 YOUNG, YOUNG2, OLD = make_id("19950505", "041"), make_id("19960606", "052"), make_id("19800808", "061")
@@ -39,20 +40,6 @@ CASES = [["身份证号", "姓名", "事项", "发生日期", "情形", "认定�
           None, None]]
 
 
-def write(path, sheets):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    wb.save(path)
-    return path
-
-
-def run(db, actor, path):
-    with db.session() as s:
-        return importer.run_import(s, actor=actor, source=WorkbookSource.open(path))
 
 
 def counts(db):

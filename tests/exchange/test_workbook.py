@@ -11,23 +11,11 @@ from cadre_desktop.core.exchange.workbook import WorkbookSource
 from cadre_desktop.core.services import audit, cadres
 from cadre_desktop.core.values import DomainError, Month
 
+from conftest import import_xlsx as run
 from conftest import make_id
+from conftest import write_xlsx as write
 
 
-def write(path, sheets):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    wb.save(path)
-    return path
-
-
-def run(db, actor, path, **kw):
-    with db.session() as s:
-        return importer.run_import(s, actor=actor, source=WorkbookSource.open(path), **kw)
 
 
 UNITS = [["单位名称", "单位类别", "津贴档次"], ["青山镇", "乡镇", "二档"], ["县财政局", "县直部门", None]]

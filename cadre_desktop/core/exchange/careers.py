@@ -38,11 +38,6 @@ def _check_cadre(ctx: Context, sheet: str, r: Row) -> bool:
     return True
 
 
-def _changed(before: dict, after: dict) -> tuple[dict, dict]:
-    keys = [k for k, v in before.items() if after.get(k) != v]
-    return {k: before[k] for k in keys}, {k: after.get(k) for k in keys}
-
-
 def _person(c: Cadre) -> str:
     return f"{c.name}（{c.id_number}）"
 
@@ -110,9 +105,7 @@ class AppointmentSheet(SheetDef):
             for k, v in values.items():
                 setattr(a, k, v)
             after = careers.snapshot(a, unit_names.get(a.new_unit_id))
-            if before != after:
-                b, af = _changed(before, after)
-                audit.record(s, ctx.actor, "导入修改", "appointment", a.id, careers.label(cadre, a), b, af)
+            if audit.record_change(s, ctx.actor, "导入修改", "appointment", a.id, careers.label(cadre, a), before, after):
                 updated += 1
         s.add_all([a for a, _ in new])
         s.flush()
@@ -217,9 +210,7 @@ class CommendationSheet(SheetDef):
             for k, v in values.items():
                 setattr(b, k, v)
             after = honours.batch_snapshot(b)
-            if before != after:
-                bf, af = _changed(before, after)
-                audit.record(s, ctx.actor, "导入修改", "commendation_batch", b.id, honours.batch_label(b), bf, af)
+            audit.record_change(s, ctx.actor, "导入修改", "commendation_batch", b.id, honours.batch_label(b), before, after)
         awards = {(a.batch_id, a.target_kind, a.target_name, a.id_number or ""): a
                   for b in batches.values() for a in b.awards}
         for r in rows:
@@ -242,9 +233,7 @@ class CommendationSheet(SheetDef):
             if cadre is not None and a.cadre_id != cadre.id:
                 a.cadre_id = cadre.id
             after = honours.award_snapshot(a)
-            if before != after:
-                bf, af = _changed(before, after)
-                audit.record(s, ctx.actor, "导入修改", "award", a.id, honours.award_label(a, b), bf, af)
+            if audit.record_change(s, ctx.actor, "导入修改", "award", a.id, honours.award_label(a, b), before, after):
                 updated += 1
         s.add_all([a for a, _ in new_awards])
         s.flush()
@@ -304,9 +293,8 @@ class CareSheet(SheetDef):
             for k, v in values.items():
                 setattr(rec, k, v)
             after = welfare.care_snapshot(rec)
-            if before != after:
-                bf, af = _changed(before, after)
-                audit.record(s, ctx.actor, "导入修改", "care_record", rec.id, welfare.care_label(cadre, rec), bf, af)
+            if audit.record_change(s, ctx.actor, "导入修改", "care_record", rec.id,
+                                   welfare.care_label(cadre, rec), before, after):
                 updated += 1
         s.add_all([rec for rec, _ in new])
         s.flush()
@@ -364,9 +352,7 @@ class VisitSheet(SheetDef):
             for k, val in values.items():
                 setattr(v, k, val)
             after = welfare.visit_snapshot(v)
-            if before != after:
-                bf, af = _changed(before, after)
-                audit.record(s, ctx.actor, "导入修改", "visit", v.id, welfare.visit_label(v), bf, af)
+            if audit.record_change(s, ctx.actor, "导入修改", "visit", v.id, welfare.visit_label(v), before, after):
                 updated += 1
         s.add_all(new)
         s.flush()
