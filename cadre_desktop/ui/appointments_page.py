@@ -15,8 +15,8 @@ from ..core.services import cadres, careers, units
 from ..core.values import DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .page_kit import (
-    FormDialog, RowsModel, button_box, filter_row, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs,
-    restore_header, save_header, search_line,
+    FormDialog, RowsModel, button_box, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog,
+    pick_cadres, record_verbs, restore_header, save_header, search_line,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit, day_text
@@ -186,12 +186,9 @@ class AppointmentsPage(QWidget):
         r = self.selected()
         if r is None or not self.state.actor.can("edit"):
             return
-        if not confirm(self, f"删除{r['name']} {day_text(r['date'])} 的{r['kind']}记录？\n\n干部档案不受影响。",
-                       "删除任用记录", "删除"):
-            return
-        with self.state.session() as s:
-            careers.delete_appointment(s, actor=self.state.actor, appointment_id=r["id"])
-        self.state.changes.emit("appointment")
+        confirm_and_delete(self, f"删除{r['name']} {day_text(r['date'])} 的{r['kind']}记录？\n\n干部档案不受影响。",
+                           "删除任用记录", lambda s: careers.delete_appointment(s, actor=self.state.actor, appointment_id=r["id"]),
+                           "appointment")
 
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:

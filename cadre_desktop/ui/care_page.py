@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBo
 
 from ..core.services import cadres, welfare
 from ..core.values import DomainError
-from .common import confirm, set_error, shortcut
+from .common import set_error, shortcut
 from .page_kit import (
-    FormDialog, RowsModel, filter_row, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs,
-    search_line, set_widths,
+    FormDialog, RowsModel, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, pick_cadres,
+    record_verbs, search_line, set_widths,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit
@@ -148,14 +148,14 @@ class CarePage(QWidget):
         if r is None or not self.state.actor.can("edit"):
             return
         what = f"{r['name']}的{r['kind']}记录" if which == "care" else f"对{r['name']}的慰问记录"
-        if not confirm(self, f"删除{what}？", "删除", "删除"):
-            return
-        with self.state.session() as s:
+
+        def delete(s) -> None:
             if which == "care":
                 welfare.delete_care(s, actor=self.state.actor, record_id=r["id"])
             else:
                 welfare.delete_visit(s, actor=self.state.actor, visit_id=r["id"])
-        self.state.changes.emit("care_record", "visit")
+
+        confirm_and_delete(self, f"删除{what}？", "删除", delete, "care_record", "visit")
 
     def save_settings(self) -> None:
         st = self.state.settings

@@ -18,8 +18,8 @@ from ..core.values import CADRE_LEVELS, DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import LazyTableModel
 from .page_kit import (
-    FormDialog, TableSelection, button_box, field_cell, filter_row, make_table, make_toolbar, open_dialog,
-    record_verbs, restore_header, save_header, search_line, show_grouped_errors,
+    FormDialog, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table, make_toolbar,
+    open_dialog, record_verbs, restore_header, save_header, search_line, show_grouped_errors,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit
@@ -312,11 +312,8 @@ class MentoringPage(TableSelection, QWidget):
         if n:
             text += f"\n\n将一并删除帮带纪实 {n} 条。"
         text += "\n\n已结束的结对请在“编辑”中填写结束日期，不必删除。"
-        if not confirm(self, text, "删除结对", "删除"):
-            return
-        with self.state.session() as s:
-            mentoring.delete_pair(s, actor=self.state.actor, pair_id=p["id"])
-        self.state.changes.emit("mentoring")
+        confirm_and_delete(self, text, "删除结对", lambda s: mentoring.delete_pair(s, actor=self.state.actor, pair_id=p["id"]),
+                           "mentoring")
 
     def edit_settings(self) -> None:
         if self.state.actor.can("admin"):

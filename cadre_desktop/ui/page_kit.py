@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
-from .common import error_label, set_error
+from .common import confirm, error_label, refuse, set_error
 from .models import LazyTableModel
 from .widgets import day_text
 
@@ -176,6 +176,21 @@ def open_dialog(page, dialog: QDialog, on_accepted: Callable[[QDialog], None]) -
     dialog.accepted.connect(lambda: on_accepted(dialog))
     dialog.finished.connect(dialog.deleteLater)
     dialog.open()
+
+
+def confirm_and_delete(page, text: str, title: str, delete: Callable, *changed: str) -> bool:
+    """Ask once (saying what goes), run `delete(session)` in one session, show a refusal in the
+    clerk's words, and announce what changed. Returns whether the record was deleted."""
+    if not confirm(page, text, title, "删除"):
+        return False
+    try:
+        with page.state.session() as s:
+            delete(s)
+    except DomainError as e:
+        refuse(page, e)
+        return False
+    page.state.changes.emit(*changed)
+    return True
 
 
 def show_errors(e: DomainError, errors: dict, message: QLabel) -> None:

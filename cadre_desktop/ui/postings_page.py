@@ -13,11 +13,11 @@ from ..core.services import cadres
 from ..core.services import development as dev
 from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
-from .common import confirm, error_label, refuse, set_error, shortcut
+from .common import error_label, set_error, shortcut
 from .models import LazyTableModel
 from .page_kit import (
-    FormDialog, TableSelection, filter_row, make_table, make_toolbar, open_dialog, record_verbs, restore_header,
-    save_header, search_line,
+    FormDialog, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, record_verbs,
+    restore_header, save_header, search_line,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit, day_text
@@ -179,15 +179,8 @@ class PostingsPage(TableSelection, QWidget):
         if pid is None or not self.state.actor.can("edit"):
             return
         r = self._rows[pid]
-        if not confirm(self, f"删除{r['name']}的{r['kind']}记录（{day_text(r['start'])} 起）？", "删除记录", "删除"):
-            return
-        try:
-            with self.state.session() as s:
-                dev.delete_posting(s, actor=self.state.actor, posting_id=pid)
-        except DomainError as e:
-            refuse(self, e)
-            return
-        self.state.changes.emit("posting")
+        confirm_and_delete(self, f"删除{r['name']}的{r['kind']}记录（{day_text(r['start'])} 起）？", "删除记录",
+                           lambda s: dev.delete_posting(s, actor=self.state.actor, posting_id=pid), "posting")
 
     # -- remembering ------------------------------------------------------------------------------
     def save_settings(self) -> None:

@@ -17,8 +17,8 @@ from ..core.values import DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import TAG_COLOURS, LazyTableModel
 from .page_kit import (
-    TableSelection, button_box, field_cell, filter_row, make_table, make_toolbar, open_dialog, restore_header,
-    save_header, search_line, show_grouped_errors,
+    TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table, make_toolbar, open_dialog,
+    restore_header, save_header, search_line, show_grouped_errors,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit
@@ -152,11 +152,8 @@ class TolerancePage(TableSelection, QWidget):
         if cid is None or not self.state.actor.can("edit"):
             return
         r = self._rows[cid]
-        if not confirm(self, f"删除{r['name']}的容错纠错记录“{r['matter']}”？", "删除容错纠错记录", "删除"):
-            return
-        with self.state.session() as s:
-            tolerance.delete_case(s, actor=self.state.actor, case_id=cid)
-        self.state.changes.emit("tolerance", "cadre")
+        confirm_and_delete(self, f"删除{r['name']}的容错纠错记录“{r['matter']}”？", "删除容错纠错记录",
+                           lambda s: tolerance.delete_case(s, actor=self.state.actor, case_id=cid), "tolerance", "cadre")
 
     def open_selected_cadre(self) -> None:
         cid = self.selected_id()

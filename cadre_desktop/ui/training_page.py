@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
 from ..core.services import development as dev
 from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
-from .common import confirm, refuse, set_error, shortcut
+from .common import confirm, set_error, shortcut
 from .models import LazyTableModel
 from .page_kit import (
-    EXTENDED, FormDialog, SINGLE, TableSelection, filter_row, make_table, make_toolbar, open_dialog, record_verbs,
-    restore_header, save_header, search_line,
+    EXTENDED, FormDialog, SINGLE, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar,
+    open_dialog, record_verbs, restore_header, save_header, search_line,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit, day_text
@@ -233,15 +233,8 @@ class TrainingPage(TableSelection, QWidget):
         text = f"删除培训班“{self._classes[cid]['name']}”？"
         if goes:
             text += f"\n\n将一并删除：{goes}。"
-        if not confirm(self, text, "删除培训班", "删除"):
-            return
-        try:
-            with self.state.session() as s:
-                dev.delete_class(s, actor=self.state.actor, class_id=cid)
-        except DomainError as e:
-            refuse(self, e)
-            return
-        self.state.changes.emit("training_class", "attendance")
+        confirm_and_delete(self, text, "删除培训班", lambda s: dev.delete_class(s, actor=self.state.actor, class_id=cid),
+                           "training_class", "attendance")
 
     # -- attendance -------------------------------------------------------------------------------
     def add_people(self) -> None:
