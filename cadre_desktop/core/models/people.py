@@ -73,6 +73,9 @@ class Cadre(Versioned, Base):
     # What a search matches: name, full pinyin and initials (all readings of the surname),
     # lower case, separated by '|'. Computed on write (core.search).
     search_text: Mapped[str] = mapped_column(String(500), default="")
+    # What an imported .lrmx form carried that the product does not edit (JSON, core.exchange.lrmx):
+    # unknown elements and where they stood, the texts of 奖惩/考核/入党时间 as they came.
+    lrmx: Mapped[str | None] = mapped_column(Text, deferred=True)
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
     resumes: Mapped[list[Resume]] = relationship(
