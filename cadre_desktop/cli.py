@@ -162,6 +162,28 @@ def cmd_check(db: Database, args) -> int:
     return 0
 
 
+def cmd_lrmx(db: Database, args) -> int:
+    from .core.exchange import lrmx_files
+
+    actor = sign_in(db)
+    if args.lrmx_cmd == "import":
+        with db.session() as s:
+            summary = lrmx_files.import_files(s, actor=actor, paths=args.paths)
+        for p in summary.added + summary.updated + summary.unchanged:
+            print(f"{p.status_label}\t{p.file_name}\t{p.name}")
+        print(summary.line())
+        for line in summary.refusals():
+            print(f"拒绝：{line}", file=sys.stderr)
+        return 2 if summary.refused else 0
+    with db.session() as s:
+        ids = lrmx_files.resolve_ids(s, args.id)
+        written = lrmx_files.export_cadres(s, actor=actor, cadre_ids=ids, out_dir=args.out)
+    for path in written:
+        print(path)
+    print(f"已导出 {len(written)} 份任免审批表到：{args.out}")
+    return 0
+
+
 def cmd_user(db: Database, args) -> int:
     actor = sign_in(db)
     with db.session() as s:
@@ -277,6 +299,15 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("check", help="规则检查：列出发现的问题和提醒")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("lrmx", help="导入或导出任免审批表 .lrmx 文件")
+    lsub = s.add_subparsers(dest="lrmx_cmd", required=True, parser_class=_Parser)
+    li = lsub.add_parser("import", help="导入 .lrmx 文件或文件夹（每个文件全部成功或全部不写入）")
+    li.add_argument("paths", nargs="+", metavar="PATH")
+    le = lsub.add_parser("export", help="把干部导出为 .lrmx 文件")
+    le.add_argument("--id", nargs="+", required=True, metavar="ID", help="身份证号")
+    le.add_argument("--out", required=True, metavar="DIR", help="输出文件夹")
+    s.set_defaults(func=cmd_lrmx)
 
     s = sub.add_parser("user", help="账号管理（管理员）")
     usub = s.add_subparsers(dest="user_cmd", required=True, parser_class=_Parser)

@@ -385,7 +385,7 @@ def read_bytes(raw: bytes) -> LrmxRecord:
             continue
         if child.tag == POLITICAL_ELEMENT and POLITICAL_ELEMENT not in first:
             first[POLITICAL_ELEMENT] = child
-            extra["political_after"] = last_known
+            extra["unknown"].append([last_known, None])  # its place; the value is the cadre's 政治面貌
             continue
         copy = _detached(child)
         extra["unknown"].append([last_known, tostring(copy, encoding="unicode")])
@@ -429,8 +429,9 @@ def read_bytes(raw: bytes) -> LrmxRecord:
         if tag in first:
             t = _raw(first[tag])
             data[name] = reader(t)
-            extra["texts"][tag] = t
-            extra["as_read"][name] = list_key(name, data[name])
+            if t:
+                extra["texts"][tag] = t
+                extra["as_read"][name] = list_key(name, data[name])
     if "JiaTingChengYuan" in first:
         data["family"] = read_family(first["JiaTingChengYuan"])
     if "ZhaoPian" in first:
@@ -553,11 +554,9 @@ def write_bytes(cadre: dict, extra: dict | None = None, *, today: dt.date | None
 
     unknown: dict[str | None, list[str]] = {}
     for after, xml in extra.get("unknown", []):
+        if xml is None:  # the local ZhengZhiMianMao under Person: written with the current value
+            xml = f"<{POLITICAL_ELEMENT}>{_esc(cadre.get('political_status'))}</{POLITICAL_ELEMENT}>"
         unknown.setdefault(after if after in OFFICIAL else None, []).append(xml)
-    if POLITICAL_ELEMENT in texts:
-        after = extra.get("political_after")
-        political = f"<{POLITICAL_ELEMENT}>{_esc(cadre.get('political_status'))}</{POLITICAL_ELEMENT}>"
-        unknown.setdefault(after if after in OFFICIAL else None, []).insert(0, political)
 
     out = ['<?xml version="1.0" encoding="utf-8"?>', "<Person>"]
     out.extend("  " + x for x in unknown.get(None, []))
