@@ -41,6 +41,8 @@ class RosterPage(QWidget):
         self.toolbar.addSeparator()
         self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
         self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
+        self.act_export_lrmx = self.toolbar.addAction("导出任免审批表", self.export_lrmx)
+        self.act_export_lrmx.setToolTip("把选中的干部各导出为一份 .lrmx 任免审批表（可按住 Ctrl 或 Shift 多选）")
         can_edit = state.actor.can("edit")
         for act in (self.act_new, self.act_delete, self.act_import):
             act.setVisible(can_edit)
@@ -78,7 +80,7 @@ class RosterPage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # No sort indicator until the clerk clicks a header: the department's own order by default.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -198,6 +200,11 @@ class RosterPage(QWidget):
         idx = self.table.currentIndex()
         return self.model.id_at(idx.row()) if idx.isValid() else None
 
+    def selected_ids(self) -> list[int]:
+        """The selected cadres in roster order (several for exports)."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.model.id_at(r) for r in rows]
+
     def select_id(self, cadre_id: int) -> None:
         row = self.model.row_of(cadre_id)
         if row >= 0:
@@ -265,6 +272,11 @@ class RosterPage(QWidget):
             self.refresh()
             return
         editor.exec()
+
+    def export_lrmx(self, folder: str | None = None):
+        from .lrmx_dialogs import export_lrmx
+
+        return export_lrmx(self, self.state, self.selected_ids(), folder=folder)
 
     def delete_selected(self) -> None:
         cid = self.selected_id()

@@ -447,8 +447,9 @@ def read_bytes(raw: bytes) -> LrmxRecord:
             data["id_number"] = check_id_number(data["id_number"]).number
         except ValueError as e:
             problem = f"身份证号“{data['id_number']}”无效：{e}"
-    if not extra["unknown"]:
-        del extra["unknown"]
+    for key in ("unknown", "texts", "as_read"):
+        if not extra[key]:
+            del extra[key]
     return LrmxRecord(data, extra, problem)
 
 
