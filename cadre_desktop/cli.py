@@ -168,7 +168,7 @@ def cmd_lrmx(db: Database, args) -> int:
     actor = sign_in(db)
     if args.lrmx_cmd == "import":
         with db.session() as s:
-            summary = lrmx_files.import_files(s, actor=actor, paths=args.paths)
+            summary = lrmx_files.import_files(s, actor=actor, paths=args.paths, allow_no_id=args.allow_no_id)
         for p in summary.added + summary.updated + summary.unchanged:
             print(f"{p.status_label}\t{p.file_name}\t{p.name}")
         print(summary.line())
@@ -304,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     lsub = s.add_subparsers(dest="lrmx_cmd", required=True, parser_class=_Parser)
     li = lsub.add_parser("import", help="导入 .lrmx 文件或文件夹（每个文件全部成功或全部不写入）")
     li.add_argument("paths", nargs="+", metavar="PATH")
+    li.add_argument("--allow-no-id", action="store_true", help="没有有效身份证号的任免表也作为新档案导入")
     le = lsub.add_parser("export", help="把干部导出为 .lrmx 文件")
     le.add_argument("--id", nargs="+", required=True, metavar="ID", help="身份证号")
     le.add_argument("--out", required=True, metavar="DIR", help="输出文件夹")

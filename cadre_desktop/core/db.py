@@ -132,9 +132,21 @@ def migrate_database(db: Database) -> str | None:
             backup_path = db.path.with_name(f"{db.path.stem}.迁移前备份-{stamp}{db.path.suffix}")
             backup(db, backup_path)
     cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            # Alembic alters a column on SQLite by rebuilding the table; with foreign keys on,
+            # dropping the old table would cascade-delete the rows that refer to it. So they are
+            # off while migrating (a PRAGMA outside any transaction), checked after, and on again.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if db.is_sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise DomainError("数据库升级后发现无效的关联记录，已撤销升级；请联系管理员检查数据库。")
+        finally:
+            if db.is_sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
     return str(backup_path) if backup_path else None
 
 

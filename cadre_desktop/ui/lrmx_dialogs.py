@@ -19,7 +19,7 @@ from .jobs import Job, run_job
 from .state import AppState
 
 LRMX_FILTER = "任免审批表 (*.lrmx *.lrm);;所有文件 (*)"
-COLOURS = {"new": "#1e7b34", "update": "#1f5fa8", "same": "#666666", "refused": "#c0392b"}
+COLOURS = {"new": "#1e7b34", "update": "#1f5fa8", "same": "#666666", "confirm": "#b9770e", "refused": "#c0392b"}
 COLUMNS = ("文件", "姓名", "身份证号", "结果", "说明")
 
 
@@ -115,7 +115,7 @@ class LrmxImportDialog(QDialog):
         self.tree.blockSignals(True)
         self.tree.clear()
         self.items = []
-        order = {"update": 0, "new": 1, "same": 2, "refused": 3}
+        order = {"update": 0, "new": 1, "confirm": 2, "same": 3, "refused": 4}
         for plan in sorted(plans, key=lambda p: (order[p.status], p.file_name)):
             item = QTreeWidgetItem([plan.file_name, plan.name, plan.id_number or "", plan.status_label,
                                     self._note(plan)])
@@ -127,7 +127,8 @@ class LrmxImportDialog(QDialog):
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             if plan.writable:
                 item.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(0, Qt.CheckState.Checked)
+                # A form without a valid ID number waits for the clerk to confirm it by ticking it.
+                item.setCheckState(0, Qt.CheckState.Unchecked if plan.status == "confirm" else Qt.CheckState.Checked)
             else:
                 item.setFlags(flags)
             for label, before, after in plan.changes:
@@ -143,7 +144,9 @@ class LrmxImportDialog(QDialog):
         counts = {k: sum(1 for p in plans if p.status == k) for k in lrmx_files.STATUS_LABELS}
         self.status.setText(
             f"共 {len(plans)} 个文件：新增 {counts['new']}，更新 {counts['update']}，无变化 {counts['same']}，"
-            f"拒绝 {counts['refused']}。勾选要导入的文件，点“导入选中的文件”；被拒绝的文件不会导入，原因见“说明”。"
+            + (f"需确认 {counts['confirm']}，" if counts["confirm"] else "")
+            + f"拒绝 {counts['refused']}。勾选要导入的文件，点“导入选中的文件”；被拒绝的文件不会导入，原因见“说明”。"
+            + ("没有有效身份证号的文件须勾选确认后才作为新档案导入。" if counts["confirm"] else "")
             if plans else "所选位置没有 .lrmx 文件。")
         self._update_buttons()
 
@@ -151,6 +154,8 @@ class LrmxImportDialog(QDialog):
     def _note(plan: FilePlan) -> str:
         if plan.status == "refused":
             return plan.reason
+        if plan.status == "confirm":
+            return f"{plan.record.id_problem if plan.record else ''}：勾选即确认作为新干部档案导入（无法与已有档案对应）"
         if plan.status == "new":
             return "新干部档案（导入后标记为待完善，请补充工作单位和干部层级）"
         if plan.status == "update":
@@ -177,8 +182,9 @@ class LrmxImportDialog(QDialog):
 
         def work(progress, cancelled):
             with self.state.session() as s:
-                return lrmx_files.apply_import(s, actor=self.state.actor, plans=chosen, progress=progress,
-                                               cancelled=cancelled)
+                # only ticked plans are passed: a ticked form without an ID number is confirmed
+                return lrmx_files.apply_import(s, actor=self.state.actor, plans=chosen, allow_no_id=True,
+                                               progress=progress, cancelled=cancelled)
 
         self.job = run_job(self, "导入任免审批表", work, on_success=self._applied, on_failure=self._failed)
         return self.job
@@ -189,7 +195,7 @@ class LrmxImportDialog(QDialog):
         done = {id(p) for p in summary.added + summary.updated}
         for item, plan in self.items:
             if id(plan) in done:
-                item.setText(3, f"已{plan.status_label}")
+                item.setText(3, "已更新" if plan.status == "update" else "已新增")
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
                 item.setData(0, Qt.ItemDataRole.CheckStateRole, None)
             elif plan in summary.refused:

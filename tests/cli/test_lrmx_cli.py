@@ -62,3 +62,16 @@ def test_a_reader_cannot_import(signed_in, tmp_path, capsys, monkeypatch):
     folder = write_samples(tmp_path / "in", bad=False)
     code, _, err = run([*signed_in, "lrmx", "import", str(folder)], capsys)
     assert code == 2 and "不能导入" in err
+
+
+def test_allow_no_id_takes_in_a_form_without_a_valid_id_number(signed_in, tmp_path, capsys):
+    from tests.exchange.lrmx_samples import NO_ID
+
+    path = tmp_path / "周正.lrmx"
+    path.write_text(NO_ID, "utf-8")
+    code, out, err = run([*signed_in, "lrmx", "import", str(path)], capsys)
+    assert code == 2 and "拒绝：周正.lrmx：" in err and "--allow-no-id" in err
+    code, out, err = run([*signed_in, "lrmx", "import", "--allow-no-id", str(path)], capsys)
+    assert code == 0 and "新增 1" in out
+    code, out, _ = run([*signed_in, "roster", "--json"], capsys)
+    assert '"name": "周正"' in out and '"id_number": null' in out

@@ -193,3 +193,15 @@ def write_samples(folder: Path, *, bad: bool = True) -> Path:
         for name, (raw, _) in BAD.items():
             (folder / name).write_bytes(raw)
     return folder
+
+# A form from a tool that left the ID number out, but states sex and birth month: importable as a
+# new record once the clerk confirms.
+NO_ID = """<?xml version="1.0" encoding="utf-8"?>
+<Person>
+  <XingMing>周  正</XingMing>
+  <XingBie>男</XingBie>
+  <ChuShengNianYue>197906</ChuShengNianYue>
+  <XianRenZhiWu>XX乡党委委员</XianRenZhiWu>
+  <ShenFenZheng>52262219790601001</ShenFenZheng>
+</Person>
+"""

@@ -285,3 +285,65 @@ def test_sources_are_what_they_claim():
     assert OFFICIAL.count("\r\n") > 50 and "\r\n" not in OTHER_TOOL
     assert "'1.0'" in OTHER_TOOL and "    <XingMing>" in OTHER_TOOL
     assert ID_LI != ID_ZHAO
+
+
+def test_a_form_without_a_valid_id_number_imports_only_when_confirmed(db, clerk, tmp_path):
+    from tests.exchange.lrmx_samples import NO_ID
+
+    path = tmp_path / "周正.lrmx"
+    path.write_text(NO_ID, "utf-8")
+    with db.session() as s:
+        (plan,) = lrmx_files.plan_import(s, [path])
+        assert plan.status == "confirm" and "身份证号“52262219790601001”无效" in plan.reason
+        summary = lrmx_files.apply_import(s, actor=clerk, plans=[plan])
+    assert summary.added == [] and "--allow-no-id" in summary.refused[0].reason
+    with db.session() as s:
+        assert s.query(Cadre).count() == 0
+        summary = lrmx_files.import_files(s, actor=clerk, paths=[path], allow_no_id=True)
+    assert [p.file_name for p in summary.added] == ["周正.lrmx"]
+    with db.session() as s:
+        (c,) = s.query(Cadre).all()
+        assert c.id_number is None and c.name == "周正" and c.sex == "男" and c.birth == Month(1979, 6)
+        assert c.incomplete and "52262219790601001" in c.notes
+        # the clerk completes it later in the editor: the ID number is then checked as always
+        data = cadres.get_cadre(s, c.id)
+        cadres.save_cadre(s, actor=clerk, data={"post": "XX乡党委副书记"}, cadre_id=c.id)
+        with pytest.raises(cadres.DomainError, match="校验位错误"):
+            cadres.save_cadre(s, actor=clerk, data={"id_number": "522622197906010010"}, cadre_id=c.id)
+    assert data["id_number"] is None
+
+
+def test_a_form_without_id_number_sex_or_birth_is_refused_even_when_allowed(db, clerk, folder):
+    with db.session() as s:
+        summary = lrmx_files.import_files(s, actor=clerk, paths=[folder / "无身份证.lrmx"], allow_no_id=True)
+    (refused,) = summary.refused
+    assert "没有身份证号时须填写性别" in refused.reason and "没有身份证号时须填写出生年月" in refused.reason
+
+
+def test_migrating_to_0003_keeps_every_row_that_refers_to_a_cadre(tmp_path):
+    """0003 rebuilds the cadre table on SQLite: rows referring to it (ON DELETE CASCADE) must survive."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from cadre_desktop.core.db import alembic_config, open_database
+
+    path = tmp_path / "old.sqlite3"
+    database = open_database(f"sqlite:///{path}", migrate=False)
+    cfg = alembic_config()
+    with database.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        conn.execute(text("insert into unit (id, name, kind, sort_order, version) values (1, '青山镇', '乡镇', 1, 1)"))
+        conn.execute(text(
+            "insert into cadre (id, id_number, name, sex, birth, unit_id, level, reserve, status, search_text, version)"
+            f" values (1, '{ID_ZHAO}', '赵磊', '男', 198503, 1, '副科级', 0, '在职', '', 1)"))
+        conn.execute(text("insert into resume (cadre_id, seq, start, text) values (1, 0, 200707, '青山镇科员')"))
+    database.dispose()
+    database = open_database(f"sqlite:///{path}")
+    with database.engine.connect() as conn:
+        assert conn.execute(text("select count(*) from resume")).scalar() == 1
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    with database.session() as s:
+        c = cadres.find_by_id_number(s, ID_ZHAO)
+        assert c.lrmx is None and [r.text for r in c.resumes] == ["青山镇科员"]
+    database.dispose()

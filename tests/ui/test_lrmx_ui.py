@@ -123,3 +123,29 @@ def test_saving_an_imported_cadre_in_the_editor_keeps_the_photo_bytes(qtbot, sta
         saved = cadres.get_cadre(s, cid)
     assert saved["post"] == "青山镇党委书记"
     assert saved["photo"] == JPEG  # never re-encoded
+
+
+def test_a_form_without_an_id_number_waits_for_the_clerk_to_tick_it(qtbot, state, db, tmp_path):
+    from tests.exchange.lrmx_samples import NO_ID
+
+    (tmp_path / "周正.lrmx").write_text(NO_ID, "utf-8")
+    dialog = LrmxImportDialog(state)
+    qtbot.addWidget(dialog)
+    dialog.load([str(tmp_path / "周正.lrmx")])
+    qtbot.waitUntil(lambda: dialog.plans is not None, timeout=20000)
+    item = rows(dialog)["周正.lrmx"]
+    assert item.text(3) == "需确认" and item.checkState(0) == Qt.CheckState.Unchecked
+    assert not dialog.apply_button.isEnabled()
+    item.setCheckState(0, Qt.CheckState.Checked)
+    assert dialog.apply_button.isEnabled()
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=20000)
+    assert item.text(3) == "已新增"
+    with db.session() as s:
+        from cadre_desktop.core.models import Cadre
+
+        (c,) = s.query(Cadre).all()
+        assert c.name == "周正" and c.id_number is None
+    editor = CadreEditor(state, c.id)  # the record opens in the editor with a blank ID number
+    qtbot.addWidget(editor)
+    assert editor.fields["id_number"].text() == ""

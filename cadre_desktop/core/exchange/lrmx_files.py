@@ -24,7 +24,8 @@ from ..values import DomainError, check_id_number
 from . import lrmx
 from .sheets import Cancelled
 
-STATUS_LABELS = {"new": "新增", "update": "更新", "same": "无变化", "refused": "拒绝"}
+STATUS_LABELS = {"new": "新增", "update": "更新", "same": "无变化", "confirm": "需确认", "refused": "拒绝"}
+NO_ID_HINT = "身份证号是干部的唯一标识，没有有效身份证号的任免表须确认后才作为新档案导入（命令行加 --allow-no-id）。"
 EXTRA_LABEL = "任免表其他内容"
 
 
@@ -33,7 +34,7 @@ class FilePlan:
     """What importing one file would do."""
 
     path: str
-    status: str  # new, update, same, refused
+    status: str  # new, update, same, confirm (new record without a valid ID number), refused
     reason: str = ""
     name: str = ""
     id_number: str | None = None
@@ -52,7 +53,7 @@ class FilePlan:
 
     @property
     def writable(self) -> bool:
-        return self.status in ("new", "update")
+        return self.status in ("new", "update", "confirm")
 
 
 @dataclass
@@ -129,8 +130,7 @@ def plan_file(session: Session, path: str | Path, *, seen: dict[str, str] | None
     plan.name = data.get("name") or ""
     plan.record = record
     if record.id_problem:
-        plan.reason = f"{record.id_problem}：身份证号是干部的唯一标识，没有有效身份证号的任免表不能导入。"
-        return plan
+        return _plan_without_id(plan, record)
     plan.id_number = data["id_number"]
     if seen is not None:
         if plan.id_number in seen:
@@ -168,6 +168,24 @@ def plan_file(session: Session, path: str | Path, *, seen: dict[str, str] | None
     return plan
 
 
+def _plan_without_id(plan: FilePlan, record: lrmx.LrmxRecord) -> FilePlan:
+    """A form without a valid ID number: a new record once the clerk confirms, if it passes the rules."""
+    data = dict(record.data)
+    stated = data.pop("id_number", None)
+    data["id_number"] = None
+    if stated:
+        note = f"任免表中的身份证号“{stated}”无效，导入时未采用。"
+        data["notes"] = f"{data['notes']}\n{note}" if data.get("notes") else note
+    errors = cadres.check_fields(dict(data, unit_id=None, level=None, _allow_incomplete=True, _allow_no_id=True))
+    if errors:
+        plan.reason = f"{record.id_problem}；{_errors_text(errors)}"
+        return plan
+    plan.record = lrmx.LrmxRecord(data, record.extra, record.id_problem)
+    plan.status = "confirm"
+    plan.reason = f"{record.id_problem}：{NO_ID_HINT}"
+    return plan
+
+
 def plan_import(session: Session, paths: Iterable[str | Path], *, progress: Progress = None,
                 cancelled: Check = None) -> list[FilePlan]:
     files = collect_files(paths)
@@ -184,9 +202,10 @@ def plan_import(session: Session, paths: Iterable[str | Path], *, progress: Prog
     return plans
 
 
-def apply_import(session: Session, *, actor: Actor, plans: list[FilePlan], progress: Progress = None,
-                 cancelled: Check = None) -> ImportSummary:
-    """Write the plans; each file all or nothing. Refused plans are reported as they are."""
+def apply_import(session: Session, *, actor: Actor, plans: list[FilePlan], allow_no_id: bool = False,
+                 progress: Progress = None, cancelled: Check = None) -> ImportSummary:
+    """Write the plans; each file all or nothing. Refused plans are reported as they are; a file
+    without a valid ID number is written as a new record only with `allow_no_id` (the clerk confirmed)."""
     require(actor, "import")
     summary = ImportSummary()
     for i, plan in enumerate(plans):
@@ -194,7 +213,7 @@ def apply_import(session: Session, *, actor: Actor, plans: list[FilePlan], progr
             raise Cancelled()
         if progress:
             progress(i, len(plans), plan.file_name)
-        if plan.status == "refused":
+        if plan.status == "refused" or (plan.status == "confirm" and not allow_no_id):
             summary.refused.append(plan)
             continue
         if plan.status == "same":
@@ -211,7 +230,7 @@ def apply_import(session: Session, *, actor: Actor, plans: list[FilePlan], progr
             summary.refused.append(plan)
             continue
         plan.cadre_id = cadre_id
-        (summary.added if plan.status == "new" else summary.updated).append(plan)
+        (summary.updated if plan.status == "update" else summary.added).append(plan)
     if progress:
         progress(len(plans), len(plans), "导入完成")
     return summary
@@ -221,7 +240,9 @@ def _write(session: Session, actor: Actor, plan: FilePlan) -> int:
     record = plan.record
     assert record is not None
     data = dict(record.data)
-    if plan.status == "new":
+    if plan.status == "confirm":
+        cadre_id = cadres.save_cadre(session, actor=actor, data=data, allow_incomplete=True, allow_no_id=True)
+    elif plan.status == "new":
         if cadres.find_by_id_number(session, plan.id_number) is not None:
             raise DomainError("该身份证号的干部已在读取文件后由他人录入，请重新导入以查看变化。")
         cadre_id = cadres.save_cadre(session, actor=actor, data=data, allow_incomplete=True)
@@ -230,17 +251,19 @@ def _write(session: Session, actor: Actor, plan: FilePlan) -> int:
     cadre = session.get(Cadre, cadre_id)
     cadre.lrmx = lrmx.dump_extra(record.extra)
     session.flush()
-    audit.record(session, actor, "导入任免表", "cadre", cadre_id, f"{cadre.name}（{cadre.id_number}）", None,
-                 {"文件": plan.file_name, "结果": plan.status_label})
+    audit.record(session, actor, "导入任免表", "cadre", cadre_id, f"{cadre.name}（{cadre.id_number or '无身份证号'}）",
+                 None, {"文件": plan.file_name, "结果": "新增（无身份证号，已确认）" if plan.status == "confirm"
+                        else plan.status_label})
     return cadre_id
 
 
-def import_files(session: Session, *, actor: Actor, paths: Iterable[str | Path], progress: Progress = None,
-                 cancelled: Check = None) -> ImportSummary:
+def import_files(session: Session, *, actor: Actor, paths: Iterable[str | Path], allow_no_id: bool = False,
+                 progress: Progress = None, cancelled: Check = None) -> ImportSummary:
     """Read and write in one go (the command line)."""
     require(actor, "import")
     plans = plan_import(session, paths, progress=progress, cancelled=cancelled)
-    return apply_import(session, actor=actor, plans=plans, progress=progress, cancelled=cancelled)
+    return apply_import(session, actor=actor, plans=plans, allow_no_id=allow_no_id, progress=progress,
+                        cancelled=cancelled)
 
 
 # --- export ------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ class Cadre(Versioned, Base):
     __tablename__ = "cadre"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    # Blank only for a record taken in from an .lrmx form without a valid one, after the clerk confirmed.
+    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(50), index=True)
     sex: Mapped[str] = mapped_column(String(2))
     birth: Mapped[Month] = mapped_column(MonthType, index=True)

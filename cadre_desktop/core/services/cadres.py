@@ -171,7 +171,11 @@ def check_fields(data: dict) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
     info = None
     if "id_number" in data:
-        if not data["id_number"]:
+        if not data["id_number"] and data.get("_allow_no_id"):
+            # Confirmed by the clerk (an .lrmx form without one): what the ID number would give must be stated.
+            errors.extend((a, f"没有身份证号时须填写{label}") for a, label in (("sex", "性别"), ("birth", "出生年月"))
+                          if not data.get(a))
+        elif not data["id_number"]:
             errors.append(("id_number", "身份证号不能为空"))
         else:
             try:
@@ -265,7 +269,7 @@ def apply_fields(cadre: Cadre, data: dict) -> None:
             if isinstance(v, str):
                 v = v.strip() or None
             setattr(cadre, f.attr, v)
-    if "id_number" in data:
+    if data.get("id_number"):
         info = check_id_number(cadre.id_number)
         cadre.id_number = info.number
         cadre.sex = cadre.sex or info.sex
@@ -309,22 +313,26 @@ def _unit_names(session: Session) -> dict[int, str]:
 
 
 def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | None = None,
-               version: int | None = None, allow_incomplete: bool = False) -> int:
+               version: int | None = None, allow_incomplete: bool = False, allow_no_id: bool = False) -> int:
     """Create (cadre_id None) or update a cadre with validation; writes one audit event.
 
     `version` is the version the editor loaded: if someone saved in between, the save is refused
     rather than overwriting their change. Raises DomainError with `.errors` [(attr, message)].
+    `allow_no_id`: the clerk confirmed a record without an ID number (an .lrmx form lacking one).
     """
     require(actor, "edit")
     data = dict(data)
-    if cadre_id is not None and not allow_incomplete:
+    if cadre_id is not None:
         existing = session.get(Cadre, cadre_id)
         # A record that came in incomplete (待完善, e.g. from an .lrmx file) can still be corrected
         # field by field; the roster keeps marking it until unit and level are given.
-        allow_incomplete = existing is not None and existing.incomplete
+        allow_incomplete = allow_incomplete or (existing is not None and existing.incomplete)
+        allow_no_id = allow_no_id or (existing is not None and existing.id_number is None)
     if "id_number" in data and data["id_number"]:
         data["id_number"] = str(data["id_number"]).strip().upper()
-    checked = dict(data, _allow_incomplete=allow_incomplete)
+    elif "id_number" in data:
+        data["id_number"] = None
+    checked = dict(data, _allow_incomplete=allow_incomplete, _allow_no_id=allow_no_id)
     if cadre_id is None:
         checked.setdefault("id_number", None)
         checked.setdefault("name", None)

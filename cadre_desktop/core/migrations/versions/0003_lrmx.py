@@ -1,4 +1,4 @@
-""".lrmx round trip: what an imported 任免审批表 carried that the product does not edit
+""".lrmx: what an imported 任免审批表 carried that the product does not edit; a record without an ID number
 
 Revision ID: 0003_lrmx
 Revises: 0002
@@ -15,10 +15,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # A plain ADD COLUMN (no table rebuild): nullable, so every engine adds it in place.
-    op.add_column('cadre', sa.Column('lrmx', sa.Text(), nullable=True))
+    with op.batch_alter_table('cadre', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('lrmx', sa.Text(), nullable=True))
+        # A form without a valid ID number is taken in only when the clerk confirms a new record.
+        batch_op.alter_column('id_number', existing_type=sa.String(length=18), nullable=True)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('cadre', schema=None) as batch_op:
+        batch_op.alter_column('id_number', existing_type=sa.String(length=18), nullable=False)
         batch_op.drop_column('lrmx')
