@@ -169,7 +169,8 @@ class LrmxImportDialog(QDialog):
 
     def _tick_all(self, on: bool) -> None:
         for item, plan in self.items:
-            if plan.writable:
+            # 全选 never confirms a form without an ID number: that takes its own tick
+            if plan.writable and not (on and plan.status == "confirm"):
                 item.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
     def apply(self) -> Job | None:

@@ -127,6 +127,9 @@ OTHER_TOOL = f"""<?xml version='1.0'?>
       负责教育统计工作
 2019.03——至今  县教育局副局长
 </JianLi>
+    <KuoZhanXinXi laiyuan="xx">
+        <BeiZhu>县里自加的扩展信息</BeiZhu>
+    </KuoZhanXinXi>
     <NianDuKaoHeJieGuo>2020年年度考核优秀;2021年年度考核合格。</NianDuKaoHeJieGuo>
     <JiangChengQingKuang>无</JiangChengQingKuang>
     <JiaTingChengYuan>

@@ -277,6 +277,8 @@ def test_kept_extra_is_plain_json(db, clerk, folder):
         kept = json.loads(cadres.find_by_id_number(s, ID_QIAN).lrmx)
     assert kept["unknown"] == [["ChuShengNianYue", "<DaoLingNianYue>205007</DaoLingNianYue>"],
                                ["ChuShengNianYue", None],  # where ZhengZhiMianMao stood
+                               ["JianLi", '<KuoZhanXinXi laiyuan="xx">\n        <BeiZhu>县里自加的扩展信息</BeiZhu>\n'
+                                          '    </KuoZhanXinXi>'],
                                ["Version", "<GaiGeQianRenZhiNianLingJieXian>55</GaiGeQianRenZhiNianLingJieXian>"]]
     assert kept["texts"]["NianDuKaoHeJieGuo"] == "2020年年度考核优秀;2021年年度考核合格。"
 
@@ -347,3 +349,23 @@ def test_migrating_to_0003_keeps_every_row_that_refers_to_a_cadre(tmp_path):
         c = cadres.find_by_id_number(s, ID_ZHAO)
         assert c.lrmx is None and [r.text for r in c.resumes] == ["青山镇科员"]
     database.dispose()
+
+
+def test_ten_family_members_are_read_and_written_in_order(db, clerk, tmp_path):
+    from tests.exchange.lrmx_samples import ID_LI
+
+    items = "".join(f"<Item><ChengWei>亲属{i}</ChengWei><XingMing>成员{i}</XingMing><ChuShengRiQi>19{50 + i}01"
+                    f"</ChuShengRiQi><ZhengZhiMianMao>群众</ZhengZhiMianMao><GongZuoDanWeiJiZhiWu>"
+                    f"{'已故' if i == 0 else '务农'}</GongZuoDanWeiJiZhiWu></Item>" for i in range(10))
+    path = tmp_path / "李.lrmx"
+    path.write_text(f"<Person><XingMing>李娟</XingMing><ShenFenZheng>{ID_LI}</ShenFenZheng>"
+                    f"<JiaTingChengYuan>{items}</JiaTingChengYuan></Person>", "utf-8")
+    with db.session() as s:
+        lrmx_files.import_files(s, actor=clerk, paths=[path])
+        cid = cadres.find_by_id_number(s, ID_LI).id
+    with db.session() as s:
+        family = cadres.get_cadre(s, cid)["family"]
+        (out,) = lrmx_files.export_cadres(s, actor=clerk, cadre_ids=[cid], out_dir=tmp_path / "o")
+    assert [f["name"] for f in family] == [f"成员{i}" for i in range(10)]
+    assert family[0]["work"] == "已故" and family[9]["birth"] == Month(1959, 1)
+    assert [f["name"] for f in lrmx.read_path(out).data["family"]] == [f"成员{i}" for i in range(10)]

@@ -37,6 +37,9 @@ def test_import_dialog_lists_each_file_then_imports_the_ticked_ones(qtbot, state
     (folder / "单雄信.lrmx").write_text(
         f"<Person><XingMing>单 雄 信</XingMing><ShenFenZheng>{existing['id_number']}</ShenFenZheng>"
         "<XianRenZhiWu>青山镇党委委员、副镇长</XianRenZhiWu><NiRenZhiWu>青山镇党委副书记</NiRenZhiWu></Person>", "utf-8")
+    from tests.exchange.lrmx_samples import NO_ID
+
+    (folder / "周正.lrmx").write_text(NO_ID, "utf-8")
     dialog = LrmxImportDialog(state)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -54,7 +57,7 @@ def test_import_dialog_lists_each_file_then_imports_the_ticked_ones(qtbot, state
     assert bomb.text(3) == "拒绝" and "XML 炸弹" in bomb.text(4)
     assert not (bomb.flags() & Qt.ItemFlag.ItemIsUserCheckable)
     assert "旧版任免表 .lrm 格式" in shown["旧版.lrm"].text(4)
-    assert "拒绝 8" in dialog.status.text()
+    assert "需确认 1，拒绝 8" in dialog.status.text()
     if SHOTS:
         dialog.resize(1100, 640)
         dialog.grab().save(str(SHOTS / "lrmx_import_plan.png"))
@@ -63,6 +66,7 @@ def test_import_dialog_lists_each_file_then_imports_the_ticked_ones(qtbot, state
     qtbot.mouseClick(dialog.none_button, Qt.MouseButton.LeftButton)
     assert not dialog.apply_button.isEnabled()
     qtbot.mouseClick(dialog.all_button, Qt.MouseButton.LeftButton)
+    assert shown["周正.lrmx"].checkState(0) == Qt.CheckState.Unchecked  # 全选 does not confirm it
     shown["钱小梅.lrmx"].setCheckState(0, Qt.CheckState.Unchecked)
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=20000)
