@@ -369,3 +369,12 @@ def test_ten_family_members_are_read_and_written_in_order(db, clerk, tmp_path):
     assert [f["name"] for f in family] == [f"成员{i}" for i in range(10)]
     assert family[0]["work"] == "已故" and family[9]["birth"] == Month(1959, 1)
     assert [f["name"] for f in lrmx.read_path(out).data["family"]] == [f"成员{i}" for i in range(10)]
+
+
+def test_a_form_declared_gb2312_is_read_in_that_encoding():
+    from tests.exchange.lrmx_samples import ID_LI
+
+    raw = (f'<?xml version="1.0" encoding="GB2312"?>\r\n<Person><XingMing>李娟</XingMing>'
+           f'<ShenFenZheng>{ID_LI.lower()}</ShenFenZheng></Person>').encode("gb2312")
+    record = lrmx.read_bytes(raw)
+    assert record.data["name"] == "李娟" and record.id_problem is None
