@@ -199,3 +199,104 @@ def age_band(age: int | None) -> str | None:
         if (lo is None or age >= lo) and (hi is None or age <= hi):
             return label
     return None
+
+
+# --- Code lists of the cadre file (民族, 政治面貌, 职级, 学位, 健康状况) ------------------------
+# Input folds common short forms to the listed value (汉 → 汉族, 党员 → 中共党员); anything else
+# is refused with the allowed values listed. The lists are those of domain.md.
+
+# GB/T 3304, in its order; 穿青人 where a county records it; 其他.
+ETHNICITIES = (
+    "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "侗族", "瑶族",
+    "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "高山族", "拉祜族", "水族",
+    "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族",
+    "仡佬族", "锡伯族", "阿昌族", "普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族",
+    "保安族", "裕固族", "京族", "塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
+    "穿青人", "其他",
+)
+# GB/T 4762, with 中国共产党党员 shown as 中共党员 (as the 任免审批表 writes it).
+POLITICAL_STATUSES = (
+    "中共党员", "中共预备党员", "共青团员", "民革党员", "民盟盟员", "民建会员", "民进会员", "农工党党员", "致公党党员",
+    "九三学社社员", "台盟盟员", "无党派人士", "群众",
+)
+# Posts' levels (职务层次) and the civil-service ranks (职级, 2019), then the management grades of
+# public institutions (事业单位管理岗位).
+POST_LEVELS = ("正处级", "副处级", "正科级", "副科级", "科员", "办事员")
+CIVIL_SERVICE_RANKS = (
+    "一级巡视员", "二级巡视员", "一级调研员", "二级调研员", "三级调研员", "四级调研员",
+    "一级主任科员", "二级主任科员", "三级主任科员", "四级主任科员", "一级科员", "二级科员",
+)
+_GRADE_NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+MANAGEMENT_GRADES = tuple(f"管理{n}级" for n in _GRADE_NUMBERS)
+RANKS = POST_LEVELS + CIVIL_SERVICE_RANKS + MANAGEMENT_GRADES
+# 学位 (GB/T 6864): the bare degree, degree by discipline (法学学士), the professional degrees.
+DISCIPLINES = ("哲学", "经济学", "法学", "教育学", "文学", "历史学", "理学", "工学", "农学", "医学", "军事学",
+               "管理学", "艺术学", "交叉学科")
+PROFESSIONAL_DEGREES = (
+    "公共管理硕士", "工商管理硕士", "法律硕士", "教育硕士", "工程硕士", "农业硕士", "农业推广硕士", "社会工作硕士",
+    "会计硕士", "金融硕士", "公共卫生硕士", "临床医学硕士", "翻译硕士", "新闻与传播硕士", "兽医硕士", "风景园林硕士",
+    "工商管理博士", "工程博士",
+)
+DEGREES = ("学士", "硕士", "博士") + tuple(f"{d}{lv}" for lv in ("学士", "硕士", "博士") for d in DISCIPLINES) \
+    + PROFESSIONAL_DEGREES
+HEALTH_STATES = ("健康", "良好", "一般", "较弱", "有慢性病", "残疾")
+
+
+def _synonyms() -> dict[str, dict[str, str]]:
+    ethnic = {name.removesuffix("族"): name for name in ETHNICITIES[:56]}
+    ethnic.update({"穿青族": "穿青人", "未识别民族": "其他", "外国血统": "其他"})
+    political = {
+        "中国共产党党员": "中共党员", "共产党员": "中共党员", "党员": "中共党员", "中共": "中共党员",
+        "中国共产党预备党员": "中共预备党员", "预备党员": "中共预备党员",
+        "中国共产主义青年团团员": "共青团员", "共青团团员": "共青团员", "团员": "共青团员",
+        "中国国民党革命委员会会员": "民革党员", "民革会员": "民革党员", "民革": "民革党员",
+        "中国民主同盟盟员": "民盟盟员", "民盟": "民盟盟员",
+        "中国民主建国会会员": "民建会员", "民建": "民建会员",
+        "中国民主促进会会员": "民进会员", "民进": "民进会员",
+        "中国农工民主党党员": "农工党党员", "农工党": "农工党党员", "农工民主党党员": "农工党党员",
+        "中国致公党党员": "致公党党员", "致公党": "致公党党员",
+        "九三学社": "九三学社社员",
+        "台湾民主自治同盟盟员": "台盟盟员", "台盟": "台盟盟员",
+        "无党派民主人士": "无党派人士", "无党派": "无党派人士",
+        "普通群众": "群众",
+    }
+    ranks = {"正县级": "正处级", "副县级": "副处级", "县处级正职": "正处级", "县处级副职": "副处级",
+             "正科": "正科级", "副科": "副科级", "乡科级正职": "正科级", "乡科级副职": "副科级",
+             "科员级": "科员", "办事员级": "办事员"}
+    for n in _GRADE_NUMBERS:
+        ranks[f"{n}级职员"] = f"管理{n}级"
+        ranks[f"管理岗{n}级"] = f"管理{n}级"
+        ranks[f"管理岗位{n}级"] = f"管理{n}级"
+    degrees = {f"{d}学位": d for d in DEGREES}
+    degrees.update({"大学学士": "学士", "MPA": "公共管理硕士", "MBA": "工商管理硕士", "JM": "法律硕士"})
+    health = {"身体健康": "健康", "健康或良好": "健康", "好": "良好", "一般或较弱": "一般", "较差": "较弱",
+              "差": "较弱"}
+    return {"ethnicity": ethnic, "political_status": political, "rank": ranks, "degree": degrees, "health": health}
+
+
+CODE_SYNONYMS = _synonyms()
+# The cadre's attributes that take a code list, with the list and the synonyms folded to it.
+CODE_FIELDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "ethnicity": (ETHNICITIES, CODE_SYNONYMS["ethnicity"]),
+    "political_status": (POLITICAL_STATUSES, CODE_SYNONYMS["political_status"]),
+    "health": (HEALTH_STATES, CODE_SYNONYMS["health"]),
+    "rank": (RANKS, CODE_SYNONYMS["rank"]),
+    "ft_degree": (DEGREES, CODE_SYNONYMS["degree"]),
+    "ip_degree": (DEGREES, CODE_SYNONYMS["degree"]),
+}
+
+
+def fold_code(attr: str, value: str | None) -> str | None:
+    """The listed value `value` stands for (`汉` → 汉族, `党员` → 中共党员), the value itself when
+    it is listed, or None when it is neither. Compares after NFKC folding, without spaces and
+    quotation marks (full-width and half-width forms match)."""
+    import unicodedata
+
+    if value is None:
+        return None
+    choices, synonyms = CODE_FIELDS[attr]
+    key = "".join(unicodedata.normalize("NFKC", str(value)).split()).strip("“”\"'")
+    for choice in choices:
+        if key == choice:
+            return choice
+    return synonyms.get(key) or synonyms.get(key.upper())

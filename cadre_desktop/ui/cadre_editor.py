@@ -351,7 +351,8 @@ EDUCATION_GROUPS = [
     ("在职教育", [("ip_education_text", "ip_degree"), ("ip_school",), ("ip_degree_school",)]),
 ]
 POST_ROWS = [
-    ("unit_id", "status"), ("post",), ("rank", "level"), ("staffing", "five_category"), ("team_role",),
+    ("unit_id", "status"), ("post",), ("post_since", "level"), ("rank", "rank_since"), ("staffing", "five_category"),
+    ("team_role",),
     ("reserve", "township_start"), ("phone", None), ("notes",),
 ]
 APPOINTMENT_ROWS = [

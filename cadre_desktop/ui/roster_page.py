@@ -7,7 +7,7 @@ import html
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter,
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSpinBox, QSplitter,
     QTableView, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
 )
 
@@ -63,12 +63,20 @@ class RosterPage(QWidget):
         self.young = QCheckBox("年轻干部")
         self.reserve = QCheckBox("后备干部")
         self.incomplete = QCheckBox("待完善")
+        # 任现职级满 N 年 (0: any); years in a rank decide eligibility for the next one.
+        self.rank_years = QSpinBox()
+        self.rank_years.setRange(0, 40)
+        self.rank_years.setSpecialValueText("不限")
+        self.rank_years.setSuffix(" 年")
+        self.rank_years.setAccessibleName("任现职级满几年")
         self.count = QLabel()
 
         filters = QHBoxLayout()
         for label, w in (("单位", self.unit), ("层级", self.level), ("年龄段", self.band), ("状态", self.status)):
             filters.addWidget(QLabel(label))
             filters.addWidget(w)
+        filters.addWidget(QLabel("任现职级满"))
+        filters.addWidget(self.rank_years)
         for w in (self.young, self.reserve, self.incomplete):
             filters.addWidget(w)
         filters.addStretch(1)
@@ -90,7 +98,7 @@ class RosterPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
-        for col, width in zip(range(11), (70, 40, 44, 76, 44, 120, 190, 100, 76, 66, 56)):
+        for col, width in enumerate((70, 40, 44, 76, 44, 120, 190, 92, 100, 92, 76, 66, 56)):
             self.table.setColumnWidth(col, width)
 
         self.details = QTextBrowser()
@@ -127,6 +135,7 @@ class RosterPage(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         for box in (self.young, self.reserve, self.incomplete):
             box.toggled.connect(lambda _c: self.refresh())
+        self.rank_years.valueChanged.connect(lambda _v: self._timer.start())
         shortcut(self, "Ctrl+F", self.focus_search)
         shortcut(self.table, Qt.Key.Key_Return, self.open_selected)
         shortcut(self.table, Qt.Key.Key_Enter, self.open_selected)
@@ -151,6 +160,7 @@ class RosterPage(QWidget):
             search=self.search.text(), unit_id=self.unit.currentData(), level=pick(self.level),
             age_band=pick(self.band), status=pick(self.status), young=self.young.isChecked(),
             reserve=self.reserve.isChecked(), incomplete=self.incomplete.isChecked(),
+            rank_years=self.rank_years.value() or None,
         )
 
     def refresh(self, *, wait: bool = False) -> None:
@@ -308,6 +318,7 @@ class RosterPage(QWidget):
             "unit": self.unit.currentText(), "level": self.level.currentText(), "band": self.band.currentText(),
             "status": self.status.currentText(), "young": self.young.isChecked(),
             "reserve": self.reserve.isChecked(), "incomplete": self.incomplete.isChecked(),
+            "rank_years": self.rank_years.value(),
         })
 
     def restore_settings(self) -> None:
@@ -319,6 +330,9 @@ class RosterPage(QWidget):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         f = st.value("roster/filters") or {}
+        self.rank_years.blockSignals(True)
+        self.rank_years.setValue(int(f.get("rank_years") or 0))
+        self.rank_years.blockSignals(False)
         for combo, key in ((self.unit, "unit"), (self.level, "level"), (self.band, "band"), (self.status, "status")):
             i = combo.findText(str(f.get(key, ALL)))
             combo.blockSignals(True)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..models import Appointment, Award, Cadre, CareRecord, CommendationBatch, Unit, Visit
 from ..services import audit, careers, honours, welfare
+from ..values import CODE_SYNONYMS, RANKS
 from . import parse
 from .people import ID, _cadres_by_id, _units_by_name, cadre_known
 from .sheets import Column, Context, Row, SheetDef, register
@@ -55,7 +56,8 @@ class AppointmentSheet(SheetDef):
         Column("原职务", "old_post"),
         Column("新职务", "new_post"),
         Column("新单位", "new_unit_name", comment="须为“单位”表或系统中已有的单位；空白为干部的现单位"),
-        Column("新职级", "new_rank", comment="如 副科级、三级主任科员"),
+        Column("新职级", "new_rank", "enum", choices=RANKS, synonyms=CODE_SYNONYMS["rank"],
+               comment="如 副科级、三级主任科员"),
         Column("新班子职务", "new_team_role", comment="进入领导班子的填写，如“党委委员、副镇长”"),
         Column("是否一线干部", "frontline", "bool"),
         Column("一线领域", "frontline_field", "enum", choices=careers.FRONTLINE_FIELDS,

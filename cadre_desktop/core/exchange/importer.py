@@ -13,7 +13,7 @@ from ..services.accounts import Actor, require
 from ..values import DomainError
 from . import parse
 from .sheets import Cancelled, Context, Problem, Row, SheetDef, sheets
-from .workbook import MAX_CELL, MAX_ROWS, WorkbookSource
+from .workbook import LISTS_SHEET, MAX_CELL, MAX_ROWS, WorkbookSource
 
 
 @dataclass
@@ -110,6 +110,8 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
     try:
         for src in source.sheets:
             sd = defs.get(src.name.strip())
+            if sd is None and src.name.strip() == LISTS_SHEET:
+                continue  # the template's hidden drop-down lists
             if sd is None:
                 ctx.warnings.append(Problem(src.name, None, None, "不是导入工作簿的工作表，已忽略"))
                 continue

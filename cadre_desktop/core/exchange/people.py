@@ -101,7 +101,7 @@ def _cadre_columns() -> tuple[Column, ...]:
                 "education": "education", "unit": "text"}[f.kind]
         if f.attr == "id_number":
             kind = "id_number"
-        synonyms = parse.FIVE_CATEGORY_SYNONYMS if f.attr == "five_category" else None
+        synonyms = parse.FIVE_CATEGORY_SYNONYMS if f.attr == "five_category" else f.synonyms
         comment = {
             "id_number": "18位身份证号，请设为文本格式；用作干部的唯一标识",
             "sex": "可空，空白时按身份证号；填写时须与身份证号一致",
@@ -111,6 +111,11 @@ def _cadre_columns() -> tuple[Column, ...]:
             "status": "空白为在职",
             "team_role": "进入单位领导班子的填写，如“党委副书记、镇长”，多个职务用“、”分隔",
             "township_start": "乡镇工作起始年月，用于计算乡镇津贴年限",
+            "post_since": "任现职务的年月，如 2021.09",
+            "rank_since": "任现职级的年月，如 2020.06；任现职级满几年按此计算",
+            "ethnicity": "如 汉族；“汉”按“汉族”保存",
+            "political_status": "如 中共党员；“党员”按“中共党员”、“团员”按“共青团员”保存",
+            "rank": "职务层次或职级，如 正科级、副科级、一级主任科员、管理八级",
             "ft_education_text": "如 大学、大学本科、研究生、中央党校大学",
             "ip_education_text": "如 中央党校大学、省委党校研究生",
         }.get(f.attr, "")

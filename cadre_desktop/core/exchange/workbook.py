@@ -201,16 +201,42 @@ def write_template(path: str | Path, sheet_defs: list) -> Path:
                 comment.width, comment.height = 260, 40 + 18 * len(lines)
                 cell.comment = comment
                 if c.validation_list:
-                    dv = DataValidation(type="list", formula1='"' + ",".join(c.validation_list) + '"',
+                    formula = '"' + ",".join(c.validation_list) + '"'
+                    if len(formula) > 255:  # Excel's limit on a literal list: the values go on a hidden sheet
+                        formula = _list_range(wb, c.validation_list)
+                    dv = DataValidation(type="list", formula1=formula,
                                         allow_blank=not c.required, showErrorMessage=True,
                                         errorTitle="不在可选值中", error="请从下拉列表中选择：" + " / ".join(c.validation_list))
                     dv.add(f"{col}2:{col}{MAX_ROWS_TEMPLATE}")
                     ws.add_data_validation(dv)
                 if c.kind in ("id_number", "text"):
                     ws.column_dimensions[col].number_format = "@"  # typed ID numbers stay text
+        if LISTS_SHEET in wb.sheetnames:
+            wb.move_sheet(LISTS_SHEET, len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
         wb.save(tmp)
 
     return atomic_save(path, save)
 
 
 MAX_ROWS_TEMPLATE = 5000
+LISTS_SHEET = "可选值"  # hidden sheet of the template holding drop-down lists too long to inline
+
+
+def _list_range(wb, values: tuple[str, ...]) -> str:
+    """A column of the hidden list sheet holding `values` (one column per distinct list)."""
+    if LISTS_SHEET in wb.sheetnames:
+        ws = wb[LISTS_SHEET]
+    else:
+        ws = wb.create_sheet(LISTS_SHEET)
+        ws.sheet_state = "hidden"
+    col = None
+    for i in range(1, ws.max_column + 1):
+        if tuple(ws.cell(row=r, column=i).value for r in range(1, len(values) + 1)) == values:
+            col = i
+            break
+    if col is None:
+        col = ws.max_column + 1 if ws.max_row > 1 or ws.cell(row=1, column=1).value else 1
+        for r, v in enumerate(values, start=1):
+            ws.cell(row=r, column=col, value=v)
+    letter = get_column_letter(col)
+    return f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"

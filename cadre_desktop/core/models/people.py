@@ -54,7 +54,9 @@ class Cadre(Versioned, Base):
     education_rank: Mapped[int | None] = mapped_column(Integer)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
     post: Mapped[str | None] = mapped_column(String(200))
+    post_since: Mapped[Month | None] = mapped_column(MonthType)  # 任现职务时间
     rank: Mapped[str | None] = mapped_column(String(30))
+    rank_since: Mapped[Month | None] = mapped_column(MonthType, index=True)  # 任现职级时间
     level: Mapped[str | None] = mapped_column(String(10), index=True)
     staffing: Mapped[str | None] = mapped_column(String(10))
     team_role: Mapped[str | None] = mapped_column(String(100))

@@ -221,6 +221,24 @@ def _mentoring_reminders(session: Session, today: dt.date) -> list[Finding]:
 REMINDER_PROVIDERS.append(_mentoring_reminders)
 
 
+def _code_reminders(session: Session, today: dt.date) -> list[Finding]:
+    """Stored values of 民族, 政治面貌, 职级, 学位, 健康状况 that are not in their code list."""
+    from ..services.cadres import FIELD_BY_ATTR, uncoded_values
+
+    out = []
+    for attr, value, people in uncoded_values(session):
+        f = FIELD_BY_ATTR[attr]
+        shown = " / ".join(f.choices) if len(f.choices) <= 16 else " / ".join(f.choices[:12]) + " 等"
+        out.append(Finding(
+            rule="code_values", rule_name="代码值待规范",
+            message=f"{f.label}“{value}”不在代码表中（{len(people)}人），请在干部档案中改为可选值之一：{shown}",
+            cadres=[_person(c, today) for c in people], cadre_ids=[c.id for c in people]))
+    return out
+
+
+REMINDER_PROVIDERS.append(_code_reminders)
+
+
 def reminders(session: Session, today: dt.date | None = None) -> list[Finding]:
     """The reminders listed beside the findings (not rule findings themselves): whatever the
     functions in REMINDER_PROVIDERS return, in their order."""

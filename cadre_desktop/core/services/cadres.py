@@ -18,9 +18,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..models import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
 from ..search import normalize_query, search_text
 from ..values import (
-    AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, EDUCATION_LEVELS, FIVE_CATEGORIES, REWARD_KINDS, SEXES,
-    STAFFING_TYPES, STATUSES, DomainError, Month, age_at, birth_code_bound, check_id_number, education_level,
-    education_rank,
+    AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, CODE_FIELDS, EDUCATION_LEVELS, FIVE_CATEGORIES, RANKS, REWARD_KINDS,
+    SEXES, STAFFING_TYPES, STATUSES, DomainError, Month, age_at, birth_code_bound, check_id_number, education_level,
+    education_rank, fold_code,
 )
 from . import audit, settings
 from .accounts import Actor, require
@@ -34,6 +34,11 @@ class Field:
     choices: tuple[str, ...] = ()
     required: bool = False
 
+    @property
+    def synonyms(self) -> dict[str, str] | None:
+        """Short forms folded to a listed value on input (汉 → 汉族), for the code-list fields."""
+        return CODE_FIELDS[self.attr][1] if self.attr in CODE_FIELDS else None
+
 
 # Every field of a cadre, in the order of the 干部任免审批表 (and of the 干部 sheet).
 FIELDS: tuple[Field, ...] = (
@@ -41,26 +46,28 @@ FIELDS: tuple[Field, ...] = (
     Field("name", "姓名", required=True),
     Field("sex", "性别", "enum", SEXES),
     Field("birth", "出生年月", "month"),
-    Field("ethnicity", "民族"),
+    Field("ethnicity", "民族", "enum", CODE_FIELDS["ethnicity"][0]),
     Field("native_place", "籍贯"),
     Field("birthplace", "出生地"),
-    Field("political_status", "政治面貌"),
+    Field("political_status", "政治面貌", "enum", CODE_FIELDS["political_status"][0]),
     Field("party_joined", "入党时间", "month"),
     Field("work_started", "参加工作时间", "month"),
-    Field("health", "健康状况"),
+    Field("health", "健康状况", "enum", CODE_FIELDS["health"][0]),
     Field("title", "专业技术职务"),
     Field("specialty", "熟悉专业有何专长"),
     Field("ft_education_text", "全日制学历", "education", EDUCATION_LEVELS),
-    Field("ft_degree", "全日制学位"),
+    Field("ft_degree", "全日制学位", "enum", CODE_FIELDS["ft_degree"][0]),
     Field("ft_school", "全日制毕业院校系及专业"),
     Field("ft_degree_school", "全日制学位毕业院校系及专业"),
     Field("ip_education_text", "在职学历", "education", EDUCATION_LEVELS),
-    Field("ip_degree", "在职学位"),
+    Field("ip_degree", "在职学位", "enum", CODE_FIELDS["ip_degree"][0]),
     Field("ip_school", "在职毕业院校系及专业"),
     Field("ip_degree_school", "在职学位毕业院校系及专业"),
     Field("unit_id", "工作单位", "unit"),
     Field("post", "现任职务"),
-    Field("rank", "职级"),
+    Field("post_since", "任现职务时间", "month"),
+    Field("rank", "职级", "enum", RANKS),
+    Field("rank_since", "任现职级时间", "month"),
     Field("level", "干部层级", "enum", CADRE_LEVELS),
     Field("staffing", "编制类型", "enum", STAFFING_TYPES),
     Field("team_role", "班子职务"),
@@ -198,7 +205,7 @@ def check_fields(data: dict) -> list[tuple[str, str]]:
         if f.kind == "education" and education_level(v) is None:
             errors.append((f.attr, f"“{v}”不是可识别的学历，应为：{' / '.join(EDUCATION_LEVELS)}"))
     birth = data.get("birth") or (info.birth if info else None)
-    for attr in ("party_joined", "work_started", "township_start"):
+    for attr in ("party_joined", "work_started", "township_start", "post_since", "rank_since"):
         v = data.get(attr)
         if isinstance(v, Month) and birth and v < birth:
             errors.append((attr, f"不能早于出生年月 {birth}"))
@@ -244,6 +251,31 @@ def check_list_item(name: str, item: dict) -> list[tuple[str, str]]:
         if not (item.get("name") or "").strip():
             errors.append(("name", "成员姓名不能为空"))
     return errors
+
+
+def fold_codes(data: dict) -> dict:
+    """The code-list values of `data` folded to their listed form (汉 → 汉族, 党员 → 中共党员); a value
+    that does not fold is left as given, for check_fields to refuse with the allowed values."""
+    out = dict(data)
+    for attr in CODE_FIELDS:
+        if isinstance(out.get(attr), str) and out[attr].strip():
+            out[attr] = fold_code(attr, out[attr]) or out[attr].strip()
+    return out
+
+
+def uncoded_values(session: Session) -> list[tuple[str, str, list[Cadre]]]:
+    """Stored code-list values that are not listed and do not fold (from before the lists, or
+    typed elsewhere): (attr, value, the cadres holding it), for a clerk to correct. Nothing is
+    rewritten here; `cadre check` and the 规则检查 page list them as reminders."""
+    out = []
+    for attr, (choices, _) in CODE_FIELDS.items():
+        col = getattr(Cadre, attr)
+        found = session.scalars(select(Cadre).where(col.is_not(None), col.not_in(choices)).order_by(col, Cadre.name))
+        groups: dict[str, list[Cadre]] = {}
+        for c in found:
+            groups.setdefault(getattr(c, attr), []).append(c)
+        out.extend((attr, value, people) for value, people in groups.items())
+    return out
 
 
 def field_label(key: str) -> str:
@@ -321,7 +353,7 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
     `allow_no_id`: the clerk confirmed a record without an ID number (an .lrmx form lacking one).
     """
     require(actor, "edit")
-    data = dict(data)
+    data = fold_codes(data)
     if cadre_id is not None:
         existing = session.get(Cadre, cadre_id)
         # A record that came in incomplete (待完善, e.g. from an .lrmx file) can still be corrected
@@ -431,10 +463,13 @@ class RosterFilter:
     reserve: bool = False
     status: str | None = None
     incomplete: bool = False
+    # 任现职级满 N 年 / 任现职务满 N 年: whole years (counted by month) since 任现职级时间 / 任现职务时间.
+    rank_years: int | None = None
+    post_years: int | None = None
     today: dt.date = field(default_factory=dt.date.today)
 
 
-SORT_KEYS = ("name", "sex", "birth", "age", "unit", "post", "rank", "level", "education", "incomplete", "default")
+SORT_KEYS = ("name", "sex", "birth", "age", "unit", "post", "post_since", "rank", "rank_since", "level", "education", "incomplete", "default")
 
 
 def _level_order():
@@ -464,6 +499,10 @@ def _where(session: Session, flt: RosterFilter) -> list:
         conds.append(Cadre.reserve.is_(True))
     if flt.incomplete:
         conds.append(_incomplete_expr())
+    for years, column in ((flt.rank_years, Cadre.rank_since), (flt.post_years, Cadre.post_since)):
+        if years:
+            # whole_years(since, today) >= N  <=>  since <= this month minus N years
+            conds.append(column <= Month.of(flt.today).add_months(-12 * years).code)
     if flt.young:
         conds.append(Cadre.birth >= birth_code_bound(settings.young_age(session), flt.today))
     if flt.age_band:
@@ -496,7 +535,9 @@ def roster_ids(session: Session, flt: RosterFilter, *, sort: str = "default", de
         "age": (Cadre.birth,),
         "unit": unit_order,
         "post": (Cadre.post,),
+        "post_since": (Cadre.post_since,),
         "rank": (Cadre.rank,),
+        "rank_since": (Cadre.rank_since,),
         "level": (_level_order(),),
         "education": (func.coalesce(Cadre.education_rank, len(EDUCATION_LEVELS)),),
         "incomplete": (case((_incomplete_expr(), 0), else_=1),),
@@ -517,8 +558,9 @@ def roster_count(session: Session, flt: RosterFilter) -> int:
 
 
 ROSTER_COLUMNS = (
-    ("name", "姓名"), ("tag", "标记"), ("sex", "性别"), ("birth", "出生年月"), ("age", "年龄"), ("unit", "单位"), ("post", "现任职务"),
-    ("rank", "职级"), ("level", "干部层级"), ("education", "最高学历"), ("incomplete", "待完善"),
+    ("name", "姓名"), ("tag", "标记"), ("sex", "性别"), ("birth", "出生年月"), ("age", "年龄"), ("unit", "单位"),
+    ("post", "现任职务"), ("post_since", "任现职务时间"), ("rank", "职级"), ("rank_since", "任现职级时间"),
+    ("level", "干部层级"), ("education", "最高学历"), ("incomplete", "待完善"),
 )
 
 
@@ -531,19 +573,20 @@ def roster_rows(session: Session, ids: Iterable[int], *, today: dt.date | None =
     rows = session.execute(
         select(Cadre.id, Cadre.name, Cadre.sex, Cadre.birth, Unit.name, Cadre.post, Cadre.rank, Cadre.level,
                Cadre.education_rank, Cadre.unit_id, Cadre.id_number, Cadre.reserve, Cadre.status, Cadre.phone,
-               Cadre.team_role)
+               Cadre.team_role, Cadre.post_since, Cadre.rank_since)
         .outerjoin(Unit, Cadre.unit_id == Unit.id)
         .where(Cadre.id.in_(ids))
     ).all()
     by_id = {}
     for (cid, name, sex, birth, unit, post, rank, level, erank, unit_id, idn, reserve, status, phone,
-         team_role) in rows:
+         team_role, post_since, rank_since) in rows:
         by_id[cid] = {
             "id": cid, "name": name, "sex": sex, "birth": birth, "age": age_at(birth, today), "unit": unit,
             "post": post, "rank": rank, "level": level,
             "education": EDUCATION_LEVELS[erank] if erank is not None and erank < len(EDUCATION_LEVELS) else None,
             "incomplete": unit_id is None or not level, "id_number": idn, "reserve": bool(reserve),
             "status": status, "phone": phone, "team_role": team_role, "tag": None, "tag_case": None,
+            "post_since": post_since, "rank_since": rank_since,
         }
     from .tolerance import tags  # one query for the whole block
 

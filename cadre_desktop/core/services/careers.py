@@ -16,7 +16,7 @@ from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Cadre, Unit
-from ..values import DomainError, Month, age_at
+from ..values import RANKS, DomainError, Month, age_at, fold_code
 from . import audit, cadres, settings
 from .accounts import Actor, require
 from .development import TASK_FIELDS
@@ -73,7 +73,10 @@ def validate(data: dict) -> list[tuple[str, str]]:
         errors.append(("frontline_field", "只有一线干部才填写一线领域（请先勾选“是否一线干部”）"))
     if field and field not in FRONTLINE_FIELDS:
         errors.append(("frontline_field", f"一线领域应为：{' / '.join(FRONTLINE_FIELDS)}"))
-    if data.get("kind") == "职级晋升" and not _clean(data.get("new_rank")):
+    rank = _clean(data.get("new_rank"))
+    if rank and fold_code("rank", rank) is None:
+        errors.append(("new_rank", f"新职级“{rank}”不在可选值中，应为：{' / '.join(RANKS)}"))
+    if data.get("kind") == "职级晋升" and not rank:
         errors.append(("new_rank", "职级晋升须填写新职级"))
     return errors
 
@@ -84,6 +87,8 @@ def save_appointment(session: Session, *, actor: Actor, data: dict, appointment_
     new_rank, new_team_role, frontline, frontline_field, batch, doc_number. Never changes the cadre."""
     require(actor, "edit")
     data = {k: _clean(v) for k, v in data.items()}
+    if data.get("new_rank"):
+        data["new_rank"] = fold_code("rank", data["new_rank"]) or data["new_rank"]
     errors = validate(data)
     cadre = session.get(Cadre, data["cadre_id"]) if data.get("cadre_id") else None
     if data.get("cadre_id") and cadre is None:
@@ -276,8 +281,9 @@ def _resume_text(unit_name: str | None, post: str | None, rank: str | None) -> s
 
 
 def apply_to_cadre(session: Session, *, actor: Actor, appointment_id: int) -> bool:
-    """Update the cadre's unit (the new unit, or the current one when blank), post (new post), rank
-    (new rank, when given) and team role (new team role; a 职级晋升 keeps the seat), and append a resume
+    """Update the cadre's unit (the new unit, or the current one when blank), post (new post) and
+    任现职务时间, rank (new rank, when given) and 任现职级时间 (the appointment's month, when the post or
+    rank changes) and team role (new team role; a 职级晋升 keeps the seat), and append a resume
     line from the appointment's month to 至今 (text: new unit + new post), closing the previous open
     line at that month. Called only when the clerk confirms; audited through save_cadre. Returns
     whether anything changed (applying twice changes nothing the second time)."""
@@ -290,13 +296,17 @@ def apply_to_cadre(session: Session, *, actor: Actor, appointment_id: int) -> bo
     unit_id = a.new_unit_id or cadre.unit_id
     unit = session.get(Unit, unit_id) if unit_id else None
     data["unit_id"] = unit_id
+    month = Month.of(a.date)
     if a.new_post:
         data["post"] = a.new_post
+        if a.new_post != cadre.post or cadre.post_since is None:
+            data["post_since"] = month  # 任现职务时间
     if a.new_rank:
         data["rank"] = a.new_rank
+        if a.new_rank != cadre.rank or cadre.rank_since is None:
+            data["rank_since"] = month  # 任现职级时间
     if a.kind != "职级晋升":
         data["team_role"] = a.new_team_role
-    month = Month.of(a.date)
     text = _resume_text(unit.name if unit else None, a.new_post or cadre.post, a.new_rank if not a.new_post else None)
     resumes = cadres.list_items(cadre, "resumes")
     if not any(r["start"] == month and r["text"] == text for r in resumes):

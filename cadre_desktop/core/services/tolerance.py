@@ -18,7 +18,22 @@ from .mentoring import day_text
 CIRCUMSTANCES = ("改革创新中因缺乏经验、先行先试出现的失误", "上级尚无明确限制的探索性试验中的失误", "为推动发展的无意过失", "其他")
 COLOURS = ("绿", "黄", "红")
 COLOUR_RANK = {"红": 0, "黄": 1, "绿": 2}  # ties of 认定日期: 红 over 黄 over 绿
-OUTCOMES = ("予以容错免责", "从轻处理", "减轻处理", "不予容错")
+OUTCOMES = ("予以容错免责", "从轻处理", "减轻处理", "从轻或减轻处理", "不予容错")
+# The outcome as decisions and clerks also word it, stored as the listed value (domain.md).
+OUTCOME_SYNONYMS = {
+    "免责": "予以容错免责", "容错免责": "予以容错免责", "予以容错": "予以容错免责", "予以免责": "予以容错免责",
+    "容错": "予以容错免责", "从轻": "从轻处理", "减轻": "减轻处理", "从轻或减轻": "从轻或减轻处理",
+    "从轻减轻处理": "从轻或减轻处理", "从轻、减轻处理": "从轻或减轻处理", "从轻或者减轻处理": "从轻或减轻处理",
+    "不予容错免责": "不予容错", "不容错": "不予容错", "不予免责": "不予容错",
+}
+
+
+def fold_outcome(value: str | None) -> str | None:
+    """An outcome as written (免责, 从轻或者减轻处理) → its listed value; an unknown one unchanged."""
+    if not value or not value.strip():
+        return None
+    text = "".join(value.split())
+    return text if text in OUTCOMES else OUTCOME_SYNONYMS.get(text, value.strip())
 CORRECTION_STATUSES = ("整改中", "已整改", "无需整改")
 PURPOSES = {"commendation": "表彰", "promotion": "提拔任用"}
 FIELDS = (("cadre_id", "干部"), ("matter", "事项"), ("occurred", "发生日期"), ("circumstance", "情形"),
@@ -88,6 +103,7 @@ def _clean(data: dict) -> dict:
     for attr, _ in FIELDS:
         v = data.get(attr)
         out[attr] = (v.strip() or None) if isinstance(v, str) else v
+    out["outcome"] = fold_outcome(out.get("outcome"))
     return out
 
 
