@@ -458,6 +458,15 @@ class _County:
             "后备干部": "否", "乡镇工作起始": str(township_start) if township_start else None,
             "联系电话": self.phone(), "人员状态": spec.status,
         }
+        # 任现职务时间: the current post's line; 任现职级时间: a leader's rank came with the post, a
+        # clerk's some time in the last six years of service (a 职级晋升 in demo_careers moves it).
+        post_since = work[-1].start
+        row["任现职务时间"] = str(post_since)
+        if spec.rank:
+            row["任现职级时间"] = str(post_since)
+        else:
+            low = max(grad.index, end.index - 72)
+            row["任现职级时间"] = str(Month.from_index(rng.randint(low, max(low, end.index - 3))))
         if spec.level != "一般干部":
             row["熟悉专业有何专长"] = rng.choice(SPECIALTIES)
         if spec.staffing == "事业编制" and spec.level == "一般干部" and rng.random() < 0.5:

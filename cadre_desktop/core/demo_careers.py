@@ -130,6 +130,7 @@ def _appointments(people, kinds, open_lines, prev_lines, rng, today) -> list[dic
                 continue
             if rng.random() < 0.12:
                 used.add(r["身份证号"])
+                r["任现职级时间"] = str(Month.of(date))
                 out.append({"身份证号": r["身份证号"], "姓名": r["姓名"], "任职日期": _day(date), "任用类型": "职级晋升",
                             "原职务": r.get("现任职务"), "新职级": r["职级"], "批次": batch,
                             "任免文号": f"云组任〔{year}〕{rng.randint(10, 90)}号"})
