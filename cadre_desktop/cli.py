@@ -81,7 +81,14 @@ def cmd_template(db: Database, args) -> int:
 
 
 def cmd_import(db: Database, args) -> int:
+    from .core.exchange import roster
+
     actor = sign_in(db)
+    if not roster.is_interchange(args.file):
+        return _import_roster(db, actor, args)
+    if args.mapping or args.create_units:
+        print("--mapping 和 --create-units 只用于各县自己的花名册；这是导入工作簿，请去掉这两个选项。", file=sys.stderr)
+        return 2
     source = WorkbookSource.open(args.file)
     with db.session() as s:
         result = importer.run_import(s, actor=actor, source=source, dry_run=args.dry_run)
@@ -93,6 +100,34 @@ def cmd_import(db: Database, args) -> int:
         print(line)
     for w in result.warnings:
         print(f"提示：{w}", file=sys.stderr)
+    print("检查通过（--dry-run，未写入）。" if args.dry_run else "导入完成。")
+    return 0
+
+
+def _import_roster(db: Database, actor: Actor, args) -> int:
+    """A county's own roster: header detection and synonyms, --mapping for the rest."""
+    from .core.exchange import roster
+
+    book = roster.RosterBook.open(args.file)
+    mapping = roster.load_mapping(args.mapping) if args.mapping else None
+    layout = roster.detect(book, mapping=mapping)
+    rows = ", ".join(str(n) for n in layout.header_rows)
+    print(f"花名册：工作表“{layout.sheet}”，表头在第 {rows} 行；"
+          f"已对应 {len(layout.mapped())} 列，未对应 {len(layout.unmapped())} 列。", file=sys.stderr)
+    with db.session() as s:
+        done = roster.import_roster(s, actor=actor, book=book, layout=layout, create_units=args.create_units,
+                                    dry_run=args.dry_run)
+        result = done.result
+        if not result.ok:
+            _print_problems(result)
+            print(f"共 {len(result.errors)} 处错误，未导入任何数据。", file=sys.stderr)
+            return 2
+    for line in result.summary_lines():
+        print(line)
+    for w in result.warnings:
+        print(f"提示：{w}", file=sys.stderr)
+    if done.created_units and not args.dry_run:
+        print("新建单位：" + "、".join(f"{n}（{k}）" for n, k in done.missing_units))
     print("检查通过（--dry-run，未写入）。" if args.dry_run else "导入完成。")
     return 0
 
@@ -279,9 +314,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("out")
     s.set_defaults(func=cmd_template)
 
-    s = sub.add_parser("import", help="导入工作簿（全部成功或全部不写入）")
+    s = sub.add_parser("import", help="导入工作簿或各县自己的花名册（.xlsx/.xls；全部成功或全部不写入）")
     s.add_argument("file")
     s.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    s.add_argument("--mapping", metavar="MAP", help="花名册的列对应文件（在窗口“导入花名册”中保存的 .json）")
+    s.add_argument("--create-units", action="store_true", help="花名册中系统没有的单位，同意新建")
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("export", help="导出工作簿")
