@@ -59,12 +59,7 @@ class ImportDialog(QDialog):
 
         self.status = QLabel("导入前会先检查整个工作簿：只要有一处错误，就不写入任何数据。")
         self.status.setWordWrap(True)
-        self.problems = QTableWidget(0, 4)
-        self.problems.setHorizontalHeaderLabels(["工作表", "行", "列", "问题"])
-        self.problems.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.problems.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.problems.verticalHeader().setVisible(False)
+        self.problems = problems_table()
 
         buttons = QDialogButtonBox()
         buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -119,26 +114,39 @@ class ImportDialog(QDialog):
         self.result = result
         self.check_button.setEnabled(True)
         self.import_button.setEnabled(True)
-        shown = result.errors + result.warnings
-        self.problems.setRowCount(len(shown))
-        for i, p in enumerate(shown):
-            for j, v in enumerate((p.sheet, "" if p.row is None else str(p.row), p.column or "",
-                                   p.message if p in result.errors else f"提示：{p.message}")):
-                item = QTableWidgetItem(v)
-                if p in result.errors:
-                    item.setForeground(Qt.GlobalColor.darkRed)
-                self.problems.setItem(i, j, item)
-        self.problems.resizeColumnToContents(0)
-        self.problems.resizeColumnToContents(2)
-        if result.errors:
-            self.status.setText(f"发现 {len(result.errors)} 处错误，未写入任何数据。请在工作簿中改正后重新导入。")
-            return
-        lines = "；".join(result.summary_lines()) or "没有需要导入的数据"
-        if dry_run:
-            self.status.setText(f"检查通过，可以导入（尚未写入）：{lines}")
-        else:
-            self.status.setText(f"导入完成：{lines}")
+        self.status.setText(show_result(self.problems, result, dry_run))
+        if result.ok and not dry_run:
             self.state.changes.emit("*")
+
+
+def problems_table() -> QTableWidget:
+    """The table an import's problems are listed in: sheet, row, column, message."""
+    table = QTableWidget(0, 4)
+    table.setHorizontalHeaderLabels(["工作表", "行", "列", "问题"])
+    table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    return table
+
+
+def show_result(table: QTableWidget, result: importer.ImportResult, dry_run: bool) -> str:
+    """List every error (dark red) and warning of an import; return the status line for it."""
+    shown = result.errors + result.warnings
+    table.setRowCount(len(shown))
+    for i, p in enumerate(shown):
+        for j, v in enumerate((p.sheet, "" if p.row is None else str(p.row), p.column or "",
+                               p.message if p in result.errors else f"提示：{p.message}")):
+            item = QTableWidgetItem(v)
+            if p in result.errors:
+                item.setForeground(Qt.GlobalColor.darkRed)
+            table.setItem(i, j, item)
+    table.resizeColumnToContents(0)
+    table.resizeColumnToContents(2)
+    if result.errors:
+        return f"发现 {len(result.errors)} 处错误，未写入任何数据。请在工作簿中改正后重新导入。"
+    lines = "；".join(result.summary_lines()) or "没有需要导入的数据"
+    return f"检查通过，可以导入（尚未写入）：{lines}" if dry_run else f"导入完成：{lines}"
 
 
 class ExportDialog(QDialog):

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
             act = QAction("导入工作簿…", self, shortcut=QKeySequence("Ctrl+I"), triggered=self.import_workbook)
             file_menu.addAction(act)
             file_menu.addAction(QAction("导入任免审批表…", self, triggered=self.import_lrmx))
+            file_menu.addAction(QAction("导入花名册…", self, triggered=self.import_roster))
         file_menu.addAction(QAction("导出工作簿…", self, shortcut=QKeySequence("Ctrl+E"),
                                     triggered=self.export_workbook))
         file_menu.addAction(QAction("保存空白导入模板…", self, triggered=lambda: save_template(self, self.state)))
@@ -128,6 +129,11 @@ class MainWindow(QMainWindow):
         from .lrmx_dialogs import LrmxImportDialog
 
         LrmxImportDialog(self.state, self).exec()
+
+    def import_roster(self) -> None:
+        from .roster_import_dialog import RosterImportDialog
+
+        RosterImportDialog(self.state, self).exec()
 
     def backup_database(self) -> None:
         from datetime import datetime
