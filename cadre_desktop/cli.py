@@ -156,7 +156,9 @@ def cmd_roster(db: Database, args) -> int:
             {"id_number": r["id_number"], "name": r["name"], "sex": r["sex"],
              "birth": str(r["birth"]) if r["birth"] else None, "age": r["age"], "unit": r["unit"],
              "post": r["post"], "rank": r["rank"], "level": r["level"], "education": r["education"],
-             "status": r["status"], "reserve": r["reserve"], "incomplete": r["incomplete"], "tag": r["tag"]}
+             "status": r["status"], "reserve": r["reserve"], "incomplete": r["incomplete"], "tag": r["tag"],
+             "post_since": str(r["post_since"]) if r["post_since"] else None,
+             "rank_since": str(r["rank_since"]) if r["rank_since"] else None}
             for r in rows
         ]
         if actor.masked_export:
