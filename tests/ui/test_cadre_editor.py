@@ -319,8 +319,8 @@ def test_escape_asks_once_before_dropping_changes(qtbot, monkeypatch, state, cad
     assert not dialog.isVisible() and asked == []
 
     dialog = open_editor(qtbot, state, cadre_id)
-    replace_text(qtbot, dialog.fields["rank"], "正科级")
-    qtbot.keyClick(dialog.fields["rank"], Qt.Key.Key_Escape)
+    replace_text(qtbot, dialog.fields["post"], "青山镇镇长")
+    qtbot.keyClick(dialog.fields["post"], Qt.Key.Key_Escape)
     assert asked == ["放弃未保存的修改？"] and dialog.isVisible()
     answer[0] = True
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
