@@ -151,6 +151,16 @@ def test_a_file_that_is_not_a_workbook_or_too_big_is_refused_before_reading(tmp_
         roster.RosterBook.open(text)
 
 
+def test_a_roster_is_told_from_the_interchange_workbook(tmp_path):
+    roster_named_like_a_sheet = tmp_path / "r.xlsx"
+    cr.write_xlsx(roster_named_like_a_sheet)
+    wb = openpyxl.load_workbook(roster_named_like_a_sheet)
+    wb["花名册"].title = "干部"
+    wb.save(roster_named_like_a_sheet)
+    assert not roster.is_interchange(roster_named_like_a_sheet)
+    assert roster.is_interchange(exporter.export_template(tmp_path / "t.xlsx"))
+
+
 def test_unit_kinds_are_inferred_from_the_name():
     assert roster.unit_kind("青山镇") == "乡镇" and roster.unit_kind("石门乡人民政府") == "乡镇"
     assert roster.unit_kind("红旗街道办事处") == "街道" and roster.unit_kind("县财政局") == "县直部门"

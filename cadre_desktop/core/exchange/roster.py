@@ -600,8 +600,9 @@ def import_roster(session: Session, *, actor: Actor, book: RosterBook, layout: R
 
 
 def is_interchange(path: str | Path) -> bool:
-    """Whether a file is the interchange workbook (a sheet named as one of its sheets) rather
-    than a county's own roster. An .xls is always a roster."""
+    """Whether a file is the interchange workbook (a sheet named as one of its sheets, with that
+    sheet's required headers in its first row) rather than a county's own roster (which may call
+    its sheet 干部 too, under a title row). An .xls is always a roster."""
     path = Path(path)
     with open(path, "rb") as f:
         if f.read(8) == OLE_MAGIC:
@@ -614,7 +615,15 @@ def is_interchange(path: str | Path) -> bool:
     except Exception:
         return True  # let the interchange reader report the damage in its words
     try:
-        names = {s.name for s in sheets()}
-        return any(n.strip() in names for n in wb.sheetnames)
+        defs = {sd.name: sd for sd in sheets()}
+        for ws in wb.worksheets:
+            sd = defs.get(ws.title.strip())
+            if sd is None:
+                continue
+            first = next(ws.iter_rows(max_row=1, values_only=True), ())
+            headers = {norm(v) for v in first}
+            if any(c.required and c.header in headers for c in sd.columns):
+                return True
+        return False
     finally:
         wb.close()
