@@ -204,3 +204,19 @@ def test_migrated_schema_matches_the_models(db):
     with db.engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c), Base.metadata)
     assert [d for d in diff if "allowance" in repr(d)] == []
+
+
+def test_the_demo_county_pays_its_townships(demo_db):
+    with demo_db.session() as s:
+        rates = allowances.list_rates(s)
+        before = allowances.payroll(s, Month(2022, 6))
+        after = allowances.payroll(s, Month(2022, 7))
+        confirmed = allowances.confirmed_months(s)
+    assert {(r["tier"], r["base"]) for r in rates} == {
+        ("基础", D("200.00")), ("一档", D("350.00")), ("二档", D("550.00")), ("三档", D("800.00"))}
+    this = Month.of(dt.date.today())
+    assert list(confirmed) == [this.add_months(-3), this.add_months(-2), this.add_months(-1)]
+    assert len(after["units"]) == 13 and after["recipients"] > 300 and not after["missing_rates"]
+    assert {ln["base"] for ln in before["lines"]} == {D("200.00")}
+    assert {ln["base"] for ln in after["lines"]} == {D("350.00"), D("550.00"), D("800.00")}
+    assert any(ln["years"] > 10 for ln in after["lines"]) and any(ln["staffing_float"] for ln in after["lines"])
