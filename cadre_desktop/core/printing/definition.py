@@ -130,6 +130,11 @@ class _Locator:
                 prefix = name
                 i += 2 if isinstance(nxt, int) else 1
                 continue
+            if not isinstance(nxt, int) and any(n.startswith(name + ".") and lo <= ln < hi
+                                                for ln, n, _a in self.headers):
+                prefix = name  # only sub-tables have headers ([styles.label]): go one level down
+                i += 1
+                continue
             # a key inside the current table (possibly an inline table or an array of inline tables)
             pattern = re.compile(rf"(^|[{{,\s]){re.escape(step)}\s*=")
             found = None
@@ -397,6 +402,7 @@ class _Checker:
         w_page, _h = self._page_mm(data)
         m = data["page"]["margins"]
         total = 0.0
+        room = w_page - m["left"] - m["right"]
         for c, col in enumerate(data["columns"]):
             cpath = ("columns", c)
             self.type(col, dict, cpath)
@@ -404,12 +410,11 @@ class _Checker:
             for key in ("label", "field", "width"):
                 self.require(col, key, cpath, f"第{c + 1}列")
             self.field_name(col["field"], cpath + ("field",))
-            total += self.mm(col["width"], cpath + ("width",))
+            total += self.mm(col["width"], cpath + ("width",), 0, room)
             if "align" in col:
                 self.choice(col["align"], ALIGNS, cpath + ("align",))
             if "style" in col:
                 self.style_name(col["style"], styles, cpath + ("style",))
-        room = w_page - m["left"] - m["right"]
         if total > room + TOLERANCE:
             self.fail(("columns",), f"各列宽之和 {total:.1f} 毫米超出版心宽 {room:.1f} 毫米")
         for key in ("header_height", "row_height"):
@@ -485,9 +490,23 @@ def parse(name: str, text: str, path: Path, fields: dict[str, str] | None = None
     return Definition(name, path, data, text)
 
 
+def county_forms_dir() -> Path:
+    """Where a county keeps its own edited definitions (they win over the shipped ones and survive
+    an upgrade): `forms/` in the data folder."""
+    from ...config import data_dir
+
+    return data_dir() / "forms"
+
+
+def definition_path(name: str) -> Path:
+    own = county_forms_dir() / f"{name}.toml"
+    return own if own.is_file() else resource_path("forms", f"{name}.toml")
+
+
 def load(name: str, fields: dict[str, str] | None = None, *, path: str | Path | None = None) -> Definition:
-    """Read forms/<name>.toml (or `path`) and check it against the form's known fields."""
-    p = Path(path) if path else resource_path("forms", f"{name}.toml")
+    """Read the form's definition (the county's own in the data folder's forms/, else the shipped
+    one, or `path`) and check it against the form's known fields."""
+    p = Path(path) if path else definition_path(name)
     try:
         raw = p.read_bytes()
     except OSError:
