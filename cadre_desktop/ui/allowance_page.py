@@ -78,6 +78,7 @@ class AllowancePage(QWidget, TableSelection):
             ("act_delete", "删除标准", self.delete_selected, True), None,
             ("act_confirm", "发放确认", self.confirm_month, False), None,
             ("act_export", "导出发放表", self.export_payroll, False),
+            ("act_print", "打印发放表", self.print_payroll, False),
         ])
         self.act_confirm.setVisible(actor.can("admin"))
 
@@ -352,6 +353,44 @@ class AllowancePage(QWidget, TableSelection):
                 return write_payroll_xlsx(s, actor=db.actor, month=m, path=path, progress=progress)
 
         return run_job(self, "导出发放表", work, on_success=lambda out: inform(self, f"已导出：\n{out}"))
+
+    # -- printing --------------------------------------------------------------------------
+    def print_payroll(self):
+        """打印 the 乡镇津贴发放表 of the month shown: through the window's print preview where this
+        build has one, else rendered off the GUI thread and saved as a PDF to print from."""
+        m = self.month()
+        if m is None:
+            return None
+        from ..core.exchange.payroll_list import title_of
+
+        params, title = {"month": m}, title_of(m)
+        try:
+            from .print_preview import preview_form
+        except ImportError:
+            preview_form = None
+        if preview_form is not None:
+            return preview_form(self, self.state, "allowance-payroll", params, title=title, file_name=title)
+        default = str(Path(self.state.last_folder()) / f"{title}.pdf")
+        path, _ = QFileDialog.getSaveFileName(self, "打印发放表：保存为 PDF", default, "PDF 文件 (*.pdf)")
+        if not path:
+            return None
+        self.state.remember_folder(path)
+        return self.print_to(path, m)
+
+    def print_to(self, path: str, m: Month):
+        from ..core.printing import render_pdf
+
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        db = self.state
+
+        def work(progress, cancelled):
+            with db.session() as s:
+                return render_pdf(s, actor=db.actor, form="allowance-payroll", params={"month": m}, out=path,
+                                  progress=progress, cancelled=cancelled)
+
+        return run_job(self, "生成乡镇津贴发放表", work,
+                       on_success=lambda r: inform(self, f"已生成发放表（{r.pages} 页）：\n{r.path}"))
 
     # -- remembering -----------------------------------------------------------------------
     def save_settings(self) -> None:

@@ -129,6 +129,22 @@ def test_a_reader_sees_and_exports_but_edits_nothing(qtbot, db, reader, county, 
     page = AllowancePage(_state(db, reader, tmp_path))
     qtbot.addWidget(page)
     visible = {a.text() for a in page.toolbar.actions() if a.isVisible() and a.text()}
-    assert visible == {"导出发放表"}
+    assert visible == {"导出发放表", "打印发放表"}
     page.edit_selected()
     assert page.dialog is None
+
+
+def test_print_the_month_shown(qtbot, db, admin, county, tmp_path, monkeypatch):
+    page = AllowancePage(_state(db, admin, tmp_path))
+    qtbot.addWidget(page)
+    pick_month(qtbot, page, "2022.07")
+    told = []
+    monkeypatch.setattr(allowance_page, "inform", lambda parent, text, title="": told.append(text))
+    out = tmp_path / "发放表.pdf"
+    job = page.print_to(str(out), page.month())
+    qtbot.waitUntil(lambda: job.done and bool(told), timeout=20000)
+    assert job.error is None and told[0].startswith("已生成发放表（1 页）")
+    from tests.printing.helpers import open_pdf, page_text
+
+    with open_pdf(out.read_bytes()) as pdf:
+        assert "合计3,960.00元" in page_text(pdf.pages[0]).replace(" ", "")
