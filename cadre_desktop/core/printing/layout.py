@@ -273,11 +273,10 @@ def draw_page(canvas, page: Page) -> None:
         elif kind == "lines":
             _, segs, width = op
             canvas.setLineWidth(width)
-            p = canvas.beginPath()
-            for x1, y1, x2, y2 in segs:
-                p.moveTo(x1, y1)
-                p.lineTo(x2, y2)
-            canvas.drawPath(p, stroke=1, fill=0)
+            # one path of m/l pairs, written directly: ReportLab's path object formats every number
+            # through a slow pure-Python routine and this is most of a grid's drawing time
+            canvas._code.append(" ".join(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l" for x1, y1, x2, y2 in segs)
+                                + " S")
         elif kind == "rect":
             _, x, y, w, h, fill, radius = op
             canvas.setFillColor(HexColor(fill))
