@@ -52,15 +52,12 @@ class Page:
 
 # --- measuring and wrapping ---------------------------------------------------------------------
 
-_widths: dict[tuple[int, str], float] = {}  # (id of chain, char) → advance at 1 pt
-
-
 def char_width(chain: fonts.FontChain, ch: str) -> float:
-    key = (id(chain), ch)
-    w = _widths.get(key)
+    """The advance of a character at 1 pt in the font the chain draws it with (cached per chain)."""
+    w = chain.widths.get(ch)
     if w is None:
         w = 0.0 if ch in "\r\n\u200b\ufeff" else chain.char_width(ch, 1.0)
-        _widths[key] = w
+        chain.widths[ch] = w
     return w
 
 
@@ -96,15 +93,15 @@ def wrap(chain: fonts.FontChain, text: str, size: float, width: float, hang: flo
                     while k > 0 and line[k - 1] in _WORD:
                         k -= 1
                     if k > 0:
-                        cut = k
+                        cut = k  # keep a number or a Latin word whole
+                carried = sum(char_width(chain, c) for c in line[cut:]) * size
+                if cut < len(line) and carried + w > width - hang + EPS:
+                    cut = len(line)  # the word does not fit a line of its own either: break it
                 carry = line[cut:]
                 out.append(("".join(line[:cut]).rstrip(" "), indent))
                 indent = hang
                 line = carry
                 used = sum(char_width(chain, c) for c in line) * size
-                if line and used + w > width - indent + EPS:  # a word longer than the line
-                    out.append(("".join(line), indent))
-                    line, used = [], 0.0
                 continue
             if not line and ch == " " and out and indent:
                 i += 1  # no space at the start of a wrapped line

@@ -119,7 +119,7 @@ def layout_table(job: Job, defn: Definition, rows: list[dict], *, context: dict,
             # the header
             y0 = top
             for i, c in enumerate(cols):
-                _cell(page, header_style, c["label"], xs[i], y0, widths[i], header_h, pad, "center", segs)
+                _cell(page, header_style, c["label"], xs[i], y0, widths[i], header_h, pad, "center", segs, who)
             y0 += header_h
             for item in pitems:
                 kind = item[0]
@@ -145,7 +145,7 @@ def layout_table(job: Job, defn: Definition, rows: list[dict], *, context: dict,
 
 
 def _cell(page: Page, style: Style, text: str, x: float, y: float, w: float, h: float, pad: float, align: str,
-          segs: set) -> None:
+          segs: set, who: str = "") -> None:
     x0, x1, y0, y1 = x * MM, (x + w) * MM, page.y(y), page.y(y + h)
     for seg in ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y1, x0, y0), (x1, y1, x1, y0)):
         segs.add(tuple(round(v, 2) for v in seg))
@@ -155,7 +155,8 @@ def _cell(page: Page, style: Style, text: str, x: float, y: float, w: float, h: 
     try:
         size, lines = fit(style, text, box[2], box[3])
     except NoFit:
-        raise PrintError(f"“{text[:20]}”放不下。") from None
+        raise PrintError(f"{who}的“{text[:20]}”在{w:g}毫米宽、{h:g}毫米高的格中缩小到{style.min_size:g}磅也放不下，"
+                         "请在表格定义中加宽该列或加高行。") from None
     if len(lines) > 1 and align == "center":
         align = "left"
     place_lines(page, style, lines, size, box, align, "middle")
