@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from .errors import MissingGlyph, PrintError
 from .layout import (
-    MM, NoFit, Page, Style, block_height, fit, fit_resume, image_op, missing_glyph_error, place_lines, place_resume, rect_op, spread_text,
-    wrap,
+    MM, NoFit, Page, Style, block_height, fit, fit_resume, image_op, missing_glyph_error, natural, place_lines,
+    place_resume, rect_op, spread_text,
 )
 
 
@@ -133,8 +133,8 @@ def _needed(p: Placed, record: Record, styles, columns, padding) -> float:
     style = _style(p, styles)
     pad = p.cell.get("padding", padding)
     width = (sum(columns[p.c0:p.c1]) - 2 * pad) * MM
-    lines = wrap(style.chain, text, style.size, width)
-    return block_height(len(lines), style.size, style.leading) / MM + 2 * pad
+    size, lines = natural(style, text, width)
+    return block_height(len(lines), size, style.leading) / MM + 2 * pad
 
 
 def draw(page: Page, gplan: Plan, record: Record, styles: dict[str, Style], *, left: float, top: float,

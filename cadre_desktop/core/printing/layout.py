@@ -118,6 +118,20 @@ def block_height(n: int, size: float, leading: float) -> float:
     return (n - 1) * size * leading + size if n else 0.0
 
 
+def natural(style: Style, text: str, width: float) -> tuple[float, list[tuple[str, float]]]:
+    """How a text sets in a column of `width` points when its height is free (a growing row): on
+    one line per paragraph down to style.one_line_min where that is given, else wrapped at full size."""
+    if style.one_line_min:
+        paras = text.count("\n") + 1
+        size = style.size
+        while size >= max(style.one_line_min, style.min_size) - EPS:
+            lines = wrap(style.chain, text, size, width)
+            if len(lines) == paras:
+                return size, lines
+            size = round(size - style.step, 3)
+    return style.size, wrap(style.chain, text, style.size, width)
+
+
 def fit(style: Style, text: str, width: float, height: float, hang_ems: float = 0.0,
         one_line: bool = False) -> tuple[float, list[tuple[str, float]]]:
     """The largest size (style.size, stepping down by style.step, not under style.min_size) at which

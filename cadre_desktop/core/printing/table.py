@@ -7,7 +7,7 @@ from __future__ import annotations
 from .definition import Definition
 from .errors import MissingGlyph, PrintError
 from .layout import (
-    MM, NoFit, Page, Style, block_height, fit, missing_glyph_error, place_lines, wrap,
+    MM, NoFit, Page, Style, block_height, fit, missing_glyph_error, natural, place_lines, wrap,
 )
 from .render import Job
 
@@ -55,8 +55,8 @@ def layout_table(job: Job, defn: Definition, rows: list[dict], *, context: dict,
     row_min = d.get("row_height", 8.0)
 
     def measure(text: str, style: Style, width_mm: float) -> float:
-        lines = wrap(style.chain, text, style.size, (width_mm - 2 * pad) * MM)
-        return block_height(len(lines), style.size, style.leading) / MM + 2 * pad
+        size, lines = natural(style, text, (width_mm - 2 * pad) * MM)
+        return block_height(len(lines), size, style.leading) / MM + 2 * pad
 
     # items to place: ("group", label) or ("row", cells, height)
     items: list[tuple] = []
