@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from ..services.accounts import Actor, require
@@ -103,20 +104,25 @@ def write_pdf(pages: Iterable[Page], out, *, title: str, author: str = "", cance
     buf = io.BytesIO()
     canvas = None
     count = 0
-    for page in pages:
-        if cancelled is not None and count % 10 == 0 and cancelled():
-            raise PrintCancelled()
+    a85 = rl_config.useA85
+    rl_config.useA85 = 0  # binary (Flate only) streams: a quarter smaller than ASCII85 text, as valid
+    try:
+        for page in pages:
+            if cancelled is not None and count % 10 == 0 and cancelled():
+                raise PrintCancelled()
+            if canvas is None:
+                canvas = Canvas(buf, pagesize=(page.width, page.height), initialFontName=initial,
+                                initialFontSize=10, pageCompression=1)
+                canvas.setTitle(title)
+                canvas.setAuthor(author)
+                canvas.setCreator("cadre-desktop")
+            draw_page(canvas, page)
+            count += 1
         if canvas is None:
-            canvas = Canvas(buf, pagesize=(page.width, page.height), initialFontName=initial, initialFontSize=10,
-                            pageCompression=1)
-            canvas.setTitle(title)
-            canvas.setAuthor(author)
-            canvas.setCreator("cadre-desktop")
-        draw_page(canvas, page)
-        count += 1
-    if canvas is None:
-        raise PrintError(f"没有可打印的内容（{title}）。")
-    canvas.save()
+            raise PrintError(f"没有可打印的内容（{title}）。")
+        canvas.save()
+    finally:
+        rl_config.useA85 = a85
     data = buf.getvalue()
     if cancelled is not None and cancelled():
         raise PrintCancelled()
