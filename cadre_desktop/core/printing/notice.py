@@ -1,0 +1,504 @@
+"""The official-document format (GB/T 9704-2012 《党政机关公文格式》) for notices.
+
+A `Notice` (issuer mark, document number, title, addressee, paragraphs, attachment note, signature,
+date, attachments) is laid out on the line grid of a form definition (forms/commendation.toml):
+every line of text sits on one grid line of the text block, Chinese is broken by character with
+the usual 避头尾 rules, Latin and digit runs are kept together. Layout happens completely before
+anything is drawn, so a missing glyph is reported with the record it belongs to and nothing is
+written. All measures come from the form definition; none are fixed here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+
+from . import fonts
+from .errors import MissingGlyph, PrintError
+
+# 避头尾: characters a line must not start with, and characters it must not end with.
+NO_START = frozenset("，。、；：？！）」』》〉】〕〗〙’”…—～·々%‰℃,.;:?!)]}>")
+NO_END = frozenset("（「『《〈【〔〖〘‘“([{<")
+# A run kept together: a Latin word or a number with its inner punctuation, a dash or an ellipsis.
+_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.,:/%+_'\-]*[A-Za-z0-9%])?|—+|…+| +|.", re.S)
+_HEADING1 = re.compile(r"^[一二三四五六七八九十]+、")
+_HEADING2 = re.compile(r"^（[一二三四五六七八九十]+）")
+CN_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (for 一、 headings)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+# --- content ------------------------------------------------------------------------------
+
+
+@dataclass
+class Span:
+    text: str
+    role: str | None = None  # font role; None: the grid's body font
+
+
+@dataclass
+class Para:
+    """One paragraph; `where` names its record and field in error messages."""
+
+    spans: list[Span]
+    indent: int = 2  # first-line indent in characters
+    align: str = "justify"  # justify / left / center
+    where: str = ""
+    keep_with_next: bool = False
+    blank_before: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+def body_para(text: str, *, indent: int, heading1_role: str, heading2_role: str, where: str) -> Para:
+    """A body paragraph; one starting 一、 has its first sentence in 黑体, （一） in 楷体."""
+    for pattern, role in ((_HEADING1, heading1_role), (_HEADING2, heading2_role)):
+        if pattern.match(text):
+            end = text.find("。")
+            head, rest = (text, "") if end < 0 else (text[:end + 1], text[end + 1:])
+            spans = [Span(head, role)] + ([Span(rest)] if rest else [])
+            return Para(spans, indent=indent, where=where, keep_with_next=not rest)
+    return Para([Span(text)], indent=indent, where=where)
+
+
+@dataclass
+class Attachment:
+    title: str
+    paras: list[Para]
+
+
+@dataclass
+class Notice:
+    title: str
+    body: list[Para]
+    signature: str
+    date: str
+    issuer_mark: str | None = None
+    doc_number: str | None = None
+    addressee: str | None = None
+    letterhead: bool = True
+    attachments: list[Attachment] = field(default_factory=list)
+    where: str = ""  # names the record, e.g. the batch, in error messages
+
+
+# --- drawing operations -------------------------------------------------------------------
+
+
+@dataclass
+class TextOp:
+    x: float  # points from the page's left edge
+    baseline: float  # points from the page's top edge
+    text: str
+    role: str
+    size: float
+    red: bool = False
+
+
+@dataclass
+class RectOp:
+    x: float
+    top: float
+    width: float
+    height: float
+    red: bool = True
+
+
+@dataclass
+class Page:
+    ops: list = field(default_factory=list)
+    number: int = 0
+
+
+# --- the typesetter -----------------------------------------------------------------------
+
+
+@dataclass
+class _Tok:
+    text: str
+    role: str
+    width: float
+
+
+class Typesetter:
+    """Lays a Notice out on the grid of a form definition (the dict of forms/commendation.toml)."""
+
+    def __init__(self, form: dict, *, session=None):
+        self.f = form
+        pg, grid = form["page"], form["grid"]
+        self.page_w, self.page_h = pg["width"] * mm, pg["height"] * mm
+        self.left, self.top = pg["left"] * mm, pg["top"] * mm
+        self.block_w, self.block_h = pg["block_width"] * mm, pg["block_height"] * mm
+        self.lines = int(grid["lines"])
+        self.chars = int(grid["chars"])
+        self.size = float(grid["size"])
+        self.leading = float(grid["leading"])
+        self.body_role = grid["font"]
+        self.line_w = self.chars * self.size  # a full line of characters
+        self.session = session
+        self._chains: dict[str, fonts.FontChain] = {}
+        if self.line_w > self.block_w + 0.01 or self.lines * self.leading > self.block_h + 0.01:
+            raise PrintError(f"表格定义 {form.get('name', '')}：{self.lines}行×{self.chars}字超出版心。")
+
+    # fonts
+
+    def chain(self, role: str | None) -> fonts.FontChain:
+        role = role or self.body_role
+        if role not in self._chains:
+            self._chains[role] = fonts.chain(role, session=self.session)
+        return self._chains[role]
+
+    def check(self, text: str, role: str | None, where: str) -> None:
+        ch = fonts.missing(text, self.chain(role))
+        if ch is not None:
+            raise PrintError(f"{where}中的字符“{ch}”（U+{ord(ch):04X}）在所有可用字体中都没有，无法打印；"
+                             "请安装含有该字的字体（设置中可指定），或改写该字。")
+
+    def ascent(self, role: str | None, size: float) -> float:
+        """Baseline below the top of the character box (the box a PDF reader reports: the font's
+        descent below the baseline, the rest of the size above)."""
+        name = self.chain(role).runs("中")[0][0]
+        descent = pdfmetrics.getFont(name).face.descent / 1000.0
+        return size * (1.0 + descent)
+
+    def width(self, text: str, role: str | None, size: float) -> float:
+        return self.chain(role).width(text, size)
+
+    # grid
+
+    def line_top(self, n: int) -> float:
+        """Top of grid line n (0-based), points from the page's top edge."""
+        return self.top + n * self.leading
+
+    def baseline(self, n: int, role: str | None, size: float) -> float:
+        """Baseline of text of `size` centred on grid line n."""
+        return self.line_top(n) + (self.leading - size) / 2 + self.ascent(role, size)
+
+    def line_of(self, y: float) -> int:
+        """The grid line holding the point y (points from the page's top)."""
+        return int((y - self.top) // self.leading)
+
+    # line breaking
+
+    def tokens(self, para: Para, size: float) -> list[_Tok]:
+        out = []
+        for span in para.spans:
+            self.check(span.text, span.role, para.where)
+            for m in _TOKEN.finditer(span.text):
+                t = m.group()
+                if t in "\n\r":
+                    continue
+                out.append(_Tok(t, span.role or self.body_role, self.width(t, span.role, size)))
+        return out
+
+    def break_lines(self, toks: list[_Tok], first: float, rest: float, size: float) -> list[list[_Tok]]:
+        """Greedy line breaking by character with 避头尾; a run wider than a line is split."""
+        lines: list[list[_Tok]] = []
+        i, n = 0, len(toks)
+        while i < n:
+            while lines and i < n and toks[i].text.isspace():  # no line starts with a space
+                i += 1
+            if i >= n:
+                break
+            avail = first if not lines else rest
+            w, j = 0.0, i
+            while j < n and w + toks[j].width <= avail + 0.01:
+                w += toks[j].width
+                j += 1
+            if j == n:
+                lines.append(toks[i:n])
+                break
+            if j == i:  # one run wider than the line: split it into characters
+                t = toks[i]
+                parts = [_Tok(c, t.role, self.width(c, t.role if t.role != self.body_role else None, size))
+                         for c in t.text]
+                if len(parts) == 1:  # a single character wider than the line: set it anyway
+                    lines.append([t])
+                    i += 1
+                    continue
+                toks[i:i + 1] = parts
+                n = len(toks)
+                continue
+            b = j
+            while b > i + 1 and (toks[b].text[0] in NO_START or toks[b - 1].text[-1] in NO_END):
+                b -= 1
+            if toks[b].text[0] in NO_START or toks[b - 1].text[-1] in NO_END:
+                b = j  # nowhere better to break
+            lines.append(toks[i:b])
+            i = b
+        return lines
+
+    def set_para(self, para: Para, size: float | None = None, role_width: float | None = None) -> list[list[tuple]]:
+        """A paragraph as lines of (x offset from the block's left, token)."""
+        size = size or self.size
+        full = role_width if role_width is not None else self.line_w
+        indent = para.indent * size
+        toks = self.tokens(para, size)
+        lines = self.break_lines(toks, full - indent, full, size)
+        out = []
+        for k, line in enumerate(lines):
+            while line and line[-1].text.isspace():
+                line = line[:-1]
+            x0 = indent if k == 0 else 0.0
+            avail = full - x0
+            natural = sum(t.width for t in line)
+            gap = 0.0
+            if para.align == "center":
+                x0 += (avail - natural) / 2
+            elif para.align == "justify" and k < len(lines) - 1 and len(line) > 1:
+                gap = max(0.0, avail - natural) / (len(line) - 1)
+            placed, x = [], x0
+            for t in line:
+                placed.append((x, t))
+                x += t.width + gap
+            out.append(placed)
+        return out
+
+    def balanced(self, para: Para, size: float) -> list[list[tuple]]:
+        """A centred title broken into lines of similar length (the fewest lines, then the
+        narrowest measure that still gives that many)."""
+        lines = self.set_para(para, size, self.line_w)
+        if len(lines) < 2:
+            return lines
+        lo, hi = self.line_w / len(lines), self.line_w
+        for _ in range(20):
+            mid = (lo + hi) / 2
+            if len(self.set_para(para, size, mid)) > len(lines):
+                lo = mid
+            else:
+                hi = mid
+        shaped = self.set_para(para, size, hi)
+        shift = (self.line_w - hi) / 2
+        return [[(x + shift, t) for x, t in line] for line in shaped]
+
+    # pages
+
+    def layout(self, notice: Notice, progress=None, cancelled=None) -> list[Page]:
+        lay = _Flow(self)
+        lay.first_page(notice)
+        total = 1 + len(notice.attachments)
+        if progress:
+            progress(1, total, "正文")
+        for k, att in enumerate(notice.attachments, 1):
+            if cancelled and cancelled():
+                from .errors import PrintCancelled
+                raise PrintCancelled()
+            lay.attachment(k if len(notice.attachments) > 1 else None, att)
+            if progress:
+                progress(1 + k, total, att.title)
+        pages = lay.pages
+        self.number_pages(pages)
+        return pages
+
+    def number_pages(self, pages: list[Page]) -> None:
+        pn = self.f["page_number"]
+        size, role = float(pn["size"]), pn["font"]
+        top = self.top + self.block_h + float(pn["gap"]) * mm
+        inset = int(pn["inset"]) * size
+        for k, page in enumerate(pages, 1):
+            page.number = k
+            text = pn["format"].format(n=k)
+            self.check(text, role, "页码")
+            w = self.width(text, role, size)
+            x = self.left + self.block_w - inset - w if k % 2 else self.left + inset
+            page.ops.append(TextOp(x, top + self.ascent(role, size), text, role, size))
+
+    # drawing
+
+    def draw(self, pages: list[Page], out, *, title: str = "", author: str = "") -> None:
+        from reportlab.pdfgen.canvas import Canvas
+
+        c = Canvas(out, pagesize=(self.page_w, self.page_h), pageCompression=1)
+        c.setTitle(title)
+        c.setAuthor(author)
+        c.setCreator("干部激励工作台")
+        red = self.f["colours"]["red"]
+        black = self.f["colours"]["text"]
+        for page in pages:
+            for op in page.ops:
+                colour = red if op.red else black
+                c.setFillColorRGB(*colour)
+                if isinstance(op, RectOp):
+                    c.rect(op.x, self.page_h - op.top - op.height, op.width, op.height, stroke=0, fill=1)
+                else:
+                    fonts.draw(c, op.x, self.page_h - op.baseline, op.text, self.chain(op.role), op.size)
+            c.showPage()
+        c.save()
+
+
+class _Flow:
+    """Places lines on grid lines page by page."""
+
+    def __init__(self, ts: Typesetter):
+        self.ts = ts
+        self.f = ts.f
+        self.pages: list[Page] = []
+        self.line = 0  # next free grid line on the current page
+
+    def new_page(self) -> Page:
+        self.pages.append(Page())
+        self.line = 0
+        return self.pages[-1]
+
+    @property
+    def page(self) -> Page:
+        return self.pages[-1]
+
+    def put_line(self, placed: list[tuple], size: float, red: bool = False, x0: float = 0.0) -> None:
+        ts = self.ts
+        if self.line >= ts.lines:
+            self.new_page()
+        role = placed[0][1].role if placed else None
+        base = ts.baseline(self.line, role, size)
+        for x, t in placed:
+            self.page.ops.append(TextOp(ts.left + x0 + x, base, t.text, t.role, size, red))
+        self.line += 1
+
+    def skip(self, n: int) -> None:
+        """n blank lines; blank lines at the top of a page are dropped."""
+        if self.line == 0:
+            return
+        self.line = min(self.line + n, self.ts.lines)
+
+    def put_para(self, para: Para, size: float | None = None) -> None:
+        size = size or self.ts.size
+        lines = self.ts.set_para(para, size)
+        self.skip(para.blank_before)
+        left = self.ts.lines - self.line
+        if self.line > 0 and (para.keep_with_next and left < len(lines) + 1 or len(lines) > 1 and left == 1):
+            self.new_page()  # a heading stays with the next line; no first line alone at a page's foot
+        for line in lines:
+            self.put_line(line, size)
+
+    def first_page(self, n: Notice) -> None:
+        ts, f = self.ts, self.f
+        page = self.new_page()
+        if n.letterhead:
+            h = f["header"]
+            title_line = self.header(page, n, h)
+        else:
+            title_line = int(f["title"]["plain_line"]) - 1
+        # title
+        tf = f["title"]
+        size, role = float(tf["size"]), tf["font"]
+        para = Para([Span(n.title, role)], indent=0, align="center", where=f"{n.where}的标题")
+        self.line = title_line
+        for line in ts.balanced(para, size):
+            self.put_line(line, size)
+        self.line += int(tf["blank_lines_after"])
+        if n.addressee:
+            addressee = n.addressee.rstrip(":：") + "："
+            self.put_para(Para([Span(addressee)], indent=0, align="justify", where=f"{n.where}的主送机关"))
+        for para in n.body:
+            self.put_para(para)
+        if n.attachments:
+            self.attachment_note(n)
+        self.signature(n)
+
+    def header(self, page: Page, n: Notice, h: dict) -> int:
+        """Issuer mark, document number and red separator; returns the title's grid line."""
+        ts = self.ts
+        bottom = ts.top + float(h["mark_top"]) * mm
+        if n.issuer_mark:
+            role = h["mark_font"]
+            ts.check(n.issuer_mark, role, f"{n.where}的发文机关")
+            size = float(h["mark_size"])
+            w1 = ts.width(n.issuer_mark, role, 1.0)
+            size = min(size, ts.block_w / w1)  # a long issuer is set smaller to fit the block
+            w = ts.width(n.issuer_mark, role, size)
+            top = ts.top + float(h["mark_top"]) * mm
+            page.ops.append(TextOp(ts.left + (ts.block_w - w) / 2, top + ts.ascent(role, size),
+                                   n.issuer_mark, role, size, red=True))
+            bottom = top + size
+        line = ts.line_of(bottom - 0.01) + int(h["number_blank_lines"]) + 1
+        nsize, nrole = float(h["number_size"]), h["number_font"]
+        number_bottom = ts.line_top(line) + (ts.leading + nsize) / 2
+        if n.doc_number:
+            ts.check(n.doc_number, nrole, f"{n.where}的文号")
+            w = ts.width(n.doc_number, nrole, nsize)
+            page.ops.append(TextOp(ts.left + (ts.block_w - w) / 2, ts.baseline(line, nrole, nsize),
+                                   n.doc_number, nrole, nsize))
+        rule_top = number_bottom + float(h["rule_gap"]) * mm
+        rule_w = float(h["rule_width"]) * mm
+        page.ops.append(RectOp(ts.left + (ts.block_w - rule_w) / 2, rule_top, rule_w,
+                               float(h["rule_thickness"]) * mm, red=True))
+        rule_line = ts.line_of(rule_top + float(h["rule_thickness"]) * mm)
+        return rule_line + int(self.f["title"]["blank_lines"]) + 1
+
+    def attachment_note(self, n: Notice) -> None:
+        ts, an = self.ts, self.f["attachment_note"]
+        label = an["label"]
+        indent = int(an["indent"]) * ts.size
+        label_w = ts.width(label, None, ts.size)
+        items = ([f"{k}. {a.title}" for k, a in enumerate(n.attachments, 1)] if len(n.attachments) > 1
+                 else [n.attachments[0].title])
+        self.skip(int(an["blank_lines"]))
+        first = True
+        if self.line + len(items) > ts.lines:
+            self.new_page()
+        for item in items:
+            text = (label if first else "") + item
+            para = Para([Span(text)], indent=0, align="left", where=f"{n.where}的附件说明")
+            x0 = indent + (0 if first else label_w)
+            for line in ts.set_para(para, ts.size, ts.line_w - x0):
+                self.put_line(line, ts.size, x0=x0)
+                x0 = indent + label_w  # a wrapped item hangs under its text
+            first = False
+
+    def signature(self, n: Notice) -> None:
+        ts, sf = self.ts, self.f["signature"]
+        where = f"{n.where}的署名或日期"
+        ts.check(n.signature + n.date, None, where)
+        sig_w = ts.width(n.signature, None, ts.size)
+        date_w = ts.width(n.date, None, ts.size)
+        right = ts.line_w - int(sf["right"]) * ts.size
+        offset = int(sf["date_offset"]) * ts.size
+        sig_x = min(right - sig_w, right - date_w - offset)  # the longer one decides
+        date_x = sig_x + offset
+        self.skip(int(sf["blank_lines"]))
+        if self.line + 2 > ts.lines:
+            self.new_page()
+        for x, text in ((sig_x, n.signature), (date_x, n.date)):
+            para = Para([Span(text)], indent=0, align="left", where=where)
+            line = ts.set_para(para, ts.size, ts.line_w + 1e6)[0]  # a signature is never broken
+            self.put_line(line, ts.size, x0=x)
+
+    def attachment(self, number: int | None, att: Attachment) -> None:
+        ts, af = self.ts, self.f["attachment"]
+        self.new_page()
+        label = "附件" if number is None else f"附件{number}"
+        lrole, lsize = af["label_font"], float(af["label_size"])
+        self.put_line([(0.0, _Tok(label, lrole, ts.width(label, lrole, lsize)))], lsize)
+        tf = self.f["title"]
+        self.line = int(af["title_line"]) - 1
+        para = Para([Span(att.title, tf["font"])], indent=0, align="center", where=f"附件“{att.title}”的标题")
+        for line in ts.balanced(para, float(tf["size"])):
+            self.put_line(line, float(tf["size"]))
+        self.line += int(af["blank_lines_after"])
+        for para in att.paras:
+            self.put_para(para)
+
+
+def render(form: dict, notice: Notice, out, *, session=None, progress=None, cancelled=None) -> int:
+    """Lay the notice out (every check first), then write the PDF to `out`; returns the page count."""
+    ts = Typesetter(form, session=session)
+    try:
+        pages = ts.layout(notice, progress=progress, cancelled=cancelled)
+    except MissingGlyph as e:
+        raise PrintError(f"{notice.where}：{e}") from e
+    if cancelled and cancelled():
+        from .errors import PrintCancelled
+        raise PrintCancelled()
+    ts.draw(pages, out, title=notice.title)
+    return len(pages)
