@@ -142,3 +142,12 @@ def render_commendation(session: Session, *, actor: Actor, form: dict, params: d
     notice = build_notice(session, form, batch_id, letterhead=bool(params.get("letterhead", True)),
                           doc_number=params.get("doc_number"))
     return render(form, notice, out, session=session, progress=progress, cancelled=cancelled)
+
+
+def load_form() -> dict:
+    import tomllib
+
+    from ..resources import resource_path
+
+    with open(resource_path("forms", "commendation.toml"), "rb") as fh:
+        return tomllib.load(fh)

@@ -24,6 +24,10 @@ NO_START = frozenset("，。、；：？！）」』》〉】〕〗〙’”…�
 NO_END = frozenset("（「『《〈【〔〖〘‘“([{<")
 # A run kept together: a Latin word or a number with its inner punctuation, a dash or an ellipsis.
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.,:/%+_'\-]*[A-Za-z0-9%])?|—+|…+| +|.", re.S)
+# Title breaks: inside these pairs is a bad place; after or before these characters a good one.
+TITLE_OPEN, TITLE_CLOSE = "“《（「", "”》）」"
+TITLE_AFTER = frozenset("的和与及、，”》）")
+TITLE_BEFORE = frozenset("“《（关")
 _HEADING1 = re.compile(r"^[一二三四五六七八九十]+、")
 _HEADING2 = re.compile(r"^（[一二三四五六七八九十]+）")
 CN_DIGITS = "〇一二三四五六七八九"
@@ -266,21 +270,63 @@ class Typesetter:
         return out
 
     def balanced(self, para: Para, size: float) -> list[list[tuple]]:
-        """A centred title broken into lines of similar length (the fewest lines, then the
-        narrowest measure that still gives that many)."""
-        lines = self.set_para(para, size, self.line_w)
-        if len(lines) < 2:
-            return lines
-        lo, hi = self.line_w / len(lines), self.line_w
-        for _ in range(20):
-            mid = (lo + hi) / 2
-            if len(self.set_para(para, size, mid)) > len(lines):
-                lo = mid
-            else:
-                hi = mid
-        shaped = self.set_para(para, size, hi)
-        shift = (self.line_w - hi) / 2
-        return [[(x + shift, t) for x, t in line] for line in shaped]
+        """A centred title in the fewest lines, broken where the lines are of similar length and
+        the break falls between words (after 的/和/、, before an opening quote, …), never inside
+        quotation marks or brackets, and never against 避头尾."""
+        toks = self.tokens(para, size)
+        lines = self.break_lines(list(toks), self.line_w, self.line_w, size)
+        if len(lines) > 1 and sum(len(ln) for ln in lines) == len(toks):
+            lines = self._title_breaks(toks, len(lines), size) or lines
+        out = []
+        for line in lines:
+            natural = sum(t.width for t in line)
+            x, placed = (self.line_w - natural) / 2, []
+            for t in line:
+                placed.append((x, t))
+                x += t.width
+            out.append(placed)
+        return out
+
+    def _title_breaks(self, toks: list[_Tok], count: int, size: float) -> list[list[_Tok]] | None:
+        n = len(toks)
+        depth, inside = 0, [0] * (n + 1)  # inside[i]: a break before token i falls inside quotes
+        for i, t in enumerate(toks):
+            inside[i] = depth
+            depth += sum(t.text.count(c) for c in TITLE_OPEN) - sum(t.text.count(c) for c in TITLE_CLOSE)
+        cum = [0.0]
+        for t in toks:
+            cum.append(cum[-1] + t.width)
+        mean = cum[-1] / count
+
+        def cost_break(i: int) -> float | None:
+            if toks[i].text[0] in NO_START or toks[i - 1].text[-1] in NO_END:
+                return None
+            good = toks[i - 1].text[-1] in TITLE_AFTER or toks[i].text[0] in TITLE_BEFORE
+            return (6.0 if inside[i] > 0 else 0.0) + (0.0 if good else 4.0)
+
+        best: dict[tuple[int, int], tuple[float, list[int]]] = {(0, 0): (0.0, [])}
+        for k in range(1, count + 1):
+            for j in range(1, n + 1):
+                if k == count and j != n:
+                    continue
+                options = []
+                for (kk, i), (c, path) in list(best.items()):
+                    if kk != k - 1 or i >= j or cum[j] - cum[i] > self.line_w + 0.01:
+                        continue
+                    extra = 0.0
+                    if j < n:
+                        b = cost_break(j)
+                        if b is None:
+                            continue
+                        extra = b
+                    options.append((c + extra + abs(cum[j] - cum[i] - mean) / size / 2, path + [j]))
+                if options:
+                    best[(k, j)] = min(options, key=lambda o: o[0])
+        found = best.get((count, n))
+        if found is None:
+            return None
+        bounds = [0] + found[1]
+        return [toks[bounds[m]:bounds[m + 1]] for m in range(count)]
 
     # pages
 
@@ -371,15 +417,21 @@ class _Flow:
             return
         self.line = min(self.line + n, self.ts.lines)
 
-    def put_para(self, para: Para, size: float | None = None) -> None:
+    def put_para(self, para: Para, size: float | None = None, record: bool = False) -> None:
         size = size or self.ts.size
         lines = self.ts.set_para(para, size)
         self.skip(para.blank_before)
         left = self.ts.lines - self.line
         if self.line > 0 and (para.keep_with_next and left < len(lines) + 1 or len(lines) > 1 and left == 1):
             self.new_page()  # a heading stays with the next line; no first line alone at a page's foot
-        for line in lines:
+        left = self.ts.lines - self.line
+        for k, line in enumerate(lines):
+            if k == left - 1 and len(lines) - left == 1 and len(lines) >= 3:
+                self.new_page()  # nor a last line alone at the top of the next
+            start = len(self.pages[-1].ops) if self.line < self.ts.lines else 0
             self.put_line(line, size)
+            if record:
+                self.body_lines.append((self.page, start, len(self.page.ops), self.line - 1))
 
     def first_page(self, n: Notice) -> None:
         ts, f = self.ts, self.f
@@ -388,9 +440,9 @@ class _Flow:
             h = f["header"]
             title_line = self.header(page, n, h)
         else:
-            title_line = int(f["title"]["plain_line"]) - 1
+            title_line = int(f["doc_title"]["plain_line"]) - 1
         # title
-        tf = f["title"]
+        tf = f["doc_title"]
         size, role = float(tf["size"]), tf["font"]
         para = Para([Span(n.title, role)], indent=0, align="center", where=f"{n.where}的标题")
         self.line = title_line
@@ -400,11 +452,10 @@ class _Flow:
         if n.addressee:
             addressee = n.addressee.rstrip(":：") + "："
             self.put_para(Para([Span(addressee)], indent=0, align="justify", where=f"{n.where}的主送机关"))
+        self.body_lines: list[tuple] = []
         for para in n.body:
-            self.put_para(para)
-        if n.attachments:
-            self.attachment_note(n)
-        self.signature(n)
+            self.put_para(para, record=True)
+        self.tail(n)
 
     def header(self, page: Page, n: Notice, h: dict) -> int:
         """Issuer mark, document number and red separator; returns the title's grid line."""
@@ -434,29 +485,29 @@ class _Flow:
         page.ops.append(RectOp(ts.left + (ts.block_w - rule_w) / 2, rule_top, rule_w,
                                float(h["rule_thickness"]) * mm, red=True))
         rule_line = ts.line_of(rule_top + float(h["rule_thickness"]) * mm)
-        return rule_line + int(self.f["title"]["blank_lines"]) + 1
+        return rule_line + int(self.f["doc_title"]["blank_lines"]) + 1
 
-    def attachment_note(self, n: Notice) -> None:
+    def note_lines(self, n: Notice) -> list[tuple[float, list]]:
+        """附件说明: `附件：1. …` indented, the next items aligned under the first."""
         ts, an = self.ts, self.f["attachment_note"]
         label = an["label"]
         indent = int(an["indent"]) * ts.size
         label_w = ts.width(label, None, ts.size)
         items = ([f"{k}. {a.title}" for k, a in enumerate(n.attachments, 1)] if len(n.attachments) > 1
                  else [n.attachments[0].title])
-        self.skip(int(an["blank_lines"]))
-        first = True
-        if self.line + len(items) > ts.lines:
-            self.new_page()
-        for item in items:
-            text = (label if first else "") + item
-            para = Para([Span(text)], indent=0, align="left", where=f"{n.where}的附件说明")
-            x0 = indent + (0 if first else label_w)
+        out = []
+        for k, item in enumerate(items):
+            para = Para([Span((label if k == 0 else "") + item)], indent=0, align="left",
+                        where=f"{n.where}的附件说明")
+            x0 = indent + (0 if k == 0 else label_w)
             for line in ts.set_para(para, ts.size, ts.line_w - x0):
-                self.put_line(line, ts.size, x0=x0)
+                out.append((x0, line))
                 x0 = indent + label_w  # a wrapped item hangs under its text
-            first = False
+        return out
 
-    def signature(self, n: Notice) -> None:
+    def signature_lines(self, n: Notice) -> list[tuple[float, list]]:
+        """署名 two characters in from the right, 成文日期 below it two characters further right;
+        where the date is the longer, the date is two in from the right and the signature moves left."""
         ts, sf = self.ts, self.f["signature"]
         where = f"{n.where}的署名或日期"
         ts.check(n.signature + n.date, None, where)
@@ -465,14 +516,56 @@ class _Flow:
         right = ts.line_w - int(sf["right"]) * ts.size
         offset = int(sf["date_offset"]) * ts.size
         sig_x = min(right - sig_w, right - date_w - offset)  # the longer one decides
-        date_x = sig_x + offset
-        self.skip(int(sf["blank_lines"]))
-        if self.line + 2 > ts.lines:
-            self.new_page()
-        for x, text in ((sig_x, n.signature), (date_x, n.date)):
+        out = []
+        for x, text in ((sig_x, n.signature), (sig_x + offset, n.date)):
             para = Para([Span(text)], indent=0, align="left", where=where)
-            line = ts.set_para(para, ts.size, ts.line_w + 1e6)[0]  # a signature is never broken
-            self.put_line(line, ts.size, x0=x)
+            out.append((x, ts.set_para(para, ts.size, ts.line_w + 1e6)[0]))  # never broken
+        return out
+
+    def tail(self, n: Notice) -> None:
+        """The attachment note and the signature with its date, kept on one page with the body:
+        where they do not fit, the blank lines before them go first, then the last two lines of
+        the body come along to the next page (a signature never stands alone on a page)."""
+        ts = self.ts
+        blocks = []
+        if n.attachments:
+            blocks.append([int(self.f["attachment_note"]["blank_lines"]), self.note_lines(n)])
+        blocks.append([int(self.f["signature"]["blank_lines"]), self.signature_lines(n)])
+        left = ts.lines - self.line
+        for b in reversed(blocks):  # squeeze the blank lines, the signature's first
+            while sum(k + len(ls) for k, ls in blocks) > left and b[0] > 0:
+                b[0] -= 1
+        if self.line == 0 or sum(k + len(ls) for k, ls in blocks) > left:
+            for b, k in zip(blocks, (int(self.f["attachment_note"]["blank_lines"]),
+                                     int(self.f["signature"]["blank_lines"]))[-len(blocks):]):
+                b[0] = k
+            self.carry(2)
+        for blank, lines in blocks:
+            self.skip(blank)
+            for x0, line in lines:
+                self.put_line(line, ts.size, x0=x0)
+
+    def carry(self, k: int) -> None:
+        """Start a new page taking the last k body lines of the page before along."""
+        if self.line == 0 and not self.page.ops:
+            self.pages.pop()
+        page = self.pages[-1]
+        recs = [r for r in self.body_lines[-k:] if r[0] is page]
+        end = len(page.ops)
+        moved = []
+        for _, start, stop, line_no in reversed(recs):
+            if stop != end:
+                break  # only lines at the page's end can move
+            moved.insert(0, (page.ops[start:stop], line_no))
+            end = start
+        del page.ops[end:]
+        self.new_page()
+        for ops, line_no in moved:
+            dy = self.ts.line_top(self.line) - self.ts.line_top(line_no)
+            for op in ops:
+                op.baseline += dy
+                self.page.ops.append(op)
+            self.line += 1
 
     def attachment(self, number: int | None, att: Attachment) -> None:
         ts, af = self.ts, self.f["attachment"]
@@ -480,7 +573,7 @@ class _Flow:
         label = "附件" if number is None else f"附件{number}"
         lrole, lsize = af["label_font"], float(af["label_size"])
         self.put_line([(0.0, _Tok(label, lrole, ts.width(label, lrole, lsize)))], lsize)
-        tf = self.f["title"]
+        tf = self.f["doc_title"]
         self.line = int(af["title_line"]) - 1
         para = Para([Span(att.title, tf["font"])], indent=0, align="center", where=f"附件“{att.title}”的标题")
         for line in ts.balanced(para, float(tf["size"])):
