@@ -365,7 +365,8 @@ class Typesetter:
     def draw(self, pages: list[Page], out, *, title: str = "", author: str = "") -> None:
         from reportlab.pdfgen.canvas import Canvas
 
-        c = Canvas(out, pagesize=(self.page_w, self.page_h), pageCompression=1)
+        c = Canvas(out, pagesize=(self.page_w, self.page_h), pageCompression=1,
+                   initialFontName=self.chain(None).name, initialFontSize=self.size)
         c.setTitle(title)
         c.setAuthor(author)
         c.setCreator("干部激励工作台")
@@ -593,5 +594,13 @@ def render(form: dict, notice: Notice, out, *, session=None, progress=None, canc
     if cancelled and cancelled():
         from .errors import PrintCancelled
         raise PrintCancelled()
-    ts.draw(pages, out, title=notice.title)
+    import io
+    from pathlib import Path
+
+    buf = io.BytesIO()
+    ts.draw(pages, buf, title=notice.title)
+    if isinstance(out, (str, Path)):
+        Path(out).write_bytes(buf.getvalue())
+    else:
+        out.write(buf.getvalue())
     return len(pages)
