@@ -25,11 +25,9 @@ FIRST = "关于表扬2022年疫情防控工作先进集体和先进个人的通�
 
 
 def render(session, actor, out, **params):
-    from cadre_desktop.core.printing.commendation import load_form, render_commendation
+    from cadre_desktop.core.printing import render_pdf
 
-    class R:
-        pages = render_commendation(session, actor=actor, form=load_form(), params=params, out=out)
-    return R
+    return render_pdf(session, actor=actor, form="commendation", params=params, out=out)
 
 
 def is_red(colour) -> bool:
@@ -328,10 +326,10 @@ def test_text_rules():
 
 
 def test_line_breaking_keeps_punctuation_off_line_starts():
-    from cadre_desktop.core.printing.commendation import load_form
+    from cadre_desktop.core.printing.definition import load
     from cadre_desktop.core.printing.notice import NO_END, NO_START, Para, Span, Typesetter
 
-    ts = Typesetter(load_form())
+    ts = Typesetter(load("commendation").data)
     text = ("为深入贯彻落实党的二十大精神，进一步激励广大干部担当作为，" * 5 + "在COVID-19疫情防控中（第一批），“先进”。") * 3
     lines = ts.set_para(Para([Span(text)], indent=2), BODY)
     assert "".join(t.text for ln in lines for _, t in ln) == text
@@ -342,3 +340,34 @@ def test_line_breaking_keeps_punctuation_off_line_starts():
         if k < len(lines) - 1:
             assert ln[-1][1].text[-1] not in NO_END, k
     assert any(t.text == "COVID-19" for ln in lines for _, t in ln)  # a Latin run stays together
+
+
+def test_cli_print_commendation(demo_db, demo_admin, tmp_path, monkeypatch, capsys):
+    from cadre_desktop.cli import main
+    from cadre_desktop.core.services import demo
+
+    with demo_db.session() as s:  # a second notice of the same title, told apart by its number
+        honours.save_batch(s, actor=demo_admin, data={"title": FIRST, "doc_number": "云党通〔2022〕99号",
+                                                      "issuer": "中共云岭县委", "date": dt.date(2022, 4, 20)})
+    monkeypatch.setenv("CADRE_USER", demo.DEMO_USER)
+    monkeypatch.setenv("CADRE_PASSWORD", demo.DEMO_PASSWORD)
+    db = ["--db", str(tmp_path / "demo.sqlite3")]
+    out = tmp_path / "cli.pdf"
+
+    assert main([*db, "print", "commendation", "--batch", "没有这个通报", "--out", str(out)]) == 2
+    assert "没有名称为“没有这个通报”的表彰通报" in capsys.readouterr().err
+    assert main([*db, "print", "commendation", "--batch", FIRST, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "有2个" in err and "--doc" in err
+    assert not out.exists()
+
+    assert main([*db, "print", "commendation", "--batch", FIRST, "--doc", "云党通[2022]12号", "--out", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    with pdfplumber.open(out) as pdf:
+        first = "".join(text(ln) for ln in lines_of(pdf.pages[0].chars))
+        assert "云党通〔2022〕12号" in first and "中共云岭县委文件" in first
+    assert main([*db, "print", "commendation", "--batch", FIRST, "--doc", "云党通〔2022〕99号", "--plain",
+                 "--out", str(out)]) == 0
+    with pdfplumber.open(out) as pdf:
+        first = "".join(text(ln) for ln in lines_of(pdf.pages[0].chars))
+        assert "文件" not in first and "99号" not in first and "2022年4月20日" in first

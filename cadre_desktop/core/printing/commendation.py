@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 
 from ..models import Award, CommendationBatch
 from ..services import settings
-from ..services.accounts import Actor, require
 from ..services.honours import award_dict
 from .errors import PrintError
-from .notice import Attachment, Notice, Para, Span, body_para, chinese_number, render
+from .notice import Attachment, Notice, Para, Span, body_para, chinese_number, lay_out
 
 # ethnicity values that are not printed after a name
 _NOT_PRINTED = {"", "汉族", "其他"}
@@ -81,12 +80,13 @@ def build_notice(session: Session, form: dict, batch_id: int, *, letterhead: boo
     collectives = [x for x in awards if x[0].target_kind == "集体"]
     individuals = [x for x in awards if x[0].target_kind == "个人"]
 
-    body_f, af = form["body"], form["attachment"]
+    body_f, af = form["notice"]["body"], form["notice"]["attachment"]
+    h1, h2 = form["styles"]["heading1"]["font"], form["styles"]["heading2"]["font"]
     indent = int(body_f["indent"])
     text = (b.body or "").strip() or body_f["default"].format(collectives=len(collectives),
                                                              individuals=len(individuals))
-    body = [body_para(p.strip(), indent=indent, heading1_role=body_f["heading1_font"],
-                      heading2_role=body_f["heading2_font"], where=f"{where}的正文")
+    body = [body_para(p.strip(), indent=indent, heading1_role=h1,
+                      heading2_role=h2, where=f"{where}的正文")
             for p in text.splitlines() if p.strip()]
 
     attachments, group_no = [], 0
@@ -102,13 +102,13 @@ def build_notice(session: Session, form: dict, batch_id: int, *, letterhead: boo
         title = f"{name}名单" if single else af[f"{key}_title"]
         group_no += 1
         paras = [Para([Span(f"{chinese_number(group_no)}、{name}（{len(items)}{measure}）",
-                            body_f["heading1_font"])], indent=indent, keep_with_next=True,
+                            h1)], indent=indent, keep_with_next=True,
                       where=f"{where}的{title}")]
         for k, honour in enumerate(honours, 1):
             members = [x for x in items if x[0].honour == honour]
             if not single:
                 paras.append(Para([Span(f"（{chinese_number(k)}）{honour}（{len(members)}{measure}）",
-                                        body_f["heading2_font"])], indent=indent, keep_with_next=True,
+                                        h2)], indent=indent, keep_with_next=True,
                                   where=f"{where}的{title}"))
             for a, d in members:
                 paras.append(_entry(a, d, af, where=f"{where}的{title}中“{a.target_name}”"))
@@ -116,7 +116,7 @@ def build_notice(session: Session, form: dict, batch_id: int, *, letterhead: boo
 
     return Notice(
         title=b.title, body=body, signature=issuer, date=date_text(b.date),
-        issuer_mark=(issuer + form["header"]["mark_suffix"]) if letterhead else None,
+        issuer_mark=(issuer + form["notice"]["header"]["mark_suffix"]) if letterhead else None,
         doc_number=doc_number_text(doc_number or b.doc_number) if letterhead else None,
         addressee=addressee or None, letterhead=letterhead, attachments=attachments, where=where)
 
@@ -132,22 +132,13 @@ def _entry(a: Award, d: dict, af: dict, *, where: str) -> Para:
     return Para([Span(text)], indent=indent, align="left", where=where)
 
 
-def render_commendation(session: Session, *, actor: Actor, form: dict, params: dict, out,
-                        progress=None, cancelled=None) -> int:
-    """Write the notice of params["batch_id"] to `out`; returns the number of pages."""
-    require(actor, "print")
+def layout(job) -> list:
+    """The renderer's layout function for `commendation` (params: batch_id, letterhead, doc_number)."""
+    params = job.params
     batch_id = params.get("batch_id")
-    if not isinstance(batch_id, int):
+    if not isinstance(batch_id, int) or isinstance(batch_id, bool):
         raise PrintError("请选择要打印的表彰通报。")
-    notice = build_notice(session, form, batch_id, letterhead=bool(params.get("letterhead", True)),
+    form = job.definition(None).data
+    notice = build_notice(job.session, form, batch_id, letterhead=bool(params.get("letterhead", True)),
                           doc_number=params.get("doc_number"))
-    return render(form, notice, out, session=session, progress=progress, cancelled=cancelled)
-
-
-def load_form() -> dict:
-    import tomllib
-
-    from ..resources import resource_path
-
-    with open(resource_path("forms", "commendation.toml"), "rb") as fh:
-        return tomllib.load(fh)
+    return lay_out(form, notice, session=job.session, progress=job.tick)

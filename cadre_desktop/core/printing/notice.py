@@ -139,16 +139,21 @@ class Typesetter:
     """Lays a Notice out on the grid of a form definition (the dict of forms/commendation.toml)."""
 
     def __init__(self, form: dict, *, session=None):
-        self.f = form
-        pg, grid = form["page"], form["grid"]
-        self.page_w, self.page_h = pg["width"] * mm, pg["height"] * mm
-        self.left, self.top = pg["left"] * mm, pg["top"] * mm
-        self.block_w, self.block_h = pg["block_width"] * mm, pg["block_height"] * mm
+        from .definition import PAGE_SIZES
+
+        self.f = form["notice"]  # the notice's own sections
+        self.styles = form["styles"]
+        pg, grid = form["page"], self.f["grid"]
+        w, h = PAGE_SIZES[pg["size"]]
+        w, h = (h, w) if pg.get("orientation") == "landscape" else (w, h)
+        m = pg["margins"]
+        self.page_w, self.page_h = w * mm, h * mm
+        self.left, self.top = m["left"] * mm, m["top"] * mm
+        self.block_w, self.block_h = (w - m["left"] - m["right"]) * mm, (h - m["top"] - m["bottom"]) * mm
         self.lines = int(grid["lines"])
         self.chars = int(grid["chars"])
-        self.size = float(grid["size"])
+        self.body_role, self.size = self.style("body")
         self.leading = float(grid["leading"])
-        self.body_role = grid["font"]
         self.line_w = self.chars * self.size  # a full line of characters
         self.session = session
         self._chains: dict[str, fonts.FontChain] = {}
@@ -156,6 +161,11 @@ class Typesetter:
             raise PrintError(f"表格定义 {form.get('name', '')}：{self.lines}行×{self.chars}字超出版心。")
 
     # fonts
+
+    def style(self, name: str) -> tuple[str, float]:
+        """(font role, size in points) of a style of the form definition."""
+        st = self.styles[name]
+        return st["font"], float(st["size"])
 
     def chain(self, role: str | None) -> fonts.FontChain:
         role = role or self.body_role
@@ -330,16 +340,13 @@ class Typesetter:
 
     # pages
 
-    def layout(self, notice: Notice, progress=None, cancelled=None) -> list[Page]:
+    def layout(self, notice: Notice, progress=None) -> list[Page]:
         lay = _Flow(self)
         lay.first_page(notice)
         total = 1 + len(notice.attachments)
         if progress:
             progress(1, total, "正文")
         for k, att in enumerate(notice.attachments, 1):
-            if cancelled and cancelled():
-                from .errors import PrintCancelled
-                raise PrintCancelled()
             lay.attachment(k if len(notice.attachments) > 1 else None, att)
             if progress:
                 progress(1 + k, total, att.title)
@@ -349,7 +356,7 @@ class Typesetter:
 
     def number_pages(self, pages: list[Page]) -> None:
         pn = self.f["page_number"]
-        size, role = float(pn["size"]), pn["font"]
+        role, size = self.style("page_number")
         top = self.top + self.block_h + float(pn["gap"]) * mm
         inset = int(pn["inset"]) * size
         for k, page in enumerate(pages, 1):
@@ -362,26 +369,25 @@ class Typesetter:
 
     # drawing
 
-    def draw(self, pages: list[Page], out, *, title: str = "", author: str = "") -> None:
-        from reportlab.pdfgen.canvas import Canvas
+    def to_pages(self, pages: list[Page]) -> list:
+        """The laid-out pages as the renderer's pages of drawing operations (points from the
+        page's bottom-left corner): black text, red only where an operation is marked red."""
+        from .layout import Page as PdfPage
 
-        c = Canvas(out, pagesize=(self.page_w, self.page_h), pageCompression=1,
-                   initialFontName=self.chain(None).name, initialFontSize=self.size)
-        c.setTitle(title)
-        c.setAuthor(author)
-        c.setCreator("干部激励工作台")
         red = self.f["colours"]["red"]
-        black = self.f["colours"]["text"]
+        out = []
         for page in pages:
+            pdf_page = PdfPage(self.page_w, self.page_h)
             for op in page.ops:
-                colour = red if op.red else black
-                c.setFillColorRGB(*colour)
                 if isinstance(op, RectOp):
-                    c.rect(op.x, self.page_h - op.top - op.height, op.width, op.height, stroke=0, fill=1)
+                    pdf_page.ops.append(("rect", op.x, self.page_h - op.top - op.height, op.width, op.height,
+                                         red if op.red else "#000000", 0.0))
                 else:
-                    fonts.draw(c, op.x, self.page_h - op.baseline, op.text, self.chain(op.role), op.size)
-            c.showPage()
-        c.save()
+                    pdf_page.ops.append(("text", op.x, self.page_h - op.baseline,
+                                         tuple(self.chain(op.role).runs(op.text)), op.size, 0.0,
+                                         red if op.red else None))
+            out.append(pdf_page)
+        return out
 
 
 class _Flow:
@@ -441,10 +447,10 @@ class _Flow:
             h = f["header"]
             title_line = self.header(page, n, h)
         else:
-            title_line = int(f["doc_title"]["plain_line"]) - 1
+            title_line = int(f["title"]["plain_line"]) - 1
         # title
-        tf = f["doc_title"]
-        size, role = float(tf["size"]), tf["font"]
+        tf = f["title"]
+        role, size = ts.style("title")
         para = Para([Span(n.title, role)], indent=0, align="center", where=f"{n.where}的标题")
         self.line = title_line
         for line in ts.balanced(para, size):
@@ -463,9 +469,8 @@ class _Flow:
         ts = self.ts
         bottom = ts.top + float(h["mark_top"]) * mm
         if n.issuer_mark:
-            role = h["mark_font"]
+            role, size = ts.style("mark")
             ts.check(n.issuer_mark, role, f"{n.where}的发文机关")
-            size = float(h["mark_size"])
             w1 = ts.width(n.issuer_mark, role, 1.0)
             size = min(size, ts.block_w / w1)  # a long issuer is set smaller to fit the block
             w = ts.width(n.issuer_mark, role, size)
@@ -474,7 +479,7 @@ class _Flow:
                                    n.issuer_mark, role, size, red=True))
             bottom = top + size
         line = ts.line_of(bottom - 0.01) + int(h["number_blank_lines"]) + 1
-        nsize, nrole = float(h["number_size"]), h["number_font"]
+        nrole, nsize = ts.style("number")
         number_bottom = ts.line_top(line) + (ts.leading + nsize) / 2
         if n.doc_number:
             ts.check(n.doc_number, nrole, f"{n.where}的文号")
@@ -486,7 +491,7 @@ class _Flow:
         page.ops.append(RectOp(ts.left + (ts.block_w - rule_w) / 2, rule_top, rule_w,
                                float(h["rule_thickness"]) * mm, red=True))
         rule_line = ts.line_of(rule_top + float(h["rule_thickness"]) * mm)
-        return rule_line + int(self.f["doc_title"]["blank_lines"]) + 1
+        return rule_line + int(self.f["title"]["blank_lines"]) + 1
 
     def note_lines(self, n: Notice) -> list[tuple[float, list]]:
         """附件说明: `附件：1. …` indented, the next items aligned under the first."""
@@ -572,35 +577,84 @@ class _Flow:
         ts, af = self.ts, self.f["attachment"]
         self.new_page()
         label = "附件" if number is None else f"附件{number}"
-        lrole, lsize = af["label_font"], float(af["label_size"])
+        lrole, lsize = ts.style("attachment_label")
         self.put_line([(0.0, _Tok(label, lrole, ts.width(label, lrole, lsize)))], lsize)
-        tf = self.f["doc_title"]
+        role, size = ts.style("title")
         self.line = int(af["title_line"]) - 1
-        para = Para([Span(att.title, tf["font"])], indent=0, align="center", where=f"附件“{att.title}”的标题")
-        for line in ts.balanced(para, float(tf["size"])):
-            self.put_line(line, float(tf["size"]))
+        para = Para([Span(att.title, role)], indent=0, align="center", where=f"附件“{att.title}”的标题")
+        for line in ts.balanced(para, size):
+            self.put_line(line, size)
         self.line += int(af["blank_lines_after"])
         for para in att.paras:
             self.put_para(para)
 
 
-def render(form: dict, notice: Notice, out, *, session=None, progress=None, cancelled=None) -> int:
-    """Lay the notice out (every check first), then write the PDF to `out`; returns the page count."""
+def lay_out(form: dict, notice: Notice, *, session=None, progress=None) -> list:
+    """The notice's pages, every check done (a missing glyph names the record); nothing drawn.
+    `progress(done, total, text)` is called per part and may raise PrintCancelled."""
     ts = Typesetter(form, session=session)
     try:
-        pages = ts.layout(notice, progress=progress, cancelled=cancelled)
+        return ts.to_pages(ts.layout(notice, progress=progress))
     except MissingGlyph as e:
         raise PrintError(f"{notice.where}：{e}") from e
-    if cancelled and cancelled():
-        from .errors import PrintCancelled
-        raise PrintCancelled()
-    import io
-    from pathlib import Path
 
-    buf = io.BytesIO()
-    ts.draw(pages, buf, title=notice.title)
-    if isinstance(out, (str, Path)):
-        Path(out).write_bytes(buf.getvalue())
-    else:
-        out.write(buf.getvalue())
-    return len(pages)
+
+# --- the form definition ------------------------------------------------------------------
+
+_NUM = (int, float)
+NOTICE_STYLES = ("body", "heading1", "heading2", "mark", "number", "title", "attachment_label", "page_number")
+NOTICE_KEYS = {
+    "grid": {"lines": int, "chars": int, "leading": _NUM},
+    "colours": {"red": str},
+    "header": {"mark_suffix": str, "mark_top": _NUM, "number_blank_lines": int, "rule_gap": _NUM,
+               "rule_width": _NUM, "rule_thickness": _NUM},
+    "title": {"blank_lines": int, "blank_lines_after": int, "plain_line": int},
+    "body": {"indent": int, "default": str},
+    "attachment_note": {"label": str, "indent": int, "blank_lines": int},
+    "signature": {"blank_lines": int, "right": int, "date_offset": int},
+    "attachment": {"title_line": int, "blank_lines_after": int, "collective_title": str, "individual_title": str,
+                   "collective_group": str, "individual_group": str, "collective_measure": str,
+                   "individual_measure": str, "name_gap": str, "entry_indent": int},
+    "page_number": {"gap": _NUM, "inset": int, "format": str},
+}
+
+
+def check_definition(c, data: dict) -> None:
+    """Check the `notice` part of a form definition (kind = "notice"); `c` is the definition
+    checker, whose fail() names the file and line."""
+    if "margins" not in data["page"]:
+        c.fail(("page",), "[page] 缺少 margins（页边距）")
+    for name in NOTICE_STYLES:
+        if name not in data["styles"]:
+            c.fail(("styles",), f"公文格式须定义样式“{name}”")
+    c.require(data, "notice", (), "表格定义")
+    notice = data["notice"]
+    for section, keys in NOTICE_KEYS.items():
+        c.require(notice, section, ("notice",), "[notice]")
+        path = ("notice", section)
+        c.type(notice[section], dict, path)
+        c.keys(notice[section], keys, path, f"[notice.{section}]")
+        for key in keys:
+            c.require(notice[section], key, path, f"[notice.{section}]")
+            value = notice[section][key]
+            if keys[key] is int and not 0 <= value <= 60:
+                c.fail(path + (key,), f"“{key}”的值 {value} 不合理，应在 0 到 60 之间")
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", notice["colours"]["red"]):
+        c.fail(("notice", "colours", "red"), "颜色应写作 #RRGGBB，如 \"#E60012\"")
+    for key in ("mark_top", "rule_gap", "rule_width", "rule_thickness"):
+        c.mm(notice["header"][key], ("notice", "header", key))
+    c.mm(notice["page_number"]["gap"], ("notice", "page_number", "gap"))
+    if "{n}" not in notice["page_number"]["format"]:
+        c.fail(("notice", "page_number", "format"), "页码格式须含 {n}（页码数字的位置）")
+    m = data["page"]["margins"]
+    from .definition import PAGE_SIZES
+
+    w, h = PAGE_SIZES[data["page"]["size"]]
+    if data["page"].get("orientation") == "landscape":
+        w, h = h, w
+    block_w, block_h = (w - m["left"] - m["right"]) * mm, (h - m["top"] - m["bottom"]) * mm
+    grid = notice["grid"]
+    if grid["chars"] * data["styles"]["body"]["size"] > block_w + 0.5:
+        c.fail(("notice", "grid", "chars"), f"每行{grid['chars']}字超出版心宽度 {block_w / mm:.1f} 毫米")
+    if grid["lines"] * grid["leading"] > block_h + 0.5:
+        c.fail(("notice", "grid", "lines"), f"每页{grid['lines']}行超出版心高度 {block_h / mm:.1f} 毫米")
