@@ -284,8 +284,7 @@ def draw(canvas, x: float, y: float, text: str, chain: FontChain, size: float, *
     """Draw the text's runs left to right from the baseline (x, y); returns the width drawn.
     `spacing` adds that many points after every character (letters spread over a width)."""
     t = canvas.beginText(x, y)
-    if spacing:
-        t.setCharSpace(spacing)
+    t.setCharSpace(spacing)  # Tc outlives BT…ET in the PDF's text state: always set it
     width = 0.0
     for fname, s in chain.runs(text):
         t.setFont(fname, size)
