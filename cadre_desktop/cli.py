@@ -234,19 +234,6 @@ def cmd_restore(db: Database, args) -> int:
     return 0
 
 
-def cmd_print_commendation(db: Database, args) -> int:
-    from .core.printing import render_pdf
-    from .core.printing.commendation import find_batch
-
-    actor = sign_in(db)
-    with db.session() as s:
-        batch_id = find_batch(s, args.batch, args.doc)
-        result = render_pdf(s, actor=actor, form="commendation", out=args.out,
-                            params={"batch_id": batch_id, "letterhead": not args.plain, "doc_number": None})
-    print(f"已打印表彰通报（{result.pages} 页）：{args.out}")
-    return 0
-
-
 # --- parsing ------------------------------------------------------------------------------
 
 
@@ -309,15 +296,6 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--verify", action="store_true", help="检查操作记录是否被改动或删除")
     s.set_defaults(func=cmd_audit)
-
-    s = sub.add_parser("print", help="打印表格到 PDF")
-    psub = s.add_subparsers(dest="form", required=True, parser_class=_Parser)
-    f = psub.add_parser("commendation", help="表彰通报（公文格式，名单作附件）")
-    f.add_argument("--batch", required=True, metavar="TITLE", help="通报名称")
-    f.add_argument("--doc", metavar="文号", help="文号（同名通报有多个时用以区分）")
-    f.add_argument("--plain", action="store_true", help="套打：不印发文机关标志、文号和红色分隔线")
-    f.add_argument("--out", required=True, help="输出的 PDF 文件")
-    f.set_defaults(func=cmd_print_commendation)
 
     s = sub.add_parser("backup", help="备份数据库（管理员）")
     s.add_argument("out")

@@ -13,6 +13,7 @@ from ..models import Award, CommendationBatch
 from ..services import settings
 from ..services.honours import award_dict
 from .errors import PrintError
+from .render import register
 from .notice import Attachment, Notice, Para, Span, body_para, chinese_number, lay_out
 
 # ethnicity values that are not printed after a name
@@ -142,3 +143,6 @@ def layout(job) -> list:
     notice = build_notice(job.session, form, batch_id, letterhead=bool(params.get("letterhead", True)),
                           doc_number=params.get("doc_number"))
     return lay_out(form, notice, session=job.session, progress=job.tick)
+
+
+register("commendation", "表彰通报", layout)
