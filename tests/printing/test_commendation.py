@@ -371,3 +371,24 @@ def test_cli_print_commendation(demo_db, demo_admin, tmp_path, monkeypatch, caps
     with pdfplumber.open(out) as pdf:
         first = "".join(text(ln) for ln in lines_of(pdf.pages[0].chars))
         assert "文件" not in first and "99号" not in first and "2022年4月20日" in first
+
+
+def test_a_broken_notice_definition_names_its_line(tmp_path):
+    from cadre_desktop.core.printing import FormDefinitionError
+    from cadre_desktop.core.printing.definition import load
+    from cadre_desktop.core.resources import resource_path
+
+    good = resource_path("forms", "commendation.toml").read_text(encoding="utf-8")
+    assert load("commendation").data["notice"]["grid"]["chars"] == 28
+    lines = good.splitlines()
+    for old, new, problem in (("chars = 28", "chars = 29", "超出版心宽度"),
+                              ('format = "— {n} —"', 'format = "第页"', "{n}"),
+                              ('red = "#E60012"', 'red = "红色"', "#RRGGBB"),
+                              ("rule_gap = 4.0", "rule_gap = 4.0\nrule_colour = 1", "rule_colour")):
+        row = next(i for i, ln in enumerate(lines) if ln.startswith(old)) + 1
+        path = tmp_path / "commendation.toml"
+        path.write_text(good.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(FormDefinitionError) as err:
+            load("commendation", path=path)
+        assert problem in str(err.value)
+        assert err.value.line in (row, row + 1), (str(err.value), row)
