@@ -348,7 +348,8 @@ def test_cli_print_commendation(demo_db, demo_admin, tmp_path, monkeypatch, caps
 
     with demo_db.session() as s:  # a second notice of the same title, told apart by its number
         honours.save_batch(s, actor=demo_admin, data={"title": FIRST, "doc_number": "云党通〔2022〕99号",
-                                                      "issuer": "中共云岭县委", "date": dt.date(2022, 4, 20)})
+                                                      "issuer": "中共云岭县委", "date": dt.date(2022, 4, 20),
+                                                      "body": "特此通报。"})
     monkeypatch.setenv("CADRE_USER", demo.DEMO_USER)
     monkeypatch.setenv("CADRE_PASSWORD", demo.DEMO_PASSWORD)
     db = ["--db", str(tmp_path / "demo.sqlite3")]
@@ -392,3 +393,24 @@ def test_a_broken_notice_definition_names_its_line(tmp_path):
             load("commendation", path=path)
         assert problem in str(err.value)
         assert err.value.line in (row, row + 1), (str(err.value), row)
+
+
+def test_nothing_to_print_and_cancel_write_nothing(demo_db, demo_admin, tmp_path):
+    from cadre_desktop.core.printing import PrintCancelled, render_pdf
+
+    out = tmp_path / "c.pdf"
+    with demo_db.session() as s:
+        empty = honours.save_batch(s, actor=demo_admin, data={"title": "空通报", "issuer": "中共云岭县委",
+                                                              "date": dt.date(2022, 5, 1)})
+        with pytest.raises(PrintError, match="既没有正文，也没有表彰对象"):
+            render(s, demo_admin, out, batch_id=empty)
+        calls = []
+
+        def progress(done, total, text):
+            calls.append((done, total, text))
+
+        with pytest.raises(PrintCancelled):
+            render_pdf(s, actor=demo_admin, form="commendation", params={"batch_id": batch_id(s)}, out=out,
+                       progress=progress, cancelled=lambda: len(calls) >= 1)
+        assert calls and calls[0][1] == 3  # the notice and its two attachments
+    assert not out.exists()

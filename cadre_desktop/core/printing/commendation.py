@@ -84,8 +84,13 @@ def build_notice(session: Session, form: dict, batch_id: int, *, letterhead: boo
     body_f, af = form["notice"]["body"], form["notice"]["attachment"]
     h1, h2 = form["styles"]["heading1"]["font"], form["styles"]["heading2"]["font"]
     indent = int(body_f["indent"])
-    text = (b.body or "").strip() or body_f["default"].format(collectives=len(collectives),
-                                                             individuals=len(individuals))
+    text = (b.body or "").strip()
+    if not text:  # the default body names what the batch holds: 6个先进集体、20名先进个人
+        if not awards:
+            raise PrintError(f"{where}既没有正文，也没有表彰对象，无可打印：请先填写通报正文或添加表彰对象。")
+        counts = [f"{len(items)}{af[f'{key}_measure']}{af[f'{key}_group']}"
+                  for key, items in (("collective", collectives), ("individual", individuals)) if items]
+        text = body_f["default"].format(awardees="、".join(counts))
     body = [body_para(p.strip(), indent=indent, heading1_role=h1,
                       heading2_role=h2, where=f"{where}的正文")
             for p in text.splitlines() if p.strip()]

@@ -641,6 +641,10 @@ def check_definition(c, data: dict) -> None:
                 c.fail(path + (key,), f"“{key}”的值 {value} 不合理，应在 0 到 60 之间")
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", notice["colours"]["red"]):
         c.fail(("notice", "colours", "red"), "颜色应写作 #RRGGBB，如 \"#E60012\"")
+    try:
+        notice["body"]["default"].format(awardees="")
+    except (KeyError, IndexError, ValueError):
+        c.fail(("notice", "body", "default"), "默认正文中只可用 {awardees}（表彰对象及人数）一个占位")
     for key in ("mark_top", "rule_gap", "rule_width", "rule_thickness"):
         c.mm(notice["header"][key], ("notice", "header", key))
     c.mm(notice["page_number"]["gap"], ("notice", "page_number", "gap"))
