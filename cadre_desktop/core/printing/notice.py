@@ -156,9 +156,7 @@ class Typesetter:
         self.leading = float(grid["leading"])
         self.line_w = self.chars * self.size  # a full line of characters
         self.session = session
-        self._chains: dict[str, fonts.FontChain] = {}
-        if self.line_w > self.block_w + 0.01 or self.lines * self.leading > self.block_h + 0.01:
-            raise PrintError(f"表格定义 {form.get('name', '')}：{self.lines}行×{self.chars}字超出版心。")
+        self._chains: dict[str, fonts.FontChain] = {}  # the grid fits the block: check_definition
 
     # fonts
 
