@@ -310,3 +310,20 @@ def test_a_reader_sees_masked_id_numbers_in_messages(db, reader, admin, unit_id)
     with pytest.raises(PrintError) as err:
         render(db, Actor("admin", "管理员"), {"cadre_ids": [cid]})
     assert idn in err.value.message
+
+
+def test_render_each_cancelled_while_writing_leaves_no_files(db, admin, unit_id, tmp_path):
+    with db.session() as s:
+        ids = [cadres.save_cadre(s, actor=admin, data=dict(full_cadre(id_number=make_id("19850315", f"{n}81"),
+                                                                     name=f"批量{n}", photo=None), unit_id=unit_id))
+               for n in range(3)]
+        state = {"written": 0}
+
+        def progress(done, total, text):
+            if text.startswith("写入"):
+                state["written"] += 1
+
+        with pytest.raises(PrintCancelled):
+            render_each(s, actor=admin, cadre_ids=ids, out_dir=tmp_path / "each", progress=progress,
+                        cancelled=lambda: state["written"] >= 2)
+    assert state["written"] == 2 and list((tmp_path / "each").iterdir()) == []

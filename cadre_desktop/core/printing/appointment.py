@@ -12,7 +12,7 @@ from ..models import Cadre
 from ..services import cadre_texts
 from ..services.cadres import FIELDS as CADRE_FIELDS
 from ..services.cadres import LISTS, cadre_data
-from ..values import DomainError, Month
+from ..values import DomainError, Month, check_id_number
 from . import grid
 from .errors import PrintError
 from .layout import Page
@@ -64,6 +64,12 @@ def who(data: dict, masked: bool = False) -> str:
 def record_of(data: dict, *, third: str, masked: bool, today: dt.date | None = None) -> grid.Record:
     """The texts of one cadre (the dict shape of services.cadres.get_cadre) for the grid."""
     at = cadre_texts.age_reference(data, today)
+    if (not data.get("birth") or not data.get("sex")) and data.get("id_number"):
+        try:  # an unsaved draft: what the ID number says, as saving would derive it
+            info = check_id_number(str(data["id_number"]))
+            data = dict(data, birth=data.get("birth") or info.birth, sex=data.get("sex") or info.sex)
+        except ValueError:
+            pass
     values = {attr: _text(data.get(attr)) for attr in FIELDS if "." not in attr and attr in data}
     if masked:
         for attr in ("id_number", "phone"):

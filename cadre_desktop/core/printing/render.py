@@ -185,11 +185,16 @@ def render_each(session, *, actor: Actor, cadre_ids: list[int], out_dir, progres
             progress(i + 1, total * 2, f"排版：{person['name']}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for i, (fname, pages) in enumerate(laid):
-        if cancelled is not None and cancelled():
-            raise PrintCancelled()
-        written.append(write_pdf(pages, out / fname, title=f"{FORMS['appointment-form']}", author=actor.name))
-        if progress is not None:
-            progress(total + i + 1, total * 2, f"写入：{fname}")
+    written: list[Path] = []
+    try:
+        for i, (fname, pages) in enumerate(laid):
+            if cancelled is not None and cancelled():
+                raise PrintCancelled()
+            written.append(write_pdf(pages, out / fname, title=FORMS["appointment-form"], author=actor.name))
+            if progress is not None:
+                progress(total + i + 1, total * 2, f"写入：{fname}")
+    except BaseException:
+        for path in written:  # a cancel (or a full disk) leaves no half batch behind
+            path.unlink(missing_ok=True)
+        raise
     return written
