@@ -225,6 +225,9 @@ def own_batch(demo_db, demo_admin):
             "target_kind": "个人", "cadre_id": woman, "honour": "先进个人", "unit_post": "云岭县高坪乡驻村第一书记"})
         honours.save_award(s, actor=demo_admin, batch_id=bid, data={
             "target_kind": "个人", "target_name": "马小龙", "honour": "优秀共产党员"})
+        honours.save_award(s, actor=demo_admin, batch_id=bid, data={
+            "target_kind": "个人", "target_name": "李四", "honour": "优秀共产党员",
+            "unit_post": "云岭县乡村振兴局驻高坪乡新寨村第一书记兼乡村振兴工作队队长"})
     return bid
 
 
@@ -257,8 +260,14 @@ def test_grid_full_lines_headings_and_annotation(demo_db, demo_admin, own_batch,
         text_all = "\n".join(text(ln) for p in pdf.pages for ln in lines_of(p.chars))
         assert "卓玛拉姆（女，藏族）　云岭县高坪乡驻村第一书记" in text_all
         assert "马小龙\n" in text_all + "\n"  # a person not in the files: no annotation
-        assert "（一）先进个人（1名）" in text_all and "（二）优秀共产党员（1名）" in text_all
-        assert "一、先进个人（2名）" in text_all
+        assert "（一）先进个人（1名）" in text_all and "（二）优秀共产党员（2名）" in text_all
+        assert "一、先进个人（3名）" in text_all
+        # a long entry wraps with its next line under the unit, not under the name
+        lines = [ln for p in pdf.pages for ln in lines_of(p.chars)]
+        k = next(i for i, ln in enumerate(lines) if text(ln).startswith("李四　"))
+        unit_x = lines[k][3]["x0"]
+        assert lines[k + 1][0]["x0"] == pytest.approx(unit_x, abs=0.5)
+        assert text(lines[k]) + text(lines[k + 1]) == "李四　云岭县乡村振兴局驻高坪乡新寨村第一书记兼乡村振兴工作队队长"
         # one attachment: 附件 without a number
         assert "附件：先进个人名单" in text_all.replace(" ", "")
         sig = next(ln for p in pdf.pages for ln in lines_of(p.chars) if text(ln) == "中共云岭县委组织部和宣传部联合办公室")

@@ -132,10 +132,11 @@ def _entry(a: Award, d: dict, af: dict, *, where: str) -> Para:
     if a.target_kind == "集体":
         return Para([Span(a.target_name)], indent=indent, align="left", where=where)
     note = person_note(a.cadre.sex, a.cadre.ethnicity) if a.cadre is not None else ""
-    text = a.target_name + note
-    if d["printed_unit_post"]:
-        text += af["name_gap"] + d["printed_unit_post"]
-    return Para([Span(text)], indent=indent, align="left", where=where)
+    head = a.target_name + note
+    if not d["printed_unit_post"]:
+        return Para([Span(head)], indent=indent, align="left", where=where)
+    head += af["name_gap"]
+    return Para([Span(head + d["printed_unit_post"])], indent=indent, align="left", where=where, hang=head)
 
 
 def layout(job) -> list:

@@ -60,6 +60,7 @@ class Para:
     where: str = ""
     keep_with_next: bool = False
     blank_before: int = 0
+    hang: str = ""  # continuation lines start after this leading text (a name list's unit column)
 
     @property
     def text(self) -> str:
@@ -256,13 +257,16 @@ class Typesetter:
         size = size or self.size
         full = role_width if role_width is not None else self.line_w
         indent = para.indent * size
+        hang = indent + self.width(para.hang, para.spans[0].role, size) if para.hang else 0.0
+        if hang > full / 2:
+            hang = indent  # a long name: continuation lines at the indent
         toks = self.tokens(para, size)
-        lines = self.break_lines(toks, full - indent, full, size)
+        lines = self.break_lines(toks, full - indent, full - hang, size)
         out = []
         for k, line in enumerate(lines):
             while line and line[-1].text.isspace():
                 line = line[:-1]
-            x0 = indent if k == 0 else 0.0
+            x0 = indent if k == 0 else hang
             avail = full - x0
             natural = sum(t.width for t in line)
             gap = 0.0
