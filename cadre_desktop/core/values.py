@@ -65,6 +65,26 @@ class Month:
         return Month.from_index(self.index + n)
 
 
+def month_text(value: Month | None) -> str:
+    """A month as clerks write it: `1985.03`; "" for none."""
+    return str(value) if value else ""
+
+
+def day_text(value: dt.date | dt.datetime | None) -> str:
+    """A day as clerks write it: `2022.06.15`; "" for none. The one date format a user reads
+    (window, messages, exports, printed forms); only `--json` output and file names use ISO."""
+    if not value:
+        return ""
+    return f"{value.year:04d}.{value.month:02d}.{value.day:02d}"
+
+
+def moment_text(value: dt.datetime | None) -> str:
+    """A moment as clerks write it: `2022.06.15 14:03`."""
+    if not value:
+        return ""
+    return f"{day_text(value)} {value.hour:02d}:{value.minute:02d}"
+
+
 def whole_years(start: Month, at: Month | dt.date) -> int:
     """Whole years from `start` to `at`, counted by month (born 1990.07: 32 at 2022.07, 31 at 2022.06)."""
     if isinstance(at, dt.date):
@@ -105,6 +125,9 @@ class IdInfo:
     birth_day: dt.date
 
 
+ID_CHECK_FAILED = "号码校验不通过，其中有数字录错（不一定是最后一位），请对照身份证逐位核对"
+
+
 def check_id_number(value: str) -> IdInfo:
     """Validate a resident ID number; return what it says. Raises ValueError with a Chinese message."""
     s = value.strip().upper()
@@ -120,7 +143,9 @@ def check_id_number(value: str) -> IdInfo:
         raise ValueError(f"出生日期{s[6:14]}无效")
     expected = id_check_digit(s[:17])
     if s[17] != expected:
-        raise ValueError(f"校验位错误，应为 {expected}")
+        # A wrong check digit says only that some digit is wrong: a mistyped digit anywhere changes
+        # the sum, so "the last digit should be …" would invite a clerk to make a wrong number pass.
+        raise ValueError(ID_CHECK_FAILED)
     sex = "男" if int(s[16]) % 2 == 1 else "女"
     return IdInfo(s, sex, Month(day.year, day.month), day)
 

@@ -104,7 +104,7 @@ def test_one_bad_id_number_refuses_the_whole_workbook(signed_in, tmp_path, capsy
     county_workbook(path, n=250, bad_row=137)
     code, out, err = run([*signed_in, "import", str(path)], capsys)
     assert code == 2
-    assert "干部!139 身份证号: 校验位错误，应为" in err  # row 137 of the data is Excel row 139
+    assert "干部!139 身份证号: 号码校验不通过" in err  # row 137 of the data is Excel row 139
     code, out, _ = run([*signed_in, "roster", "--json"], capsys)
     assert json.loads(out) == []
 

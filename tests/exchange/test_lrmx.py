@@ -189,7 +189,7 @@ def test_a_file_that_breaks_a_rule_is_refused_with_the_rule_and_the_others_impor
     with db.session() as s:
         summary = lrmx_files.import_files(s, actor=clerk, paths=[bad, late, folder / "赵磊.lrmx"])
     refused = {p.file_name: p.reason for p in summary.refused}
-    assert "性别：与身份证号不符，身份证号显示为女" in refused["性别不符.lrmx"]
+    assert "性别：性别 男 与身份证号中的 女 不一致，请核对" in refused["性别不符.lrmx"]
     assert "简历第 1 行" in refused["考核年度.lrmx"]
     assert [p.file_name for p in summary.added] == ["赵磊.lrmx"]
 
@@ -310,7 +310,7 @@ def test_a_form_without_a_valid_id_number_imports_only_when_confirmed(db, clerk,
         # the clerk completes it later in the editor: the ID number is then checked as always
         data = cadres.get_cadre(s, c.id)
         cadres.save_cadre(s, actor=clerk, data={"post": "XX乡党委副书记"}, cadre_id=c.id)
-        with pytest.raises(cadres.DomainError, match="校验位错误"):
+        with pytest.raises(cadres.DomainError, match="号码校验不通过"):
             cadres.save_cadre(s, actor=clerk, data={"id_number": "522622197906010010"}, cadre_id=c.id)
     assert data["id_number"] is None
 

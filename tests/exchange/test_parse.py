@@ -22,7 +22,7 @@ from cadre_desktop.core.exchange.parse import (
     parse_int,
     parse_month,
 )
-from cadre_desktop.core.values import EDUCATION_LEVELS, FIVE_CATEGORIES, Month
+from cadre_desktop.core.values import ID_CHECK_FAILED, EDUCATION_LEVELS, FIVE_CATEGORIES, Month
 
 # Valid ID numbers (GB 11643 check digits).
 ID_X = "11010519491231002X"
@@ -361,8 +361,9 @@ def test_parse_id_number_numeric_cell(value):
 
 
 def test_parse_id_number_check_digit_message():
-    assert error_of(parse_id_number, "110105194912310021") == "校验位错误，应为 X"
-    assert error_of(parse_id_number, "410102198503120015") == "校验位错误，应为 4"
+    # A wrong digit anywhere fails the check: the message asks for the card, not a new last digit.
+    assert error_of(parse_id_number, "110105194912310021") == ID_CHECK_FAILED
+    assert error_of(parse_id_number, "410102198503120015") == ID_CHECK_FAILED
 
 
 def test_parse_id_number_other_messages_pass_through():

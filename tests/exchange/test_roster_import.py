@@ -88,7 +88,7 @@ def test_a_bad_row_is_named_by_sheet_row_and_header_and_nothing_is_written(db, a
     result = imported(db, admin, path).result
     assert not result.written
     errors = [str(p) for p in result.errors]
-    assert any(e.startswith("花名册!6 公民身份号码: 校验位错误") for e in errors), errors
+    assert any(e.startswith("花名册!6 公民身份号码: 号码校验不通过") for e in errors), errors
     assert any(e.startswith("花名册!9 民族: “火星族”不在可选值中，应为：汉族 / 蒙古族") for e in errors), errors
     assert any(e.startswith("花名册!10 职务层次: “处长”不在可选值中，应为：正处级") for e in errors), errors
     assert listed(db) == {}

@@ -9,7 +9,7 @@ import pytest
 from cadre_desktop.core.exchange import exporter, importer
 from cadre_desktop.core.exchange.workbook import WorkbookSource
 from cadre_desktop.core.services import audit, cadres
-from cadre_desktop.core.values import DomainError, Month
+from cadre_desktop.core.values import ID_CHECK_FAILED, DomainError, Month
 
 from conftest import import_xlsx as run
 from conftest import make_id
@@ -38,8 +38,8 @@ def test_every_problem_is_reported_with_sheet_row_column_and_nothing_is_written(
     result = run(db, admin, path)
     messages = [str(p) for p in result.errors]
     assert "单位!4 单位类别: “村委会”不在可选值中，应为：乡镇 / 街道 / 县直部门 / 其他" in messages
-    assert any(m.startswith("干部!3 身份证号: 校验位错误，应为 ") for m in messages)
-    assert "干部!4 性别: 与身份证号不符，身份证号显示为女" in messages
+    assert f"干部!3 身份证号: {ID_CHECK_FAILED}" in messages
+    assert "干部!4 性别: 性别 男 与身份证号中的 女 不一致，请核对" in messages
     assert any(m.startswith("干部!4 工作单位: 单位“不存在局”不存在") for m in messages)
     assert any(m.startswith("干部!5 干部层级: “科长”不在可选值中") for m in messages)
     assert any(m.startswith("干部!5 出生年月: ") for m in messages)

@@ -123,7 +123,7 @@ def test_bad_id_in_editor_saves_nothing(qtbot, demo_state):
     editor.fields["id_number"].setText(good[:17] + ("1" if good[17] != "1" else "2"))
     editor.fields["name"].setText("王新")
     editor.save()
-    assert "校验位错误" in editor.errors["id_number"].text()
+    assert "号码校验不通过" in editor.errors["id_number"].text()
     with demo_state.session() as s:
         assert cadres.roster_count(s, cadres.RosterFilter()) == before
 

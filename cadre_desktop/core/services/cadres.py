@@ -33,6 +33,12 @@ class Field:
     kind: str = "text"  # text, month, day, bool, enum, education, unit
     choices: tuple[str, ...] = ()
     required: bool = False
+    # Required of a cadre in service (人员状态 在职) only: 工作单位 and 干部层级.
+    required_in_service: bool = False
+
+    def is_required(self, status: str | None) -> bool:
+        """Whether a record with this 人员状态 (blank counts as 在职) must have the field."""
+        return self.required or (self.required_in_service and (status or "在职") == "在职")
 
     @property
     def synonyms(self) -> dict[str, str] | None:
@@ -63,12 +69,12 @@ FIELDS: tuple[Field, ...] = (
     Field("ip_degree", "在职学位", "enum", CODE_FIELDS["ip_degree"][0]),
     Field("ip_school", "在职毕业院校系及专业"),
     Field("ip_degree_school", "在职学位毕业院校系及专业"),
-    Field("unit_id", "工作单位", "unit"),
+    Field("unit_id", "工作单位", "unit", required_in_service=True),
     Field("post", "现任职务"),
     Field("post_since", "任现职务时间", "month"),
     Field("rank", "职级", "enum", RANKS),
     Field("rank_since", "任现职级时间", "month"),
-    Field("level", "干部层级", "enum", CADRE_LEVELS),
+    Field("level", "干部层级", "enum", CADRE_LEVELS, required_in_service=True),
     Field("staffing", "编制类型", "enum", STAFFING_TYPES),
     Field("team_role", "班子职务"),
     Field("five_category", "五类人员", "enum", FIVE_CATEGORIES),
@@ -193,9 +199,9 @@ def check_fields(data: dict) -> list[tuple[str, str]]:
         errors.append(("name", "姓名不能为空"))
     if info is not None:
         if data.get("sex") and data["sex"] != info.sex:
-            errors.append(("sex", f"与身份证号不符，身份证号显示为{info.sex}"))
+            errors.append(("sex", f"性别 {data['sex']} 与身份证号中的 {info.sex} 不一致，请核对"))
         if data.get("birth") and data["birth"] != info.birth:
-            errors.append(("birth", f"与身份证号不符，身份证号显示为 {info.birth}"))
+            errors.append(("birth", f"出生年月 {data['birth']} 与身份证号中的 {info.birth} 不一致，请核对"))
     for f in FIELDS:
         v = data.get(f.attr)
         if v in (None, ""):
@@ -213,10 +219,9 @@ def check_fields(data: dict) -> list[tuple[str, str]]:
             errors.append((attr, "不能晚于本月"))
     status = data.get("status") or "在职"
     if status == "在职" and not data.get("_allow_incomplete"):
-        if "unit_id" in data and data.get("unit_id") is None:
-            errors.append(("unit_id", "在职干部须填写工作单位"))
-        if "level" in data and not data.get("level"):
-            errors.append(("level", "在职干部须填写干部层级"))
+        for f in FIELDS:
+            if f.required_in_service and f.attr in data and data.get(f.attr) in (None, ""):
+                errors.append((f.attr, f"在职干部须填写{f.label}"))
     for name in LISTS:
         for i, item in enumerate(data.get(name) or []):
             errors.extend((f"{name}[{i}].{k}", m) for k, m in check_list_item(name, item))
