@@ -15,7 +15,7 @@ from .core.exchange.sheets import Cancelled
 from .core.exchange.workbook import WorkbookSource
 from .core.services import accounts, audit, cadres
 from .core.services.accounts import Actor
-from .core.values import ROLES, DomainError
+from .core.values import ROLES, DomainError, moment_text
 
 
 class Refused(Exception):
@@ -231,7 +231,7 @@ def cmd_user(db: Database, args) -> int:
                 print()
             else:
                 for r in rows:
-                    print(f"{r['name']}\t{r['role']}\t{'启用' if r['active'] else '停用'}\t{r['created_at']}")
+                    print(f"{r['name']}\t{r['role']}\t{'启用' if r['active'] else '停用'}\t{_local(r['created_at'])}")
             return 0
         password = args.password or _prompt_password(f"“{args.name}”的新密码：")
         if args.user_cmd == "add":
@@ -241,6 +241,16 @@ def cmd_user(db: Database, args) -> int:
             accounts.change_password(s, actor=actor, name=args.name, password=password)
             print(f"已修改“{args.name}”的密码。")
     return 0
+
+
+def _local(iso: str) -> str:
+    """A stored time (ISO, UTC when naive) as the terminal reads it: `2022.06.15 14:03` local time."""
+    import datetime as dt
+
+    t = dt.datetime.fromisoformat(iso)
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.timezone.utc)
+    return moment_text(t.astimezone())
 
 
 def cmd_audit(db: Database, args) -> int:
@@ -268,7 +278,7 @@ def cmd_audit(db: Database, args) -> int:
         print()
         return 0
     for e in events:
-        print(f"{e['at']}\t{e['account']}\t{e['action']}\t{e['entity_name']}\t{e['label']}")
+        print(f"{_local(e['at'])}\t{e['account']}\t{e['action']}\t{e['entity_name']}\t{e['label']}")
     return 0
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.services import allowances
-from ..core.values import DomainError, Month
+from ..core.values import DomainError, Month, day_text, moment_text
 from .common import confirm, inform, refuse, set_error, shortcut
 from .jobs import QueryBridge, run_job
 from .page_kit import (
@@ -38,7 +38,7 @@ def money(v) -> str:
 
 
 def local_time(t: dt.datetime) -> str:
-    return t.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+    return moment_text(t.replace(tzinfo=dt.timezone.utc).astimezone())
 
 
 class _NumbersModel(RowsModel):
@@ -264,7 +264,7 @@ class AllowancePage(QWidget, TableSelection):
             return
         r = self.model.row(idx.row())
         confirm_and_delete(
-            self, f"删除 {r['effective']:%Y.%m.%d} 起的{r['tier']}津贴标准？\n\n已确认发放的月份不受影响；"
+            self, f"删除 {day_text(r['effective'])} 起的{r['tier']}津贴标准？\n\n已确认发放的月份不受影响；"
                   "未确认的月份将按其余标准重新计算。", "删除津贴标准",
             lambda s: allowances.delete_rate(s, actor=self.state.actor, rate_id=r["id"]), "allowance_rate")
 

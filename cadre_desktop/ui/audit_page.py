@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.services import accounts, audit, cadres
-from ..core.values import DomainError
+from ..core.values import DomainError, moment_text
 from .common import ERROR_STYLE, shortcut
 from .jobs import Job, pool, run_job
 from .models import LazyTableModel
@@ -40,7 +40,8 @@ def local_time(iso: str | None) -> str:
     t = dt.datetime.fromisoformat(iso)
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.timezone.utc)
-    return t.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    t = t.astimezone()
+    return f"{moment_text(t)}:{t.second:02d}"
 
 
 def value_text(value) -> str:
@@ -104,7 +105,7 @@ class AuditPage(TableSelection, QWidget):
         self.use_since = QCheckBox("起始日期")
         self.since = QDateEdit(QDate.currentDate().addDays(-30))
         self.since.setCalendarPopup(True)
-        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since.setDisplayFormat("yyyy.MM.dd")
         self.since.setEnabled(False)
         self.search = search_line("搜索对象（干部姓名、单位名称、账号……）")
         self.count = QLabel()

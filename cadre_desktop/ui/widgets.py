@@ -12,18 +12,10 @@ from PySide6.QtGui import QColor, QFocusEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from ..core.exchange.parse import parse_day, parse_month
-from ..core.values import Month
+from ..core.values import Month, day_text, month_text  # noqa: F401 - re-exported for the pages
 
 MONTH_HINT = "如 1985.03"
 DAY_HINT = "如 2022.06.15"
-
-
-def month_text(value: Month | None) -> str:
-    return str(value) if value else ""
-
-
-def day_text(value: dt.date | None) -> str:
-    return f"{value.year:04d}.{value.month:02d}.{value.day:02d}" if value else ""
 
 
 def mask_tail(value: str | None, keep: int = 4) -> str:

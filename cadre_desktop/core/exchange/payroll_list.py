@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..services import allowances
 from ..services.accounts import Actor, require
-from ..values import Month
+from ..values import Month, day_text
 from .exporter import mask
 from .workbook import FORMULA_STARTS, atomic_save
 
@@ -52,7 +52,7 @@ def write_payroll_xlsx(session: Session, *, actor: Actor, month: Month, path: st
         ws.cell(1, 1, title_of(month)).font = Font(bold=True, size=16)
         ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
         ws.row_dimensions[1].height = 30
-        state = (f"已于 {p['confirmed_at']:%Y-%m-%d} 由 {p['confirmed_by']} 确认发放" if p["confirmed"]
+        state = (f"已于 {day_text(p['confirmed_at'])} 由 {p['confirmed_by']} 确认发放" if p["confirmed"]
                  else "未确认发放，按当前档案计算")
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n)
         ws.cell(2, 1, f"共 {p['recipients']} 人，合计 {p['total']:,.2f} 元（{state}）；金额单位：元")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from ..values import Month
+from ..values import Month, day_text
 from . import parse
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class Column:
         if isinstance(value, Month):
             return str(value)
         if isinstance(value, dt.date):
-            return f"{value.year}.{value.month:02d}.{value.day:02d}"
+            return day_text(value)
         if isinstance(value, Decimal):
             return int(value) if value == value.to_integral_value() else float(value)
         return value

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ..exchange.exporter import mask
 from ..services import allowances
-from ..values import Month
+from ..values import Month, day_text
 from .errors import PrintError
 from .layout import Page
 from .lists import today_text
@@ -55,7 +55,7 @@ def payroll_rows(p: dict, *, masked: bool) -> list[dict]:
                 "tier": ln["tier"], "rate_tier": ln["rate_tier"], "staffing": ln["staffing"] or "",
                 "township_start": str(ln["township_start"]) if ln["township_start"] else "",
                 "years": str(ln["years"]), "counted_years": str(ln["counted_years"]),
-                "rate": f"{ln['rate_tier']} {ln['rate_effective']:%Y.%m.%d}起",
+                "rate": f"{ln['rate_tier']} {day_text(ln['rate_effective'])}起",
                 **{k: _money(ln[k]) for k in MONEY},
             })
         rows.append({"_total": True, "unit": f"{u['unit']}小计", "name": f"{u['count']}人",

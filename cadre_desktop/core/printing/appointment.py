@@ -13,7 +13,7 @@ from ..models import Cadre
 from ..services import cadre_texts
 from ..services.cadres import FIELDS as CADRE_FIELDS
 from ..services.cadres import LISTS, cadre_data
-from ..values import DomainError, Month, check_id_number
+from ..values import DomainError, Month, check_id_number, day_text
 from . import grid
 from .errors import PrintError
 from .layout import Page
@@ -48,7 +48,7 @@ def _text(v) -> str:
     if isinstance(v, Month):
         return str(v)
     if isinstance(v, dt.date):
-        return f"{v.year}.{v.month:02d}.{v.day:02d}"
+        return day_text(v)
     if isinstance(v, bool):
         return "是" if v else "否"
     return str(v).strip()

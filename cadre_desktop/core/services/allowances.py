@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..models import AllowancePayroll, AllowancePayrollLine, AllowanceRate, Cadre, Unit
 from ..models.base import utcnow
-from ..values import TIERS, TOWNSHIP_KINDS, DomainError, Month, whole_years
+from ..values import TIERS, TOWNSHIP_KINDS, DomainError, Month, day_text, moment_text, whole_years
 from . import audit
 from .accounts import Actor, require
 
@@ -42,7 +42,7 @@ def month_text(m: Month) -> str:
 
 
 def _day(d: dt.date | None) -> str | None:
-    return f"{d.year}.{d.month:02d}.{d.day:02d}" if d else None
+    return day_text(d) or None
 
 
 def _money(v: Decimal | None) -> str | None:
@@ -340,7 +340,7 @@ def confirm_month(session: Session, *, actor: Actor, month: Month) -> dict:
         raise DomainError(f"{month_text(month)}尚未到来，不能确认发放。")
     done = _confirmed(session, month)
     if done is not None:
-        raise DomainError(f"{month_text(month)}的乡镇津贴已于 {done.confirmed_at:%Y-%m-%d %H:%M} 由"
+        raise DomainError(f"{month_text(month)}的乡镇津贴已于 {moment_text(done.confirmed_at)} 由"
                           f"“{done.confirmed_by}”确认发放，不能重复确认。")
     p = payroll(session, month)
     if not p["lines"]:

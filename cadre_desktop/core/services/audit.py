@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..models import AuditEvent
 from ..models.base import utcnow
+from ..values import moment_text
 
 if TYPE_CHECKING:
     from .accounts import Actor
@@ -141,6 +142,6 @@ def verify(session: Session, *, actor: Actor) -> str | None:
         if e.id != expected_id:
             return f"第 {expected_id} 条操作记录缺失（下一条为第 {e.id} 条）。"
         if _digest(prev_digest, e) != e.digest:
-            return f"第 {e.id} 条操作记录（{e.at:%Y-%m-%d %H:%M} {e.account} {e.action} {e.label}）已被改动。"
+            return f"第 {e.id} 条操作记录（{moment_text(e.at)} {e.account} {e.action} {e.label}）已被改动。"
         prev_digest, expected_id = e.digest, e.id + 1
     return None

@@ -20,7 +20,7 @@ from ..search import normalize_query, search_text
 from ..values import (
     AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, CODE_FIELDS, EDUCATION_LEVELS, FIVE_CATEGORIES, RANKS, REWARD_KINDS,
     SEXES, STAFFING_TYPES, STATUSES, DomainError, Month, age_at, birth_code_bound, check_id_number, education_level,
-    education_rank, fold_code,
+    day_text, education_rank, fold_code,
 )
 from . import audit, settings
 from .accounts import Actor, require
@@ -112,7 +112,7 @@ def _text(v: Any) -> Any:
     if isinstance(v, Month):
         return str(v)
     if isinstance(v, dt.date):
-        return f"{v.year}.{v.month:02d}.{v.day:02d}"
+        return day_text(v)
     if isinstance(v, bool):
         return "是" if v else "否"
     return v

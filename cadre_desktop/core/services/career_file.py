@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from ..models import Appointment, Attendance, Award, Cadre, CareRecord, CommendationBatch, Posting, TrainingClass
 from ..values import DomainError, Month
+from ..values import day_text as _day_text
 
 
-def day_text(day: dt.date | None) -> str:
-    return "" if day is None else f"{day.year}.{day.month:02d}.{day.day:02d}"
+day_text = _day_text
 
 
 def _cadre(session: Session, cadre_id: int) -> Cadre:

@@ -16,7 +16,7 @@ from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Cadre, Unit
-from ..values import RANKS, DomainError, Month, age_at, fold_code
+from ..values import RANKS, DomainError, Month, age_at, fold_code, day_text
 from . import audit, cadres, settings
 from .accounts import Actor, require
 from .development import TASK_FIELDS
@@ -34,7 +34,7 @@ FIELDS = (
 
 
 def _day(d: dt.date | None) -> str | None:
-    return f"{d.year}.{d.month:02d}.{d.day:02d}" if d else None
+    return day_text(d) or None
 
 
 def snapshot(a: Appointment, unit_name: str | None = None) -> dict:

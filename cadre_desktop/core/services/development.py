@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ..models import Attendance, Cadre, Posting, TrainingClass, Unit
 from ..search import normalize_query
 from ..values import DomainError
+from ..values import day_text as _day_text
 from . import audit
 from .accounts import Actor, require
 
@@ -37,7 +38,7 @@ POSTING_LABELS = {"cadre_id": "干部", "kind": "类型", "place": "派驻单位
 
 
 def day_text(v: dt.date | None) -> str | None:
-    return f"{v.year}.{v.month:02d}.{v.day:02d}" if v else None
+    return _day_text(v) or None
 
 
 def _hours_text(v: Decimal | None) -> str | None:

@@ -12,7 +12,7 @@ from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Award, Cadre, CommendationBatch, Posting, Unit
-from ..values import DomainError
+from ..values import DomainError, day_text
 from . import audit
 from .accounts import Actor, require
 
@@ -24,7 +24,7 @@ FRONTLINE_YEARS = 3
 
 
 def _day(d: dt.date | None) -> str | None:
-    return f"{d.year}.{d.month:02d}.{d.day:02d}" if d else None
+    return day_text(d) or None
 
 
 def _clean(v):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..models import Cadre, MentoringRecord, MentorPair, Unit
 from ..values import DomainError, Month, age_at
+from ..values import day_text as _day_text
 from . import audit, settings
 from .accounts import Actor, require
 
@@ -27,8 +28,7 @@ LABELS = {"mentor_id": "帮带人", "mentee_id": "被帮带人", "kind": "结对
           "start": "开始日期", "end": "结束日期"}
 
 
-def day_text(d: dt.date | None) -> str:
-    return f"{d.year:04d}.{d.month:02d}.{d.day:02d}" if d else ""
+day_text = _day_text
 
 
 def kind_text(kind: str, role: str | None) -> str:

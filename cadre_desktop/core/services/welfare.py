@@ -9,7 +9,7 @@ from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Cadre, CareRecord, Unit, Visit
-from ..values import DomainError, check_id_number
+from ..values import DomainError, check_id_number, day_text
 from . import audit
 from .accounts import Actor, require
 
@@ -18,7 +18,7 @@ VISIT_CATEGORIES = ("老党员", "困难党员", "突出人才", "一线干部",
 
 
 def _day(d: dt.date | None) -> str | None:
-    return f"{d.year}.{d.month:02d}.{d.day:02d}" if d else None
+    return day_text(d) or None
 
 
 def _money(v: Decimal | None) -> str | None:
