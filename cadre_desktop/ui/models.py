@@ -12,7 +12,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RAW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 BLOCK = 200
-TAG_COLOURS = {"绿": "#2e9d4f", "黄": "#e0a800", "红": "#d0312d"}
+from .widgets import TAG_COLOURS  # noqa: E402,F401 - one table of the mark's colours
 
 
 class LazyTableModel(QAbstractTableModel):
@@ -126,13 +126,22 @@ class LazyTableModel(QAbstractTableModel):
 
 
 class RosterModel(LazyTableModel):
-    """The roster: 姓名 … 待完善, with the tag colour as a mark."""
+    """The roster: 姓名 … 待完善, with the tag's word (红/黄/绿) that TagBadgeDelegate paints as a badge."""
+
+    TAG_LEGEND = ("容错纠错标记：红 / 黄 / 绿，认定后一段时间内（设置中的月数）显示；"
+                  "鼠标停在标记上可看到认定的事项")
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if (role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.columns) and self.columns[section][0] == "tag"):
+            return self.TAG_LEGEND
+        return super().headerData(section, orientation, role)
 
     def display(self, key: str, r: dict) -> Any:
         if key == "incomplete":
             return "待完善" if r.get("incomplete") else ""
         if key == "tag":
-            return "●" if r.get("tag") else ""
+            return r.get("tag") or ""
         return super().display(key, r)
 
     def decorate(self, key: str, r: dict, role: int) -> Any:

@@ -11,12 +11,13 @@ from PySide6.QtWidgets import (
     QTableView, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
 )
 
-from ..core.services import cadres, units
+from ..core.services import cadres, tolerance, units
 from ..core.values import AGE_BANDS, CADRE_LEVELS, STATUSES, DomainError
 from .common import confirm, refuse, shortcut
 from .jobs import QueryBridge
 from .models import RosterModel
 from .state import AppState
+from .widgets import TagBadgeDelegate
 
 SORT_KEYS = {k: k for k, _ in cadres.ROSTER_COLUMNS if k in cadres.SORT_KEYS}
 ALL = "全部"
@@ -60,6 +61,9 @@ class RosterPage(QWidget):
         self.band.addItems([ALL, *[b[0] for b in AGE_BANDS]])
         self.status = QComboBox()
         self.status.addItems([ALL, *STATUSES])
+        self.tag = QComboBox()
+        self.tag.addItems([ALL, cadres.TAGGED, "红", "黄", "绿"])
+        self.tag.setToolTip(RosterModel.TAG_LEGEND)
         self.young = QCheckBox("年轻干部")
         self.reserve = QCheckBox("后备干部")
         self.incomplete = QCheckBox("待完善")
@@ -72,7 +76,8 @@ class RosterPage(QWidget):
         self.count = QLabel()
 
         filters = QHBoxLayout()
-        for label, w in (("单位", self.unit), ("层级", self.level), ("年龄段", self.band), ("状态", self.status)):
+        for label, w in (("单位", self.unit), ("层级", self.level), ("年龄段", self.band), ("状态", self.status),
+                         ("标记", self.tag)):
             filters.addWidget(QLabel(label))
             filters.addWidget(w)
         filters.addWidget(QLabel("任现职级满"))
@@ -96,6 +101,8 @@ class RosterPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setAlternatingRowColors(True)
+        self.tag_delegate = TagBadgeDelegate(self.table)
+        self.table.setItemDelegateForColumn([k for k, _ in cadres.ROSTER_COLUMNS].index("tag"), self.tag_delegate)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
         for col, width in enumerate((70, 40, 44, 76, 44, 120, 190, 92, 100, 92, 76, 66, 56)):
@@ -131,7 +138,7 @@ class RosterPage(QWidget):
         self._timer.setInterval(80)
         self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self._timer.start())
-        for combo in (self.unit, self.level, self.band, self.status):
+        for combo in (self.unit, self.level, self.band, self.status, self.tag):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         for box in (self.young, self.reserve, self.incomplete):
             box.toggled.connect(lambda _c: self.refresh())
@@ -160,7 +167,7 @@ class RosterPage(QWidget):
             search=self.search.text(), unit_id=self.unit.currentData(), level=pick(self.level),
             age_band=pick(self.band), status=pick(self.status), young=self.young.isChecked(),
             reserve=self.reserve.isChecked(), incomplete=self.incomplete.isChecked(),
-            rank_years=self.rank_years.value() or None,
+            rank_years=self.rank_years.value() or None, tag=pick(self.tag),
         )
 
     def refresh(self, *, wait: bool = False) -> None:
@@ -246,6 +253,7 @@ class RosterPage(QWidget):
         try:
             with self.state.session() as s:
                 d = cadres.get_cadre(s, cid)
+                d["tag"], d["tag_case"] = tolerance.tags(s, [cid]).get(cid, (None, None))
         except DomainError:
             return
         self.details.setHtml(summary_html(d, masked=self.state.actor.masked_export))
@@ -316,7 +324,7 @@ class RosterPage(QWidget):
         st.setValue("roster/splitter", self.splitter.saveState())
         st.setValue("roster/filters", {
             "unit": self.unit.currentText(), "level": self.level.currentText(), "band": self.band.currentText(),
-            "status": self.status.currentText(), "young": self.young.isChecked(),
+            "status": self.status.currentText(), "tag": self.tag.currentText(), "young": self.young.isChecked(),
             "reserve": self.reserve.isChecked(), "incomplete": self.incomplete.isChecked(),
             "rank_years": self.rank_years.value(),
         })
@@ -333,7 +341,8 @@ class RosterPage(QWidget):
         self.rank_years.blockSignals(True)
         self.rank_years.setValue(int(f.get("rank_years") or 0))
         self.rank_years.blockSignals(False)
-        for combo, key in ((self.unit, "unit"), (self.level, "level"), (self.band, "band"), (self.status, "status")):
+        for combo, key in ((self.unit, "unit"), (self.level, "level"), (self.band, "band"), (self.status, "status"),
+                           (self.tag, "tag")):
             i = combo.findText(str(f.get(key, ALL)))
             combo.blockSignals(True)
             combo.setCurrentIndex(max(i, 0))
@@ -362,6 +371,12 @@ def summary_html(d: dict, *, masked: bool = False) -> str:
     out = [f"<h3 style='margin:2px 0'>{e(d['name'])}</h3>"]
     if d.get("incomplete"):
         out.append("<p style='color:#c0392b'>待完善：缺少工作单位或干部层级</p>")
+    if d.get("tag"):
+        from .widgets import TAG_COLOURS
+
+        ink = "#222" if d["tag"] == "黄" else "#fff"
+        out.append(f"<p style='margin:4px 0'><span style='background:{TAG_COLOURS[d['tag']]};color:{ink}'>"
+                   f"&nbsp;{e(d['tag'])}&nbsp;</span> 容错纠错：{e(d.get('tag_case'))}</p>")
     out.append("<table cellspacing=2>")
     out += [f"<tr><td style='color:#666;white-space:nowrap'>{k}</td><td>{e(v)}</td></tr>" for k, v in rows]
     out.append("</table>")

@@ -21,7 +21,7 @@ from .page_kit import (
     restore_header, save_header, search_line, show_grouped_errors,
 )
 from .state import AppState
-from .widgets import ChoiceCombo, DayEdit
+from .widgets import ChoiceCombo, DayEdit, TagBadgeDelegate
 
 ALL = "全部"
 COLUMNS = (("name", "姓名"), ("unit", "单位"), ("matter", "事项"), ("occurred", "发生日期"), ("circumstance", "情形"),
@@ -33,7 +33,7 @@ class CasesModel(LazyTableModel):
         if key in ("occurred", "decided"):
             return day_text(r.get(key))
         if key == "colour":
-            return f"● {r['colour']}" if r.get("colour") else "认定中"
+            return r["colour"] if r.get("colour") else "认定中"
         return super().display(key, r)
 
     def decorate(self, key: str, r: dict, role: int):
@@ -89,6 +89,8 @@ class TolerancePage(TableSelection, QWidget):
 
         self.model = CasesModel(COLUMNS, lambda ids: [self._rows[i] for i in ids if i in self._rows], parent=self)
         self.table = make_table(self.model, row_numbers=False, widths=(64, 100, 210, 86, 190, 72, 86))
+        self.colour_delegate = TagBadgeDelegate(self.table)
+        self.table.setItemDelegateForColumn([k for k, _ in COLUMNS].index("colour"), self.colour_delegate)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
         layout = QVBoxLayout(self)

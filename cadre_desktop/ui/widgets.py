@@ -197,3 +197,46 @@ class ChoiceDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:  # noqa: N802
         model.setData(index, editor.value() or "", Qt.ItemDataRole.EditRole)
+
+
+# -- the 容错纠错 mark ----------------------------------------------------------------------------
+TAG_COLOURS = {"绿": "#2e9d4f", "黄": "#e0a800", "红": "#d0312d"}
+
+
+class TagBadgeDelegate(QStyledItemDelegate):
+    """A cell whose text is a tag colour (红/黄/绿, optionally after "● ") painted as a rounded badge
+    in that colour with the word on it. The badge is drawn over the row's own background, so it
+    stays readable on a selected row (a background colour alone would be hidden by the selection)."""
+
+    def paint(self, painter, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        from PySide6.QtCore import QRectF
+        from PySide6.QtWidgets import QApplication, QStyle
+
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        colour = next((c for c in TAG_COLOURS if c in text), None)
+        if colour is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        label = text.replace("●", "").strip() or colour
+        fm = opt.fontMetrics
+        w = fm.horizontalAdvance(label) + 14
+        h = min(opt.rect.height() - 6, fm.height() + 4)
+        rect = QRectF(opt.rect.x() + (opt.rect.width() - w) / 2, opt.rect.y() + (opt.rect.height() - h) / 2, w, h)
+        painter.save()
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+        painter.setPen(QColor("#ffffff") if opt.state & QStyle.StateFlag.State_Selected else Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(TAG_COLOURS[colour]))
+        painter.drawRoundedRect(rect, h / 2, h / 2)
+        painter.setPen(QColor("#222222") if colour == "黄" else QColor("#ffffff"))
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), label)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex):  # noqa: N802
+        size = super().sizeHint(option, index)
+        size.setWidth(size.width() + 14)
+        return size

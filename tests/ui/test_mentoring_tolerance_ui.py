@@ -112,14 +112,14 @@ def test_tag_a_case_yellow_and_see_the_mark_in_the_roster(qtbot, state, db, admi
     dialog.status.setValue("整改中")
     assert dialog.try_accept(), dialog.message.text()
     assert page.model.rowCount() == 1
-    assert page.model.data(page.model.index(0, 5)) == "● 黄"
+    assert page.model.data(page.model.index(0, 5)) == "黄"
     qtmodeltester.check(page.model)
 
     model = RosterModel(cadres.ROSTER_COLUMNS, lambda ids: _rows(db, ids))
     model.set_ids([people["小王"], people["小李"]])
     col = [k for k, _ in cadres.ROSTER_COLUMNS].index("tag")
     assert col == 1
-    assert model.data(model.index(0, col)) == "●"
+    assert model.data(model.index(0, col)) == "黄"
     assert model.data(model.index(0, col), Qt.ItemDataRole.ForegroundRole).color().name() == TAG_COLOURS["黄"]
     assert "项目审批程序瑕疵" in model.data(model.index(0, col), Qt.ItemDataRole.ToolTipRole)
     assert model.data(model.index(1, col)) == ""

@@ -471,7 +471,12 @@ class RosterFilter:
     # 任现职级满 N 年 / 任现职务满 N 年: whole years (counted by month) since 任现职级时间 / 任现职务时间.
     rank_years: int | None = None
     post_years: int | None = None
+    # 容错纠错 mark shown in the roster: 红 / 黄 / 绿, or TAGGED for any of them.
+    tag: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
+
+
+TAGGED = "有标记"
 
 
 SORT_KEYS = ("name", "sex", "birth", "age", "unit", "post", "post_since", "rank", "rank_since", "level", "education", "incomplete", "default")
@@ -508,6 +513,16 @@ def _where(session: Session, flt: RosterFilter) -> list:
         if years:
             # whole_years(since, today) >= N  <=>  since <= this month minus N years
             conds.append(column <= Month.of(flt.today).add_months(-12 * years).code)
+    if flt.tag:
+        from .tolerance import COLOURS, tags
+
+        if flt.tag != TAGGED and flt.tag not in COLOURS:
+            raise DomainError(f"标记“{flt.tag}”无效，应为：{' / '.join((TAGGED, *COLOURS))}")
+        # The mark is the latest decided case within the window (tolerance.tags); cases are few,
+        # so the marked ids are found once and the roster query keeps filtering in SQL.
+        marked = [cid for cid, (colour, _) in tags(session, None, flt.today).items()
+                  if flt.tag == TAGGED or colour == flt.tag]
+        conds.append(Cadre.id.in_(marked) if marked else Cadre.id.is_(None))
     if flt.young:
         conds.append(Cadre.birth >= birth_code_bound(settings.young_age(session), flt.today))
     if flt.age_band:
