@@ -422,6 +422,7 @@ class RateDialog(FormDialog):
         self.add_fields((("effective", "生效日期", self.effective), ("tier", "档次", self.tier),
                          ("base", "月标准（元）", self.base), ("staffing_float", "编制上浮（元）", self.staffing_float),
                          ("per_year", "年限补助（元/年）", self.per_year), ("year_cap", "年限上限（年）", self.year_cap)))
+        self.mark_required(lambda d: allowances.check_rate(d)[1])
         self.layout_form()
         shortcut(self, "Ctrl+S", self.try_accept)
         self.setMinimumWidth(420)

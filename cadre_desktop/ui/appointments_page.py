@@ -240,6 +240,7 @@ class AppointmentDialog(FormDialog):
                   ("frontline_field", "一线领域", self.frontline_field), ("batch", "批次", self.batch),
                   ("doc_number", "任免文号", self.doc_number))
         self.add_fields(fields)
+        self.mark_required(careers.validate)
         self.new_team_role.setPlaceholderText("进入领导班子时填写，如 党委委员、副镇长")
         self.layout_form()
         shortcut(self, "Ctrl+S", self.try_accept)

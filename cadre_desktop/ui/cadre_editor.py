@@ -24,7 +24,7 @@ from ..core.exchange.parse import clean_text, parse_day, parse_int, parse_month
 from ..core.services import cadres
 from ..core.services.units import list_units
 from ..core.values import APPRAISAL_RESULTS, REWARD_KINDS, DomainError, Month, check_id_number
-from .common import ERROR_STYLE, confirm, error_label, refuse, set_error, shortcut
+from .common import ERROR_STYLE, confirm, error_label, refuse, required_text, set_error, shortcut
 from .state import AppState
 from .widgets import (
     ChoiceCombo, ChoiceDelegate, DayEdit, MonthEdit, ParsedDelegate, day_text, mask_tail, month_text,
@@ -387,6 +387,7 @@ class CadreEditor(QDialog):
         self.lists: dict[str, ListEditor] = {}
         self._order: list[QWidget] = []  # inputs in reading order: the Tab order
         self._labels: list[QLabel] = []
+        self.field_labels: dict[str, tuple[QLabel, str]] = {}
         probe = QLineEdit()
         self._line_height = probe.sizeHint().height()
         probe.deleteLater()
@@ -407,6 +408,7 @@ class CadreEditor(QDialog):
 
             self.career = add_career_tabs(self.tabs, state, cadre_id)
 
+        self._mark_required()  # before measuring: the * is part of the widest label
         width = max(label.sizeHint().width() for label in self._labels)  # one label width everywhere
         for label in self._labels:
             label.setMinimumWidth(width)
@@ -441,6 +443,9 @@ class CadreEditor(QDialog):
             QWidget.setTabOrder(first, second)
 
         self._load(data)
+        self._mark_required()
+        if isinstance(self.fields.get("status"), ChoiceCombo):
+            self.fields["status"].currentIndexChanged.connect(lambda _i: self._mark_required())
         if self.readonly:
             self._make_readonly()
         self._initial = self._snapshot()
@@ -448,6 +453,14 @@ class CadreEditor(QDialog):
         self.fields["name"].setFocus()
 
     # --- building ---------------------------------------------------------------------------
+
+    def _mark_required(self) -> None:
+        """A red * on every field the core requires of this record: 身份证号 and 姓名 always,
+        工作单位 and 干部层级 while 人员状态 is 在职 (cadres.Field.is_required)."""
+        status_widget = self.fields.get("status")
+        status = status_widget.value() if isinstance(status_widget, ChoiceCombo) else None
+        for attr, (label, text) in self.field_labels.items():
+            label.setText(required_text(text, cadres.FIELD_BY_ATTR[attr].is_required(status)))
 
     def _widget_for(self, f: cadres.Field, units: list[dict] | None = None) -> QWidget:
         if f.kind == "month":
@@ -488,9 +501,8 @@ class CadreEditor(QDialog):
         if f.attr in TEXT_AREAS:
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             label.setMinimumHeight(self._line_height)
-        if f.required:
-            label.setText(f"{label.text()}<span style='color:#c0392b'>*</span>")
         self._labels.append(label)
+        self.field_labels[attr] = (label, label.text())
         error = error_label()
         cell = QWidget()
         box = QVBoxLayout(cell)

@@ -172,11 +172,14 @@ class CarePage(QWidget):
 
 class _Form(FormDialog):
     fields: tuple = ()
+    check = None  # the service's check of the record's fields (marks the required ones)
 
     def _build(self, title: str, widgets: dict) -> None:
         self.setWindowTitle(title)
         self.widgets = widgets
         self.add_fields((k, lbl, widgets[k]) for k, lbl in self.fields)
+        if type(self).check is not None:
+            self.mark_required(type(self).check)
         self.layout_form()
         shortcut(self, "Ctrl+S", self.try_accept)
         self.setMinimumWidth(400)
@@ -201,6 +204,7 @@ class _Form(FormDialog):
 class CareDialog(_Form):
     fields = (("cadre_id", "干部"), ("kind", "类型"), ("date", "日期"), ("days", "天数"), ("amount", "金额（元）"),
               ("notes", "备注"))
+    check = staticmethod(welfare.check_care)
 
     def __init__(self, state: AppState, row: dict | None, parent=None):
         super().__init__(parent)
@@ -246,6 +250,7 @@ class CareDialog(_Form):
 class VisitDialog(_Form):
     fields = (("name", "姓名"), ("id_number", "身份证号"), ("category", "对象类别"), ("date", "日期"),
               ("amount", "金额（元）"), ("visitor", "慰问人"), ("notes", "备注"))
+    check = staticmethod(welfare.check_visit)
 
     def __init__(self, state: AppState, row: dict | None, parent=None):
         super().__init__(parent)

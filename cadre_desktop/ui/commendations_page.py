@@ -225,6 +225,7 @@ class BatchEditDialog(FormDialog):
         self.widgets = {"title": QLineEdit(), "issuer": QLineEdit(), "doc_number": QLineEdit(), "date": DayEdit(),
                         "field": QLineEdit(), "addressee": QLineEdit(), "body": QPlainTextEdit()}
         self.add_fields((k, lbl, self.widgets[k]) for k, lbl in honours.BATCH_FIELDS)
+        self.mark_required(honours.check_batch)
         self.layout_form()
         self.setMinimumWidth(520)
         if batch:

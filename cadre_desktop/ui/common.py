@@ -38,6 +38,14 @@ def error_label() -> QLabel:
     return label
 
 
+REQUIRED_MARK = "<span style='color:#c0392b'>*</span>"
+
+
+def required_text(label: str, required: bool) -> str:
+    """A field's label, with a red * when the field must be filled in."""
+    return f"{label}{REQUIRED_MARK}" if required else label
+
+
 def set_error(label: QLabel, message: str | None) -> None:
     label.setText(message or "")
     label.setVisible(bool(message))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
-from .common import confirm, error_label, refuse, set_error
+from .common import confirm, error_label, refuse, required_text, set_error
 from .models import LazyTableModel
 from .widgets import day_text
 
@@ -168,7 +168,7 @@ def pick_cadres(state, parent, title: str, exclude_ids=(), annotate=None) -> lis
     return list(dialog.chosen_ids()) if dialog.exec() else []
 
 
-# -- dialogs -----------------------------------------------------------------------------------
+# -- dialogs --------------------------------------------------------------------------
 def open_dialog(page, dialog: QDialog, on_accepted: Callable[[QDialog], None]) -> None:
     """Open a record dialog without blocking (window-modal), keep it on `page.dialog` (the page and
     its tests reach it there), call `on_accepted(dialog)` when it is saved, free it when closed."""
@@ -233,12 +233,29 @@ class FormDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.errors: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+        self._label_text: dict[str, str] = {}
         self.message = error_label()
         self.form = QFormLayout()
+        # Long labels and error lines wrap rather than push the dialog wider than the screen.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
 
     def add_field(self, attr: str, label: str, widget: QWidget) -> None:
         self.errors[attr] = error_label()
-        self.form.addRow(label, field_cell(widget, self.errors[attr]))
+        self.labels[attr] = QLabel(label)
+        self.labels[attr].setBuddy(widget)
+        self._label_text[attr] = label
+        self.form.addRow(self.labels[attr], field_cell(widget, self.errors[attr]))
+
+    def mark_required(self, check: Callable[[dict], Iterable[tuple[str, str]]], blank: dict | None = None) -> set[str]:
+        """Put a red * on the fields the core's own check refuses when left blank: `check` is the
+        service's validation (data → [(attr, message)]), asked about a record with nothing filled
+        in (`blank`, default every field None). Returns the attributes marked."""
+        data = {attr: None for attr in self.errors} if blank is None else blank
+        required = {attr for attr, _ in check(data) if attr in self.labels}
+        for attr, label in self.labels.items():
+            label.setText(required_text(self._label_text[attr], attr in required))
+        return required
 
     def add_fields(self, fields: Iterable[tuple[str, str, QWidget]]) -> None:
         for attr, label, widget in fields:

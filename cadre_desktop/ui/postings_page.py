@@ -243,6 +243,7 @@ class PostingDialog(FormDialog):
                         "field": self.field, "start": self.start, "end": self.end, "evaluation": self.evaluation,
                         "notes": self.notes}
         self.add_fields((attr, dev.POSTING_LABELS[attr], self.widgets[attr]) for attr in self.FIELDS)
+        self.mark_required(dev.check_posting)
         self.layout_form()
         self.setMinimumWidth(480)
 

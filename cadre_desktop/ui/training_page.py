@@ -360,6 +360,7 @@ class ClassDialog(FormDialog):
         self.widgets = {"name": self.name, "organizer": self.organizer, "mode": self.mode, "start": self.start,
                         "end": self.end, "hours": self.hours, "plan": self.plan}
         self.add_fields((attr, dev.CLASS_LABELS[attr], self.widgets[attr]) for attr in self.FIELDS)
+        self.mark_required(dev.check_class)
         self.layout_form()
         self.setMinimumWidth(460)
         if tc:

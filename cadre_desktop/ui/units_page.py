@@ -250,6 +250,7 @@ class UnitDialog(FormDialog):
         self.sort_order.setRange(0, 9999)
         self.add_fields((("name", "单位名称", self.name), ("kind", "单位类别", self.kind),
                          ("tier", "津贴档次", self.tier), ("sort_order", "排序", self.sort_order)))
+        self.mark_required(lambda d: units.validate_unit(d.get("name") or "", d.get("kind") or "", d.get("tier")))
         hint = QLabel("排序决定单位在名册、报表中的先后，数字小的在前。")
         hint.setStyleSheet("color: #666;")
         hint.setWordWrap(True)

@@ -73,16 +73,22 @@ def get_batch(session: Session, batch_id: int) -> dict:
     return batch_dict(b)
 
 
+def check_batch(data: dict) -> list[tuple[str, str]]:
+    """The rules of one batch that need no database (the window marks these fields required)."""
+    errors = []
+    if not data.get("title"):
+        errors.append(("title", "通报名称不能为空"))
+    if not isinstance(data.get("date"), dt.date):
+        errors.append(("date", "日期不能为空"))
+    return errors
+
+
 def save_batch(session: Session, *, actor: Actor, data: dict, batch_id: int | None = None,
                version: int | None = None) -> int:
     """Create or update a batch: title, issuer, doc_number, date, field, addressee, body."""
     require(actor, "edit")
     data = {k: _clean(data.get(k)) for k, _ in BATCH_FIELDS}
-    errors = []
-    if not data["title"]:
-        errors.append(("title", "通报名称不能为空"))
-    if not isinstance(data["date"], dt.date):
-        errors.append(("date", "日期不能为空"))
+    errors = check_batch(data)
     if data["title"]:
         clash = session.scalar(select(CommendationBatch).where(
             CommendationBatch.title == data["title"],

@@ -57,6 +57,30 @@ def care_label(c: Cadre, r: CareRecord) -> str:
     return f"{c.name}（{c.id_number}）{r.kind} {_day(r.date)}"
 
 
+def check_care(data: dict, *, cadre_found: bool = False) -> list[tuple[str, str]]:
+    """The care record's fields that must be filled in (the window marks them required)."""
+    errors = []
+    if not cadre_found:
+        errors.append(("cadre_id", "请选择干部"))
+    if data.get("kind") not in CARE_KINDS:
+        errors.append(("kind", f"类型应为：{' / '.join(CARE_KINDS)}"))
+    if not isinstance(data.get("date"), dt.date):
+        errors.append(("date", "日期不能为空"))
+    return errors
+
+
+def check_visit(data: dict) -> list[tuple[str, str]]:
+    """The visit's fields that must be filled in (the window marks them required)."""
+    errors = []
+    if not data.get("name"):
+        errors.append(("name", "姓名不能为空"))
+    if data.get("category") not in VISIT_CATEGORIES:
+        errors.append(("category", f"对象类别应为：{' / '.join(VISIT_CATEGORIES)}"))
+    if not isinstance(data.get("date"), dt.date):
+        errors.append(("date", "日期不能为空"))
+    return errors
+
+
 def save_care(session: Session, *, actor: Actor, data: dict, record_id: int | None = None,
               version: int | None = None) -> int:
     """data: cadre_id, kind, date, days, amount, notes."""
@@ -64,12 +88,7 @@ def save_care(session: Session, *, actor: Actor, data: dict, record_id: int | No
     data = {k: _clean(v) for k, v in data.items()}
     errors: list[tuple[str, str]] = []
     cadre = session.get(Cadre, data["cadre_id"]) if data.get("cadre_id") else None
-    if cadre is None:
-        errors.append(("cadre_id", "请选择干部"))
-    if data.get("kind") not in CARE_KINDS:
-        errors.append(("kind", f"类型应为：{' / '.join(CARE_KINDS)}"))
-    if not isinstance(data.get("date"), dt.date):
-        errors.append(("date", "日期不能为空"))
+    errors.extend(check_care(data, cadre_found=cadre is not None))
     days = data.get("days")
     if days is not None and (not isinstance(days, int) or days < 0 or days > 366):
         errors.append(("days", "天数应为 0 到 366 的整数"))
@@ -156,19 +175,13 @@ def save_visit(session: Session, *, actor: Actor, data: dict, visit_id: int | No
     """data: name, id_number (optional, valid when given), category, date, amount, visitor, notes."""
     require(actor, "edit")
     data = {k: _clean(v) for k, v in data.items()}
-    errors: list[tuple[str, str]] = []
-    if not data.get("name"):
-        errors.append(("name", "姓名不能为空"))
+    errors: list[tuple[str, str]] = check_visit(data)
     idn = data.get("id_number")
     if idn:
         try:
             idn = check_id_number(str(idn)).number
         except ValueError as e:
             errors.append(("id_number", f"身份证号{e}"))
-    if data.get("category") not in VISIT_CATEGORIES:
-        errors.append(("category", f"对象类别应为：{' / '.join(VISIT_CATEGORIES)}"))
-    if not isinstance(data.get("date"), dt.date):
-        errors.append(("date", "日期不能为空"))
     amount = _amount(data.get("amount"), errors)
     if not errors:
         q = select(Visit).where(Visit.name == data["name"], Visit.date == data["date"],
