@@ -9,6 +9,7 @@ The demo database is built in a temporary data folder; nothing of the user's is 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -27,8 +28,14 @@ def slug(name: str) -> str:
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else ROOT / "docs" / "images"
     out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["CADRE_DATA_DIR"] = tempfile.mkdtemp(prefix="cadre-shots-")
+    data = Path(tempfile.mkdtemp(prefix="cadre-shots-"))
+    os.environ["CADRE_DATA_DIR"] = str(data)
+    # An offscreen screen the size a 1366 × 768 laptop leaves a window (less the taskbar).
+    screen = data / "screen.json"
+    screen.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": SCREEN[0],
+                                               "height": SCREEN[1], "logicalDpi": 96, "logicalBaseDpi": 96,
+                                               "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
 
     from cadre_desktop.ui.app import make_app, open_demo_database, sign_in_state
     from cadre_desktop.ui.main_window import MainWindow
@@ -37,8 +44,7 @@ def main(argv: list[str]) -> int:
     app = make_app()
     db = open_demo_database()
     window = MainWindow(sign_in_state(db, demo=True))
-    window.resize(*SCREEN)
-    window.show()
+    window.show()  # maximised: the screen is smaller than the window's preferred size
     app.processEvents()
     too_big = []
 

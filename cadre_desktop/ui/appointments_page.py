@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from ..core.services import cadres, careers, units
 from ..core.values import DomainError
-from .common import confirm, error_label, set_error, shortcut
+from .common import confirm, error_label, set_error, shortcut, fit_to_screen
 from .page_kit import (
     FormDialog, RowsModel, button_box, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog,
     pick_cadres, record_verbs, restore_header, save_header, search_line,
@@ -353,7 +353,7 @@ class BatchDialog(QDialog):
         lay.addWidget(self.message)
         lay.addWidget(buttons)
         self.date.textChanged.connect(lambda _t: self.update_share())
-        self.resize(900, 520)
+        fit_to_screen(self, 900, 520)
         self._units = _unit_choices(state)
         self.update_share()
 

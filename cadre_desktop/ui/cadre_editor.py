@@ -24,7 +24,7 @@ from ..core.exchange.parse import clean_text, parse_day, parse_int, parse_month
 from ..core.services import cadres
 from ..core.services.units import list_units
 from ..core.values import APPRAISAL_RESULTS, REWARD_KINDS, DomainError, Month, check_id_number
-from .common import ERROR_STYLE, confirm, error_label, refuse, required_text, set_error, shortcut
+from .common import ERROR_STYLE, confirm, error_label, refuse, required_text, set_error, shortcut, fit_to_screen
 from .state import AppState
 from .widgets import (
     ChoiceCombo, ChoiceDelegate, DayEdit, MonthEdit, ParsedDelegate, day_text, mask_tail, month_text,
@@ -449,7 +449,7 @@ class CadreEditor(QDialog):
         if self.readonly:
             self._make_readonly()
         self._initial = self._snapshot()
-        self.resize(1080, 720)
+        fit_to_screen(self, 1080, 680)
         self.fields["name"].setFocus()
 
     # --- building ---------------------------------------------------------------------------
@@ -833,4 +833,6 @@ class CadreEditor(QDialog):
         super().keyPressEvent(event)
 
     def sizeHint(self) -> QSize:  # noqa: D102
-        return QSize(1080, 720)
+        from .common import available_size
+
+        return QSize(1080, 680).boundedTo(available_size(self))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from ..core.services import cadres, units
 from ..core.services.people_lookup import Resolution, resolve_people
-from .common import ERROR_STYLE, shortcut
+from .common import ERROR_STYLE, shortcut, fit_to_screen
 from .models import LazyTableModel
 from .state import AppState
 from .widgets import mask_tail
@@ -198,7 +198,7 @@ class CadrePickerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        self.resize(860, 560)
+        fit_to_screen(self, 860, 560)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

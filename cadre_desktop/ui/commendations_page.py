@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 
 from ..core.services import honours
 from ..core.values import DomainError
-from .common import confirm, refuse, set_error, shortcut
+from .common import confirm, refuse, set_error, shortcut, fit_to_screen
 from .page_kit import (
     FormDialog, RowsModel, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
     set_widths,
@@ -303,7 +303,7 @@ class QuotaDialog(QDialog):
         lay.addWidget(buttons)
         self.places.valueChanged.connect(lambda _v: self.allocate())
         self.weight.valueChanged.connect(lambda _v: self.allocate())
-        self.resize(620, 560)
+        fit_to_screen(self, 620, 560)
         self.allocate()
 
     def allocate(self) -> None:

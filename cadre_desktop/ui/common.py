@@ -51,6 +51,29 @@ def set_error(label: QLabel, message: str | None) -> None:
     label.setVisible(bool(message))
 
 
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Resize a window to (width, height), but never beyond the screen it opens on less room for the
+    title bar and the taskbar (a 1366 × 768 screen leaves about 1366 × 728 for a window)."""
+    avail = available_size(widget)
+    widget.resize(min(width, avail.width()), min(height, avail.height()))
+
+
+def available_size(widget: QWidget | None = None):
+    """The room a window's contents have on its screen: the available geometry less a title bar."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QGuiApplication
+
+    screen = (widget.screen() if widget is not None else None) or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1366, 728 - TITLE_BAR)
+    avail = screen.availableGeometry()
+    return QSize(avail.width() - FRAME, avail.height() - TITLE_BAR)
+
+
+TITLE_BAR = 32  # a window's title bar and frame, above its contents
+FRAME = 8
+
+
 def shortcut(widget: QWidget, keys: str | QKeySequence, slot) -> QShortcut:
     sc = QShortcut(QKeySequence(keys), widget)
     sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

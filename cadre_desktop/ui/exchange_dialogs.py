@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from ..core.exchange import exporter, importer
 from ..core.exchange.sheets import sheets
 from ..core.exchange.workbook import WorkbookSource
-from .common import inform, refuse
+from .common import inform, refuse, fit_to_screen
 from .jobs import Job, run_job
 from .state import AppState
 
@@ -42,7 +42,7 @@ class ImportDialog(QDialog):
         self.job: Job | None = None
         self.result: importer.ImportResult | None = None
         self.setWindowTitle("导入工作簿")
-        self.resize(820, 520)
+        fit_to_screen(self, 820, 520)
 
         self.path = QLineEdit(path or "")
         self.path.setPlaceholderText("选择要导入的 .xlsx 工作簿")

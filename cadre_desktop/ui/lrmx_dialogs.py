@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from ..core.exchange import lrmx_files
 from ..core.exchange.lrmx_files import FilePlan, ImportSummary
-from .common import inform
+from .common import inform, fit_to_screen
 from .jobs import Job, run_job
 from .state import AppState
 
@@ -34,7 +34,7 @@ class LrmxImportDialog(QDialog):
         self.job: Job | None = None
         self.items: list[tuple[QTreeWidgetItem, FilePlan]] = []
         self.setWindowTitle("导入任免审批表")
-        self.resize(940, 580)
+        fit_to_screen(self, 940, 580)
 
         self.pick_files = QPushButton("选择文件…")
         self.pick_files.clicked.connect(self.choose_files)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget,
@@ -15,9 +15,21 @@ from .. import config
 from ..core.db import backup, restore
 from ..core.services import audit
 from ..core.values import DomainError
-from .common import confirm, inform, refuse
+from .common import FRAME, TITLE_BAR, available_size, confirm, inform, refuse
 from .exchange_dialogs import ExportDialog, ImportDialog, save_template
 from .state import AppState
+
+
+def opens_maximised(saved: QSize | None, screen: QSize, minimum: QSize | None = None) -> bool:
+    """Whether the window opens maximised: the first time (nothing `saved`) on a screen smaller than
+    the preferred size, or when the saved window (restoring clamps it to the screen) or the window's
+    own minimum does not fit the screen with room for a title bar."""
+    room_w, room_h = screen.width() - FRAME, screen.height() - TITLE_BAR
+    if minimum is not None and (minimum.width() > room_w or minimum.height() > room_h):
+        return True
+    if saved is None:
+        return screen.width() < MainWindow.PREFERRED[0] or screen.height() < MainWindow.PREFERRED[1] + TITLE_BAR
+    return saved.width() > room_w or saved.height() > room_h
 
 
 # The navigation: (label, module under ui, page class, permission needed to see it).
@@ -84,7 +96,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(who)
         if state.demo:
             self.statusBar().showMessage("演示县的数据均为虚构，修改只影响演示数据库。")
-        self.resize(1280, 800)
         self._restore()
 
     def add_page(self, name: str, page: QWidget) -> None:
@@ -181,10 +192,26 @@ class MainWindow(QMainWindow):
                "关于")
 
     # -- remembering -----------------------------------------------------------------------
+    # The size the window opens at on a screen with room for it; a smaller screen (a 1366 × 768
+    # laptop) opens it maximised.
+    PREFERRED = (1280, 800)
+
     def _restore(self) -> None:
+        """The saved size and place; the first time, or when the saved window does not fit this
+        screen, the preferred size — maximised on a screen smaller than that."""
+        screen = self.screen().availableGeometry()
         geometry = self.state.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        restored = isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
+        if restored and self.isMaximized():
+            return
+        saved = self.size() if restored else None
+        if not opens_maximised(saved, screen.size(), self.minimumSizeHint()):
+            if saved is None:
+                self.resize(*self.PREFERRED)
+            return
+        avail = available_size(self)
+        self.resize(min(self.PREFERRED[0], avail.width()), min(self.PREFERRED[1], avail.height()))
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.state.settings.setValue("window/geometry", self.saveGeometry())

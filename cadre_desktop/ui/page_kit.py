@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QTableView, QToolBar, QVBoxLayout, QWidget,
+    QStyledItemDelegate, QStyleOptionViewItem, QTableView, QToolBar, QToolTip, QVBoxLayout, QWidget,
 )
 
 from ..core.values import DomainError
@@ -96,8 +96,68 @@ def make_table(model, *, mode: QAbstractItemView.SelectionMode | None = SINGLE, 
     t.horizontalHeader().setStretchLastSection(True)
     t.verticalHeader().setDefaultSectionSize(row_height)
     t.setAlternatingRowColors(True)
+    t.setItemDelegate(ElidedTipDelegate(t))
     set_widths(t, widths)
+    fit_columns_once(t)
     return t
+
+
+# The widest a column grows to fit its contents on the first fill; longer text shows in full as the
+# cell's tooltip, and the clerk can widen the column (the width is remembered).
+COLUMN_CAP = 320
+
+
+def fit_columns_once(table: QTableView, cap: int = COLUMN_CAP) -> None:
+    """The first time the table has rows, size each column to its contents (header included, the
+    first block of rows measured), at most `cap` pixels — unless the clerk's own widths were
+    restored (restore_header), which then stay."""
+    model = table.model()
+
+    def fit() -> None:
+        if table.property("columns_fitted") or model.rowCount() == 0:
+            return
+        table.setProperty("columns_fitted", True)
+        if table.property("widths_restored"):
+            return
+        header = table.horizontalHeader()
+        header.setResizeContentsPrecision(200)
+        table.doItemsLayout()  # the rows just set are measured, not the empty table before them
+        table.resizeColumnsToContents()
+        for col in range(model.columnCount()):
+            if header.sectionSize(col) > cap:
+                header.resizeSection(col, cap)
+
+    for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
+        signal.connect(lambda *_: QTimer.singleShot(0, fit))
+    QTimer.singleShot(0, fit)
+
+
+def elided_tip(view: QAbstractItemView, index: QModelIndex) -> str | None:
+    """The full text of a cell too narrow to show it (None when it fits or the cell has its own
+    tooltip): what the clerk sees on hovering a cut-off cell."""
+    if not index.isValid() or index.data(Qt.ItemDataRole.ToolTipRole):
+        return None
+    text = index.data(Qt.ItemDataRole.DisplayRole)
+    if text in (None, ""):
+        return None
+    text = str(text)
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    margin = 2 * (view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
+    needed = max(option.fontMetrics.horizontalAdvance(line) for line in text.splitlines() or [text]) + margin
+    return text if needed > view.visualRect(index).width() else None
+
+
+class ElidedTipDelegate(QStyledItemDelegate):
+    """The table's delegate: paints as usual; a cell whose text is cut off shows it whole as a tooltip."""
+
+    def helpEvent(self, event, view, option, index) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.ToolTip:
+            tip = elided_tip(view, index)
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, view)
+                return True
+        return super().helpEvent(event, view, option, index)
 
 
 def set_widths(table: QTableView, widths: Sequence[int]) -> None:
@@ -140,8 +200,8 @@ def save_header(settings, key: str, table: QTableView) -> None:
 
 
 def restore_header(settings, key: str, table: QTableView) -> None:
-    if (h := settings.value(key)) is not None:
-        table.horizontalHeader().restoreState(h)
+    if (h := settings.value(key)) is not None and table.horizontalHeader().restoreState(h):
+        table.setProperty("widths_restored", True)
 
 
 class RowsModel(LazyTableModel):

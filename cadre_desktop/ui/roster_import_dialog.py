@@ -19,6 +19,7 @@ from ..core.exchange import roster
 from ..core.exchange.parse import clean_text
 from ..core.exchange.sheets import sheet
 from ..core.values import DomainError
+from .common import fit_to_screen
 from .exchange_dialogs import problems_table, show_result
 from .jobs import Job, run_job
 from .state import AppState
@@ -42,7 +43,7 @@ class RosterImportDialog(QDialog):
         self.missing: list[tuple[str, str]] = []
         self.combos: dict[int, QComboBox] = {}
         self.setWindowTitle("导入花名册")
-        self.resize(1180, 700)
+        fit_to_screen(self, 1180, 700)
 
         self.path = QLineEdit(path or "")
         self.path.setPlaceholderText("选择本县的花名册（.xlsx 或 .xls）")

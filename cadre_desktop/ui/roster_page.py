@@ -16,6 +16,7 @@ from ..core.values import AGE_BANDS, CADRE_LEVELS, STATUSES, DomainError
 from .common import confirm, refuse, shortcut
 from .jobs import QueryBridge
 from .models import RosterModel
+from .page_kit import ElidedTipDelegate, fit_columns_once
 from .state import AppState
 from .widgets import TagBadgeDelegate
 
@@ -101,6 +102,8 @@ class RosterPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setAlternatingRowColors(True)
+        self.table.setItemDelegate(ElidedTipDelegate(self.table))
+        fit_columns_once(self.table)
         self.tag_delegate = TagBadgeDelegate(self.table)
         self.table.setItemDelegateForColumn([k for k, _ in cadres.ROSTER_COLUMNS].index("tag"), self.tag_delegate)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
@@ -332,8 +335,8 @@ class RosterPage(QWidget):
     def restore_settings(self) -> None:
         st = self.state.settings
         header = st.value("roster/header")
-        if header is not None:
-            self.table.horizontalHeader().restoreState(header)
+        if header is not None and self.table.horizontalHeader().restoreState(header):
+            self.table.setProperty("widths_restored", True)
         splitter = st.value("roster/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
