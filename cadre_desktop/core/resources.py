@@ -1,9 +1,9 @@
-"""Where the shipped files are: `resources/` (fonts with their licences, …) and `forms/` (the printed-form
-definitions).
+"""Where the shipped files are: `resources/` (fonts with their licences, …), `forms/` (the printed-form
+definitions) and `docs/` (the user's manual with its pictures, shown by 帮助 → 使用手册).
 
 One function finds them in a source checkout (the top-level folders beside the package), an installed
-package (pyproject.toml maps both folders into the package as `cadre_desktop/resources` and
-`cadre_desktop/forms`) and a PyInstaller build (both folders at `sys._MEIPASS`). No Qt: the printing
+package (pyproject.toml maps the folders into the package as `cadre_desktop/resources`,
+`cadre_desktop/forms` and `cadre_desktop/docs`) and a PyInstaller build (the folders at `sys._MEIPASS`). No Qt: the printing
 code needs these without a window.
 """
 
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # cadre_desktop/
-_TOP = ("forms",)  # top-level folders; everything else lives under resources/
+_TOP = ("forms", "docs")  # top-level folders; everything else lives under resources/
 
 
 def _roots() -> list[Path]:
@@ -28,7 +28,7 @@ def _roots() -> list[Path]:
 
 def resource_path(*parts: str) -> Path:
     """The path of a shipped file: `resource_path("fonts", "x.ttc")` → …/resources/fonts/x.ttc,
-    `resource_path("forms", "roster.toml")` → …/forms/roster.toml.
+    `resource_path("forms", "roster.toml")` → …/forms/roster.toml, `resource_path("docs", "使用手册.md")`.
 
     Returns the first existing candidate; where none exists, the candidate in the first location
     that has the folder at all (so a caller can list or report a missing file by its real place).

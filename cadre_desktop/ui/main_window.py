@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(QAction("退出", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close))
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.addAction(QAction("使用手册", self, shortcut=QKeySequence("F1"), triggered=self.open_manual))
         help_menu.addAction(QAction("关于", self, triggered=self.about))
 
     # -- file menu -------------------------------------------------------------------------
@@ -186,6 +187,13 @@ class MainWindow(QMainWindow):
         from .settings_dialog import SettingsDialog
 
         SettingsDialog(self.state, self).exec()
+
+    def open_manual(self) -> None:
+        from .help_dialog import ManualDialog
+
+        self.manual = ManualDialog(self)
+        self.manual.finished.connect(self.manual.deleteLater)
+        self.manual.open()
 
     def about(self) -> None:
         inform(self, f"{config.APP_TITLE}\n\n县委组织部干部档案与激励工作管理。\n数据库：{self.state.db.path or '共享数据库'}",

@@ -126,7 +126,8 @@ def test_an_installed_package_carries_resources_and_forms():
 
     root = Path(__file__).resolve().parents[2]
     conf = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
-    assert conf["package-dir"] == {"cadre_desktop.resources": "resources", "cadre_desktop.forms": "forms"}
+    assert conf["package-dir"] == {"cadre_desktop.resources": "resources", "cadre_desktop.forms": "forms",
+                                   "cadre_desktop.docs": "docs"}
     assert "fonts/*" in conf["package-data"]["cadre_desktop.resources"]
     assert "*.toml" in conf["package-data"]["cadre_desktop.forms"]
-    assert '"cadre_desktop.resources", "cadre_desktop.forms"' in (root / "setup.py").read_text(encoding="utf-8")
+    assert '"cadre_desktop.resources", "cadre_desktop.forms", "cadre_desktop.docs"' in (root / "setup.py").read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
 """Take the manual's pictures: every page and every dialog of the demo county, at 1366 × 728 (a
 1366 × 768 screen less the taskbar), offscreen.
 
-    QT_QPA_PLATFORM=offscreen python docs/screenshots.py [OUT_FOLDER]
+    python tests/ui/screenshots.py [OUT_FOLDER]
 
 Writes OUT_FOLDER/<name>.png (default docs/images/) and prints each screen's size and whether it fits.
 The demo database is built in a temporary data folder; nothing of the user's is touched.
@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "ui")]
 SCREEN = (1366, 728)
 
