@@ -6,8 +6,10 @@ package and a frozen build, so the window shows the same text a reader of the re
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QHBoxLayout, QTextBrowser, QVBoxLayout, QWidget
 
 from ..core.resources import resource_path
@@ -57,6 +59,51 @@ class ManualDialog(QDialog):
         self.browser.setSearchPaths([str(path.parent)])
         self.browser.setMarkdown(path.read_text(encoding="utf-8"))
         self.current = document
+        self._fit_images()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._fit_images()
+
+    def _fit_images(self) -> None:
+        """Pictures (screenshots at 1366 px) scaled down to the width of the page, never up."""
+        doc = self.browser.document()
+        room = max(200, self.browser.viewport().width() - 40)
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    image_fmt = fmt.toImageFormat()
+                    image = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(image_fmt.name()))
+                    natural = image.width() if image is not None and hasattr(image, "width") else 0
+                    if natural:
+                        image_fmt.setWidth(min(natural, room))
+                        image_fmt.setHeight(image.height() * min(natural, room) / natural)
+                        cursor = QTextCursor(doc)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                        cursor.setCharFormat(image_fmt)
+                it += 1
+            block = block.next()
+
+    def scroll_to_heading(self, anchor: str) -> bool:
+        """Scroll to the heading a `#anchor` link names (GitHub's anchors drop punctuation)."""
+        def key(text: str) -> str:
+            return re.sub(r"[^\w]", "", text).lower()
+
+        block = self.browser.document().begin()
+        while block.isValid():
+            if block.blockFormat().headingLevel() and key(block.text()) == key(anchor):
+                cursor = QTextCursor(block)
+                self.browser.setTextCursor(cursor)
+                self.browser.verticalScrollBar().setValue(
+                    int(self.browser.document().documentLayout().blockBoundingRect(block).top()))
+                return True
+            block = block.next()
+        return False
 
     def _follow(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https", "mailto"):
@@ -65,10 +112,8 @@ class ManualDialog(QDialog):
         name = url.fileName() if url.isLocalFile() or not url.scheme() else ""
         if name.endswith(".md") and resource_path("docs", name).is_file():
             self.load(name)
-            if url.fragment():
-                self.browser.scrollToAnchor(url.fragment())
-        elif url.fragment():
-            self.browser.scrollToAnchor(url.fragment())
+        if url.fragment():
+            self.scroll_to_heading(url.fragment())
 
     def find_next(self) -> bool:
         text = self.find.text().strip()

@@ -38,6 +38,10 @@ def test_manual_opens_from_the_help_menu_with_its_pictures(qtbot, db, admin, tmp
     for name in images:
         image = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(name))
         assert image is not None and not image.isNull(), name
+    # The table of contents' links (GitHub's anchors) find their headings; pictures fit the page.
+    for anchor in re.findall(r"\]\(#([^)]+)\)", manual_path().read_text(encoding="utf-8")):
+        assert dialog.scroll_to_heading(anchor), anchor
+    assert dialog.browser.horizontalScrollBar().maximum() == 0
     # A link to the document beside it opens there.
     dialog._follow(QUrl("工作簿格式.md"))
     assert "津贴标准" in dialog.browser.toPlainText() and dialog.current == "工作簿格式.md"
