@@ -553,6 +553,8 @@ class PairDialog(FormDialog):
         self.form.addRow("", self.errors["mentee_id"])
         self.add_fields((("kind", "结对类型", self.kind), ("role", "导师类别", self.role), ("start", "开始日期", self.start),
                          ("end", "结束日期", self.end)))
+        with state.session() as s:  # the rules of a pair, asked about one with nothing filled in
+            self.mark_required(lambda d: mentoring.check_pair(s, d))
         self.layout_form()
         self.save_button.setDefault(True)
         self.setMinimumWidth(460)

@@ -14,7 +14,7 @@ from ..core.services import settings as core_settings
 from ..core.services import tolerance
 from ..core.services.mentoring import day_text
 from ..core.values import DomainError
-from .common import confirm, error_label, set_error, shortcut
+from .common import confirm, error_label, set_error, shortcut, required_text
 from .models import TAG_COLOURS, LazyTableModel
 from .page_kit import (
     TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table, make_toolbar, open_dialog,
@@ -232,10 +232,13 @@ class CaseDialog(QDialog):
         self.widgets = dict(zip(keys, (self.cadre, self.matter, self.occurred, self.circumstance, self.colour,
                                        self.decided, self.outcome, self.body, self.measures, self.status, self.notes)))
         form = QFormLayout()
+        # A red * on what the core's check refuses when blank.
+        required = {attr for attr, _ in tolerance.check_case({k: None for k in keys})}
         for key in keys:
             if key in ("colour", "decided"):
                 continue
-            form.addRow(tolerance.LABELS[key], field_cell(self.widgets[key], self.errors[key]))
+            form.addRow(required_text(tolerance.LABELS[key], key in required),
+                        field_cell(self.widgets[key], self.errors[key]))
             if key == "circumstance":
                 pair = QGridLayout()
                 pair.addWidget(QLabel("认定颜色"), 0, 0)
