@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QStyledItemDelegate, QStyleOptionViewItem, QTableView, QToolBar, QToolTip, QVBoxLayout, QWidget,
@@ -146,6 +146,27 @@ def elided_tip(view: QAbstractItemView, index: QModelIndex) -> str | None:
     margin = 2 * (view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
     needed = max(option.fontMetrics.horizontalAdvance(line) for line in text.splitlines() or [text]) + margin
     return text if needed > view.visualRect(index).width() else None
+
+
+class ElidedTips(QObject):
+    """An application-wide event filter: hovering a cut-off cell of any list, table or tree (also
+    those not built by make_table) shows its whole text."""
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.ToolTip:
+            view = obj.parent()
+            if isinstance(view, QAbstractItemView) and obj is view.viewport():
+                tip = elided_tip(view, view.indexAt(event.pos()))
+                if tip:
+                    QToolTip.showText(event.globalPos(), tip, obj)
+                    return True
+        return False
+
+
+def install_elided_tips(app) -> None:
+    if getattr(app, "_elided_tips", None) is None:
+        app._elided_tips = ElidedTips(app)
+        app.installEventFilter(app._elided_tips)
 
 
 class ElidedTipDelegate(QStyledItemDelegate):

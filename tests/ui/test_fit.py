@@ -238,3 +238,28 @@ def test_month_and_day_text():
     assert moment_text(dt.datetime(2022, 6, 15, 9, 5)) == "2022.06.15 09:05"
     assert month_text(Month(1985, 3)) == "1985.03"
     assert day_text(None) == "" and month_text(None) == ""
+
+
+def test_any_table_shows_a_cut_off_cell_whole_on_hover(qtbot, qapp):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QToolTip
+
+    from cadre_desktop.ui.page_kit import install_elided_tips
+
+    install_elided_tips(qapp)
+    table = QTableWidget(2, 1)
+    qtbot.addWidget(table)
+    long_text = "县委常委、县委办公室主任、县委政法委书记"
+    table.setItem(0, 0, QTableWidgetItem(long_text))
+    table.setItem(1, 0, QTableWidgetItem("短"))
+    table.setColumnWidth(0, 50)
+    table.show()
+    qtbot.waitExposed(table)
+    def hover(row: int) -> bool:
+        centre = table.visualItemRect(table.item(row, 0)).center()
+        event = QHelpEvent(QEvent.Type.ToolTip, centre, table.viewport().mapToGlobal(centre))
+        return qapp._elided_tips.eventFilter(table.viewport(), event)
+
+    assert hover(0) and QToolTip.text() == long_text
+    assert not hover(1)  # it fits: no tooltip of ours
