@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from .. import config
 from ..core.db import open_database
+from ..core.resources import resource_path
 from ..core.services import accounts
 from ..core.values import DomainError
 from .common import refuse
@@ -25,11 +26,8 @@ _START = time.perf_counter()  # for the start-up time in the log
 
 
 def resources_dir() -> Path:
-    """resources/ beside the package in a checkout, or inside a PyInstaller build."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+    """resources/ in a checkout, an installed package or a PyInstaller build."""
+    return resource_path("fonts").parent
 
 
 # The window's shipped fonts: the Chinese face, then a face for the marks it lacks (✗ ⚠ …).
