@@ -8,7 +8,7 @@ from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter,
-    QTableView, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
+    QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from ..core.services import cadres, units
@@ -16,14 +16,20 @@ from ..core.values import AGE_BANDS, CADRE_LEVELS, STATUSES, DomainError
 from .common import confirm, refuse, shortcut
 from .jobs import QueryBridge
 from .models import RosterModel
+from .page_kit import Printable, make_toolbar, open_dialog, print_verbs
+from .print_order import PrintOrderDialog
+from .print_preview import preview_form, save_each
 from .state import AppState
 
 SORT_KEYS = {k: k for k, _ in cadres.ROSTER_COLUMNS if k in cadres.SORT_KEYS}
 ALL = "全部"
 
 
-class RosterPage(QWidget):
-    """Navigation on the left (the window's), the table in the middle, details at the right."""
+class RosterPage(Printable, QWidget):
+    """Navigation on the left (the window's), the table in the middle, details at the right.
+    Several cadres can be selected (Ctrl/Shift) for printing their 任免审批表."""
+
+    PRINT_FORMS = (("appointment-form", "干部任免审批表（选中的干部）…"), ("roster", "干部花名册（当前筛选）"))
 
     import_requested = Signal()
     export_requested = Signal()
@@ -34,16 +40,12 @@ class RosterPage(QWidget):
         self.sort_key, self.descending = "default", False
 
         # toolbar: the same verbs in the same places on every record page
-        self.toolbar = QToolBar()
-        self.act_new = self.toolbar.addAction("新增", self.new_cadre)
-        self.act_edit = self.toolbar.addAction("编辑", self.open_selected)
-        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
-        self.toolbar.addSeparator()
-        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
-        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
         can_edit = state.actor.can("edit")
-        for act in (self.act_new, self.act_delete, self.act_import):
-            act.setVisible(can_edit)
+        self.toolbar = make_toolbar(self, can_edit, [
+            ("act_new", "新增", self.new_cadre, True), ("act_edit", "编辑", self.open_selected, False),
+            ("act_delete", "删除", self.delete_selected, True), None,
+            ("act_import", "导入", self.import_requested.emit, True),
+            ("act_export", "导出", self.export_requested.emit, False), *print_verbs(self)])
         if not can_edit:
             self.act_edit.setText("查看")
 
@@ -78,7 +80,7 @@ class RosterPage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # No sort indicator until the clerk clicks a header: the department's own order by default.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -88,6 +90,8 @@ class RosterPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
+        self._chosen: dict[int, None] = {}  # selected cadres in the order the clerk selected them
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         for col, width in zip(range(11), (70, 40, 44, 76, 44, 120, 190, 100, 76, 66, 56)):
             self.table.setColumnWidth(col, width)
 
@@ -206,6 +210,21 @@ class RosterPage(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
             self.table.scrollTo(self.model.index(row, 0))
 
+    def _selection_changed(self, selected, deselected) -> None:
+        for rng in deselected:
+            for row in range(rng.top(), rng.bottom() + 1):
+                self._chosen.pop(self.model.id_at(row), None)
+        for rng in selected:
+            for row in range(rng.top(), rng.bottom() + 1):
+                self._chosen[self.model.id_at(row)] = None
+
+    def selected_ids(self) -> list[int]:
+        """The selected cadres, in the order the clerk selected them."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        now = [self.model.id_at(r) for r in rows]
+        first = [i for i in self._chosen if i in set(now)]
+        return first + [i for i in now if i not in set(first)]
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
@@ -286,6 +305,22 @@ class RosterPage(QWidget):
             refuse(self, e)
             return
         self.state.changes.emit("cadre")
+
+    # -- printing -------------------------------------------------------------------------------
+    def print_form(self, form: str) -> None:
+        if form == "roster":
+            preview_form(self, self.state, "roster", {"filter": self.current_filter(), "sort": self.sort_key,
+                                                      "descending": self.descending}, file_name="干部花名册")
+        elif form == "appointment-form":
+            open_dialog(self, PrintOrderDialog(self.state, self.selected_ids(), self), self._print_in_order)
+
+    def _print_in_order(self, dialog: PrintOrderDialog) -> None:
+        ids = dialog.ordered_ids()
+        if dialog.each_pdf():
+            save_each(self, self.state, ids, dialog.folder())
+        else:
+            preview_form(self, self.state, "appointment-form", {"cadre_ids": ids},
+                         file_name=f"干部任免审批表（{len(ids)}人）")
 
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:
