@@ -245,3 +245,28 @@ def test_no_print_verb_for_a_form_the_build_lacks(qtbot, demo_state, monkeypatch
     r = Page(demo_state)
     qtbot.addWidget(r)
     assert [f for f, _ in r.print_choices()] == ["appointment-form"]
+
+
+def test_commendation_notice_with_and_without_the_letterhead(qtbot, demo_state):
+    from cadre_desktop.ui.commendations_page import CommendationsPage, NoticePrintDialog
+
+    page = CommendationsPage(demo_state)
+    qtbot.addWidget(page)
+    assert page.act_print.isVisible()
+    batch = page._batches[page.batch_id()]
+    assert batch["doc_number"]
+    texts = {}
+    for overprint in (True, False):
+        page.print_current()
+        dialog = page.dialog
+        assert isinstance(dialog, NoticePrintDialog)
+        assert dialog.overprint.isChecked() is (not overprint)  # default off, then the last choice
+        dialog.overprint.setChecked(overprint)
+        dialog.ok_button.click()
+        preview = wait_preview(qtbot, page)
+        texts[overprint] = page_texts(preview.data)
+        preview.close()
+        qtbot.waitUntil(lambda: getattr(page, "preview", None) is None)
+    number = re.sub(r"\s+", "", batch["doc_number"])
+    assert number in texts[False][0] and number not in texts[True][0]
+    assert re.sub(r"\s+", "", batch["title"]) in texts[True][0]
