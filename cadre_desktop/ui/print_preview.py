@@ -191,6 +191,7 @@ class PrintPreview(QDialog):
         layout.addWidget(self.view, 1)
 
         self.view.installEventFilter(self)  # PgUp/PgDn turn pages, not scroll by a screenful
+        self.view.viewport().installEventFilter(self)  # 适合宽度 follows the window's width
         shortcut(self, "Ctrl+P", self.print_pages)
         shortcut(self, "Ctrl+S", self.save_pdf)
         shortcut(self, "Ctrl+=", self.zoom_in)
@@ -208,6 +209,8 @@ class PrintPreview(QDialog):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt naming
         if watched is self.view and event.type() == QEvent.Type.KeyPress and self._page_key(event):
             return True
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._update_labels()
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
