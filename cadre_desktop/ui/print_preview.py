@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMarginsF, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMarginsF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -27,7 +27,7 @@ from .jobs import run_job
 # A page is rendered at the printer's resolution, but never finer than this (a 1200 dpi A4 page
 # is 140 million pixels); it is always painted at the page's exact physical size.
 MAX_RENDER_DPI = 600
-BAND_ROWS = 512  # a page is rendered and painted in bands of this many rows (bounded memory)
+BAND_ROWS = 512  # a page is painted in bands of this many rows (small images for the printer)
 ZOOMS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
 
 
@@ -74,30 +74,30 @@ def prepare_printer(printer: QPrinter, doc: QPdfDocument) -> None:
 
 def paint_page(doc: QPdfDocument, page: int, painter: QPainter, printer: QPrinter) -> None:
     """One page at exactly its physical size from the paper's top-left corner: rendered at the
-    printer's resolution (at most MAX_RENDER_DPI), in bands, onto white. A page whose orientation
-    differs from the paper's is turned, not shrunk."""
+    printer's resolution (at most MAX_RENDER_DPI) and painted in bands, each laid on white. A page
+    whose orientation differs from the paper's is turned, not shrunk.
+
+    The page is rendered whole: QPdfDocument's clip-rect rendering (scaledClipRect) places a band's
+    content a few pixels off (Qt 6.11), which a ruled form would show as a step at every band."""
     pts = doc.pagePointSize(page)
     dpi = printer.resolution()
     target_w, target_h = pts.width() * dpi / 72.0, pts.height() * dpi / 72.0
     render_dpi = min(dpi, MAX_RENDER_DPI)
     px_w, px_h = round(pts.width() * render_dpi / 72.0), round(pts.height() * render_dpi / 72.0)
     paper = printer.paperRect(QPrinter.Unit.DevicePixel)
+    rendered = doc.render(page, QSize(px_w, px_h))
     painter.save()
     if (pts.width() > pts.height()) != (paper.width() > paper.height()):
         painter.translate(paper.width(), 0)
         painter.rotate(90)
-    options = QPdfDocumentRenderOptions()
-    options.setScaledSize(QSize(px_w, px_h))
     for top in range(0, px_h, BAND_ROWS):
         rows = min(BAND_ROWS, px_h - top)
-        options.setScaledClipRect(QRect(0, top, px_w, rows))
-        band = doc.render(page, QSize(px_w, rows), options)
-        flat = QImage(band.size(), QImage.Format.Format_RGB32)
-        flat.fill(QColor("white"))
-        with_band = QPainter(flat)
-        with_band.drawImage(0, 0, band)
-        with_band.end()
-        painter.drawImage(QRectF(0, top * target_h / px_h, target_w, rows * target_h / px_h), flat)
+        band = QImage(px_w, rows, QImage.Format.Format_RGB32)
+        band.fill(QColor("white"))
+        on_band = QPainter(band)
+        on_band.drawImage(0, 0, rendered, 0, top, px_w, rows)
+        on_band.end()
+        painter.drawImage(QRectF(0, top * target_h / px_h, target_w, rows * target_h / px_h), band)
     painter.restore()
 
 

@@ -7,7 +7,7 @@ import io
 import pdfplumber
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPageLayout
+from PySide6.QtGui import QImage, QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -149,3 +149,67 @@ def test_a_landscape_form_prints_landscape(qtbot, tmp_path):
         page = pdf.pages[0]
         assert page.width == pytest.approx(297 / 25.4 * 72, abs=0.5)
         assert page.height == pytest.approx(210 / 25.4 * 72, abs=0.5)
+
+
+def on_white(image: QImage) -> QImage:
+    """A rendered page (transparent where nothing is drawn) as paper shows it."""
+    from PySide6.QtGui import QColor, QPainter
+
+    flat = QImage(image.size(), QImage.Format.Format_RGB32)
+    flat.fill(QColor("white"))
+    painter = QPainter(flat)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    return flat
+
+
+def test_a_real_form_printed_from_the_preview_is_the_same_page_on_a4(qtbot, db, admin, cadre_id, tmp_path):
+    """render_pdf's 干部任免审批表 in the preview; 打印 (off the GUI thread) to a PDF printer gives A4
+    pages (pypdf's media box) that look like the form itself, line for line."""
+    from pypdf import PdfReader
+    from PySide6.QtCore import QSize
+
+    from cadre_desktop.core.printing import render_pdf
+
+    state = AppState(db=db, actor=admin)
+    out = io.BytesIO()
+    with db.session() as s:
+        result = render_pdf(s, actor=admin, form="appointment-form", params={"cadre_ids": [cadre_id]}, out=out)
+    dialog = PrintPreview(state, out.getvalue(), "干部任免审批表", "审批表")
+    qtbot.addWidget(dialog)
+    assert dialog.page_count == result.pages == 2
+
+    printer = dialog.make_printer()
+    assert printer.fullPage() and printer.pageLayout().pageSize().id() == QPageSize.PageSizeId.A4
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setResolution(200)
+    done = []
+    dialog.print_to(printer, on_done=done.append)
+    qtbot.waitUntil(lambda: done == [2], timeout=60000)
+
+    reader = PdfReader(str(tmp_path / "printed.pdf"))
+    assert len(reader.pages) == 2
+    for page in reader.pages:
+        box = page.mediabox
+        assert (float(box.left), float(box.bottom)) == (0, 0)
+        assert float(box.width) == pytest.approx(595.28, abs=0.5) and float(box.height) == pytest.approx(841.89, abs=0.5)
+
+    # The ink's bounding box (the title, the table's frame) is where it is on the form, to 0.25 mm:
+    # nothing shrunk, nothing moved.
+    printed, _buf = load_pdf((tmp_path / "printed.pdf").read_bytes())
+    size = QSize(840, 1188)  # 4 px per mm
+    for n in range(2):
+        a, b = ink_box(dialog.doc, n, size), ink_box(printed, n, size)
+        assert a[2] - a[0] > 600 and a[3] - a[1] > 900, a  # the form's table spans the page
+        assert all(abs(x - y) <= 1 for x, y in zip(a, b)), (n, a, b)
+
+
+def ink_box(doc, page: int, size) -> tuple[int, int, int, int]:
+    """left, top, right, bottom of what is drawn on the page, in pixels."""
+    img = on_white(doc.render(page, size)).convertToFormat(QImage.Format.Format_Grayscale8)
+    data, stride = bytes(img.constBits()), img.bytesPerLine()
+    rows = [data[y * stride:y * stride + size.width()] for y in range(size.height())]
+    inked = [y for y, r in enumerate(rows) if min(r) < 160]
+    cols = [x for x in range(size.width()) if any(r[x] < 160 for r in rows[inked[0]:inked[-1] + 1:2])]
+    return cols[0], inked[0], cols[-1], inked[-1]
