@@ -213,3 +213,27 @@ def ink_box(doc, page: int, size) -> tuple[int, int, int, int]:
     inked = [y for y, r in enumerate(rows) if min(r) < 160]
     cols = [x for x in range(size.width()) if any(r[x] < 160 for r in rows[inked[0]:inked[-1] + 1:2])]
     return cols[0], inked[0], cols[-1], inked[-1]
+
+
+def test_a_landscape_page_on_portrait_paper_is_turned_not_shrunk(qtbot, tmp_path):
+    """The clerk picked portrait paper in the print dialog: the landscape form is turned a quarter,
+    its top-left corner at the paper's top-right, still at full size."""
+    from PySide6.QtCore import QMarginsF, QSize
+
+    data = reportlab_pdf(1, landscape(A4))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "turned.pdf"))
+    printer.setResolution(150)
+    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                      QMarginsF(0, 0, 0, 0)))
+    assert paint_pdf(data, printer) == 1
+    doc, _buf = load_pdf((tmp_path / "turned.pdf").read_bytes())
+    assert doc.pagePointSize(0).width() < doc.pagePointSize(0).height()
+    left, top, right, bottom = ink_box(doc, 0, QSize(840, 1188))  # 4 px per mm
+    # the frame 20 mm in from every edge of the landscape page
+    assert abs(left - 80) <= 2 and abs(top - 80) <= 2 and abs(right - (840 - 80)) <= 2 and abs(bottom - (1188 - 80)) <= 2
+    img = on_white(doc.render(0, QSize(840, 1188)))
+    # the black square (30–40 mm from the form's top and left) is now at the paper's top right
+    assert img.pixelColor(840 - 35 * 4, 35 * 4).lightness() < 60
+    assert img.pixelColor(35 * 4, 35 * 4).lightness() > 200
