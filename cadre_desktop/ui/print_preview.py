@@ -103,27 +103,32 @@ def paint_page(doc: QPdfDocument, page: int, painter: QPainter, printer: QPrinte
 
 def paint_pdf(data: bytes, printer: QPrinter, progress: Callable | None = None,
               cancelled: Callable[[], bool] | None = None) -> int:
-    """Print every page of the PDF on the printer at 100 %; returns the number of pages printed.
-    Runs on a worker thread (its own QPdfDocument); a cancel aborts the printer job."""
+    """Print the PDF's pages (the range chosen in the print dialog, else all) on the printer at
+    100 %; returns the number of pages printed. Runs on a worker thread (its own QPdfDocument);
+    a cancel aborts the printer job."""
     doc, _buffer = load_pdf(data)
-    total = doc.pageCount()
+    count = doc.pageCount()
+    first, last = printer.fromPage() or 1, printer.toPage() or count
+    pages = list(range(max(first, 1) - 1, min(last, count)))
+    if not printer.supportsMultipleCopies():  # the driver cannot: send each copy
+        pages *= max(1, printer.copyCount())
     printer.setFullPage(True)
     painter = QPainter()
     if not painter.begin(printer):
         raise DomainError("无法开始打印：打印机没有响应。请检查打印机是否开机、是否缺纸，然后重试。")
     try:
-        for page in range(total):
+        for n, page in enumerate(pages):
             if cancelled is not None and cancelled():
                 printer.abort()
                 raise PrintAborted()
-            if page:
+            if n:
                 printer.newPage()
             paint_page(doc, page, painter, printer)
             if progress is not None:
-                progress(page + 1, total, f"第 {page + 1} 页")
+                progress(n + 1, len(pages), f"第 {page + 1} 页")
     finally:
         painter.end()
-    return total
+    return len(pages)
 
 
 def safe_file_name(text: str) -> str:
@@ -293,7 +298,7 @@ class PrintPreview(QDialog):
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("打印")
         dialog.setMinMax(1, self.page_count)
-        dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
         dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, False)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return

@@ -237,3 +237,30 @@ def test_a_landscape_page_on_portrait_paper_is_turned_not_shrunk(qtbot, tmp_path
     # the black square (30–40 mm from the form's top and left) is now at the paper's top right
     assert img.pixelColor(840 - 35 * 4, 35 * 4).lightness() < 60
     assert img.pixelColor(35 * 4, 35 * 4).lightness() > 200
+
+
+def test_the_page_range_chosen_in_the_print_dialog_is_what_prints(qtbot, tmp_path):
+    data = reportlab_pdf(5)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "range.pdf"))
+    printer.setResolution(72)
+    printer.setFromTo(2, 3)
+    assert paint_pdf(data, printer) == 2
+    printed, _buf = load_pdf((tmp_path / "range.pdf").read_bytes())
+    assert printed.pageCount() == 2
+
+
+def test_cancelled_printing_stops_at_the_next_page(qtbot, tmp_path):
+    from cadre_desktop.ui.print_preview import PrintAborted
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "aborted.pdf"))
+    printer.setResolution(72)
+    asked = []
+    with pytest.raises(PrintAborted):
+        paint_pdf(reportlab_pdf(3), printer, cancelled=lambda: asked.append(1) or len(asked) > 1)
+    # a printer's job is aborted; the PDF "printer" keeps the page it had before the cancel
+    printed, _buf = load_pdf((tmp_path / "aborted.pdf").read_bytes())
+    assert printed.pageCount() == 1
