@@ -8,7 +8,7 @@ import re
 
 import pdfplumber
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
+from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWidgets import QPushButton
 
 from cadre_desktop.core import printing
