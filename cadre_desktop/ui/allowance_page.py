@@ -19,7 +19,7 @@ from .common import confirm, inform, refuse, set_error, shortcut
 from .jobs import QueryBridge, run_job
 from .page_kit import (
     FormDialog, RowsModel, TableSelection, confirm_and_delete, make_table, make_toolbar, open_dialog,
-    restore_header, save_header, set_widths,
+    restore_header, save_header,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit, MonthEdit, month_text

@@ -3,7 +3,6 @@ refused with the reason; the clerk applies all or the ticked ones) and export of
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor

@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Sequence
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QStyledItemDelegate, QStyleOptionViewItem, QTableView, QToolBar, QToolTip, QVBoxLayout, QWidget,
+    QMenu, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QToolBar, QToolTip, QVBoxLayout, QWidget,
 )
 
 from ..core.values import DomainError
@@ -42,11 +42,60 @@ def make_toolbar(owner, can_edit: bool, verbs: Iterable[Verb | None]) -> QToolBa
 def record_verbs(owner, new: Callable, edit: Callable, delete: Callable, *, new_text: str = "新增",
                  edit_text: str = "编辑", delete_text: str = "删除",
                  middle: Sequence[Verb | None] = (), after: Sequence[Verb | None] = ()) -> list[Verb | None]:
-    """新增 编辑 删除 | (middle) 导入 导出 (after) — import/export go to the page's signals."""
+    """新增 编辑 删除 | (middle) 导入 导出 [| 打印] (after) — import/export go to the page's signals;
+    打印 is there when the page is Printable and has a form to print."""
     return [("act_new", new_text, new, True), ("act_edit", edit_text, edit, True),
             ("act_delete", delete_text, delete, True), None, *middle,
             ("act_import", "导入", owner.import_requested.emit, True),
-            ("act_export", "导出", owner.export_requested.emit, False), *after]
+            ("act_export", "导出", owner.export_requested.emit, False), *print_verbs(owner), *after]
+
+
+# -- printing ----------------------------------------------------------------------------------
+class Printable:
+    """A page with printed forms. PRINT_FORMS lists (form, menu text); only the forms that exist in
+    core.printing.FORMS at run time are offered. 打印 in the toolbar and 文件 → 打印… (Ctrl+P) call
+    print_current(): one form prints at once, several are offered in a menu (`print_menu`).
+    The page implements print_form(form)."""
+
+    PRINT_FORMS: tuple[tuple[str, str], ...] = ()
+    print_menu: QMenu | None = None
+
+    def print_choices(self) -> list[tuple[str, str]]:
+        from .print_preview import available_forms
+
+        have = available_forms()
+        return [(form, text) for form, text in self.PRINT_FORMS if form in have]
+
+    def can_print(self) -> bool:
+        return bool(self.print_choices())
+
+    def print_current(self) -> None:
+        choices = self.print_choices()
+        if len(choices) == 1:
+            self.print_form(choices[0][0])
+            return
+        if not choices:
+            return
+        menu = QMenu(self)
+        for form, text in choices:
+            menu.addAction(text, lambda form=form: self.print_form(form))
+        self.print_menu = menu
+        button = self.toolbar.widgetForAction(self.act_print) if hasattr(self, "act_print") else None
+        if button is not None and button.isVisible():
+            menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        else:
+            menu.popup(self.mapToGlobal(self.rect().center()))
+        menu.setActiveAction(menu.actions()[0])
+
+    def print_form(self, form: str) -> None:  # pragma: no cover - every printable page has its own
+        raise NotImplementedError
+
+
+def print_verbs(owner) -> list[Verb | None]:
+    """[separator, 打印] for a page with a form to print; nothing otherwise (no placeholder)."""
+    if isinstance(owner, Printable) and owner.can_print():
+        return [None, ("act_print", "打印", owner.print_current, False)]
+    return []
 
 
 # -- search and filters ------------------------------------------------------------------------

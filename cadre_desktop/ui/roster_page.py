@@ -8,7 +8,7 @@ from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSpinBox, QSplitter,
-    QTableView, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
+    QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from ..core.services import cadres, tolerance, units
@@ -16,7 +16,9 @@ from ..core.values import AGE_BANDS, CADRE_LEVELS, STATUSES, DomainError
 from .common import confirm, refuse, shortcut
 from .jobs import QueryBridge
 from .models import RosterModel
-from .page_kit import ElidedTipDelegate, fit_columns_once
+from .page_kit import ElidedTipDelegate, Printable, fit_columns_once, make_toolbar, open_dialog, print_verbs
+from .print_order import PrintOrderDialog
+from .print_preview import preview_form, save_each
 from .state import AppState
 from .widgets import TagBadgeDelegate
 
@@ -24,8 +26,11 @@ SORT_KEYS = {k: k for k, _ in cadres.ROSTER_COLUMNS if k in cadres.SORT_KEYS}
 ALL = "全部"
 
 
-class RosterPage(QWidget):
-    """Navigation on the left (the window's), the table in the middle, details at the right."""
+class RosterPage(Printable, QWidget):
+    """Navigation on the left (the window's), the table in the middle, details at the right.
+    Several cadres can be selected (Ctrl/Shift) for printing their 任免审批表."""
+
+    PRINT_FORMS = (("appointment-form", "干部任免审批表（选中的干部）…"), ("roster", "干部花名册（当前筛选）"))
 
     import_requested = Signal()
     export_requested = Signal()
@@ -36,18 +41,14 @@ class RosterPage(QWidget):
         self.sort_key, self.descending = "default", False
 
         # toolbar: the same verbs in the same places on every record page
-        self.toolbar = QToolBar()
-        self.act_new = self.toolbar.addAction("新增", self.new_cadre)
-        self.act_edit = self.toolbar.addAction("编辑", self.open_selected)
-        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
-        self.toolbar.addSeparator()
-        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
-        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
-        self.act_export_lrmx = self.toolbar.addAction("导出任免审批表", self.export_lrmx)
-        self.act_export_lrmx.setToolTip("把选中的干部各导出为一份 .lrmx 任免审批表（可按住 Ctrl 或 Shift 多选）")
         can_edit = state.actor.can("edit")
-        for act in (self.act_new, self.act_delete, self.act_import):
-            act.setVisible(can_edit)
+        self.toolbar = make_toolbar(self, can_edit, [
+            ("act_new", "新增", self.new_cadre, True), ("act_edit", "编辑", self.open_selected, False),
+            ("act_delete", "删除", self.delete_selected, True), None,
+            ("act_import", "导入", self.import_requested.emit, True),
+            ("act_export", "导出", self.export_requested.emit, False),
+            ("act_export_lrmx", "导出任免审批表", self.export_lrmx, False), *print_verbs(self)])
+        self.act_export_lrmx.setToolTip("把选中的干部各导出为一份 .lrmx 任免审批表（可按住 Ctrl 或 Shift 多选）")
         if not can_edit:
             self.act_edit.setText("查看")
 
@@ -108,6 +109,8 @@ class RosterPage(QWidget):
         self.table.setItemDelegateForColumn([k for k, _ in cadres.ROSTER_COLUMNS].index("tag"), self.tag_delegate)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
+        self._chosen: dict[int, None] = {}  # selected cadres in the order the clerk selected them
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         for col, width in enumerate((70, 40, 44, 76, 44, 120, 190, 92, 100, 92, 76, 66, 56)):
             self.table.setColumnWidth(col, width)
 
@@ -186,12 +189,24 @@ class RosterPage(QWidget):
 
     def _apply_ids(self, ids: list[int]) -> None:
         keep = self._select_next or self.selected_id()
+        chosen = [] if self._select_next else list(self._chosen)
         self._select_next = None
-        self.model.set_ids(ids)
-        self.count.setText(f"共 {len(ids)} 人")
+        self.model.set_ids(ids)  # a reset: the selection is gone, without a signal
+        present = set(ids)
+        self._chosen = {i: None for i in chosen if i in present}
         if keep is not None:
             self.select_id(keep)
+        if len(self._chosen) > 1:  # a multi-selection for printing survives a refresh, in its order
+            sm = self.table.selectionModel()
+            for cid in list(self._chosen):
+                sm.select(self.model.index(self.model.row_of(cid), 0),
+                          QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+        self._show_count()
         self._show_details()
+
+    def _show_count(self) -> None:
+        chosen = len(self._chosen)
+        self.count.setText(f"共 {self.model.rowCount()} 人" + (f"，已选 {chosen} 人" if chosen > 1 else ""))
 
     def reload_units(self) -> None:
         current = self.unit.currentData()
@@ -220,11 +235,6 @@ class RosterPage(QWidget):
         idx = self.table.currentIndex()
         return self.model.id_at(idx.row()) if idx.isValid() else None
 
-    def selected_ids(self) -> list[int]:
-        """The selected cadres in roster order (several for exports)."""
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        return [self.model.id_at(r) for r in rows]
-
     def select_id(self, cadre_id: int) -> None:
         row = self.model.row_of(cadre_id)
         if row >= 0:
@@ -232,6 +242,22 @@ class RosterPage(QWidget):
                 self.model.index(row, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
             self.table.scrollTo(self.model.index(row, 0))
+
+    def _selection_changed(self, selected, deselected) -> None:
+        for rng in deselected:
+            for row in range(rng.top(), rng.bottom() + 1):
+                self._chosen.pop(self.model.id_at(row), None)
+        for rng in selected:
+            for row in range(rng.top(), rng.bottom() + 1):
+                self._chosen[self.model.id_at(row)] = None
+        self._show_count()
+
+    def selected_ids(self) -> list[int]:
+        """The selected cadres, in the order the clerk selected them."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        now = [self.model.id_at(r) for r in rows]
+        first = [i for i in self._chosen if i in set(now)]
+        return first + [i for i in now if i not in set(first)]
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -319,6 +345,22 @@ class RosterPage(QWidget):
             refuse(self, e)
             return
         self.state.changes.emit("cadre")
+
+    # -- printing -------------------------------------------------------------------------------
+    def print_form(self, form: str) -> None:
+        if form == "roster":
+            preview_form(self, self.state, "roster", {"filter": self.current_filter(), "sort": self.sort_key,
+                                                      "descending": self.descending}, file_name="干部花名册")
+        elif form == "appointment-form":
+            open_dialog(self, PrintOrderDialog(self.state, self.selected_ids(), self), self._print_in_order)
+
+    def _print_in_order(self, dialog: PrintOrderDialog) -> None:
+        ids = dialog.ordered_ids()
+        if dialog.each_pdf():
+            save_each(self, self.state, ids, dialog.folder())
+        else:
+            preview_form(self, self.state, "appointment-form", {"cadre_ids": ids},
+                         file_name=f"干部任免审批表（{len(ids)}人）")
 
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:
