@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.services.people_lookup import candidate_rows, resolve_people
-from .common import ERROR_STYLE, shortcut
+from .common import ERROR_STYLE, fit_to_screen, shortcut
 from .widgets import mask_tail
 
 NAMESAKE = Qt.ItemDataRole.UserRole + 1  # on a placeholder row: the pasted line's number
@@ -124,7 +124,7 @@ class PrintOrderDialog(QDialog):
         layout.addLayout(top, 1)
         layout.addLayout(how)
         layout.addLayout(bottom)
-        self.resize(900, 560)
+        fit_to_screen(self, 900, 560)
 
         self.set_ids(cadre_ids)
         self.list.setFocus()

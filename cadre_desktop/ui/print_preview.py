@@ -21,7 +21,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.values import DomainError
-from .common import inform, refuse, shortcut
+from .common import fit_to_screen, inform, refuse, shortcut
 from .jobs import run_job
 
 # A page is rendered at the printer's resolution, but never finer than this (an A4 page is 35
@@ -206,8 +206,8 @@ class PrintPreview(QDialog):
         self.nav.currentPageChanged.connect(self._update_labels)
         self.view.zoomFactorChanged.connect(self._update_labels)
         self.view.zoomModeChanged.connect(self._update_labels)
-        self.resize(*((980, 900) if self.doc.pagePointSize(0).height() > self.doc.pagePointSize(0).width()
-                      else (1200, 820)))
+        fit_to_screen(self, *((980, 900) if self.doc.pagePointSize(0).height() > self.doc.pagePointSize(0).width()
+                              else (1200, 820)))
         self._update_labels()
         self.view.setFocus()
 

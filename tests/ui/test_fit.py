@@ -15,7 +15,7 @@ from cadre_desktop.core.services import cadres, tolerance
 from cadre_desktop.core.values import Month
 from cadre_desktop.ui.audit_page import AuditPage, local_time
 from cadre_desktop.ui.cadre_editor import CadreEditor
-from cadre_desktop.ui.common import REQUIRED_MARK
+from cadre_desktop.ui.common import REQUIRED_MARK, available_size
 from cadre_desktop.ui.main_window import MainWindow, opens_maximised
 from cadre_desktop.ui.page_kit import COLUMN_CAP, RowsModel, elided_tip, make_table
 from cadre_desktop.ui.roster_page import RosterPage
@@ -59,6 +59,9 @@ def test_every_page_and_dialog_fits_a_1366_by_768_screen(qtbot, demo_state):
         for what, size in (("sizeHint", dialog.sizeHint()), ("minimumSizeHint", dialog.minimumSizeHint())):
             if not fits(size, DIALOG):
                 too_big.append(f"{name} {what} {size.width()}×{size.height()}")
+        # A dialog that sets its own size keeps within the screen it opens on (fit_to_screen).
+        if dialog.testAttribute(Qt.WidgetAttribute.WA_Resized) and not fits(dialog.size(), available_size(dialog)):
+            too_big.append(f"{name} opens at {dialog.size().width()}×{dialog.size().height()}")
 
     walk(window, on_page, on_dialog)
     assert not too_big, too_big
