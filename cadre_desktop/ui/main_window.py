@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
 
     def add_page(self, name: str, page: QWidget) -> None:
         self.pages[name] = page
+        page.setProperty("pageTitle", name)  # the name a printed or exported list carries
         self.stack.addWidget(page)
         QListWidgetItem(name, self.nav)
 
@@ -104,7 +105,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(act)
             file_menu.addAction(QAction("导入任免审批表…", self, triggered=self.import_lrmx))
             file_menu.addAction(QAction("导入花名册…", self, triggered=self.import_roster))
-        file_menu.addAction(QAction("导出工作簿…", self, shortcut=QKeySequence("Ctrl+E"),
+        file_menu.addAction(QAction("导出数据交换工作簿…", self, shortcut=QKeySequence("Ctrl+E"),
                                     triggered=self.export_workbook))
         file_menu.addAction(QAction("保存空白导入模板…", self, triggered=lambda: save_template(self, self.state)))
         if is_admin:

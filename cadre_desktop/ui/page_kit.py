@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
 from .common import confirm, error_label, refuse, set_error
+from .list_kit import install_copy, list_verbs
 from .models import LazyTableModel
 from .widgets import day_text
 
@@ -23,6 +24,8 @@ from .widgets import day_text
 # A verb is (attribute, text, slot, edits): the action is set as owner.<attribute>; verbs that edit
 # are hidden from read-only accounts. None stands for a separator.
 Verb = tuple[str, str, Callable, bool]
+LIST_TIPS = {"act_export": "把当前列表（显示的行和列，按当前排序）导出为 Excel 工作簿",
+             "act_print_list": "打印当前列表（横向，每页重复表头）"}
 
 
 def make_toolbar(owner, can_edit: bool, verbs: Iterable[Verb | None]) -> QToolBar:
@@ -34,6 +37,8 @@ def make_toolbar(owner, can_edit: bool, verbs: Iterable[Verb | None]) -> QToolBa
         attr, text, slot, edits = verb
         act = toolbar.addAction(text, slot)
         setattr(owner, attr, act)
+        if attr in LIST_TIPS:
+            act.setToolTip(LIST_TIPS[attr])
         if edits:
             act.setVisible(can_edit)
     return toolbar
@@ -42,11 +47,12 @@ def make_toolbar(owner, can_edit: bool, verbs: Iterable[Verb | None]) -> QToolBa
 def record_verbs(owner, new: Callable, edit: Callable, delete: Callable, *, new_text: str = "新增",
                  edit_text: str = "编辑", delete_text: str = "删除",
                  middle: Sequence[Verb | None] = (), after: Sequence[Verb | None] = ()) -> list[Verb | None]:
-    """新增 编辑 删除 | (middle) 导入 导出 (after) — import/export go to the page's signals."""
+    """新增 编辑 删除 | (middle) 导入 导出 打印 (after) — 导入 goes to the page's signal (the interchange
+    workbook); 导出 and 打印 take the list as shown (list_kit)."""
     return [("act_new", new_text, new, True), ("act_edit", edit_text, edit, True),
             ("act_delete", delete_text, delete, True), None, *middle,
             ("act_import", "导入", owner.import_requested.emit, True),
-            ("act_export", "导出", owner.export_requested.emit, False), *after]
+            *list_verbs(owner), *after]
 
 
 # -- search and filters ------------------------------------------------------------------------
@@ -82,9 +88,10 @@ SINGLE = QAbstractItemView.SelectionMode.SingleSelection
 EXTENDED = QAbstractItemView.SelectionMode.ExtendedSelection
 
 
-def make_table(model, *, mode: QAbstractItemView.SelectionMode | None = SINGLE, row_numbers: bool = True,
+def make_table(model, *, mode: QAbstractItemView.SelectionMode | None = EXTENDED, row_numbers: bool = True,
                widths: Sequence[int] = (), row_height: int = 26) -> QTableView:
-    """A row-selecting table with alternating rows and interactive, stretch-last columns."""
+    """A row-selecting table (several rows with Ctrl/Shift-click and Ctrl+A; Ctrl+C copies them with
+    the header) with alternating rows and interactive, stretch-last columns."""
     t = QTableView()
     t.setModel(model)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -97,6 +104,7 @@ def make_table(model, *, mode: QAbstractItemView.SelectionMode | None = SINGLE, 
     t.verticalHeader().setDefaultSectionSize(row_height)
     t.setAlternatingRowColors(True)
     set_widths(t, widths)
+    install_copy(t)
     return t
 
 

@@ -16,7 +16,7 @@ from .cadre_picker import CadrePickerDialog
 from .common import confirm, set_error, shortcut
 from .models import LazyTableModel
 from .page_kit import (
-    EXTENDED, FormDialog, SINGLE, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar,
+    EXTENDED, FormDialog, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar,
     open_dialog, record_verbs, restore_header, save_header, search_line,
 )
 from .state import AppState
@@ -81,7 +81,7 @@ class TrainingPage(TableSelection, QWidget):
         filters = filter_row(self.search, (("培训计划", self.plan), ("年度", self.year)), count=self.count)
 
         self.model = _Model(CLASS_COLUMNS, lambda ids: [self._classes[i] for i in ids if i in self._classes], None, self)
-        self.table = make_table(self.model, mode=SINGLE, row_numbers=False, widths=(300, 130, 70, 86, 86, 50, 120, 66))
+        self.table = make_table(self.model, row_numbers=False, widths=(300, 130, 70, 86, 86, 50, 120, 66))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.refresh_attendance())
 

@@ -564,6 +564,17 @@ ROSTER_COLUMNS = (
 )
 
 
+# Columns the clerk may add to the roster (列…): shown hidden until chosen.
+ROSTER_MORE_COLUMNS = (
+    ("id_number", "身份证号"), ("ethnicity", "民族"), ("political_status", "政治面貌"), ("native_place", "籍贯"),
+    ("work_started", "参加工作时间"), ("party_joined", "入党时间"), ("ft_education_text", "全日制学历"),
+    ("ip_education_text", "在职学历"), ("team_role", "班子职务"), ("five_category", "五类人员"),
+    ("reserve", "后备干部"), ("staffing", "编制类型"), ("status", "人员状态"), ("phone", "联系电话"),
+)
+_MORE_ATTRS = ("ethnicity", "political_status", "native_place", "work_started", "party_joined", "ft_education_text",
+               "ip_education_text", "five_category", "staffing")
+
+
 def roster_rows(session: Session, ids: Iterable[int], *, today: dt.date | None = None) -> list[dict]:
     """The roster rows of these cadres, in the order of `ids`."""
     ids = list(ids)
@@ -573,20 +584,20 @@ def roster_rows(session: Session, ids: Iterable[int], *, today: dt.date | None =
     rows = session.execute(
         select(Cadre.id, Cadre.name, Cadre.sex, Cadre.birth, Unit.name, Cadre.post, Cadre.rank, Cadre.level,
                Cadre.education_rank, Cadre.unit_id, Cadre.id_number, Cadre.reserve, Cadre.status, Cadre.phone,
-               Cadre.team_role, Cadre.post_since, Cadre.rank_since)
+               Cadre.team_role, Cadre.post_since, Cadre.rank_since, *[getattr(Cadre, a) for a in _MORE_ATTRS])
         .outerjoin(Unit, Cadre.unit_id == Unit.id)
         .where(Cadre.id.in_(ids))
     ).all()
     by_id = {}
     for (cid, name, sex, birth, unit, post, rank, level, erank, unit_id, idn, reserve, status, phone,
-         team_role, post_since, rank_since) in rows:
+         team_role, post_since, rank_since, *more) in rows:
         by_id[cid] = {
             "id": cid, "name": name, "sex": sex, "birth": birth, "age": age_at(birth, today), "unit": unit,
             "post": post, "rank": rank, "level": level,
             "education": EDUCATION_LEVELS[erank] if erank is not None and erank < len(EDUCATION_LEVELS) else None,
             "incomplete": unit_id is None or not level, "id_number": idn, "reserve": bool(reserve),
             "status": status, "phone": phone, "team_role": team_role, "tag": None, "tag_case": None,
-            "post_since": post_since, "rank_since": rank_since,
+            "post_since": post_since, "rank_since": rank_since, **dict(zip(_MORE_ATTRS, more)),
         }
     from .tolerance import tags  # one query for the whole block
 

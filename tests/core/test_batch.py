@@ -1,0 +1,85 @@
+"""Batch actions on the roster's selection: N cadres in one audited transaction, or none."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from cadre_desktop.core.models import AuditEvent, Cadre
+from cadre_desktop.core.services import batch, cadres, development, honours
+from cadre_desktop.core.values import DomainError, Month
+
+
+def pick(db, n=4):
+    with db.session() as s:
+        ids = cadres.roster_ids(s, cadres.RosterFilter(status="在职"))[:n]
+        return ids
+
+
+def events(db) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def test_set_reserve_changes_n_cadres_with_one_event_each_and_a_summary(demo_db, demo_admin):
+    ids = pick(demo_db)
+    with demo_db.session() as s:
+        for c in s.scalars(select(Cadre).where(Cadre.id.in_(ids))):
+            c.reserve = False
+    before = events(demo_db)
+    with demo_db.session() as s:
+        assert batch.set_reserve(s, actor=demo_admin, cadre_ids=ids, reserve=True) == len(ids)
+    with demo_db.session() as s:
+        assert all(c.reserve for c in s.scalars(select(Cadre).where(Cadre.id.in_(ids))))
+        new = list(s.scalars(select(AuditEvent).where(AuditEvent.id > before).order_by(AuditEvent.id)))
+    assert len(new) == len(ids) + 1
+    assert new[-1].action == "批量修改" and f"{len(ids)}人" in new[-1].label
+
+
+def test_status_change_records_the_date_in_notes_and_audit(demo_db, demo_admin):
+    ids = pick(demo_db, 3)
+    day = dt.date(2024, 6, 30)
+    with demo_db.session() as s:
+        assert batch.set_status(s, actor=demo_admin, cadre_ids=ids, status="退休", day=day) == 3
+    with demo_db.session() as s:
+        for c in s.scalars(select(Cadre).where(Cadre.id.in_(ids))):
+            assert c.status == "退休" and c.notes.endswith("2024.06.30 退休")
+        last = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert "2024.06.30" in last.after
+
+
+def test_one_refusal_refuses_all(demo_db, demo_admin):
+    ids = pick(demo_db, 4)
+    with demo_db.session() as s:  # the last one is born after the date given
+        s.get(Cadre, ids[-1]).birth = Month(2001, 1)
+    before = events(demo_db)
+    with pytest.raises(DomainError, match="均未修改"):
+        with demo_db.session() as s:
+            batch.set_status(s, actor=demo_admin, cadre_ids=ids, status="调出", day=dt.date(2000, 1, 1))
+    with demo_db.session() as s:
+        assert [c.status for c in s.scalars(select(Cadre).where(Cadre.id.in_(ids)))] == ["在职"] * 4
+    assert events(demo_db) == before
+
+
+def test_move_add_to_class_and_to_commendation(demo_db, demo_admin):
+    ids = pick(demo_db, 3)
+    with demo_db.session() as s:
+        unit = s.get(Cadre, pick(demo_db, 40)[-1]).unit_id
+        assert batch.move_to_unit(s, actor=demo_admin, cadre_ids=ids, unit_id=unit) >= 1
+    with demo_db.session() as s:
+        assert {c.unit_id for c in s.scalars(select(Cadre).where(Cadre.id.in_(ids)))} == {unit}
+        cid = development.save_class(s, actor=demo_admin, name="批量测试班", start=dt.date(2024, 3, 1),
+                                     hours=16)
+        bid = honours.save_batch(s, actor=demo_admin, data={"title": "批量测试表彰", "date": dt.date(2024, 5, 1)})
+    with demo_db.session() as s:
+        assert batch.add_to_class(s, actor=demo_admin, cadre_ids=ids, class_id=cid) == (3, 0)
+        assert batch.add_to_commendation(s, actor=demo_admin, cadre_ids=ids, batch_id=bid, honour="先进个人") == 3
+    with demo_db.session() as s:
+        assert len(development.list_attendances(s, cid)) == 3
+        assert len(honours.list_awards(s, bid)) == 3
+    # adding them again to the commendation is refused for all
+    with pytest.raises(DomainError, match="已在本批表彰中"):
+        with demo_db.session() as s:
+            batch.add_to_commendation(s, actor=demo_admin, cadre_ids=ids, batch_id=bid, honour="先进个人")
