@@ -83,3 +83,31 @@ def test_move_add_to_class_and_to_commendation(demo_db, demo_admin):
     with pytest.raises(DomainError, match="已在本批表彰中"):
         with demo_db.session() as s:
             batch.add_to_commendation(s, actor=demo_admin, cadre_ids=ids, batch_id=bid, honour="先进个人")
+
+
+# -- 干部结构统计表 -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("by", list(cadres.STRUCTURE_BY))
+def test_structure_counts_match_a_hand_count(demo_db, by):
+    from cadre_desktop.core.values import age_band
+
+    flt = cadres.RosterFilter(status="在职")
+    with demo_db.session() as s:
+        got = cadres.structure_counts(s, flt, by)
+        people = cadres.roster_rows(s, cadres.roster_ids(s, flt))
+        full = {c.id: c for c in s.scalars(select(Cadre))}
+    hand: dict[tuple[str, str], int] = {}
+    for r in people:
+        c = full[r["id"]]
+        cat = {"age": age_band(r["age"]) if r["age"] is not None else "未填", "sex": c.sex or "未填",
+               "education": r["education"] or "未填",
+               "ethnicity": "未填" if not c.ethnicity else ("汉族" if c.ethnicity == "汉族" else "少数民族"),
+               "political_status": c.political_status or "未填", "level": c.level or "未填"}[by]
+        key = (r["unit"] or "未定单位", cat)
+        hand[key] = hand.get(key, 0) + 1
+    table = {(unit, cat): n for unit, line, _t in got["rows"] for cat, n in zip(got["columns"], line) if n}
+    assert table == hand
+    assert got["total"] == len(people) == sum(t for _u, _l, t in got["rows"]) == sum(got["totals"])
+    for unit, line, total in got["rows"]:
+        assert sum(line) == total
+    assert len({u for u, _l, _t in got["rows"]}) == len(got["rows"])

@@ -620,3 +620,64 @@ def young_pool(session: Session, *, today: dt.date | None = None) -> dict:
     levels = {lv: [r for r in rows if r["level"] == lv] for lv in CADRE_LEVELS}
     levels["未定"] = [r for r in rows if not r["level"]]
     return {"bound": bound, "total": len(rows), "by_band": bands, "by_level": levels}
+
+
+# --- the structure table (干部结构统计表) -------------------------------------------------------
+
+STRUCTURE_BY = {"age": "年龄段", "sex": "性别", "education": "学历", "ethnicity": "民族",
+                "political_status": "政治面貌", "level": "层级"}
+UNKNOWN = "未填"
+NO_UNIT = "未定单位"
+
+
+def _structure_category(by: str, today: dt.date):
+    """(SQL expression giving the category, the categories in the department's order)."""
+    if by == "age":
+        whens = [(Cadre.birth.is_(None), UNKNOWN)]
+        for label, _lo, hi in AGE_BANDS:
+            if hi is not None:
+                whens.append((Cadre.birth >= birth_code_bound(hi, today), label))
+        return case(*whens, else_=AGE_BANDS[-1][0]), [b[0] for b in AGE_BANDS]
+    if by == "sex":
+        return func.coalesce(Cadre.sex, UNKNOWN), list(SEXES)
+    if by == "education":
+        return (case(*[(Cadre.education_rank == i, lv) for i, lv in enumerate(EDUCATION_LEVELS)], else_=UNKNOWN),
+                list(EDUCATION_LEVELS))
+    if by == "ethnicity":
+        return (case((Cadre.ethnicity.is_(None), UNKNOWN), (Cadre.ethnicity == "汉族", "汉族"), else_="少数民族"),
+                ["汉族", "少数民族"])
+    if by == "political_status":
+        return func.coalesce(Cadre.political_status, UNKNOWN), list(CODE_FIELDS["political_status"][0])
+    if by == "level":
+        return func.coalesce(Cadre.level, UNKNOWN), list(CADRE_LEVELS)
+    raise DomainError(f"统计口径“{by}”无效，应为：{' / '.join(STRUCTURE_BY.values())}")
+
+
+def structure_counts(session: Session, flt: RosterFilter, by: str) -> dict:
+    """Counts of the cadres the filter selects, by unit × category, with row and column totals,
+    counted in SQL. Returns {"by": 口径, "columns": [category…, 合计], "rows": [(unit, [n…], total)],
+    "totals": [n…], "total": n}. Categories nobody falls in are left out, except the listed ones of
+    a small closed set (年龄段, 性别, 学历, 层级), which the department's table always shows."""
+    category, order = _structure_category(by, flt.today)
+    q = (select(Unit.id, Unit.name, category.label("cat"), func.count(Cadre.id))
+         .select_from(Cadre).outerjoin(Unit, Cadre.unit_id == Unit.id))
+    conds = _where(session, flt)
+    if conds:
+        q = q.where(and_(*conds))
+    q = q.group_by(Unit.id, Unit.name, category)
+    counts: dict[int | None, dict[str, int]] = {}
+    names: dict[int | None, str] = {}
+    for uid, uname, cat, n in session.execute(q):
+        names[uid] = uname or NO_UNIT
+        counts.setdefault(uid, {})[cat] = counts.get(uid, {}).get(cat, 0) + n
+    seen = {cat for row in counts.values() for cat in row}
+    closed = by in ("age", "sex", "education", "level")
+    cats = [c for c in order if closed or c in seen] + sorted(seen - set(order) - {UNKNOWN}) \
+        + ([UNKNOWN] if UNKNOWN in seen else [])
+    unit_order = {u: i for i, u in enumerate(session.scalars(select(Unit.id).order_by(Unit.sort_order, Unit.name)))}
+    rows = []
+    for uid in sorted(counts, key=lambda u: (u is None, unit_order.get(u, 0))):
+        line = [counts[uid].get(c, 0) for c in cats]
+        rows.append((names[uid], line, sum(line)))
+    totals = [sum(r[1][i] for r in rows) for i in range(len(cats))]
+    return {"by": STRUCTURE_BY[by], "columns": cats, "rows": rows, "totals": totals, "total": sum(totals)}
