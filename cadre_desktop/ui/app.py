@@ -30,19 +30,27 @@ def resources_dir() -> Path:
     return resource_path("fonts").parent
 
 
+# The window's shipped fonts: the Chinese face, then a face for the marks it lacks (✗ ⚠ …).
+UI_FONT = "wqy-microhei.ttc"
+FALLBACK_FONTS = ("DejaVuSans.ttf",)
+# A system Chinese UI font where the PC has one; the shipped fonts after it.
+SYSTEM_UI_FAMILIES = ("Microsoft YaHei", "微软雅黑", "SimSun")
+
+
 def register_fonts(app: QApplication) -> str | None:
-    """Register the shipped CJK font so Chinese shows on a PC with no Chinese fonts at all."""
-    family = None
-    # The window's own text needs one face; the printing fonts (AR PL UMing/UKai) are for PDFs.
-    for path in [resource_path("fonts", "wqy-microhei.ttc")]:
-        font_id = QFontDatabase.addApplicationFont(str(path))
-        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-        if families and family is None:
-            family = families[0]
-    if family:
+    """Register the shipped fonts so Chinese, and every mark the window uses, shows on a PC with
+    no Chinese fonts at all. Returns the Chinese family; the fallback families follow it in the
+    application font's family list, where Qt looks for a character the earlier ones lack."""
+    def add(name: str) -> str | None:
+        font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / name))
+        found = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        return found[0] if found else None
+
+    family = add(UI_FONT)
+    families = [f for f in (family, *map(add, FALLBACK_FONTS)) if f]
+    if families:
         font = QFont(app.font())
-        # A system Chinese UI font where the PC has one, the shipped font otherwise.
-        font.setFamilies(["Microsoft YaHei", "微软雅黑", "SimSun", family])
+        font.setFamilies([*SYSTEM_UI_FAMILIES, *families])
         font.setPointSize(10)
         app.setFont(font)
     return family

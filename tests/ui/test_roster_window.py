@@ -253,6 +253,49 @@ def test_chinese_renders_with_the_shipped_font(qtbot):
     assert all(metrics.inFontUcs4(ord(ch)) for ch in "干部激励工作台单曾解")
 
 
+def ui_characters() -> set[str]:
+    """Every non-ASCII character in a string the window's code holds (labels, marks, messages)."""
+    import ast
+    from pathlib import Path
+
+    import cadre_desktop.ui
+
+    chars: set[str] = set()
+    for path in Path(cadre_desktop.ui.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                chars |= {c for c in node.value if ord(c) > 127}
+    return chars
+
+
+def test_every_mark_the_window_uses_is_in_a_shipped_font(qtbot):
+    """✗ and ⚠ are not in WenQuanYi Micro Hei; the shipped fallback font must have them (and every
+    other mark), and Qt must look there: no box on a PC whose own fonts lack them."""
+    from PySide6.QtGui import QRawFont, QTextLayout
+    from PySide6.QtWidgets import QApplication
+
+    from cadre_desktop.ui.app import FALLBACK_FONTS, UI_FONT, register_fonts, resources_dir
+
+    chars = ui_characters()
+    assert {"✗", "⚠", "✓", "●", "干"} <= chars
+    raw = [QRawFont(str(resources_dir() / "fonts" / name), 12) for name in (UI_FONT, *FALLBACK_FONTS)]
+    assert all(f.isValid() for f in raw)
+    assert not raw[0].supportsCharacter(ord("✗"))  # why the fallback is there
+    uncovered = sorted(c for c in chars if not any(f.supportsCharacter(ord(c)) for f in raw))
+    assert uncovered == [], f"no shipped font has {uncovered}"
+
+    app = QApplication.instance()
+    register_fonts(app)
+    families = app.font().families()
+    assert [f.familyName() for f in raw] == families[-len(raw):]
+    layout = QTextLayout("".join(sorted(chars)), app.font())
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    runs = layout.glyphRuns()
+    assert runs and all(0 not in run.glyphIndexes() for run in runs)
+
+
 def test_roster_model_passes_qt_model_tester(qtbot, qtmodeltester, demo_state):
     page = RosterPage(demo_state)
     qtbot.addWidget(page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -91,7 +92,7 @@ def record_of(data: dict, *, third: str, masked: bool, today: dt.date | None = N
                        {"family_third": third})
 
 
-def layout_records(job: Job, records_data: list[dict]) -> list[Page]:
+def layout_records(job: Job, records_data: list[dict], *, done: int = 0, total: int | None = None) -> Iterator[Page]:
     defn = job.definition(FIELDS)
     third = defn.option("family_third", "出生年月")
     if third not in THIRD_CHOICES:
@@ -103,11 +104,11 @@ def layout_records(job: Job, records_data: list[dict]) -> list[Page]:
     styles = job.styles(defn)
     padding = defn.data.get("cell_padding", 0.8)
     line_width = defn.data.get("line_width", 0.5)
-    pages: list[Page] = []
-    total = len(records_data)
+    total = total or len(records_data)
     for i, data in enumerate(records_data):
-        job.tick(i, total, f"排版：{data.get('name') or ''}")
+        job.tick(done + i, total, f"排版：{data.get('name') or ''}")
         record = record_of(data, third=third, masked=job.masked)
+        pages: list[Page] = []
         for pdef in defn.data["pages"]:
             page = job.new_page(defn)
             m = pdef["margins"]
@@ -122,8 +123,9 @@ def layout_records(job: Job, records_data: list[dict]) -> list[Page]:
             if "below" in pdef:
                 _below(page, pdef["below"], styles, record, left=m["left"], top=bottom, width=pdef["width"])
             pages.append(page)
-    job.tick(total, total, "排版完成")
-    return pages
+        yield from pages  # a record's pages go out only when all of them are laid out
+    if total == len(records_data):
+        job.tick(total, total, "排版完成")
 
 
 def _below(page: Page, spec: dict, styles, record: grid.Record, *, left: float, top: float, width: float) -> None:
@@ -145,6 +147,8 @@ def load_cadres(session, ids: list[int]) -> list[dict]:
         d = cadre_data(c)
         d["photo"] = c.photo
         by_id[c.id] = d
+        if c not in session.dirty:
+            session.expunge(c)  # a batch of thousands keeps only its pages, not every record read
     missing = [i for i in ids if i not in by_id]
     if missing:
         raise PrintError(f"有{len(missing)}名干部的记录已被删除，请刷新名单后再打印。")
@@ -163,22 +167,23 @@ def people_of(session, ids: list[int]) -> list[dict]:
 BLOCK = 50  # cadres read from the database at a time
 
 
-def layout(job: Job) -> list[Page]:
+def layout(job: Job) -> Iterator[Page]:
     params = job.params
     if "drafts" in params:
         drafts = list(params["drafts"] or [])
         if not drafts:
             raise PrintError("没有要打印的干部。")
-        return layout_records(job, drafts)
+        yield from layout_records(job, drafts)
+        return
     ids = list(params.get("cadre_ids") or [])
     if not ids:
         raise PrintError("请选择要打印任免审批表的干部。")
     if not all(isinstance(i, int) for i in ids):
         raise DomainError("cadre_ids 应为干部编号（整数）的列表。")
-    data = []
-    for start in range(0, len(ids), BLOCK):
-        data.extend(load_cadres(job.session, ids[start:start + BLOCK]))
-    return layout_records(job, data)
+    for start in range(0, len(ids), BLOCK):  # read a block at a time; pages go out record by record
+        block = load_cadres(job.session, ids[start:start + BLOCK])
+        yield from layout_records(job, block, done=start, total=len(ids))
+    job.tick(len(ids), len(ids), "排版完成")
 
 
 register("appointment-form", TITLE, layout)

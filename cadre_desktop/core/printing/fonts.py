@@ -13,7 +13,7 @@ import hashlib
 import os
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -185,6 +185,7 @@ def _try_load(path: Path | None, index: int = 0) -> TTFont | None:
 class FontChain:
     role: str
     fonts: tuple  # the role's fonts, best first, then every other font for per-character fallback
+    widths: dict = field(default_factory=dict, compare=False, repr=False)  # char → advance at 1 pt
 
     @property
     def name(self) -> str:

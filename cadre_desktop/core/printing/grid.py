@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from .errors import MissingGlyph, PrintError
 from .layout import (
-    MM, NoFit, Page, Style, block_height, fit, fit_resume, image_op, missing_glyph_error, place_lines, place_resume, rect_op, spread_text,
-    wrap,
+    MM, NoFit, Page, Style, block_height, fit, fit_resume, image_op, missing_glyph_error, natural, place_lines,
+    place_resume, rect_op, spread_text,
 )
 
 
@@ -133,8 +133,8 @@ def _needed(p: Placed, record: Record, styles, columns, padding) -> float:
     style = _style(p, styles)
     pad = p.cell.get("padding", padding)
     width = (sum(columns[p.c0:p.c1]) - 2 * pad) * MM
-    lines = wrap(style.chain, text, style.size, width)
-    return block_height(len(lines), style.size, style.leading) / MM + 2 * pad
+    size, lines = natural(style, text, width)
+    return block_height(len(lines), size, style.leading) / MM + 2 * pad
 
 
 def draw(page: Page, gplan: Plan, record: Record, styles: dict[str, Style], *, left: float, top: float,
@@ -151,7 +151,7 @@ def draw(page: Page, gplan: Plan, record: Record, styles: dict[str, Style], *, l
     for p in gplan.cells:
         x0, x1, y0, y1 = xs[p.c0] * MM, xs[p.c1] * MM, page.y(ys[p.r0]), page.y(ys[p.r1])
         for seg in ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y1, x0, y0), (x1, y1, x1, y0)):
-            segments.add(tuple(round(v, 2) for v in seg))
+            segments.add((round(seg[0], 2), round(seg[1], 2), round(seg[2], 2), round(seg[3], 2)))
         _fill(page, p, record, styles, (x0, y0, x1 - x0, y0 - y1), padding, colours or {})
     page.ops.append(("lines", tuple(sorted(segments)), line_width))
     return ys[-1]

@@ -7,6 +7,7 @@ Coordinates of operations are points from the page's bottom-left corner, as Repo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from reportlab.lib.colors import HexColor
@@ -52,15 +53,12 @@ class Page:
 
 # --- measuring and wrapping ---------------------------------------------------------------------
 
-_widths: dict[tuple[int, str], float] = {}  # (id of chain, char) → advance at 1 pt
-
-
 def char_width(chain: fonts.FontChain, ch: str) -> float:
-    key = (id(chain), ch)
-    w = _widths.get(key)
+    """The advance of a character at 1 pt in the font the chain draws it with (cached per chain)."""
+    w = chain.widths.get(ch)
     if w is None:
         w = 0.0 if ch in "\r\n\u200b\ufeff" else chain.char_width(ch, 1.0)
-        _widths[key] = w
+        chain.widths[ch] = w
     return w
 
 
@@ -96,15 +94,15 @@ def wrap(chain: fonts.FontChain, text: str, size: float, width: float, hang: flo
                     while k > 0 and line[k - 1] in _WORD:
                         k -= 1
                     if k > 0:
-                        cut = k
+                        cut = k  # keep a number or a Latin word whole
+                carried = sum(char_width(chain, c) for c in line[cut:]) * size
+                if cut < len(line) and carried + w > width - hang + EPS:
+                    cut = len(line)  # the word does not fit a line of its own either: break it
                 carry = line[cut:]
                 out.append(("".join(line[:cut]).rstrip(" "), indent))
                 indent = hang
                 line = carry
                 used = sum(char_width(chain, c) for c in line) * size
-                if line and used + w > width - indent + EPS:  # a word longer than the line
-                    out.append(("".join(line), indent))
-                    line, used = [], 0.0
                 continue
             if not line and ch == " " and out and indent:
                 i += 1  # no space at the start of a wrapped line
@@ -121,20 +119,41 @@ def block_height(n: int, size: float, leading: float) -> float:
     return (n - 1) * size * leading + size if n else 0.0
 
 
+def _one_line(style: Style, text: str, width: float, height: float | None) -> tuple[float, list] | None:
+    """The largest size on the style's steps, not under one_line_min, at which every paragraph keeps
+    to one line (and the lines fit `height`); None where there is none. Widths scale with the size,
+    so this is arithmetic, not a trial at every step."""
+    paras = text.split("\n")
+    w1 = max(text_width(style.chain, p, 1.0) for p in paras)
+    limit = style.size if w1 <= 0 else (width + EPS) / w1
+    if height is not None:
+        limit = min(limit, (height + EPS) / ((len(paras) - 1) * style.leading + 1))
+    k = max(0, math.ceil(round((style.size - limit) / style.step, 6)))
+    size = round(style.size - k * style.step, 3)
+    if size < max(style.one_line_min, style.min_size) - EPS:
+        return None
+    return size, [(p, 0.0) for p in paras]
+
+
+def natural(style: Style, text: str, width: float) -> tuple[float, list[tuple[str, float]]]:
+    """How a text sets in a column of `width` points when its height is free (a growing row): on
+    one line per paragraph down to style.one_line_min where that is given, else wrapped at full size."""
+    if style.one_line_min:
+        found = _one_line(style, text, width, None)
+        if found:
+            return found
+    return style.size, wrap(style.chain, text, style.size, width)
+
+
 def fit(style: Style, text: str, width: float, height: float, hang_ems: float = 0.0,
         one_line: bool = False) -> tuple[float, list[tuple[str, float]]]:
     """The largest size (style.size, stepping down by style.step, not under style.min_size) at which
     the text wraps into the box; raises NoFit. With style.one_line_min, each paragraph first keeps
     to one line, shrinking down to that size, before wrapping is tried from the full size again."""
     if style.one_line_min and not one_line and hang_ems == 0:
-        paras = text.count("\n") + 1
-        floor = max(style.one_line_min, style.min_size)
-        size = style.size
-        while size >= floor - EPS:
-            lines = wrap(style.chain, text, size, width)
-            if len(lines) == paras and block_height(paras, size, style.leading) <= height + EPS:
-                return size, lines
-            size = round(size - style.step, 3)
+        found = _one_line(style, text, width, height)
+        if found:
+            return found
     size = style.size
     while True:
         lines = wrap(style.chain, text, size, width, hang_ems * size)
@@ -273,11 +292,10 @@ def draw_page(canvas, page: Page) -> None:
         elif kind == "lines":
             _, segs, width = op
             canvas.setLineWidth(width)
-            p = canvas.beginPath()
-            for x1, y1, x2, y2 in segs:
-                p.moveTo(x1, y1)
-                p.lineTo(x2, y2)
-            canvas.drawPath(p, stroke=1, fill=0)
+            # one path of m/l pairs, written directly: ReportLab's path object formats every number
+            # through a slow pure-Python routine and this is most of a grid's drawing time
+            canvas._code.append(" ".join(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l" for x1, y1, x2, y2 in segs)
+                                + " S")
         elif kind == "rect":
             _, x, y, w, h, fill, radius = op
             canvas.setFillColor(HexColor(fill))

@@ -1,6 +1,6 @@
 """The printing entry point: a registry of forms, `render_pdf` and `render_each` (PRINT_API.md).
 
-A form registers a layout function `layout(job) -> list[Page]` that reads its definition and its
+A form registers a layout function `layout(job) -> Iterable[Page]` that reads its definition and its
 records; `render_pdf` lays the whole job out (every check happens here), then draws the pages into
 one PDF, written to a temporary file renamed into place (or into the caller's file object at the end),
 so a refusal or a cancel leaves nothing behind.
@@ -14,8 +14,9 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from ..services.accounts import Actor, require
@@ -29,7 +30,8 @@ _LAYOUTS: dict[str, Callable] = {}
 
 
 def register(name: str, title: str, layout: Callable) -> None:
-    """Add a form: `layout(job: Job) -> list[Page]`. Forms of later issues register themselves here."""
+    """Add a form: `layout(job: Job) -> Iterable[Page]` (a list, or a generator yielding each record's pages
+    once they are all laid out and checked). Forms of later issues register themselves here."""
     FORMS[name] = title
     _LAYOUTS[name] = layout
 
@@ -74,43 +76,59 @@ class Job:
         return Page(w * MM, h * MM)
 
 
-def layout(session, *, actor: Actor, form: str, params: dict, progress=None, cancelled=None) -> tuple[str, list[Page]]:
-    """Lay a form out without writing anything: (the PDF's title, its pages). Raises PrintError."""
+def pages_of(session, *, actor: Actor, form: str, params: dict, progress=None, cancelled=None) -> Iterator[Page]:
+    """The form's pages as they are laid out (a form may lay out record by record). Every check of a
+    page happens before it is yielded; a refusal raises PrintError part-way through."""
     require(actor, "print")
     if form not in _LAYOUTS:
         raise PrintError(f"没有“{form}”这种表格，可打印的有：{'、'.join(f'{k}（{v}）' for k, v in FORMS.items())}")
     job = Job(session, actor, form, dict(params or {}), progress, cancelled)
-    pages = _LAYOUTS[form](job)
+    yield from _LAYOUTS[form](job)
+
+
+def layout(session, *, actor: Actor, form: str, params: dict, progress=None, cancelled=None) -> tuple[str, list[Page]]:
+    """Lay a form out without writing anything: (the PDF's title, its pages). Raises PrintError."""
+    pages = list(pages_of(session, actor=actor, form=form, params=params, progress=progress, cancelled=cancelled))
     if not pages:
         raise PrintError(f"没有可打印的内容（{FORMS[form]}）。")
     return FORMS[form], pages
 
 
-def write_pdf(pages: list[Page], out, *, title: str, author: str = "", cancelled=None, progress=None,
-              progress_base: tuple[int, int] | None = None) -> Path | None:
-    """Draw laid-out pages into one PDF at `out` (a path or a binary file object)."""
-    first = pages[0]
+def write_pdf(pages: Iterable[Page], out, *, title: str, author: str = "", cancelled=None) -> tuple[Path | None, int]:
+    """Draw pages into one PDF at `out` (a path or a binary file object); returns (path, pages).
+
+    The pages are drawn into memory as they come, so a batch holds one record's layout at a time;
+    the file is written only when every page has been drawn (a refusal or a cancel raised by the
+    page iterator leaves nothing behind)."""
     initial = fonts.chain("宋体").name  # never Helvetica: every font in the PDF is embedded
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=(first.width, first.height), initialFontName=initial, initialFontSize=10,
-                    pageCompression=1)
-    canvas.setTitle(title)
-    canvas.setAuthor(author)
-    canvas.setCreator("cadre-desktop")
-    for i, page in enumerate(pages):
-        if cancelled is not None and i % 10 == 0 and cancelled():
-            raise PrintCancelled()
-        draw_page(canvas, page)
-        if progress is not None and progress_base is not None and i % 20 == 19:
-            done, total = progress_base
-            progress(done, total, f"正在生成PDF：第{i + 1}页，共{len(pages)}页")
-    canvas.save()
+    canvas = None
+    count = 0
+    a85 = rl_config.useA85
+    rl_config.useA85 = 0  # binary (Flate only) streams: a quarter smaller than ASCII85 text, as valid
+    try:
+        for page in pages:
+            if cancelled is not None and count % 10 == 0 and cancelled():
+                raise PrintCancelled()
+            if canvas is None:
+                canvas = Canvas(buf, pagesize=(page.width, page.height), initialFontName=initial,
+                                initialFontSize=10, pageCompression=1)
+                canvas.setTitle(title)
+                canvas.setAuthor(author)
+                canvas.setCreator("cadre-desktop")
+            draw_page(canvas, page)
+            count += 1
+        if canvas is None:
+            raise PrintError(f"没有可打印的内容（{title}）。")
+        canvas.save()
+    finally:
+        rl_config.useA85 = a85
     data = buf.getvalue()
     if cancelled is not None and cancelled():
         raise PrintCancelled()
     if hasattr(out, "write"):
         out.write(data)
-        return None
+        return None, count
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".printing-", suffix=".pdf", dir=path.parent)
@@ -124,16 +142,16 @@ def write_pdf(pages: list[Page], out, *, title: str, author: str = "", cancelled
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return path
+    return path, count
 
 
 def render_pdf(session, *, actor: Actor, form: str, params: dict, out, progress=None, cancelled=None) -> RenderResult:
     """Lay out, check and write ONE PDF of the form (PRINT_API.md)."""
-    title, pages = layout(session, actor=actor, form=form, params=params, progress=progress, cancelled=cancelled)
-    path = write_pdf(pages, out, title=title, author=actor.name, cancelled=cancelled)
+    pages = pages_of(session, actor=actor, form=form, params=params, progress=progress, cancelled=cancelled)
+    path, count = write_pdf(pages, out, title=FORMS.get(form, form), author=actor.name, cancelled=cancelled)
     if progress is not None:
-        progress(1, 1, f"已生成，共{len(pages)}页")
-    return RenderResult(len(pages), path)
+        progress(1, 1, f"已生成，共{count}页")
+    return RenderResult(count, path)
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -190,7 +208,7 @@ def render_each(session, *, actor: Actor, cadre_ids: list[int], out_dir, progres
         for i, (fname, pages) in enumerate(laid):
             if cancelled is not None and cancelled():
                 raise PrintCancelled()
-            written.append(write_pdf(pages, out / fname, title=FORMS["appointment-form"], author=actor.name))
+            written.append(write_pdf(pages, out / fname, title=FORMS["appointment-form"], author=actor.name)[0])
             if progress is not None:
                 progress(total + i + 1, total * 2, f"写入：{fname}")
     except BaseException:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .definition import Definition
 from .errors import MissingGlyph, PrintError
 from .layout import (
-    MM, NoFit, Page, Style, block_height, fit, missing_glyph_error, place_lines, wrap,
+    MM, NoFit, Page, Style, block_height, fit, missing_glyph_error, natural, place_lines, wrap,
 )
 from .render import Job
 
@@ -55,8 +55,8 @@ def layout_table(job: Job, defn: Definition, rows: list[dict], *, context: dict,
     row_min = d.get("row_height", 8.0)
 
     def measure(text: str, style: Style, width_mm: float) -> float:
-        lines = wrap(style.chain, text, style.size, (width_mm - 2 * pad) * MM)
-        return block_height(len(lines), style.size, style.leading) / MM + 2 * pad
+        size, lines = natural(style, text, (width_mm - 2 * pad) * MM)
+        return block_height(len(lines), size, style.leading) / MM + 2 * pad
 
     # items to place: ("group", label) or ("row", cells, height)
     items: list[tuple] = []
@@ -125,7 +125,7 @@ def layout_table(job: Job, defn: Definition, rows: list[dict], *, context: dict,
             # the header
             y0 = top
             for i, c in enumerate(cols):
-                _cell(page, header_style, c["label"], xs[i], y0, widths[i], header_h, pad, "center", segs)
+                _cell(page, header_style, c["label"], xs[i], y0, widths[i], header_h, pad, "center", segs, who)
             y0 += header_h
             for item in pitems:
                 kind = item[0]
@@ -151,17 +151,18 @@ def layout_table(job: Job, defn: Definition, rows: list[dict], *, context: dict,
 
 
 def _cell(page: Page, style: Style, text: str, x: float, y: float, w: float, h: float, pad: float, align: str,
-          segs: set) -> None:
+          segs: set, who: str = "") -> None:
     x0, x1, y0, y1 = x * MM, (x + w) * MM, page.y(y), page.y(y + h)
     for seg in ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y1, x0, y0), (x1, y1, x1, y0)):
-        segs.add(tuple(round(v, 2) for v in seg))
+        segs.add((round(seg[0], 2), round(seg[1], 2), round(seg[2], 2), round(seg[3], 2)))
     if not text:
         return
     box = ((x + pad) * MM, y0 - pad * MM, (w - 2 * pad) * MM, (h - 2 * pad) * MM)
     try:
         size, lines = fit(style, text, box[2], box[3])
     except NoFit:
-        raise PrintError(f"“{text[:20]}”放不下。") from None
+        raise PrintError(f"{who}的“{text[:20]}”在{w:g}毫米宽、{h:g}毫米高的格中缩小到{style.min_size:g}磅也放不下，"
+                         "请在表格定义中加宽该列或加高行。") from None
     if len(lines) > 1 and align == "center":
         align = "left"
     place_lines(page, style, lines, size, box, align, "middle")
