@@ -15,10 +15,14 @@ from ..core.services import cadres, units
 from ..core.values import AGE_BANDS, CADRE_LEVELS, STATUSES, DomainError
 from .common import confirm, refuse, shortcut
 from .jobs import QueryBridge
+from .list_kit import export_list, install_copy, print_list
+from .roster_lists import ColumnChooser, StructureDialog, batch_menu
 from .models import RosterModel
 from .state import AppState
 
 SORT_KEYS = {k: k for k, _ in cadres.ROSTER_COLUMNS if k in cadres.SORT_KEYS}
+ALL_COLUMNS = (*cadres.ROSTER_COLUMNS, *cadres.ROSTER_MORE_COLUMNS)
+DEFAULT_SHOWN = tuple(k for k, _ in cadres.ROSTER_COLUMNS)
 ALL = "全部"
 
 
@@ -40,10 +44,24 @@ class RosterPage(QWidget):
         self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
         self.toolbar.addSeparator()
         self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
-        self.act_export = self.toolbar.addAction("导出", self.export_requested.emit)
+        self.act_export = self.toolbar.addAction("导出", lambda: export_list(self))
+        self.act_export.setToolTip("把当前列表（显示的行和列，按当前排序）导出为 Excel 工作簿")
+        self.act_print_list = self.toolbar.addAction("打印", lambda: print_list(self))
+        self.act_print_list.setToolTip("打印当前列表（横向，每页重复表头）")
         self.act_export_lrmx = self.toolbar.addAction("导出任免审批表", self.export_lrmx)
         self.act_export_lrmx.setToolTip("把选中的干部各导出为一份 .lrmx 任免审批表（可按住 Ctrl 或 Shift 多选）")
+        self.toolbar.addSeparator()
+        self.act_columns = self.toolbar.addAction("列…", self.choose_columns)
+        self.act_columns.setToolTip("选择列表显示的列（身份证号、民族、政治面貌……）")
+        self.act_structure = self.toolbar.addAction("统计", self.show_structure)
+        self.act_structure.setToolTip("按单位统计当前列表的年龄段、性别、学历、民族、政治面貌、层级结构")
+        self.batch_menu = batch_menu(self)
+        self.act_batch = self.toolbar.addAction("批量", self._show_batch_menu)
+        self.act_batch.setMenu(self.batch_menu)
+        self.act_batch.setToolTip("对所选干部批量操作（可按住 Ctrl 或 Shift 多选，Ctrl+A 全选）")
         can_edit = state.actor.can("edit")
+        for act in self.batch_menu.actions()[:6]:
+            act.setVisible(can_edit)
         for act in (self.act_new, self.act_delete, self.act_import):
             act.setVisible(can_edit)
         if not can_edit:
@@ -83,7 +101,8 @@ class RosterPage(QWidget):
         filters.addWidget(self.count)
 
         # the table
-        self.model = RosterModel(cadres.ROSTER_COLUMNS, self._fetch, SORT_KEYS, self)
+        self.model = RosterModel(ALL_COLUMNS, self._fetch, SORT_KEYS, self)
+        self.model.masked = state.actor.masked_export
         self.model.on_sort = self._sorted
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -100,6 +119,9 @@ class RosterPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
         for col, width in enumerate((70, 40, 44, 76, 44, 120, 190, 92, 100, 92, 76, 66, 56)):
             self.table.setColumnWidth(col, width)
+        for col in range(len(cadres.ROSTER_COLUMNS), len(ALL_COLUMNS)):
+            self.table.setColumnWidth(col, 160 if ALL_COLUMNS[col][0] == "id_number" else 86)
+        install_copy(self.table)
 
         self.details = QTextBrowser()
         self.details.setMinimumWidth(240)
@@ -309,6 +331,40 @@ class RosterPage(QWidget):
             return
         self.state.changes.emit("cadre")
 
+    # -- columns, 统计, 批量 ------------------------------------------------------------------------
+    def shown_keys(self) -> list[str]:
+        header = self.table.horizontalHeader()
+        return [ALL_COLUMNS[c][0] for c in range(len(ALL_COLUMNS)) if not header.isSectionHidden(c)]
+
+    def set_columns(self, keys) -> None:
+        """Show these columns (姓名 always), remembered in the window settings."""
+        keys = set(keys) | {"name"}
+        for c, (key, _h) in enumerate(ALL_COLUMNS):
+            self.table.setColumnHidden(c, key not in keys)
+        self.state.settings.setValue("roster/columns", [k for k, _h in ALL_COLUMNS if k in keys])
+
+    def choose_columns(self) -> None:
+        self.column_dialog = ColumnChooser(list(ALL_COLUMNS), set(self.shown_keys()), self)
+        if self.column_dialog.exec():
+            self.set_columns(self.column_dialog.chosen())
+
+    def show_structure(self) -> StructureDialog:
+        self.structure = StructureDialog(self.state, self.current_filter(), self.list_filters(self.table), self)
+        self.structure.open()
+        return self.structure
+
+    def _show_batch_menu(self) -> None:
+        self.batch_menu.exec(self.toolbar.mapToGlobal(self.toolbar.actionGeometry(self.act_batch).bottomLeft()))
+
+    def list_filters(self, _table) -> str:
+        from ..core.printing.lists import filter_text
+
+        with self.state.session() as s:
+            text = filter_text(s, self.current_filter())
+        if self.rank_years.value():
+            text += f"、任现职级满{self.rank_years.value()}年"
+        return "" if text == "全部干部" else text
+
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:
         st = self.state.settings
@@ -326,6 +382,10 @@ class RosterPage(QWidget):
         header = st.value("roster/header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+        chosen = st.value("roster/columns")
+        if isinstance(chosen, str):
+            chosen = [chosen]
+        self.set_columns(chosen if chosen else DEFAULT_SHOWN)
         splitter = st.value("roster/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
