@@ -14,6 +14,7 @@ masking for 查阅 are core's (core.exchange.list_export, core.printing).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -21,7 +22,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QAbstractSpinBox, QCheckBox, QComboBox, QDateEdit, QFileDialog, QLabel,
-    QLineEdit, QSplitter, QTableView, QWidget,
+    QLineEdit, QSplitter, QTableView, QTreeView, QWidget,
 )
 
 from ..core.exchange.list_export import ListData, cell_text, masked, tsv, write_list
@@ -31,18 +32,42 @@ FETCH_BLOCK = 500
 
 
 # -- what the view shows ---------------------------------------------------------------------------
-def shown_columns(table: QTableView) -> list[tuple[int, str, str]]:
-    """(model column, key, header) of the visible columns, in visual order."""
+def _header(view):
+    return view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
+
+
+def shown_columns(table) -> list[tuple[int, str, str]]:
+    """(model column, key, header) of the visible columns, in visual order. A tree (grouped list)
+    gets a first column 分组 (model column -1) naming each row's group."""
     model = table.model()
-    header = table.horizontalHeader()
+    header = _header(table)
     keys = [k for k, _h in model.columns] if isinstance(model, LazyTableModel) else None
-    out = []
+    out = [(-1, "group", table.property("groupLabel") or "分组")] if isinstance(table, QTreeView) else []
     for visual in range(header.count()):
         logical = header.logicalIndex(visual)
         if header.isSectionHidden(logical):
             continue
         text = model.headerData(logical, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
         out.append((logical, keys[logical] if keys else f"col{logical}", "" if text is None else str(text)))
+    return out
+
+
+_COUNT = re.compile(r"[（(]\d+[^）)]*[）)]$|：未发现问题$")
+
+
+def _tree_rows(tree, cols, only=None) -> list[list]:
+    """Every row under a group (or a top-level row without children) of a tree, in view order."""
+    model = tree.model()
+    out = []
+    for g in range(model.rowCount()):
+        gi = model.index(g, 0)
+        group = _COUNT.sub("", str(gi.data() or "")).strip()
+        n = model.rowCount(gi)
+        for r in range(n):
+            if only is not None and (g, r) not in only:
+                continue
+            out.append([group if c < 0 else model.index(r, c, gi).data(Qt.ItemDataRole.DisplayRole)
+                        for c, _k, _h in cols])
     return out
 
 
@@ -78,15 +103,22 @@ def row_reader(table: QTableView, rows: list[int] | None = None) -> Callable:
             return out
 
         return read
+    if isinstance(table, QTreeView):
+        values = _tree_rows(table, cols, None if rows is None else set(rows))
+        return lambda progress=None, cancelled=None: values
     # an in-memory model: read on the GUI thread now (it is already in hand)
     rows = range(model.rowCount()) if rows is None else rows
     values = [[model.index(r, c).data(Qt.ItemDataRole.DisplayRole) for c, _k, _h in cols] for r in rows]
     return lambda progress=None, cancelled=None: values
 
 
-def selected_rows(table: QTableView) -> list[int]:
+def selected_rows(table) -> list:
     sm = table.selectionModel()
-    return sorted({i.row() for i in sm.selectedIndexes()}) if sm is not None else []
+    if sm is None:
+        return []
+    if isinstance(table, QTreeView):  # the selected rows under a group, as column-0 indexes
+        return sorted({(i.parent().row(), i.row()) for i in sm.selectedIndexes() if i.parent().isValid()})
+    return sorted({i.row() for i in sm.selectedIndexes()})
 
 
 # -- Ctrl+C ----------------------------------------------------------------------------------------
@@ -94,7 +126,7 @@ def copy_rows(table: QTableView, actor=None) -> str:
     """Put the selected rows (the current row when none is selected) with their header on the
     clipboard as tab-separated text; returns the text."""
     rows = selected_rows(table)
-    if not rows and table.currentIndex().isValid():
+    if not rows and table.currentIndex().isValid() and not isinstance(table, QTreeView):
         rows = [table.currentIndex().row()]
     if not rows:
         return ""
@@ -146,8 +178,9 @@ def list_table(page) -> QTableView:
     last = getattr(page, "_last_list_table", None)
     if last is not None:
         return last
-    if getattr(page, "table", None) is not None:
-        return page.table
+    for attr in ("table", "tree"):
+        if getattr(page, attr, None) is not None:
+            return getattr(page, attr)
     return page.findChildren(QTableView)[0]
 
 

@@ -51,7 +51,7 @@ class RosterPage(QWidget):
         self.act_export_lrmx = self.toolbar.addAction("导出任免审批表", self.export_lrmx)
         self.act_export_lrmx.setToolTip("把选中的干部各导出为一份 .lrmx 任免审批表（可按住 Ctrl 或 Shift 多选）")
         self.toolbar.addSeparator()
-        self.act_columns = self.toolbar.addAction("列…", self.choose_columns)
+        self.act_columns = self.toolbar.addAction("显示列", self.choose_columns)
         self.act_columns.setToolTip("选择列表显示的列（身份证号、民族、政治面貌……）")
         self.act_structure = self.toolbar.addAction("统计", self.show_structure)
         self.act_structure.setToolTip("按单位统计当前列表的年龄段、性别、学历、民族、政治面貌、层级结构")

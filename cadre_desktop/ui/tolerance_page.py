@@ -16,6 +16,7 @@ from ..core.services.mentoring import day_text
 from ..core.values import DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import TAG_COLOURS, LazyTableModel
+from .list_kit import list_verbs
 from .page_kit import (
     TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table, make_toolbar, open_dialog,
     restore_header, save_header, search_line, show_grouped_errors,
@@ -69,7 +70,7 @@ class TolerancePage(TableSelection, QWidget):
             ("act_new", "新增", self.new_case, True), ("act_edit", "编辑", self.edit_selected, False),
             ("act_delete", "删除", self.delete_selected, True), None,
             ("act_import", "导入", self.import_requested.emit, True),
-            ("act_export", "导出", self.export_requested.emit, False),
+            *list_verbs(self),
             ("act_open", "打开档案", self.open_selected_cadre, False), None,
             ("act_settings", "设置", self.edit_colours, False)])
         if not can_edit:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QRadioButton,
+    QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.services import cadres
 from .common import shortcut
+from .list_kit import export_list, install_copy, print_list
 from .models import ID_ROLE
 from .state import AppState
 
@@ -65,11 +67,17 @@ class YoungPage(QWidget):
         row.addSpacing(16)
         row.addWidget(self.search, 1)
         row.addWidget(self.count)
+        self.toolbar = QToolBar()
+        self.act_export = self.toolbar.addAction("导出", lambda: export_list(self))
+        self.act_export.setToolTip("把当前列表（显示的行和列，按当前分组）导出为 Excel 工作簿")
+        self.act_print_list = self.toolbar.addAction("打印", lambda: print_list(self))
+        self.act_print_list.setToolTip("打印当前列表（横向，每页重复表头）")
 
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(list(COLUMNS))
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        install_copy(self.tree)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 0; }")
@@ -88,6 +96,7 @@ class YoungPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.toolbar)
         layout.addLayout(row)
         layout.addWidget(self.tree, 1)
 

@@ -256,3 +256,26 @@ def test_the_column_choice_survives_a_restart_of_the_page(qtbot, state):
     with state.session() as s:
         first = s.get(Cadre, again.model.id_at(0))
     assert again.model.data(again.model.index(0, col)) == (first.ethnicity or "")
+
+
+def test_a_grouped_list_exports_each_row_with_its_group(qtbot, state, tmp_path, told):
+    from cadre_desktop.ui.young_page import YoungPage
+
+    page = YoungPage(state)
+    page.setProperty("pageTitle", "年轻干部库")
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() > 0, timeout=10000)
+    job = export_list(page, path=str(tmp_path / "年轻.xlsx"))
+    qtbot.waitUntil(lambda: job.done and bool(told), timeout=20000)
+    ws = openpyxl.load_workbook(tmp_path / "年轻.xlsx").active
+    assert ws["A1"].value.startswith("年轻干部库")
+    header = [c.value for c in ws[2]]
+    assert header[0] == "分组" and header[1:] == [page.tree.headerItem().text(c) for c in range(page.tree.columnCount())]
+    body = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+    shown = []
+    for g in range(page.tree.topLevelItemCount()):
+        group = page.tree.topLevelItem(g)
+        for i in range(group.childCount()):
+            shown.append((group.text(0).split("（")[0], group.child(i).text(0)))
+    assert [(r[0], r[1]) for r in body] == shown and shown

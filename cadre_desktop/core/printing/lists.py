@@ -174,8 +174,8 @@ def list_layout(job: Job) -> list[Page]:
     from .layout import MM
     for i, (_k, h) in enumerate(columns):
         try:
-            w = max(header.chain.width(ch, header.size) for ch in h) * 2 if h else 0  # a header may wrap to two lines
-            w = max(w, header.chain.width(h, header.size) / 2)
+            # a header of up to four characters stays on one line; a longer one may take two
+            w = header.chain.width(h, header.size) if len(h) <= 4 else header.chain.width(h, header.size) / 2 + 2 * MM
             for r in rows[:400]:
                 t = r[f"c{i}"]
                 if t:
