@@ -137,6 +137,21 @@ def _allowance(session, args) -> dict:
     return {"month": month_param(args.month)}
 
 
+def _commendation_options(p) -> None:
+    p.add_argument("--batch", required=True, metavar="TITLE", help="通报名称")
+    p.add_argument("--doc", metavar="文号", help="文号（同名通报有多个时用以区分）")
+    p.add_argument("--plain", action="store_true", help="套打：不印发文机关标志、文号和红色分隔线")
+
+
+@print_form("commendation", "表彰通报（公文格式，名单作附件）")
+@options(_commendation_options)
+def _commendation(session, args) -> dict:
+    from .core.printing.commendation import find_batch
+
+    return {"batch_id": find_batch(session, args.batch, args.doc), "letterhead": not args.plain,
+            "doc_number": None}
+
+
 def add_parser(sub) -> None:
     s = sub.add_parser("print", help="打印表格到 PDF")
     fsub = s.add_subparsers(dest="form", required=True, parser_class=type(s), metavar="FORM")

@@ -25,6 +25,7 @@ from ..core.services import cadres
 from ..core.services.units import list_units
 from ..core.values import APPRAISAL_RESULTS, REWARD_KINDS, DomainError, Month, check_id_number
 from .common import ERROR_STYLE, confirm, error_label, refuse, set_error, shortcut
+from .print_preview import available_forms, preview_form
 from .state import AppState
 from .widgets import (
     ChoiceCombo, ChoiceDelegate, DayEdit, MonthEdit, ParsedDelegate, day_text, mask_tail, month_text,
@@ -415,6 +416,14 @@ class CadreEditor(QDialog):
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        self.preview_button: QPushButton | None = None
+        if "appointment-form" in available_forms():
+            self.preview_button = QPushButton("预览审批表")
+            self.preview_button.setToolTip("按正在编辑的内容（未保存也可）预览、打印干部任免审批表")
+            self.preview_button.setAutoDefault(False)
+            self.preview_button.clicked.connect(self.preview_form)
+            buttons.addWidget(self.preview_button)
+            self._order.append(self.preview_button)
         self.save_button: QPushButton | None = None
         if not self.readonly:
             self.save_button = QPushButton("保存")
@@ -761,6 +770,24 @@ class CadreEditor(QDialog):
         self.state.changes.emit("cadre")
         self.accept()
         return True
+
+    def preview_form(self) -> None:
+        """干部任免审批表 of the record as it stands in the editor, saved or not."""
+        if self.readonly:  # the editor shows masked values; print the saved record (masked by the core)
+            params = {"cadre_ids": [self.cadre_id]}
+        else:
+            for editor in self.lists.values():
+                editor.commit_open_editor()
+            data, errors = self.collect()
+            if errors:
+                self.show_errors(errors)
+                return
+            self.clear_errors()
+            unit = self.fields["unit_id"]
+            data["unit_name"] = unit.currentText() if data.get("unit_id") is not None else None
+            params = {"drafts": [data]}
+        name = self.fields["name"].text().strip() or "未命名"
+        preview_form(self, self.state, "appointment-form", params, file_name=f"干部任免审批表_{name}")
 
     def pick_photo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择照片", self.state.last_folder(),

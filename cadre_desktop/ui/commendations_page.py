@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QDoubleSpinBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
+    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QPlainTextEdit, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -12,7 +12,7 @@ from ..core.services import honours
 from ..core.values import DomainError
 from .common import confirm, refuse, set_error, shortcut
 from .page_kit import (
-    FormDialog, RowsModel, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
+    FormDialog, Printable, RowsModel, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
     set_widths,
 )
 from .state import AppState
@@ -22,7 +22,8 @@ AWARD_COLUMNS = (("target_name", "对象名称"), ("printed_unit_post", "单位�
                  ("deeds", "主要事迹"))
 
 
-class CommendationsPage(QWidget):
+class CommendationsPage(Printable, QWidget):
+    PRINT_FORMS = (("commendation", "表彰通报（选中的通报）…"),)
     open_cadre = Signal(int)
     import_requested = Signal()
     export_requested = Signal()
@@ -135,6 +136,21 @@ class CommendationsPage(QWidget):
         r = self.individual.row(index.row())
         if r and r.get("cadre_id"):
             self.open_cadre.emit(r["cadre_id"])
+
+    # -- printing -------------------------------------------------------------------------------
+    def print_form(self, form: str) -> None:
+        bid = self.batch_id()
+        if bid is None:
+            refuse(self, "请先在左侧选择要打印的表彰通报。", "打印")
+            return
+        open_dialog(self, NoticePrintDialog(self.state, self._batches[bid], self), self._print_notice)
+
+    def _print_notice(self, dialog: "NoticePrintDialog") -> None:
+        from .print_preview import preview_form
+
+        b = dialog.batch
+        preview_form(self, self.state, "commendation", {"batch_id": b["id"], "letterhead": dialog.letterhead()},
+                     title=b["title"], file_name=b["title"])
 
     # -- batches ------------------------------------------------------------------------------
     def new_batch(self) -> None:
@@ -339,3 +355,36 @@ class QuotaDialog(QDialog):
             word = "多" if diff > 0 else "少"
             self.total.setText(f"已分配 {self.allocated()} 个，比名额 {self.places.value()} {word} {abs(diff)} 个，请调整。")
             self.total.setStyleSheet("color:#c0392b")
+
+
+class NoticePrintDialog(QDialog):
+    """打印选项 of a 表彰通报: 套打 leaves the issuer mark, the document number and the red separator
+    off, for paper with the letterhead already printed. The choice is remembered."""
+
+    KEY = "commendations/overprint"
+
+    def __init__(self, state: AppState, batch: dict, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.batch = batch
+        self.setWindowTitle("打印表彰通报")
+        self.overprint = QCheckBox("套打（用已印好红头的公文纸：不印发文机关标志、发文字号和红色分隔线）")
+        self.overprint.setChecked(str(state.settings.value(self.KEY, False)).lower() == "true")
+        title = QLabel(f"<b>{batch['title']}</b><br>{batch.get('doc_number') or ''}")
+        title.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.ok_button = buttons.addButton("预览", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(title)
+        lay.addWidget(self.overprint)
+        lay.addWidget(buttons)
+
+    def letterhead(self) -> bool:
+        return not self.overprint.isChecked()
+
+    def accept(self) -> None:
+        self.state.settings.setValue(self.KEY, self.overprint.isChecked())
+        super().accept()

@@ -369,7 +369,7 @@ def print_form(page, form: str, params: dict, title: str, path: str | None = Non
 
 
 def list_verbs(page) -> list:
-    """导出 / 打印 of the page's list, as page_kit verbs."""
+    """导出 / 打印 of the page's list, as page_kit verbs (for a page with no printed form)."""
     return [("act_export", "导出", lambda: export_list(page), False),
             ("act_print_list", "打印", lambda: print_list(page), False)]
 

@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_menus()
+        self.nav.currentRowChanged.connect(lambda _r: self._update_print_action())
+        self._update_print_action()
         who = QLabel(f"当前用户：{state.actor.name}（{state.actor.role}）")
         self.statusBar().addPermanentWidget(who)
         if state.demo:
@@ -108,6 +110,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(QAction("导出数据交换工作簿…", self, shortcut=QKeySequence("Ctrl+E"),
                                     triggered=self.export_workbook))
         file_menu.addAction(QAction("保存空白导入模板…", self, triggered=lambda: save_template(self, self.state)))
+        file_menu.addSeparator()
+        # Prints the current page's form; enabled only on a page that has one (see page_kit.Printable).
+        self.act_print = QAction("打印…", self, shortcut=QKeySequence("Ctrl+P"), triggered=self.print_current_page)
+        file_menu.addAction(self.act_print)
         if is_admin:
             file_menu.addSeparator()
             file_menu.addAction(QAction("设置…", self, triggered=self.edit_settings))
@@ -136,6 +142,21 @@ class MainWindow(QMainWindow):
         from .roster_import_dialog import RosterImportDialog
 
         RosterImportDialog(self.state, self).exec()
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _update_print_action(self) -> None:
+        page = self.current_page()
+        self.act_print.setEnabled(bool(getattr(page, "can_print", None) and page.can_print()
+                                       or getattr(page, "act_print_list", None) is not None))
+
+    def print_current_page(self) -> None:
+        page = self.current_page()
+        if getattr(page, "can_print", None) and page.can_print():
+            page.print_current()
+        elif getattr(page, "act_print_list", None) is not None:
+            page.act_print_list.trigger()  # the page's list as shown
 
     def backup_database(self) -> None:
         from datetime import datetime

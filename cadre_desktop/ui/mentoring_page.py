@@ -18,8 +18,8 @@ from ..core.values import CADRE_LEVELS, DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import LazyTableModel
 from .page_kit import (
-    FormDialog, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table, make_toolbar,
-    open_dialog, record_verbs, restore_header, save_header, search_line, show_grouped_errors,
+    FormDialog, Printable, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table,
+    make_toolbar, open_dialog, record_verbs, restore_header, save_header, search_line, show_grouped_errors,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit
@@ -61,7 +61,8 @@ class RecordsModel(LazyTableModel):
         return super().display(key, r)
 
 
-class MentoringPage(TableSelection, QWidget):
+class MentoringPage(Printable, TableSelection, QWidget):
+    PRINT_FORMS = (("mentoring-register", "结对帮带登记表"),)
     open_cadre = Signal(int)
     import_requested = Signal()
     export_requested = Signal()
@@ -318,6 +319,11 @@ class MentoringPage(TableSelection, QWidget):
     def edit_settings(self) -> None:
         if self.state.actor.can("admin"):
             open_dialog(self, ReminderSettingsDialog(self.state, self), lambda _d: self.state.changes.emit("mentoring", "setting"))
+
+    def print_form(self, form: str) -> None:
+        from .print_preview import preview_form
+
+        preview_form(self, self.state, form, {}, file_name="结对帮带登记表")
 
     def open_selected_cadre(self) -> None:
         p = self.selected()

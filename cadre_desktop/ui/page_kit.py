@@ -10,13 +10,13 @@ from typing import Callable, Iterable, Sequence
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QTableView, QToolBar, QVBoxLayout, QWidget,
+    QMenu, QTableView, QToolBar, QVBoxLayout, QWidget,
 )
 
 from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
 from .common import confirm, error_label, refuse, set_error
-from .list_kit import install_copy, list_verbs
+from .list_kit import export_list, install_copy, print_list
 from .models import LazyTableModel
 from .widgets import day_text
 
@@ -47,12 +47,75 @@ def make_toolbar(owner, can_edit: bool, verbs: Iterable[Verb | None]) -> QToolBa
 def record_verbs(owner, new: Callable, edit: Callable, delete: Callable, *, new_text: str = "新增",
                  edit_text: str = "编辑", delete_text: str = "删除",
                  middle: Sequence[Verb | None] = (), after: Sequence[Verb | None] = ()) -> list[Verb | None]:
-    """新增 编辑 删除 | (middle) 导入 导出 打印 (after) — 导入 goes to the page's signal (the interchange
-    workbook); 导出 and 打印 take the list as shown (list_kit)."""
+    """新增 编辑 删除 | (middle) 导入 导出 [|] 打印 (after) — 导入 goes to the page's signal (the
+    interchange workbook); 导出 takes the list as shown (list_kit); 打印 prints the page's forms
+    (Printable) or its list."""
     return [("act_new", new_text, new, True), ("act_edit", edit_text, edit, True),
             ("act_delete", delete_text, delete, True), None, *middle,
             ("act_import", "导入", owner.import_requested.emit, True),
-            *list_verbs(owner), *after]
+            export_verb(owner), *print_verbs(owner), *after]
+
+
+# -- printing ----------------------------------------------------------------------------------
+class Printable:
+    """A page with printed forms. PRINT_FORMS lists (form, menu text); only the forms that exist in
+    core.printing.FORMS at run time are offered. 打印 in the toolbar and 文件 → 打印… (Ctrl+P) call
+    print_current(): one form prints at once, several are offered in a menu (`print_menu`).
+    The page implements print_form(form)."""
+
+    PRINT_FORMS: tuple[tuple[str, str], ...] = ()
+    print_menu: QMenu | None = None
+
+    def print_choices(self) -> list[tuple[str, str]]:
+        """The page's forms, then its list as shown (the generic "list" form)."""
+        from .print_preview import available_forms
+
+        have = available_forms()
+        return [(form, text) for form, text in self.PRINT_FORMS if form in have] + \
+            ([("list", "当前列表（按显示的行和列）")] if "list" in have else [])
+
+    def _print_choice(self, form: str) -> None:
+        if form == "list":
+            print_list(self)
+        else:
+            self.print_form(form)
+
+    def can_print(self) -> bool:
+        return bool(self.print_choices())
+
+    def print_current(self) -> None:
+        choices = self.print_choices()
+        if len(choices) == 1:
+            self._print_choice(choices[0][0])
+            return
+        if not choices:
+            return
+        menu = QMenu(self)
+        for form, text in choices:
+            menu.addAction(text, lambda form=form: self._print_choice(form))
+        self.print_menu = menu
+        button = self.toolbar.widgetForAction(self.act_print) if hasattr(self, "act_print") else None
+        if button is not None and button.isVisible():
+            menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        else:
+            menu.popup(self.mapToGlobal(self.rect().center()))
+        menu.setActiveAction(menu.actions()[0])
+
+    def print_form(self, form: str) -> None:  # pragma: no cover - every printable page has its own
+        raise NotImplementedError
+
+
+def print_verbs(owner) -> list[Verb | None]:
+    """[separator, 打印] for a page with forms to print (a menu of them and its list); 打印 of the
+    list as shown otherwise."""
+    if isinstance(owner, Printable) and owner.can_print():
+        return [None, ("act_print", "打印", owner.print_current, False)]
+    return [("act_print_list", "打印", lambda: print_list(owner), False)]
+
+
+def export_verb(owner) -> Verb:
+    """导出: the list as shown, to .xlsx (list_kit)."""
+    return ("act_export", "导出", lambda: export_list(owner), False)
 
 
 # -- search and filters ------------------------------------------------------------------------

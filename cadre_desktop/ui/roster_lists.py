@@ -317,9 +317,12 @@ def batch_commend(page, batch_id: int | None = None, honour: str | None = None) 
 
 
 def print_forms(page, path: str | None = None):
-    """The selected cadres' 干部任免审批表, in roster order, in one PDF (print preview)."""
+    """The selected cadres' 干部任免审批表: the roster's 打印 of them (order, one PDF or one each), or
+    given `path`, one PDF in roster order."""
     ids = _selection(page)
     if not ids:
         return None
+    if path is None and hasattr(page, "print_form"):
+        return page.print_form("appointment-form")
     return print_form(page, "appointment-form", {"cadre_ids": ids}, "干部任免审批表", path=path)
 

@@ -8,16 +8,19 @@ from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSpinBox, QSplitter,
-    QTableView, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
+    QTableView, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from ..core.services import cadres, units
 from ..core.values import AGE_BANDS, CADRE_LEVELS, STATUSES, DomainError
 from .common import confirm, refuse, shortcut
 from .jobs import QueryBridge
-from .list_kit import export_list, install_copy, print_list
-from .roster_lists import ColumnChooser, StructureDialog, batch_menu
+from .list_kit import install_copy
 from .models import RosterModel
+from .page_kit import Printable, export_verb, make_toolbar, open_dialog, print_verbs
+from .print_order import PrintOrderDialog
+from .print_preview import preview_form, save_each
+from .roster_lists import ColumnChooser, StructureDialog, batch_menu
 from .state import AppState
 
 SORT_KEYS = {k: k for k, _ in cadres.ROSTER_COLUMNS if k in cadres.SORT_KEYS}
@@ -26,8 +29,11 @@ DEFAULT_SHOWN = tuple(k for k, _ in cadres.ROSTER_COLUMNS)
 ALL = "全部"
 
 
-class RosterPage(QWidget):
-    """Navigation on the left (the window's), the table in the middle, details at the right."""
+class RosterPage(Printable, QWidget):
+    """Navigation on the left (the window's), the table in the middle, details at the right.
+    Several cadres can be selected (Ctrl/Shift) for printing their 任免审批表."""
+
+    PRINT_FORMS = (("appointment-form", "干部任免审批表（选中的干部）…"), ("roster", "干部花名册（当前筛选）"))
 
     import_requested = Signal()
     export_requested = Signal()
@@ -38,31 +44,23 @@ class RosterPage(QWidget):
         self.sort_key, self.descending = "default", False
 
         # toolbar: the same verbs in the same places on every record page
-        self.toolbar = QToolBar()
-        self.act_new = self.toolbar.addAction("新增", self.new_cadre)
-        self.act_edit = self.toolbar.addAction("编辑", self.open_selected)
-        self.act_delete = self.toolbar.addAction("删除", self.delete_selected)
-        self.toolbar.addSeparator()
-        self.act_import = self.toolbar.addAction("导入", self.import_requested.emit)
-        self.act_export = self.toolbar.addAction("导出", lambda: export_list(self))
-        self.act_export.setToolTip("把当前列表（显示的行和列，按当前排序）导出为 Excel 工作簿")
-        self.act_print_list = self.toolbar.addAction("打印", lambda: print_list(self))
-        self.act_print_list.setToolTip("打印当前列表（横向，每页重复表头）")
-        self.act_export_lrmx = self.toolbar.addAction("导出任免审批表", self.export_lrmx)
+        can_edit = state.actor.can("edit")
+        self.toolbar = make_toolbar(self, can_edit, [
+            ("act_new", "新增", self.new_cadre, True), ("act_edit", "编辑", self.open_selected, False),
+            ("act_delete", "删除", self.delete_selected, True), None,
+            ("act_import", "导入", self.import_requested.emit, True),
+            export_verb(self), *print_verbs(self), None,
+            ("act_export_lrmx", "导出任免审批表", self.export_lrmx, False), None,
+            ("act_columns", "显示列", self.choose_columns, False),
+            ("act_structure", "统计", self.show_structure, False),
+            ("act_batch", "批量", self._show_batch_menu, False)])
         self.act_export_lrmx.setToolTip("把选中的干部各导出为一份 .lrmx 任免审批表（可按住 Ctrl 或 Shift 多选）")
-        self.toolbar.addSeparator()
-        self.act_columns = self.toolbar.addAction("显示列", self.choose_columns)
         self.act_columns.setToolTip("选择列表显示的列（身份证号、民族、政治面貌……）")
-        self.act_structure = self.toolbar.addAction("统计", self.show_structure)
         self.act_structure.setToolTip("按单位统计当前列表的年龄段、性别、学历、民族、政治面貌、层级结构")
         self.batch_menu = batch_menu(self)
-        self.act_batch = self.toolbar.addAction("批量", self._show_batch_menu)
         self.act_batch.setMenu(self.batch_menu)
         self.act_batch.setToolTip("对所选干部批量操作（可按住 Ctrl 或 Shift 多选，Ctrl+A 全选）")
-        can_edit = state.actor.can("edit")
         for act in self.batch_menu.actions()[:6]:
-            act.setVisible(can_edit)
-        for act in (self.act_new, self.act_delete, self.act_import):
             act.setVisible(can_edit)
         if not can_edit:
             self.act_edit.setText("查看")
@@ -117,6 +115,8 @@ class RosterPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
+        self._chosen: dict[int, None] = {}  # selected cadres in the order the clerk selected them
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         for col, width in enumerate((70, 40, 44, 76, 44, 120, 190, 92, 100, 92, 76, 66, 56)):
             self.table.setColumnWidth(col, width)
         for col in range(len(cadres.ROSTER_COLUMNS), len(ALL_COLUMNS)):
@@ -245,6 +245,21 @@ class RosterPage(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
             self.table.scrollTo(self.model.index(row, 0))
 
+    def _selection_changed(self, selected, deselected) -> None:
+        for rng in deselected:
+            for row in range(rng.top(), rng.bottom() + 1):
+                self._chosen.pop(self.model.id_at(row), None)
+        for rng in selected:
+            for row in range(rng.top(), rng.bottom() + 1):
+                self._chosen[self.model.id_at(row)] = None
+
+    def selected_ids(self) -> list[int]:
+        """The selected cadres, in the order the clerk selected them."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        now = [self.model.id_at(r) for r in rows]
+        first = [i for i in self._chosen if i in set(now)]
+        return first + [i for i in now if i not in set(first)]
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
@@ -364,6 +379,22 @@ class RosterPage(QWidget):
         if self.rank_years.value():
             text += f"、任现职级满{self.rank_years.value()}年"
         return "" if text == "全部干部" else text
+
+    # -- printing -------------------------------------------------------------------------------
+    def print_form(self, form: str) -> None:
+        if form == "roster":
+            preview_form(self, self.state, "roster", {"filter": self.current_filter(), "sort": self.sort_key,
+                                                      "descending": self.descending}, file_name="干部花名册")
+        elif form == "appointment-form":
+            open_dialog(self, PrintOrderDialog(self.state, self.selected_ids(), self), self._print_in_order)
+
+    def _print_in_order(self, dialog: PrintOrderDialog) -> None:
+        ids = dialog.ordered_ids()
+        if dialog.each_pdf():
+            save_each(self, self.state, ids, dialog.folder())
+        else:
+            preview_form(self, self.state, "appointment-form", {"cadre_ids": ids},
+                         file_name=f"干部任免审批表（{len(ids)}人）")
 
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:

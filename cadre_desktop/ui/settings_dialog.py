@@ -1,11 +1,12 @@
-"""设置 (管理员): the county-wide settings that are not tied to one page — the young-cadre bound.
+"""设置 (管理员): the county-wide settings that are not tied to one page — the young-cadre bound and
+the defaults a 表彰通报 prints where the batch names no issuer or addressee.
 
 The mentoring intervals and the tolerance colour table are edited on their own pages.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QSpinBox
+from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox
 
 from ..core.services import settings
 from ..core.values import DomainError
@@ -24,8 +25,19 @@ class SettingsDialog(FormDialog):
         with state.session() as s:
             self.young_age.setValue(settings.young_age(s))
         self.add_field("young_age", "年轻干部年龄上限", self.young_age)
+        # 表彰通报: what a batch that names no issuer or addressee prints
+        self.notice_issuer = QLineEdit()
+        self.notice_issuer.setPlaceholderText("如 中共云岭县委组织部")
+        self.notice_addressee = QLineEdit()
+        self.notice_addressee.setPlaceholderText("如 各乡（镇、街道）党（工）委，县直各单位")
+        with state.session() as s:
+            self.notice_issuer.setText(settings.get(s, "notice_issuer"))
+            self.notice_addressee.setText(settings.get(s, "notice_addressee"))
+        self.add_field("notice_issuer", "表彰通报默认发文机关", self.notice_issuer)
+        self.add_field("notice_addressee", "表彰通报默认主送机关", self.notice_addressee)
         note = QLabel("年龄按出生年月计算，“35岁以下”含35岁。年轻干部库、名册的“年轻干部”筛选、"
-                      "选拔任用的六分之一比例和规则检查都按此上限计算。")
+                      "选拔任用的六分之一比例和规则检查都按此上限计算。\n"
+                      "表彰通报未填发文机关或主送机关时，打印用这里的默认值；发文机关也作落款署名。")
         note.setWordWrap(True)
         lay = self.layout_form()
         lay.insertWidget(1, note)
@@ -36,6 +48,8 @@ class SettingsDialog(FormDialog):
         try:
             with self.state.session() as s:
                 settings.put(s, actor=self.state.actor, key="young_age", value=self.young_age.value())
+                for key in ("notice_issuer", "notice_addressee"):
+                    settings.put(s, actor=self.state.actor, key=key, value=getattr(self, key).text().strip())
         except DomainError as e:
             self.show_errors(e)
             return False

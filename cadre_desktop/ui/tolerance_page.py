@@ -14,12 +14,11 @@ from ..core.services import settings as core_settings
 from ..core.services import tolerance
 from ..core.services.mentoring import day_text
 from ..core.values import DomainError
-from .common import confirm, error_label, set_error, shortcut
+from .common import confirm, error_label, refuse, set_error, shortcut
 from .models import TAG_COLOURS, LazyTableModel
-from .list_kit import list_verbs
 from .page_kit import (
-    TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table, make_toolbar, open_dialog,
-    restore_header, save_header, search_line, show_grouped_errors,
+    Printable, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table, make_toolbar,
+    export_verb, open_dialog, print_verbs, restore_header, save_header, search_line, show_grouped_errors,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit
@@ -53,7 +52,8 @@ class CasesModel(LazyTableModel):
     meanings: dict = {}
 
 
-class TolerancePage(TableSelection, QWidget):
+class TolerancePage(Printable, TableSelection, QWidget):
+    PRINT_FORMS = (("tolerance-case", "容错纠错认定表（选中的案例）"),)
     open_cadre = Signal(int)
     import_requested = Signal()
     export_requested = Signal()
@@ -70,7 +70,7 @@ class TolerancePage(TableSelection, QWidget):
             ("act_new", "新增", self.new_case, True), ("act_edit", "编辑", self.edit_selected, False),
             ("act_delete", "删除", self.delete_selected, True), None,
             ("act_import", "导入", self.import_requested.emit, True),
-            *list_verbs(self),
+            export_verb(self), *print_verbs(self),
             ("act_open", "打开档案", self.open_selected_cadre, False), None,
             ("act_settings", "设置", self.edit_colours, False)])
         if not can_edit:
@@ -155,6 +155,16 @@ class TolerancePage(TableSelection, QWidget):
         r = self._rows[cid]
         confirm_and_delete(self, f"删除{r['name']}的容错纠错记录“{r['matter']}”？", "删除容错纠错记录",
                            lambda s: tolerance.delete_case(s, actor=self.state.actor, case_id=cid), "tolerance", "cadre")
+
+    def print_form(self, form: str) -> None:
+        from .print_preview import preview_form
+
+        cid = self.selected_id()
+        if cid is None:
+            refuse(self, "请先在列表中选择要打印认定表的容错纠错案例。", "打印")
+            return
+        r = self._rows[cid]
+        preview_form(self, self.state, form, {"case_id": cid}, file_name=f"容错纠错认定表_{r['name']}")
 
     def open_selected_cadre(self) -> None:
         cid = self.selected_id()

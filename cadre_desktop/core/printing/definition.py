@@ -48,7 +48,7 @@ COLUMN_KEYS = {"label": str, "field": str, "width": (int, float), "align": str, 
 BLOCK_KEYS = {"type": str, "text": str, "field": str, "style": str, "align": str, "height": (int, float),
               "space_before": (int, float), "space_after": (int, float), "indent": (int, float),
               "columns": list, "width": (int, float), "rows": list, "spread": (int, float)}
-TOP_KEYS = {"title": str, "kind": str, "page": dict, "styles": dict, "options": dict, "pages": list,
+TOP_KEYS = {"title": str, "kind": str, "notice": dict, "page": dict, "styles": dict, "options": dict, "pages": list,
             "columns": list, "header_height": (int, float), "row_height": (int, float), "header_style": str,
             "cell_style": str, "heading": dict, "subtitle": dict, "group_by": str, "group_label": str,
             "page_number": dict, "footer": dict, "blocks": list, "colours": dict, "empty_text": str,
@@ -230,7 +230,7 @@ class _Checker:
         self.keys(data, TOP_KEYS, (), "表格定义")
         for key in ("title", "kind", "page", "styles"):
             self.require(data, key, (), "表格定义")
-        self.choice(data["kind"], ("grid", "table", "flow"), ("kind",))
+        self.choice(data["kind"], ("grid", "table", "flow", "notice"), ("kind",))
         page = data["page"]
         self.keys(page, PAGE_KEYS, ("page",), "[page]")
         page.setdefault("size", "A4")
@@ -428,6 +428,11 @@ class _Checker:
         for key in ("page_number", "footer"):
             if key in data:
                 self.heading(data[key], styles, (key,))
+
+    def check_notice(self, data: dict) -> None:
+        from .notice import check_definition  # the official-document format (GB/T 9704) checks its part
+
+        check_definition(self, data)
 
     def check_flow(self, data: dict) -> None:
         self.require(data, "blocks", (), "表格定义")

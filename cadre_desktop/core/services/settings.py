@@ -22,10 +22,13 @@ DEFAULTS = {
         "红": {"meaning": "不予容错，依规依纪处理", "effect": "exclude_decision_year"},
     },
     "print_fonts": {},  # 打印字体: {role: path of a TrueType font} used where the PC lacks the system font
+    "notice_issuer": "",  # 表彰通报: issuer (and signature) of a batch that names none
+    "notice_addressee": "",  # 表彰通报: addressee of a batch that names none
 }
 LABELS = {"young_age": "年轻干部年龄上限", "mentoring_talk_days": "谈心谈话间隔天数",
           "mentoring_report_period": "定期汇报周期", "tag_window_months": "容错纠错标记期限（月）",
-          "tolerance_colours": "容错纠错颜色含义及影响", "print_fonts": "打印字体"}
+          "tolerance_colours": "容错纠错颜色含义及影响", "print_fonts": "打印字体",
+          "notice_issuer": "表彰通报默认发文机关", "notice_addressee": "表彰通报默认主送机关"}
 REPORT_PERIODS = {"month": "每月", "quarter": "每季度", "year": "每年"}
 # What a colour does to commendation and promotion lists.
 COLOUR_EFFECTS = {
@@ -55,6 +58,13 @@ def _check_int(key: str, lo: int, hi: int):
     return check
 
 
+def _check_text(key: str, longest: int):
+    def check(value) -> None:
+        if not isinstance(value, str) or len(value.strip()) > longest or "\n" in value:
+            raise DomainError(f"{LABELS[key]}应为一行文字，不超过{longest}字。", field=key)
+    return check
+
+
 def _check_period(value) -> None:
     if value not in REPORT_PERIODS:
         raise DomainError(f"定期汇报周期应为：{' / '.join(REPORT_PERIODS.values())}", field="mentoring_report_period")
@@ -79,6 +89,8 @@ VALIDATORS = {
     "tag_window_months": _check_int("tag_window_months", 1, 120),
     "mentoring_report_period": _check_period,
     "tolerance_colours": _check_colours,
+    "notice_issuer": _check_text("notice_issuer", 100),
+    "notice_addressee": _check_text("notice_addressee", 200),
 }
 
 
