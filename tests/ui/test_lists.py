@@ -279,3 +279,18 @@ def test_a_grouped_list_exports_each_row_with_its_group(qtbot, state, tmp_path, 
         for i in range(group.childCount()):
             shown.append((group.text(0).split("（")[0], group.child(i).text(0)))
     assert [(r[0], r[1]) for r in body] == shown and shown
+
+
+def test_appointments_show_what_a_rank_promotion_changes(qtbot, state):
+    from cadre_desktop.ui.appointments_page import AppointmentsPage
+
+    page = AppointmentsPage(state)
+    qtbot.addWidget(page)
+    page.show()
+    keys = [k for k, _h in page.model.columns]
+    assert "new_rank" in keys and page.model.headerData(keys.index("new_rank"), Qt.Orientation.Horizontal) == "新职级"
+    rows = [r for r in range(page.model.rowCount())
+            if page.model.data(page.model.index(r, keys.index("kind"))) == "职级晋升"]
+    assert rows, "the demo county has rank promotions"
+    for r in rows:
+        assert page.model.data(page.model.index(r, keys.index("new_rank")))  # never a blank row
