@@ -79,6 +79,8 @@ class RosterPage(Printable, QWidget):
         self.young = QCheckBox("年轻干部")
         self.reserve = QCheckBox("后备干部")
         self.incomplete = QCheckBox("待完善")
+        self.training_short = QCheckBox("本年学时不足")
+        self.training_short.setToolTip("今年已结业的培训学时少于设置中的每年应完成学时")
         # 任现职级满 N 年 (0: any); years in a rank decide eligibility for the next one.
         self.rank_years = QSpinBox()
         self.rank_years.setRange(0, 40)
@@ -93,7 +95,7 @@ class RosterPage(Printable, QWidget):
             filters.addWidget(w)
         filters.addWidget(QLabel("任现职级满"))
         filters.addWidget(self.rank_years)
-        for w in (self.young, self.reserve, self.incomplete):
+        for w in (self.young, self.reserve, self.incomplete, self.training_short):
             filters.addWidget(w)
         filters.addStretch(1)
         filters.addWidget(self.count)
@@ -155,7 +157,7 @@ class RosterPage(Printable, QWidget):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         for combo in (self.unit, self.level, self.band, self.status):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
-        for box in (self.young, self.reserve, self.incomplete):
+        for box in (self.young, self.reserve, self.incomplete, self.training_short):
             box.toggled.connect(lambda _c: self.refresh())
         self.rank_years.valueChanged.connect(lambda _v: self._timer.start())
         shortcut(self, "Ctrl+F", self.focus_search)
@@ -183,6 +185,7 @@ class RosterPage(Printable, QWidget):
             age_band=pick(self.band), status=pick(self.status), young=self.young.isChecked(),
             reserve=self.reserve.isChecked(), incomplete=self.incomplete.isChecked(),
             rank_years=self.rank_years.value() or None,
+            training_short_year=dt.date.today().year if self.training_short.isChecked() else None,
         )
 
     def refresh(self, *, wait: bool = False) -> None:
@@ -405,7 +408,7 @@ class RosterPage(Printable, QWidget):
             "unit": self.unit.currentText(), "level": self.level.currentText(), "band": self.band.currentText(),
             "status": self.status.currentText(), "young": self.young.isChecked(),
             "reserve": self.reserve.isChecked(), "incomplete": self.incomplete.isChecked(),
-            "rank_years": self.rank_years.value(),
+            "rank_years": self.rank_years.value(), "training_short": self.training_short.isChecked(),
         })
 
     def restore_settings(self) -> None:
@@ -429,7 +432,8 @@ class RosterPage(Printable, QWidget):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(i, 0))
             combo.blockSignals(False)
-        for box, key in ((self.young, "young"), (self.reserve, "reserve"), (self.incomplete, "incomplete")):
+        for box, key in ((self.young, "young"), (self.reserve, "reserve"), (self.incomplete, "incomplete"),
+                         (self.training_short, "training_short")):
             box.blockSignals(True)
             box.setChecked(str(f.get(key, False)).lower() == "true")
             box.blockSignals(False)

@@ -111,3 +111,38 @@ def test_structure_counts_match_a_hand_count(demo_db, by):
     for unit, line, total in got["rows"]:
         assert sum(line) == total
     assert len({u for u, _l, _t in got["rows"]}) == len(got["rows"])
+
+
+# -- 每年应完成培训学时 ----------------------------------------------------------------------------------
+
+def test_cadres_short_of_the_yearly_training_hours_are_filtered_in_sql(db, admin, unit_id):
+    from decimal import Decimal
+
+    from cadre_desktop.core.services import settings
+    from tests.conftest import make_id
+
+    with db.session() as s:
+        ids = [cadres.save_cadre(s, actor=admin, data={"id_number": make_id(seq=f"{i:02d}1"), "name": f"干部{i}",
+                                                       "unit_id": unit_id, "level": "一般干部"}) for i in range(4)]
+        a = development.save_class(s, actor=admin, name="春季班", start=dt.date(2024, 3, 1), hours=60)
+        b = development.save_class(s, actor=admin, name="秋季班", start=dt.date(2024, 9, 1), hours=40)
+        old = development.save_class(s, actor=admin, name="去年班", start=dt.date(2023, 9, 1), hours=100)
+        development.add_attendances(s, actor=admin, class_id=a, cadre_ids=ids[:3])
+        development.add_attendances(s, actor=admin, class_id=b, cadre_ids=ids[:1])
+        development.add_attendances(s, actor=admin, class_id=b, cadre_ids=ids[1:2], completed=False)
+        development.add_attendances(s, actor=admin, class_id=old, cadre_ids=ids[2:4])
+        settings.put(s, actor=admin, key="training_hours_required", value=90)
+    with db.session() as s:
+        # 0: 60+40 = 100 ≥ 90; 1: 60 (the 40 not completed); 2: 60 (2023 does not count); 3: 0
+        short = cadres.roster_ids(s, cadres.RosterFilter(training_short_year=2024))
+        assert short == sorted(ids[1:], key=lambda i: f"干部{ids.index(i)}")
+        hours = development.year_hours(s, 2024, ids)
+        assert hours == {ids[0]: Decimal(100), ids[1]: Decimal(60), ids[2]: Decimal(60), ids[3]: Decimal(0)}
+        assert development.short_text(hours[ids[1]], 90) == "60（差30）"
+        rows = {r["cadre_id"]: r for r in development.list_attendances(s, a)}
+        assert rows[ids[0]]["year_hours"] == 100 and rows[ids[1]]["required"] == 90
+        settings.put(s, actor=admin, key="training_hours_required", value=0)  # no requirement: nobody is short
+    with db.session() as s:
+        assert cadres.roster_ids(s, cadres.RosterFilter(training_short_year=2024)) == []
+        with pytest.raises(DomainError, match="每年应完成培训学时"):
+            settings.put(s, actor=admin, key="training_hours_required", value=-1)

@@ -65,6 +65,10 @@ def filter_text(session, flt: cadres.RosterFilter) -> str:
         parts.append(flt.status)
     if flt.incomplete:
         parts.append("待完善")
+    if flt.training_short_year:
+        from ..services.settings import training_hours_required
+
+        parts.append(f"{flt.training_short_year}年培训学时不足{training_hours_required(session)}")
     return "、".join(parts) if parts else "全部干部"
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -466,6 +466,8 @@ class RosterFilter:
     # 任现职级满 N 年 / 任现职务满 N 年: whole years (counted by month) since 任现职级时间 / 任现职务时间.
     rank_years: int | None = None
     post_years: int | None = None
+    # 学时不足: cadres whose completed training hours in this year are below the required number
+    training_short_year: int | None = None
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -505,6 +507,13 @@ def _where(session: Session, flt: RosterFilter) -> list:
             conds.append(column <= Month.of(flt.today).add_months(-12 * years).code)
     if flt.young:
         conds.append(Cadre.birth >= birth_code_bound(settings.young_age(session), flt.today))
+    if flt.training_short_year:
+        from .development import enough_hours_ids
+
+        required = settings.training_hours_required(session)
+        # no requirement (0): nobody is short
+        conds.append(Cadre.id.not_in(enough_hours_ids(flt.training_short_year, required)) if required > 0
+                     else false())
     if flt.age_band:
         for label, lo, hi in AGE_BANDS:
             if label == flt.age_band:
