@@ -294,3 +294,43 @@ def test_appointments_show_what_a_rank_promotion_changes(qtbot, state):
     assert rows, "the demo county has rank promotions"
     for r in rows:
         assert page.model.data(page.model.index(r, keys.index("new_rank")))  # never a blank row
+
+
+def test_quota_is_kept_per_batch_shown_again_and_printed(qtbot, state, told, tmp_path, monkeypatch):
+    from cadre_desktop.core.services import honours
+    from cadre_desktop.ui.commendations_page import QuotaDialog
+
+    with state.session() as s:
+        batch = honours.list_batches(s)[0]
+    dialog = QuotaDialog(state, batch=batch)
+    qtbot.addWidget(dialog)
+    dialog.places.setValue(30)
+    dialog.weight.setValue(1.5)
+    dialog.spins[0].setValue(dialog.spins[0].value() + 1)  # adjusted by hand: one too many
+    refused = []
+    import cadre_desktop.ui.commendations_page as cp
+    monkeypatch.setattr(cp, "refuse", lambda parent, e, title="": refused.append(e.message))
+    assert not dialog.save() and "多 1 个" in refused[0]
+    dialog.spins[1].setValue(dialog.spins[1].value() - 1)
+    assert dialog.save()
+    kept = [(dialog.table.item(i, 0).text(), dialog.spins[i].value()) for i in range(dialog.table.rowCount())]
+    dialog.close()
+
+    again = QuotaDialog(state, batch=batch)
+    qtbot.addWidget(again)
+    assert again.places.value() == 30 and again.weight.value() == 1.5 and "已保存" in again.saved_note.text()
+    assert [(again.table.item(i, 0).text(), again.spins[i].value()) for i in range(again.table.rowCount())] == kept
+    with state.session() as s:
+        last = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert "名额分配" in last.label
+    # printed as a table, the adjusted numbers in it
+    job = print_list(again, path=str(tmp_path / "名额.pdf"))
+    qtbot.waitUntil(lambda: job.done and bool(told), timeout=30000)
+    with open_pdf((tmp_path / "名额.pdf").read_bytes()) as pdf:
+        p = pdf.pages[0]
+        assert p.width > p.height
+        text = page_text(p).replace(" ", "")
+    assert f"{batch['title']}名额分配" in text and "分配名额" in text and "名额30个，一线干部权重1.5" in text
+    row = [w for w in p.extract_words() if w["text"] == kept[0][0]][0]
+    line = sorted((w for w in p.extract_words() if abs(w["top"] - row["top"]) < 2), key=lambda w: w["x0"])
+    assert line[-1]["text"] == str(kept[0][1])
