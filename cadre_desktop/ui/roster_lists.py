@@ -190,7 +190,8 @@ def batch_menu(page) -> QMenu:
 
 
 def _names(page, ids: list[int]) -> str:
-    rows = {r["id"]: r["name"] for r in page.model.fetch(ids[:5])}
+    rows = page.cadre_names(ids[:5]) if hasattr(page, "cadre_names") else \
+        {r["id"]: r["name"] for r in page.model.fetch(ids[:5])}
     text = "、".join(rows.get(i, "") for i in ids[:5])
     return text + (f" 等 {len(ids)} 人" if len(ids) > 5 else f"（{len(ids)} 人）")
 

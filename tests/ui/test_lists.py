@@ -271,7 +271,8 @@ def test_a_grouped_list_exports_each_row_with_its_group(qtbot, state, tmp_path, 
     ws = openpyxl.load_workbook(tmp_path / "年轻.xlsx").active
     assert ws["A1"].value.startswith("年轻干部库")
     header = [c.value for c in ws[2]]
-    assert header[0] == "分组" and header[1:] == [page.tree.headerItem().text(c) for c in range(page.tree.columnCount())]
+    assert header[0] == "分组" and header[1:] == [page.tree.headerItem().text(c) for c in range(page.tree.columnCount())
+                                                 if not page.tree.isColumnHidden(c)]
     body = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
     shown = []
     for g in range(page.tree.topLevelItemCount()):
@@ -334,3 +335,36 @@ def test_quota_is_kept_per_batch_shown_again_and_printed(qtbot, state, told, tmp
     row = [w for w in p.extract_words() if w["text"] == kept[0][0]][0]
     line = sorted((w for w in p.extract_words() if abs(w["top"] - row["top"]) < 2), key=lambda w: w["x0"])
     assert line[-1]["text"] == str(kept[0][1])
+
+
+def test_young_pool_has_the_roster_toolbar_and_columns(qtbot, state, monkeypatch):
+    from cadre_desktop.ui.roster_page import ALL_COLUMNS, RosterPage  # noqa: F401
+    from cadre_desktop.ui.young_page import YoungPage
+
+    page = YoungPage(state)
+    qtbot.addWidget(page)
+    page.show()
+    texts = [a.text() for a in page.toolbar.actions() if a.text()]
+    assert texts == ["导出", "打印", "显示列", "统计", "批量"]
+    headers = {page.tree.headerItem().text(c) for c in range(page.tree.columnCount())}
+    assert headers == {h for _k, h in ALL_COLUMNS}
+    page.set_columns(["name", "age", "ethnicity", "id_number"])
+    page.save_settings()
+    again = YoungPage(state)
+    qtbot.addWidget(again)
+    assert again.shown_keys() == ["name", "age", "id_number", "ethnicity"]
+    first = again.cadre_items()[0]
+    col = [again.tree.headerItem().text(c) for c in range(again.tree.columnCount())].index("身份证号")
+    assert len(first.text(col)) == 18
+    # 批量 on the pool's selection
+    items = again.cadre_items()[:2]
+    for it in items:
+        it.setSelected(True)
+    ids = again.selected_ids()
+    assert len(ids) == 2
+    monkeypatch.setattr(roster_lists, "confirm", lambda *a, **k: True)
+    assert roster_lists.batch_reserve(again, True)
+    with state.session() as s:
+        assert all(s.get(Cadre, i).reserve for i in ids)
+    d = again.show_structure()
+    assert d.counts["total"] == again.pool["total"]
