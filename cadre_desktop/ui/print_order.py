@@ -82,9 +82,9 @@ class PrintOrderDialog(QDialog):
         scroll.setWidget(inner)
         paste_box = QGroupBox("粘贴会议名单")
         pl = QVBoxLayout(paste_box)
-        pl.addWidget(self.paste, 2)
+        pl.addWidget(self.paste, 1)
         pl.addWidget(self.replace_button)
-        pl.addWidget(scroll, 1)
+        pl.addWidget(scroll, 2)
         self.namesake_groups: dict[int, QButtonGroup] = {}
 
         # -- one PDF or one per cadre

@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMarginsF, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMarginsF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -24,10 +24,11 @@ from ..core.values import DomainError
 from .common import inform, refuse, shortcut
 from .jobs import run_job
 
-# A page is rendered at the printer's resolution, but never finer than this (a 1200 dpi A4 page
-# is 140 million pixels); it is always painted at the page's exact physical size.
+# A page is rendered at the printer's resolution, but never finer than this (an A4 page is 35
+# million pixels, 140 MB, at 600 dpi; four times that at 1200); it is always painted at the page's
+# exact physical size.
 MAX_RENDER_DPI = 600
-BAND_ROWS = 512  # a page is rendered and painted in bands of this many rows (bounded memory)
+BAND_ROWS = 512  # a page is painted in bands of this many rows (small images for the printer)
 ZOOMS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
 
 
@@ -74,56 +75,61 @@ def prepare_printer(printer: QPrinter, doc: QPdfDocument) -> None:
 
 def paint_page(doc: QPdfDocument, page: int, painter: QPainter, printer: QPrinter) -> None:
     """One page at exactly its physical size from the paper's top-left corner: rendered at the
-    printer's resolution (at most MAX_RENDER_DPI), in bands, onto white. A page whose orientation
-    differs from the paper's is turned, not shrunk."""
+    printer's resolution (at most MAX_RENDER_DPI) and painted in bands, each laid on white. A page
+    whose orientation differs from the paper's is turned, not shrunk.
+
+    The page is rendered whole: QPdfDocument's clip-rect rendering (scaledClipRect) places a band's
+    content a few pixels off (Qt 6.11), which a ruled form would show as a step at every band."""
     pts = doc.pagePointSize(page)
     dpi = printer.resolution()
     target_w, target_h = pts.width() * dpi / 72.0, pts.height() * dpi / 72.0
     render_dpi = min(dpi, MAX_RENDER_DPI)
     px_w, px_h = round(pts.width() * render_dpi / 72.0), round(pts.height() * render_dpi / 72.0)
     paper = printer.paperRect(QPrinter.Unit.DevicePixel)
+    rendered = doc.render(page, QSize(px_w, px_h))
     painter.save()
     if (pts.width() > pts.height()) != (paper.width() > paper.height()):
         painter.translate(paper.width(), 0)
         painter.rotate(90)
-    options = QPdfDocumentRenderOptions()
-    options.setScaledSize(QSize(px_w, px_h))
     for top in range(0, px_h, BAND_ROWS):
         rows = min(BAND_ROWS, px_h - top)
-        options.setScaledClipRect(QRect(0, top, px_w, rows))
-        band = doc.render(page, QSize(px_w, rows), options)
-        flat = QImage(band.size(), QImage.Format.Format_RGB32)
-        flat.fill(QColor("white"))
-        with_band = QPainter(flat)
-        with_band.drawImage(0, 0, band)
-        with_band.end()
-        painter.drawImage(QRectF(0, top * target_h / px_h, target_w, rows * target_h / px_h), flat)
+        band = QImage(px_w, rows, QImage.Format.Format_RGB32)
+        band.fill(QColor("white"))
+        on_band = QPainter(band)
+        on_band.drawImage(0, 0, rendered, 0, top, px_w, rows)
+        on_band.end()
+        painter.drawImage(QRectF(0, top * target_h / px_h, target_w, rows * target_h / px_h), band)
     painter.restore()
 
 
 def paint_pdf(data: bytes, printer: QPrinter, progress: Callable | None = None,
               cancelled: Callable[[], bool] | None = None) -> int:
-    """Print every page of the PDF on the printer at 100 %; returns the number of pages printed.
-    Runs on a worker thread (its own QPdfDocument); a cancel aborts the printer job."""
+    """Print the PDF's pages (the range chosen in the print dialog, else all) on the printer at
+    100 %; returns the number of pages printed. Runs on a worker thread (its own QPdfDocument);
+    a cancel aborts the printer job."""
     doc, _buffer = load_pdf(data)
-    total = doc.pageCount()
+    count = doc.pageCount()
+    first, last = printer.fromPage() or 1, printer.toPage() or count
+    pages = list(range(max(first, 1) - 1, min(last, count)))
+    if not printer.supportsMultipleCopies():  # the driver cannot: send each copy
+        pages *= max(1, printer.copyCount())
     printer.setFullPage(True)
     painter = QPainter()
     if not painter.begin(printer):
         raise DomainError("无法开始打印：打印机没有响应。请检查打印机是否开机、是否缺纸，然后重试。")
     try:
-        for page in range(total):
+        for n, page in enumerate(pages):
             if cancelled is not None and cancelled():
                 printer.abort()
                 raise PrintAborted()
-            if page:
+            if n:
                 printer.newPage()
             paint_page(doc, page, painter, printer)
             if progress is not None:
-                progress(page + 1, total, f"第 {page + 1} 页")
+                progress(n + 1, len(pages), f"第 {page + 1} 页")
     finally:
         painter.end()
-    return total
+    return len(pages)
 
 
 def safe_file_name(text: str) -> str:
@@ -141,11 +147,10 @@ class PrintPreview(QDialog):
         self.print_job = None
         self.setWindowTitle(f"打印预览 — {title}")
         self.doc, self._buffer = load_pdf(data)
-        self.doc.setParent(self)
-        self._buffer.setParent(self)
-
         self.view = QPdfView(self)
         self.view.setDocument(self.doc)
+        self.doc.setParent(self)  # children go in the order they came: the view before its document
+        self._buffer.setParent(self)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setPageSpacing(12)
@@ -191,6 +196,7 @@ class PrintPreview(QDialog):
         layout.addWidget(self.view, 1)
 
         self.view.installEventFilter(self)  # PgUp/PgDn turn pages, not scroll by a screenful
+        self.view.viewport().installEventFilter(self)  # 适合宽度 follows the window's width
         shortcut(self, "Ctrl+P", self.print_pages)
         shortcut(self, "Ctrl+S", self.save_pdf)
         shortcut(self, "Ctrl+=", self.zoom_in)
@@ -208,6 +214,8 @@ class PrintPreview(QDialog):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt naming
         if watched is self.view and event.type() == QEvent.Type.KeyPress and self._page_key(event):
             return True
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._update_labels()
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
@@ -290,7 +298,7 @@ class PrintPreview(QDialog):
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("打印")
         dialog.setMinMax(1, self.page_count)
-        dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
         dialog.setOption(QPrintDialog.PrintDialogOption.PrintCurrentPage, False)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return

@@ -201,12 +201,24 @@ class RosterPage(Printable, QWidget):
 
     def _apply_ids(self, ids: list[int]) -> None:
         keep = self._select_next or self.selected_id()
+        chosen = [] if self._select_next else list(self._chosen)
         self._select_next = None
-        self.model.set_ids(ids)
-        self.count.setText(f"共 {len(ids)} 人")
+        self.model.set_ids(ids)  # a reset: the selection is gone, without a signal
+        present = set(ids)
+        self._chosen = {i: None for i in chosen if i in present}
         if keep is not None:
             self.select_id(keep)
+        if len(self._chosen) > 1:  # a multi-selection for printing survives a refresh, in its order
+            sm = self.table.selectionModel()
+            for cid in list(self._chosen):
+                sm.select(self.model.index(self.model.row_of(cid), 0),
+                          QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+        self._show_count()
         self._show_details()
+
+    def _show_count(self) -> None:
+        chosen = len(self._chosen)
+        self.count.setText(f"共 {self.model.rowCount()} 人" + (f"，已选 {chosen} 人" if chosen > 1 else ""))
 
     def reload_units(self) -> None:
         current = self.unit.currentData()
@@ -255,6 +267,7 @@ class RosterPage(Printable, QWidget):
         for rng in selected:
             for row in range(rng.top(), rng.bottom() + 1):
                 self._chosen[self.model.id_at(row)] = None
+        self._show_count()
 
     def selected_ids(self) -> list[int]:
         """The selected cadres, in the order the clerk selected them."""

@@ -7,7 +7,7 @@ import io
 import pdfplumber
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPageLayout
+from PySide6.QtGui import QImage, QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -149,3 +149,118 @@ def test_a_landscape_form_prints_landscape(qtbot, tmp_path):
         page = pdf.pages[0]
         assert page.width == pytest.approx(297 / 25.4 * 72, abs=0.5)
         assert page.height == pytest.approx(210 / 25.4 * 72, abs=0.5)
+
+
+def on_white(image: QImage) -> QImage:
+    """A rendered page (transparent where nothing is drawn) as paper shows it."""
+    from PySide6.QtGui import QColor, QPainter
+
+    flat = QImage(image.size(), QImage.Format.Format_RGB32)
+    flat.fill(QColor("white"))
+    painter = QPainter(flat)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    return flat
+
+
+def test_a_real_form_printed_from_the_preview_is_the_same_page_on_a4(qtbot, db, admin, cadre_id, tmp_path):
+    """render_pdf's 干部任免审批表 in the preview; 打印 (off the GUI thread) to a PDF printer gives A4
+    pages (pypdf's media box) that look like the form itself, line for line."""
+    from pypdf import PdfReader
+    from PySide6.QtCore import QSize
+
+    from cadre_desktop.core.printing import render_pdf
+
+    state = AppState(db=db, actor=admin)
+    out = io.BytesIO()
+    with db.session() as s:
+        result = render_pdf(s, actor=admin, form="appointment-form", params={"cadre_ids": [cadre_id]}, out=out)
+    dialog = PrintPreview(state, out.getvalue(), "干部任免审批表", "审批表")
+    qtbot.addWidget(dialog)
+    assert dialog.page_count == result.pages == 2
+
+    printer = dialog.make_printer()
+    assert printer.fullPage() and printer.pageLayout().pageSize().id() == QPageSize.PageSizeId.A4
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setResolution(200)
+    done = []
+    dialog.print_to(printer, on_done=done.append)
+    qtbot.waitUntil(lambda: done == [2], timeout=60000)
+
+    reader = PdfReader(str(tmp_path / "printed.pdf"))
+    assert len(reader.pages) == 2
+    for page in reader.pages:
+        box = page.mediabox
+        assert (float(box.left), float(box.bottom)) == (0, 0)
+        assert float(box.width) == pytest.approx(595.28, abs=0.5) and float(box.height) == pytest.approx(841.89, abs=0.5)
+
+    # The ink's bounding box (the title, the table's frame) is where it is on the form, to 0.25 mm:
+    # nothing shrunk, nothing moved.
+    printed, _buf = load_pdf((tmp_path / "printed.pdf").read_bytes())
+    size = QSize(840, 1188)  # 4 px per mm
+    for n in range(2):
+        a, b = ink_box(dialog.doc, n, size), ink_box(printed, n, size)
+        assert a[2] - a[0] > 600 and a[3] - a[1] > 900, a  # the form's table spans the page
+        assert all(abs(x - y) <= 1 for x, y in zip(a, b)), (n, a, b)
+
+
+def ink_box(doc, page: int, size) -> tuple[int, int, int, int]:
+    """left, top, right, bottom of what is drawn on the page, in pixels."""
+    img = on_white(doc.render(page, size)).convertToFormat(QImage.Format.Format_Grayscale8)
+    data, stride = bytes(img.constBits()), img.bytesPerLine()
+    rows = [data[y * stride:y * stride + size.width()] for y in range(size.height())]
+    inked = [y for y, r in enumerate(rows) if min(r) < 160]
+    cols = [x for x in range(size.width()) if any(r[x] < 160 for r in rows[inked[0]:inked[-1] + 1:2])]
+    return cols[0], inked[0], cols[-1], inked[-1]
+
+
+def test_a_landscape_page_on_portrait_paper_is_turned_not_shrunk(qtbot, tmp_path):
+    """The clerk picked portrait paper in the print dialog: the landscape form is turned a quarter,
+    its top-left corner at the paper's top-right, still at full size."""
+    from PySide6.QtCore import QMarginsF, QSize
+
+    data = reportlab_pdf(1, landscape(A4))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "turned.pdf"))
+    printer.setResolution(150)
+    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                      QMarginsF(0, 0, 0, 0)))
+    assert paint_pdf(data, printer) == 1
+    doc, _buf = load_pdf((tmp_path / "turned.pdf").read_bytes())
+    assert doc.pagePointSize(0).width() < doc.pagePointSize(0).height()
+    left, top, right, bottom = ink_box(doc, 0, QSize(840, 1188))  # 4 px per mm
+    # the frame 20 mm in from every edge of the landscape page
+    assert abs(left - 80) <= 2 and abs(top - 80) <= 2 and abs(right - (840 - 80)) <= 2 and abs(bottom - (1188 - 80)) <= 2
+    img = on_white(doc.render(0, QSize(840, 1188)))
+    # the black square (30–40 mm from the form's top and left) is now at the paper's top right
+    assert img.pixelColor(840 - 35 * 4, 35 * 4).lightness() < 60
+    assert img.pixelColor(35 * 4, 35 * 4).lightness() > 200
+
+
+def test_the_page_range_chosen_in_the_print_dialog_is_what_prints(qtbot, tmp_path):
+    data = reportlab_pdf(5)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "range.pdf"))
+    printer.setResolution(72)
+    printer.setFromTo(2, 3)
+    assert paint_pdf(data, printer) == 2
+    printed, _buf = load_pdf((tmp_path / "range.pdf").read_bytes())
+    assert printed.pageCount() == 2
+
+
+def test_cancelled_printing_stops_at_the_next_page(qtbot, tmp_path):
+    from cadre_desktop.ui.print_preview import PrintAborted
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "aborted.pdf"))
+    printer.setResolution(72)
+    asked = []
+    with pytest.raises(PrintAborted):
+        paint_pdf(reportlab_pdf(3), printer, cancelled=lambda: asked.append(1) or len(asked) > 1)
+    # a printer's job is aborted; the PDF "printer" keeps the page it had before the cancel
+    printed, _buf = load_pdf((tmp_path / "aborted.pdf").read_bytes())
+    assert printed.pageCount() == 1

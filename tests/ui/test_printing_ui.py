@@ -8,7 +8,7 @@ import re
 
 import pdfplumber
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
+from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWidgets import QPushButton
 
 from cadre_desktop.core import printing
@@ -278,3 +278,13 @@ def test_commendation_notice_with_and_without_the_letterhead(qtbot, demo_state):
     number = re.sub(r"\s+", "", batch["doc_number"])
     assert number in texts[False][0] and number not in texts[True][0]
     assert re.sub(r"\s+", "", batch["title"]) in texts[True][0]
+
+
+def test_a_multi_selection_survives_a_refresh_in_its_order(qtbot, demo_state):
+    page = roster(qtbot, demo_state)
+    select_rows(page, [6, 1, 4])
+    ids = page.selected_ids()
+    assert page.count.text().endswith("，已选 3 人")
+    demo_state.changes.emit("cadre")  # another page saved a cadre: the roster queries again
+    qtbot.waitUntil(lambda: not page.query.pending, timeout=20000)
+    assert page.selected_ids() == ids and page.count.text().endswith("，已选 3 人")
