@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 from ..core.services import honours
 from ..core.values import DomainError
 from .common import confirm, refuse, set_error, shortcut
-from .list_kit import export_list, install_copy, print_list
+from .list_kit import export_list, install_copy, name_lists, print_list
 from .page_kit import (
     FormDialog, Printable, RowsModel, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
     set_widths,
@@ -51,6 +51,7 @@ class CommendationsPage(Printable, QWidget):
         self.individual = RowsModel(AWARD_COLUMNS, self)
         self.collective_table = make_table(self.collective)
         self.individual_table = make_table(self.individual)
+        name_lists(self, (self.collective_table, "先进集体"), (self.individual_table, "先进个人"))
         for t in (self.collective_table, self.individual_table):
             set_widths(t, (150, 220, 100))
         self.individual_table.doubleClicked.connect(self._open_cadre)

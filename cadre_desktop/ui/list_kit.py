@@ -184,6 +184,13 @@ def list_table(page) -> QTableView:
     return page.findChildren(QTableView)[0]
 
 
+def name_lists(page, *named) -> None:
+    """A page with several lists: (table, name) each; 导出 and 打印 take the one worked in last."""
+    for table, name in named:
+        table.setProperty("listTitle", name)
+    track_focus(page, *(t for t, _n in named))
+
+
 def track_focus(page, *tables: QTableView) -> None:
     """Pages with several lists export/print the one the clerk worked in last."""
     for t in tables:

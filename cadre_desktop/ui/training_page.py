@@ -15,6 +15,7 @@ from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
 from .common import confirm, set_error, shortcut
 from .models import LazyTableModel
+from .list_kit import name_lists
 from .page_kit import (
     EXTENDED, FormDialog, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar,
     open_dialog, record_verbs, restore_header, save_header, search_line,
@@ -110,6 +111,7 @@ class TrainingPage(TableSelection, QWidget):
                                                                   if i in self._attendance], None, self)
         self.att_table = make_table(self.att_model, mode=EXTENDED, row_numbers=False, widths=(80, 120, 200, 50, 66, 110))
         self.att_table.doubleClicked.connect(self._open_attendee)
+        name_lists(self, (self.table, "培训班"), (self.att_table, "参训人员"))
         self.att_count = QLabel()
         head = QHBoxLayout()
         head.addWidget(self.class_title, 1)
@@ -187,6 +189,7 @@ class TrainingPage(TableSelection, QWidget):
         self._attendance = {r["id"]: r for r in rows}
         self.att_model.set_ids([r["id"] for r in rows])
         self.class_title.setText(f"参训人员：{self._classes[cid]['name']}")
+        self.att_table.setProperty("listTitle", f"参训人员（{self._classes[cid]['name']}）")
         done = sum(1 for r in rows if r["completed"])
         self.att_count.setText(f"{len(rows)} 人，结业 {done} 人")
         self.act_add.setEnabled(True)

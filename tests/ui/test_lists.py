@@ -368,3 +368,31 @@ def test_young_pool_has_the_roster_toolbar_and_columns(qtbot, state, monkeypatch
         assert all(s.get(Cadre, i).reserve for i in ids)
     d = again.show_structure()
     assert d.counts["total"] == again.pool["total"]
+
+
+def test_a_page_with_two_lists_exports_the_one_worked_in(qtbot, state, tmp_path, told):
+    from cadre_desktop.ui.training_page import TrainingPage
+
+    page = TrainingPage(state)
+    page.setProperty("pageTitle", "教育培训")
+    qtbot.addWidget(page)
+    page.show()
+    page.year.setCurrentIndex(1)  # a year: the classes list is filtered
+    year = page.year.currentText()
+    page.table.selectRow(0)
+    name = page.model.row(0)["name"]
+    page.att_table.setFocus()
+    qtbot.waitUntil(lambda: page.att_table.hasFocus())
+    job = export_list(page, path=str(tmp_path / "参训.xlsx"))
+    qtbot.waitUntil(lambda: job.done and bool(told), timeout=20000)
+    ws = openpyxl.load_workbook(tmp_path / "参训.xlsx").active
+    assert ws["A1"].value.startswith(f"教育培训—参训人员（{name}）")
+    assert [c.value for c in ws[2]] == ["姓名", "单位", "职务", "学时", "是否结业", "本年度累计学时"]
+    assert ws.max_row - 2 == page.att_model.rowCount() > 0
+    page.table.setFocus()
+    qtbot.waitUntil(lambda: page.table.hasFocus())
+    job = export_list(page, path=str(tmp_path / "班.xlsx"))
+    qtbot.waitUntil(lambda: job.done and len(told) == 2, timeout=20000)
+    ws = openpyxl.load_workbook(tmp_path / "班.xlsx").active
+    assert ws["A1"].value.startswith(f"教育培训—培训班（年度：{year}）")
+    assert ws.max_row - 2 == page.model.rowCount()
