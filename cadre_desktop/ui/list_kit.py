@@ -330,7 +330,10 @@ def list_params(page, table: QTableView | None = None) -> dict:
         def __iter__(self):
             return iter(read())
 
-    return {"title": title, "filters": filters, "columns": columns, "rows": _Rows()}
+    params = {"title": title, "filters": filters, "columns": columns, "rows": _Rows()}
+    if callable(getattr(page, "list_print_extra", None)):  # e.g. a statistics table: its count, its total row
+        params.update(page.list_print_extra())
+    return params
 
 
 def print_list(page, table: QTableView | None = None, path: str | None = None):

@@ -142,6 +142,9 @@ class StructureDialog(QDialog):
     def list_filters(self, _table) -> str:
         return self.filters_text
 
+    def list_print_extra(self) -> dict:
+        return {"count_text": f"共 {self.counts['total']} 人", "total_last": True}
+
 
 # -- 批量 --------------------------------------------------------------------------------------------
 class BatchDialog(QDialog):

@@ -240,6 +240,15 @@ def test_structure_view_counts_match_a_hand_count(qtbot, state, told, tmp_path):
     assert ws["A1"].value.startswith("干部结构统计表（按性别）（在职）")
     assert [c.value for c in ws[2]] == headers
     assert ws.cell(ws.max_row, 1).value == "合计" and ws.cell(ws.max_row, 4).value == len(people)
+    # and printed: the count is of people, the total row in bold (黑体)
+    job = print_list(dialog, path=str(tmp_path / "结构.pdf"))
+    qtbot.waitUntil(lambda: job.done and len(told) == 2, timeout=30000)
+    with open_pdf((tmp_path / "结构.pdf").read_bytes()) as pdf:
+        text = "".join(page_text(p) for p in pdf.pages).replace(" ", "")
+        last = pdf.pages[-1]
+        total_chars = [c for c in last.chars if c["text"] in "合计"]
+    assert f"共{len(people)}人" in text and "干部结构统计表（按性别）" in text
+    assert total_chars and all("WenQuanYi" in c["fontname"] or "Hei" in c["fontname"] for c in total_chars[-2:])
 
 
 def test_the_column_choice_survives_a_restart_of_the_page(qtbot, state):

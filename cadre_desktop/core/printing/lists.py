@@ -149,7 +149,8 @@ def _fill_widths(desired: list[float], room: float, lo: float) -> list[float]:
 
 def list_layout(job: Job) -> list[Page]:
     """params: title, filters (text), columns [(key, header)], rows (a list, or an iterable the
-    worker reads: rows of display values in the columns' order), date (optional)."""
+    worker reads: rows of display values in the columns' order), date (optional), count_text
+    (optional, e.g. `共 648 人`; default `共 N 条`), total_last (the last row is a total row)."""
     from ..exchange.list_export import cell_text, mask_kind
 
     p = job.params
@@ -191,10 +192,12 @@ def list_layout(job: Job) -> list[Page]:
     d["columns"] = [{"label": h, "field": f"c{i}", "width": round(w, 2),
                      "align": "left" if desired[i] > long_w else "center"}
                     for i, ((_k, h), w) in enumerate(zip(columns, widths))]
+    if p.get("total_last") and rows:
+        rows[-1]["_total"] = True
     title = str(p.get("title") or "列表")
     day = p.get("date") or dt.date.today()
     context = {"title": title, "filters": p.get("filters") or "全部", "count": len(rows),
-               "date": today_text(day)}
+               "count_text": p.get("count_text") or f"共 {len(rows)} 条", "date": today_text(day)}
     job.tick(len(rows), len(rows), f"排版{title}")
     return layout_table(job, defn, rows, context=context, who=title)
 
