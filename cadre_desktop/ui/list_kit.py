@@ -21,11 +21,11 @@ from typing import Callable
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QAbstractSpinBox, QCheckBox, QComboBox, QDateEdit, QFileDialog, QLabel,
+    QAbstractSpinBox, QCheckBox, QComboBox, QDateEdit, QFileDialog, QLabel,
     QLineEdit, QSplitter, QTableView, QTreeView, QWidget,
 )
 
-from ..core.exchange.list_export import ListData, cell_text, masked, tsv, write_list
+from ..core.exchange.list_export import ListData, masked, tsv, write_list
 from .models import LazyTableModel
 
 FETCH_BLOCK = 500
@@ -382,7 +382,3 @@ def list_verbs(page) -> list:
     """导出 / 打印 of the page's list, as page_kit verbs (for a page with no printed form)."""
     return [("act_export", "导出", lambda: export_list(page), False),
             ("act_print_list", "打印", lambda: print_list(page), False)]
-
-
-def shown_cell(v) -> str:
-    return cell_text(v)

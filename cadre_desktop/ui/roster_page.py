@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
@@ -246,11 +247,6 @@ class RosterPage(Printable, QWidget):
     def selected_id(self) -> int | None:
         idx = self.table.currentIndex()
         return self.model.id_at(idx.row()) if idx.isValid() else None
-
-    def selected_ids(self) -> list[int]:
-        """The selected cadres in roster order (several for exports)."""
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        return [self.model.id_at(r) for r in rows]
 
     def select_id(self, cadre_id: int) -> None:
         row = self.model.row_of(cadre_id)

@@ -347,7 +347,7 @@ def test_quota_is_kept_per_batch_shown_again_and_printed(qtbot, state, told, tmp
 
 
 def test_young_pool_has_the_roster_toolbar_and_columns(qtbot, state, monkeypatch):
-    from cadre_desktop.ui.roster_page import ALL_COLUMNS, RosterPage  # noqa: F401
+    from cadre_desktop.ui.roster_page import ALL_COLUMNS
     from cadre_desktop.ui.young_page import YoungPage
 
     page = YoungPage(state)
@@ -405,3 +405,22 @@ def test_a_page_with_two_lists_exports_the_one_worked_in(qtbot, state, tmp_path,
     ws = openpyxl.load_workbook(tmp_path / "班.xlsx").active
     assert ws["A1"].value.startswith(f"教育培训—培训班（年度：{year}）")
     assert ws.max_row - 2 == page.model.rowCount()
+
+
+def test_roster_filter_of_cadres_short_of_training_hours(qtbot, state):
+    from cadre_desktop.core.services import development, settings
+
+    page = roster(qtbot, state)
+    settle(qtbot, page)
+
+    page.training_short.setChecked(True)
+    settle(qtbot, page)
+    year = dt.date.today().year
+    with state.session() as s:
+        required = settings.training_hours_required(s)
+        hours = development.year_hours(s, year, page.model.ids)
+        all_ids = cadres.roster_ids(s, cadres.RosterFilter())
+        all_hours = development.year_hours(s, year, all_ids)
+    assert all(h < required for h in hours.values())
+    assert page.model.rowCount() == sum(1 for h in all_hours.values() if h < required)
+    assert f"{year}年培训学时不足{required}" in page.list_filters(page.table)
