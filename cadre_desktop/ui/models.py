@@ -126,14 +126,27 @@ class LazyTableModel(QAbstractTableModel):
 
 
 class RosterModel(LazyTableModel):
-    """The roster: 姓名 … 待完善, with the tag colour as a mark."""
+    """The roster: 姓名 … 待完善, with the tag colour as a mark; ID numbers and phones masked for an
+    account that may only see them masked (`masked`)."""
+
+    masked = False
 
     def display(self, key: str, r: dict) -> Any:
         if key == "incomplete":
             return "待完善" if r.get("incomplete") else ""
         if key == "tag":
             return "●" if r.get("tag") else ""
+        if self.masked and key in ("id_number", "phone"):
+            from ..core.exchange.exporter import mask
+
+            return mask(key, r.get(key)) or ""
         return super().display(key, r)
+
+    def export_value(self, key: str, r: dict) -> Any:
+        """What a list export or print shows: the tag's colour in words rather than the mark."""
+        if key == "tag":
+            return r.get("tag") or ""
+        return self.display(key, r)
 
     def decorate(self, key: str, r: dict, role: int) -> Any:
         if key == "tag" and r.get("tag"):
