@@ -11,6 +11,7 @@ from ..core.values import ROLES, DomainError
 from .audit_page import local_time
 from .common import ERROR_STYLE, error_label, set_error, shortcut
 from .models import LazyTableModel
+from .list_kit import list_verbs
 from .page_kit import (
     FormDialog, TableSelection, make_table, make_toolbar, open_dialog, restore_header, save_header, set_widths,
 )
@@ -42,7 +43,8 @@ class AccountsPage(TableSelection, QWidget):
 
         self.toolbar = make_toolbar(self, allowed, (("act_new", "新增账号", self.new_account, True),
                                                     ("act_password", "重设密码", self.reset_password, True),
-                                                    ("act_role", "修改角色/停用", self.change_role, True)))
+                                                    ("act_role", "修改角色/停用", self.change_role, True), None,
+                                                    *list_verbs(self)))
 
         self.count = QLabel()
         self.message = error_label()

@@ -24,7 +24,7 @@ from .widgets import ChoiceCombo, DayEdit, day_text
 ALL = "全部"
 APPLY_QUESTION = "是否同时更新该干部的现任单位、职务、班子职务并添加简历？"
 COLUMNS = (("name", "姓名"), ("date", "任职日期"), ("kind", "任用类型"), ("age", "时年"), ("old_post", "原职务"),
-           ("new_post", "新职务"), ("new_unit", "新单位"), ("new_team_role", "新班子职务"), ("frontline", "一线"),
+           ("new_post", "新职务"), ("new_rank", "新职级"), ("new_unit", "新单位"), ("new_team_role", "新班子职务"), ("frontline", "一线"),
            ("doc_number", "任免文号"))
 
 
@@ -37,6 +37,8 @@ class AppointmentsModel(RowsModel):
             return (r.get("frontline_field") or "是") if v else ""
         if key == "age" and v is not None:
             return f"{v}岁" + ("（年轻）" if r.get("young") else "")
+        if key == "new_post" and not v and r.get("kind") == "职级晋升":
+            return "（职务不变）"
         return super().display(key, r)
 
 
@@ -65,7 +67,7 @@ class AppointmentsPage(QWidget):
         self.batches = QListWidget()
         self.batches.setMinimumWidth(230)
         self.model = AppointmentsModel(COLUMNS, self)
-        self.table = make_table(self.model, widths=(64, 84, 70, 80, 150, 170, 90, 120, 60))
+        self.table = make_table(self.model, widths=(64, 84, 70, 80, 150, 170, 100, 90, 120, 60))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.summary = QLabel()
         self.summary.setWordWrap(True)

@@ -18,6 +18,7 @@ from ..core.values import DomainError, moment_text
 from .common import ERROR_STYLE, shortcut
 from .jobs import Job, pool, run_job
 from .models import LazyTableModel
+from .list_kit import list_verbs
 from .page_kit import TableSelection, filter_row, make_table, make_toolbar, restore_header, save_header, search_line
 from .state import AppState
 
@@ -90,7 +91,8 @@ class AuditPage(TableSelection, QWidget):
         self._shown = 0  # the read the table shows
         self._stale = True
 
-        self.toolbar = make_toolbar(self, allowed, [("act_verify", "校验完整性", self.verify, False)])
+        self.toolbar = make_toolbar(self, allowed, [*list_verbs(self), None,
+                                                     ("act_verify", "校验完整性", self.verify, False)])
         self.act_verify.setToolTip("逐条核对操作记录的校验链，查出被改动或删除的记录")
         self.verify_result = QLabel()
         self.verify_result.setWordWrap(True)

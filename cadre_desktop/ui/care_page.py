@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBo
 from ..core.services import cadres, welfare
 from ..core.values import DomainError
 from .common import set_error, shortcut
+from .list_kit import name_lists
 from .page_kit import (
     FormDialog, RowsModel, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, pick_cadres,
     record_verbs, search_line, set_widths,
@@ -66,6 +67,7 @@ class CarePage(QWidget):
         self.visit_totals = QLabel()
         self.visit_model = _Money(VISIT_COLUMNS, self)
         self.visit_table = make_table(self.visit_model)
+        name_lists(self, (self.care_table, "关爱记录"), (self.visit_table, "慰问"))
         self.visit_table.doubleClicked.connect(lambda _i: self.edit_selected())
         visits = QWidget()
         vl = QVBoxLayout(visits)

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (
 
 from ..core.services import honours
 from ..core.values import DomainError
-from .common import confirm, refuse, set_error, shortcut, fit_to_screen
+from .common import confirm, fit_to_screen, refuse, set_error, shortcut
+from .list_kit import export_list, install_copy, name_lists, print_list
 from .page_kit import (
     FormDialog, Printable, RowsModel, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
     set_widths,
@@ -50,6 +51,7 @@ class CommendationsPage(Printable, QWidget):
         self.individual = RowsModel(AWARD_COLUMNS, self)
         self.collective_table = make_table(self.collective)
         self.individual_table = make_table(self.individual)
+        name_lists(self, (self.collective_table, "先进集体"), (self.individual_table, "先进个人"))
         for t in (self.collective_table, self.individual_table):
             set_widths(t, (150, 220, 100))
         self.individual_table.doubleClicked.connect(self._open_cadre)
@@ -229,7 +231,8 @@ class CommendationsPage(Printable, QWidget):
                 return
 
     def open_quota(self) -> None:
-        self.dialog = QuotaDialog(self.state, self)
+        bid = self.batch_id()
+        self.dialog = QuotaDialog(self.state, self, batch=self._batches.get(bid) if bid is not None else None)
         self.dialog.open()
 
 
@@ -278,14 +281,20 @@ QUOTA_COLUMNS = ("单位", "人数", "一线人数", "应得份额", "分配名�
 
 class QuotaDialog(QDialog):
     """名额分配: places and a frontline weight; per unit the exact share and the places by the largest
-    remainder, which the clerk may adjust (the total must stay equal to the places)."""
+    remainder, which the clerk may adjust (the total must stay equal to the places). For a batch, the
+    allocation is kept (保存) and shown again when the batch's 名额分配 is opened; 导出 and 打印 take
+    the table as shown."""
 
-    def __init__(self, state: AppState, parent=None):
+    def __init__(self, state: AppState, parent=None, batch: dict | None = None):
         super().__init__(parent)
         self.state = state
-        self.setWindowTitle("名额分配（向一线倾斜）")
+        self.batch = batch
+        self.saved = None
+        self.setWindowTitle(f"名额分配（向一线倾斜）—— {batch['title']}" if batch else "名额分配（向一线倾斜）")
         with state.session() as s:
             self.inputs = honours.quota_inputs(s)
+            if batch is not None:
+                self.saved = honours.get_quota(s, batch["id"])
         self.places = QSpinBox()
         self.places.setRange(0, 10000)
         self.places.setValue(20)
@@ -307,20 +316,83 @@ class QuotaDialog(QDialog):
         self.table.setHorizontalHeaderLabels(QUOTA_COLUMNS)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 160)
+        install_copy(self.table)
         self.total = QLabel()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.setToolTip("为本批表彰保存这一分配（含手工调整），下次打开时显示")
+        self.save_button.clicked.connect(self.save)
+        self.save_button.setVisible(batch is not None and state.actor.can("edit"))
+        self.recompute_button = buttons.addButton("按当前人数重算", QDialogButtonBox.ButtonRole.ActionRole)
+        self.recompute_button.clicked.connect(self.recompute)
+        self.recompute_button.setVisible(self.saved is not None)
+        export = buttons.addButton("导出", QDialogButtonBox.ButtonRole.ActionRole)
+        export.clicked.connect(lambda: export_list(self))
+        printing = buttons.addButton("打印", QDialogButtonBox.ButtonRole.ActionRole)
+        printing.clicked.connect(lambda: print_list(self))
+        self.saved_note = QLabel()
+        self.saved_note.setStyleSheet("color:#2e7d32")
         lay = QVBoxLayout(self)
         lay.addLayout(head)
         lay.addWidget(self.explain)
+        lay.addWidget(self.saved_note)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.total)
         lay.addWidget(buttons)
         self.places.valueChanged.connect(lambda _v: self.allocate())
         self.weight.valueChanged.connect(lambda _v: self.allocate())
-        fit_to_screen(self, 620, 560)
+        fit_to_screen(self, 680, 560)
+        if self.saved is not None:
+            self.show_saved()
+        else:
+            self.allocate()
+
+    def show_saved(self) -> None:
+        """The allocation kept for the batch: the numbers it was computed from and its places."""
+        q = self.saved
+        self.inputs = [(ln["unit"], ln["headcount"], ln["frontline"]) for ln in q["lines"]]
+        for w, v in ((self.places, q["places"]), (self.weight, float(q["weight"]))):
+            w.blockSignals(True)
+            w.setValue(v)
+            w.blockSignals(False)
         self.allocate()
+        for spin, ln in zip(self.spins, q["lines"]):
+            spin.setValue(ln["places"])
+        d = q["computed_on"]
+        self.saved_note.setText(f"已保存的分配（按 {d.year}年{d.month}月{d.day}日 的人数计算，含手工调整）")
+
+    def recompute(self) -> None:
+        with self.state.session() as s:
+            self.inputs = honours.quota_inputs(s)
+        self.saved_note.setText("按当前人数重新计算（尚未保存）")
+        self.allocate()
+
+    def lines(self) -> list[dict]:
+        result = honours.allocate_quota(self.inputs, self.places.value(), self.weight.value())
+        return [{"unit": unit, "headcount": head, "frontline": front, "share": share, "places": spin.value()}
+                for (unit, head, front), (_u, share, _p), spin in zip(self.inputs, result, self.spins)]
+
+    def save(self) -> bool:
+        try:
+            with self.state.session() as s:
+                honours.save_quota(s, actor=self.state.actor, batch_id=self.batch["id"], places=self.places.value(),
+                                   weight=self.weight.value(), lines=self.lines())
+                self.saved = honours.get_quota(s, self.batch["id"])
+        except DomainError as e:
+            refuse(self, e)
+            return False
+        d = self.saved["computed_on"]
+        self.saved_note.setText(f"已保存（按 {d.year}年{d.month}月{d.day}日 的人数计算）")
+        self.state.changes.emit("commendation_batch")
+        return True
+
+    def list_title(self, _table) -> str:
+        return f"{self.batch['title']}名额分配" if self.batch else "名额分配"
+
+    def list_filters(self, _table) -> str:
+        return f"名额 {self.places.value()} 个，一线干部权重 {self.weight.value():g}"
 
     def allocate(self) -> None:
         try:
@@ -329,6 +401,7 @@ class QuotaDialog(QDialog):
             self.total.setText(e.message)
             return
         self.spins: list[QSpinBox] = []
+        self.table.setRowCount(len(self.inputs))
         for i, ((unit, head, front), (_, share, places)) in enumerate(zip(self.inputs, result)):
             for col, v in enumerate((unit, head, front, honours.share_text(share))):
                 item = QTableWidgetItem(str(v))
@@ -339,7 +412,12 @@ class QuotaDialog(QDialog):
             spin = QSpinBox()
             spin.setRange(0, 10000)
             spin.setValue(places)
-            spin.valueChanged.connect(lambda _v: self.update_total())
+            # the item under the spin box holds the same number, for 导出, 打印 and Ctrl+C
+            shown = QTableWidgetItem()
+            shown.setData(Qt.ItemDataRole.DisplayRole, places)
+            self.table.setItem(i, 4, shown)
+            spin.valueChanged.connect(lambda v, item=shown: (item.setData(Qt.ItemDataRole.DisplayRole, v),
+                                                             self.update_total()))
             self.table.setCellWidget(i, 4, spin)
             self.spins.append(spin)
         self.update_total()

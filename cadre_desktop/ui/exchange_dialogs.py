@@ -156,7 +156,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.state = state
         self.job: Job | None = None
-        self.setWindowTitle("导出工作簿")
+        self.setWindowTitle("导出数据交换工作簿")
         self.boxes: dict[str, QCheckBox] = {}
         group = QGroupBox("要导出的工作表")
         grid = QGridLayout(group)

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
 
     def add_page(self, name: str, page: QWidget) -> None:
         self.pages[name] = page
+        page.setProperty("pageTitle", name)  # the name a printed or exported list carries
         self.stack.addWidget(page)
         QListWidgetItem(name, self.nav)
 
@@ -117,7 +118,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(act)
             file_menu.addAction(QAction("导入任免审批表…", self, triggered=self.import_lrmx))
             file_menu.addAction(QAction("导入花名册…", self, triggered=self.import_roster))
-        file_menu.addAction(QAction("导出工作簿…", self, shortcut=QKeySequence("Ctrl+E"),
+        file_menu.addAction(QAction("导出数据交换工作簿…", self, shortcut=QKeySequence("Ctrl+E"),
                                     triggered=self.export_workbook))
         file_menu.addAction(QAction("保存空白导入模板…", self, triggered=lambda: save_template(self, self.state)))
         file_menu.addSeparator()
@@ -159,12 +160,15 @@ class MainWindow(QMainWindow):
 
     def _update_print_action(self) -> None:
         page = self.current_page()
-        self.act_print.setEnabled(bool(getattr(page, "can_print", None) and page.can_print()))
+        self.act_print.setEnabled(bool(getattr(page, "can_print", None) and page.can_print()
+                                       or getattr(page, "act_print_list", None) is not None))
 
     def print_current_page(self) -> None:
         page = self.current_page()
         if getattr(page, "can_print", None) and page.can_print():
             page.print_current()
+        elif getattr(page, "act_print_list", None) is not None:
+            page.act_print_list.trigger()  # the page's list as shown
 
     def backup_database(self) -> None:
         from datetime import datetime

@@ -17,6 +17,7 @@ from ..core.services.mentoring import DUAL, KINDS, RECORD_KINDS, ROLES, day_text
 from ..core.values import CADRE_LEVELS, DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import LazyTableModel
+from .list_kit import name_lists
 from .page_kit import (
     FormDialog, Printable, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table,
     make_toolbar, open_dialog, record_verbs, restore_header, save_header, search_line, show_grouped_errors,
@@ -107,6 +108,7 @@ class MentoringPage(Printable, TableSelection, QWidget):
                                           parent=self)
         self._records: dict[int, dict] = {}
         self.records = make_table(self.records_model, row_numbers=False, row_height=24, widths=(90, 80, 300))
+        name_lists(self, (self.table, "结对"), (self.records, "帮带纪实"))
         self.rec_date = DayEdit()
         self.rec_date.setMaximumWidth(100)
         self.rec_kind = QComboBox()

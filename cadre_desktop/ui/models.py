@@ -126,8 +126,10 @@ class LazyTableModel(QAbstractTableModel):
 
 
 class RosterModel(LazyTableModel):
-    """The roster: 姓名 … 待完善, with the tag's word (红/黄/绿) that TagBadgeDelegate paints as a badge."""
+    """The roster: 姓名 … 待完善, with the tag's word (红/黄/绿) that TagBadgeDelegate paints as a badge;
+    ID numbers and phones masked for an account that may only see them masked (`masked`)."""
 
+    masked = False
     TAG_LEGEND = ("容错纠错标记：红 / 黄 / 绿，认定后一段时间内（设置中的月数）显示；"
                   "鼠标停在标记上可看到认定的事项")
 
@@ -142,7 +144,17 @@ class RosterModel(LazyTableModel):
             return "待完善" if r.get("incomplete") else ""
         if key == "tag":
             return r.get("tag") or ""
+        if self.masked and key in ("id_number", "phone"):
+            from ..core.exchange.exporter import mask
+
+            return mask(key, r.get(key)) or ""
         return super().display(key, r)
+
+    def export_value(self, key: str, r: dict) -> Any:
+        """What a list export or print shows: the tag's colour in words rather than the mark."""
+        if key == "tag":
+            return r.get("tag") or ""
+        return self.display(key, r)
 
     def decorate(self, key: str, r: dict, role: int) -> Any:
         if key == "tag" and r.get("tag"):

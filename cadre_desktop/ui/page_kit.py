@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
 from .common import confirm, error_label, refuse, required_text, set_error
+from .list_kit import export_list, install_copy, print_list
 from .models import LazyTableModel
 from .widgets import day_text
 
@@ -23,6 +24,8 @@ from .widgets import day_text
 # A verb is (attribute, text, slot, edits): the action is set as owner.<attribute>; verbs that edit
 # are hidden from read-only accounts. None stands for a separator.
 Verb = tuple[str, str, Callable, bool]
+LIST_TIPS = {"act_export": "把当前列表（显示的行和列，按当前排序）导出为 Excel 工作簿",
+             "act_print_list": "打印当前列表（横向，每页重复表头）"}
 
 
 def make_toolbar(owner, can_edit: bool, verbs: Iterable[Verb | None]) -> QToolBar:
@@ -34,6 +37,8 @@ def make_toolbar(owner, can_edit: bool, verbs: Iterable[Verb | None]) -> QToolBa
         attr, text, slot, edits = verb
         act = toolbar.addAction(text, slot)
         setattr(owner, attr, act)
+        if attr in LIST_TIPS:
+            act.setToolTip(LIST_TIPS[attr])
         if edits:
             act.setVisible(can_edit)
     return toolbar
@@ -42,12 +47,13 @@ def make_toolbar(owner, can_edit: bool, verbs: Iterable[Verb | None]) -> QToolBa
 def record_verbs(owner, new: Callable, edit: Callable, delete: Callable, *, new_text: str = "新增",
                  edit_text: str = "编辑", delete_text: str = "删除",
                  middle: Sequence[Verb | None] = (), after: Sequence[Verb | None] = ()) -> list[Verb | None]:
-    """新增 编辑 删除 | (middle) 导入 导出 [| 打印] (after) — import/export go to the page's signals;
-    打印 is there when the page is Printable and has a form to print."""
+    """新增 编辑 删除 | (middle) 导入 导出 [|] 打印 (after) — 导入 goes to the page's signal (the
+    interchange workbook); 导出 takes the list as shown (list_kit); 打印 prints the page's forms
+    (Printable) or its list."""
     return [("act_new", new_text, new, True), ("act_edit", edit_text, edit, True),
             ("act_delete", delete_text, delete, True), None, *middle,
             ("act_import", "导入", owner.import_requested.emit, True),
-            ("act_export", "导出", owner.export_requested.emit, False), *print_verbs(owner), *after]
+            export_verb(owner), *print_verbs(owner), *after]
 
 
 # -- printing ----------------------------------------------------------------------------------
@@ -61,10 +67,18 @@ class Printable:
     print_menu: QMenu | None = None
 
     def print_choices(self) -> list[tuple[str, str]]:
+        """The page's forms, then its list as shown (the generic "list" form)."""
         from .print_preview import available_forms
 
         have = available_forms()
-        return [(form, text) for form, text in self.PRINT_FORMS if form in have]
+        return [(form, text) for form, text in self.PRINT_FORMS if form in have] + \
+            ([("list", "当前列表（按显示的行和列）")] if "list" in have else [])
+
+    def _print_choice(self, form: str) -> None:
+        if form == "list":
+            print_list(self)
+        else:
+            self.print_form(form)
 
     def can_print(self) -> bool:
         return bool(self.print_choices())
@@ -72,13 +86,13 @@ class Printable:
     def print_current(self) -> None:
         choices = self.print_choices()
         if len(choices) == 1:
-            self.print_form(choices[0][0])
+            self._print_choice(choices[0][0])
             return
         if not choices:
             return
         menu = QMenu(self)
         for form, text in choices:
-            menu.addAction(text, lambda form=form: self.print_form(form))
+            menu.addAction(text, lambda form=form: self._print_choice(form))
         self.print_menu = menu
         button = self.toolbar.widgetForAction(self.act_print) if hasattr(self, "act_print") else None
         if button is not None and button.isVisible():
@@ -92,10 +106,16 @@ class Printable:
 
 
 def print_verbs(owner) -> list[Verb | None]:
-    """[separator, 打印] for a page with a form to print; nothing otherwise (no placeholder)."""
+    """[separator, 打印] for a page with forms to print (a menu of them and its list); 打印 of the
+    list as shown otherwise."""
     if isinstance(owner, Printable) and owner.can_print():
         return [None, ("act_print", "打印", owner.print_current, False)]
-    return []
+    return [("act_print_list", "打印", lambda: print_list(owner), False)]
+
+
+def export_verb(owner) -> Verb:
+    """导出: the list as shown, to .xlsx (list_kit)."""
+    return ("act_export", "导出", lambda: export_list(owner), False)
 
 
 # -- search and filters ------------------------------------------------------------------------
@@ -131,9 +151,10 @@ SINGLE = QAbstractItemView.SelectionMode.SingleSelection
 EXTENDED = QAbstractItemView.SelectionMode.ExtendedSelection
 
 
-def make_table(model, *, mode: QAbstractItemView.SelectionMode | None = SINGLE, row_numbers: bool = True,
+def make_table(model, *, mode: QAbstractItemView.SelectionMode | None = EXTENDED, row_numbers: bool = True,
                widths: Sequence[int] = (), row_height: int = 26) -> QTableView:
-    """A row-selecting table with alternating rows and interactive, stretch-last columns."""
+    """A row-selecting table (several rows with Ctrl/Shift-click and Ctrl+A; Ctrl+C copies them with
+    the header) with alternating rows and interactive, stretch-last columns."""
     t = QTableView()
     t.setModel(model)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -148,6 +169,7 @@ def make_table(model, *, mode: QAbstractItemView.SelectionMode | None = SINGLE, 
     t.setItemDelegate(ElidedTipDelegate(t))
     set_widths(t, widths)
     fit_columns_once(t)
+    install_copy(t)
     return t
 
 

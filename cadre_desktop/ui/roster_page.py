@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
@@ -15,14 +16,18 @@ from ..core.services import cadres, tolerance, units
 from ..core.values import AGE_BANDS, CADRE_LEVELS, STATUSES, DomainError
 from .common import confirm, refuse, shortcut
 from .jobs import QueryBridge
+from .list_kit import install_copy
 from .models import RosterModel
-from .page_kit import ElidedTipDelegate, Printable, fit_columns_once, make_toolbar, open_dialog, print_verbs
+from .page_kit import ElidedTipDelegate, Printable, export_verb, fit_columns_once, make_toolbar, open_dialog, print_verbs
 from .print_order import PrintOrderDialog
 from .print_preview import preview_form, save_each
+from .roster_lists import ColumnChooser, StructureDialog, batch_menu
 from .state import AppState
 from .widgets import TagBadgeDelegate
 
 SORT_KEYS = {k: k for k, _ in cadres.ROSTER_COLUMNS if k in cadres.SORT_KEYS}
+ALL_COLUMNS = (*cadres.ROSTER_COLUMNS, *cadres.ROSTER_MORE_COLUMNS)
+DEFAULT_SHOWN = tuple(k for k, _ in cadres.ROSTER_COLUMNS)
 ALL = "全部"
 
 
@@ -46,9 +51,19 @@ class RosterPage(Printable, QWidget):
             ("act_new", "新增", self.new_cadre, True), ("act_edit", "编辑", self.open_selected, False),
             ("act_delete", "删除", self.delete_selected, True), None,
             ("act_import", "导入", self.import_requested.emit, True),
-            ("act_export", "导出", self.export_requested.emit, False),
-            ("act_export_lrmx", "导出任免审批表", self.export_lrmx, False), *print_verbs(self)])
+            export_verb(self), *print_verbs(self), None,
+            ("act_export_lrmx", "导出任免审批表", self.export_lrmx, False), None,
+            ("act_columns", "显示列", self.choose_columns, False),
+            ("act_structure", "统计", self.show_structure, False),
+            ("act_batch", "批量", self._show_batch_menu, False)])
         self.act_export_lrmx.setToolTip("把选中的干部各导出为一份 .lrmx 任免审批表（可按住 Ctrl 或 Shift 多选）")
+        self.act_columns.setToolTip("选择列表显示的列（身份证号、民族、政治面貌……）")
+        self.act_structure.setToolTip("按单位统计当前列表的年龄段、性别、学历、民族、政治面貌、层级结构")
+        self.batch_menu = batch_menu(self)
+        self.act_batch.setMenu(self.batch_menu)
+        self.act_batch.setToolTip("对所选干部批量操作（可按住 Ctrl 或 Shift 多选，Ctrl+A 全选）")
+        for act in self.batch_menu.actions()[:6]:
+            act.setVisible(can_edit)
         if not can_edit:
             self.act_edit.setText("查看")
 
@@ -69,6 +84,8 @@ class RosterPage(Printable, QWidget):
         self.young = QCheckBox("年轻干部")
         self.reserve = QCheckBox("后备干部")
         self.incomplete = QCheckBox("待完善")
+        self.training_short = QCheckBox("本年学时不足")
+        self.training_short.setToolTip("今年已结业的培训学时少于设置中的每年应完成学时")
         # 任现职级满 N 年 (0: any); years in a rank decide eligibility for the next one.
         self.rank_years = QSpinBox()
         self.rank_years.setRange(0, 40)
@@ -84,13 +101,14 @@ class RosterPage(Printable, QWidget):
             filters.addWidget(w)
         filters.addWidget(QLabel("任现职级满"))
         filters.addWidget(self.rank_years)
-        for w in (self.young, self.reserve, self.incomplete):
+        for w in (self.young, self.reserve, self.incomplete, self.training_short):
             filters.addWidget(w)
         filters.addStretch(1)
         filters.addWidget(self.count)
 
         # the table
-        self.model = RosterModel(cadres.ROSTER_COLUMNS, self._fetch, SORT_KEYS, self)
+        self.model = RosterModel(ALL_COLUMNS, self._fetch, SORT_KEYS, self)
+        self.model.masked = state.actor.masked_export
         self.model.on_sort = self._sorted
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -113,6 +131,9 @@ class RosterPage(Printable, QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         for col, width in enumerate((70, 40, 44, 76, 44, 120, 190, 92, 100, 92, 76, 66, 56)):
             self.table.setColumnWidth(col, width)
+        for col in range(len(cadres.ROSTER_COLUMNS), len(ALL_COLUMNS)):
+            self.table.setColumnWidth(col, 160 if ALL_COLUMNS[col][0] == "id_number" else 86)
+        install_copy(self.table)
 
         self.details = QTextBrowser()
         self.details.setMinimumWidth(240)
@@ -146,7 +167,7 @@ class RosterPage(Printable, QWidget):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         for combo in (self.unit, self.level, self.band, self.status, self.tag):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
-        for box in (self.young, self.reserve, self.incomplete):
+        for box in (self.young, self.reserve, self.incomplete, self.training_short):
             box.toggled.connect(lambda _c: self.refresh())
         self.rank_years.valueChanged.connect(lambda _v: self._timer.start())
         shortcut(self, "Ctrl+F", self.focus_search)
@@ -174,6 +195,7 @@ class RosterPage(Printable, QWidget):
             age_band=pick(self.band), status=pick(self.status), young=self.young.isChecked(),
             reserve=self.reserve.isChecked(), incomplete=self.incomplete.isChecked(),
             rank_years=self.rank_years.value() or None, tag=pick(self.tag),
+            training_short_year=dt.date.today().year if self.training_short.isChecked() else None,
         )
 
     def refresh(self, *, wait: bool = False) -> None:
@@ -346,6 +368,40 @@ class RosterPage(Printable, QWidget):
             return
         self.state.changes.emit("cadre")
 
+    # -- columns, 统计, 批量 ------------------------------------------------------------------------
+    def shown_keys(self) -> list[str]:
+        header = self.table.horizontalHeader()
+        return [ALL_COLUMNS[c][0] for c in range(len(ALL_COLUMNS)) if not header.isSectionHidden(c)]
+
+    def set_columns(self, keys) -> None:
+        """Show these columns (姓名 always), remembered in the window settings."""
+        keys = set(keys) | {"name"}
+        for c, (key, _h) in enumerate(ALL_COLUMNS):
+            self.table.setColumnHidden(c, key not in keys)
+        self.state.settings.setValue("roster/columns", [k for k, _h in ALL_COLUMNS if k in keys])
+
+    def choose_columns(self) -> None:
+        self.column_dialog = ColumnChooser(list(ALL_COLUMNS), set(self.shown_keys()), self)
+        if self.column_dialog.exec():
+            self.set_columns(self.column_dialog.chosen())
+
+    def show_structure(self) -> StructureDialog:
+        self.structure = StructureDialog(self.state, self.current_filter(), self.list_filters(self.table), self)
+        self.structure.open()
+        return self.structure
+
+    def _show_batch_menu(self) -> None:
+        self.batch_menu.exec(self.toolbar.mapToGlobal(self.toolbar.actionGeometry(self.act_batch).bottomLeft()))
+
+    def list_filters(self, _table) -> str:
+        from ..core.printing.lists import filter_text
+
+        with self.state.session() as s:
+            text = filter_text(s, self.current_filter())
+        if self.rank_years.value():
+            text += f"、任现职级满{self.rank_years.value()}年"
+        return "" if text == "全部干部" else text
+
     # -- printing -------------------------------------------------------------------------------
     def print_form(self, form: str) -> None:
         if form == "roster":
@@ -371,7 +427,7 @@ class RosterPage(Printable, QWidget):
             "unit": self.unit.currentText(), "level": self.level.currentText(), "band": self.band.currentText(),
             "status": self.status.currentText(), "tag": self.tag.currentText(), "young": self.young.isChecked(),
             "reserve": self.reserve.isChecked(), "incomplete": self.incomplete.isChecked(),
-            "rank_years": self.rank_years.value(),
+            "rank_years": self.rank_years.value(), "training_short": self.training_short.isChecked(),
         })
 
     def restore_settings(self) -> None:
@@ -379,6 +435,10 @@ class RosterPage(Printable, QWidget):
         header = st.value("roster/header")
         if header is not None and self.table.horizontalHeader().restoreState(header):
             self.table.setProperty("widths_restored", True)
+        chosen = st.value("roster/columns")
+        if isinstance(chosen, str):
+            chosen = [chosen]
+        self.set_columns(chosen if chosen else DEFAULT_SHOWN)
         splitter = st.value("roster/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
@@ -392,7 +452,8 @@ class RosterPage(Printable, QWidget):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(i, 0))
             combo.blockSignals(False)
-        for box, key in ((self.young, "young"), (self.reserve, "reserve"), (self.incomplete, "incomplete")):
+        for box, key in ((self.young, "young"), (self.reserve, "reserve"), (self.incomplete, "incomplete"),
+                         (self.training_short, "training_short")):
             box.blockSignals(True)
             box.setChecked(str(f.get(key, False)).lower() == "true")
             box.blockSignals(False)

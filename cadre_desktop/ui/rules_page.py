@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
+from .list_kit import export_list, install_copy, print_list
 from ..core.reports import rules
 from .common import shortcut
 from .jobs import QueryBridge
@@ -56,11 +57,22 @@ class RulesPage(QWidget):
         top.addWidget(self.title)
         top.addSpacing(12)
         top.addWidget(self.summary, 1)
+        self.export_button = QPushButton("导出")
+        self.export_button.setToolTip("把检查结果导出为 Excel 工作簿")
+        self.export_button.clicked.connect(lambda: export_list(self))
+        self.print_button = QPushButton("打印")
+        self.print_button.setToolTip("打印检查结果")
+        self.print_button.clicked.connect(lambda: print_list(self))
+        top.addWidget(self.export_button)
+        top.addWidget(self.print_button)
         top.addWidget(self.recheck)
 
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(1)
+        self.tree.setHeaderLabels(["问题"])
+        self.tree.setProperty("groupLabel", "检查规则")
+        install_copy(self.tree)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setWordWrap(True)
         self.tree.setStyleSheet("QTreeView::item { padding: 4px 0; }")

@@ -25,6 +25,13 @@ class SettingsDialog(FormDialog):
         with state.session() as s:
             self.young_age.setValue(settings.young_age(s))
         self.add_field("young_age", "年轻干部年龄上限", self.young_age)
+        self.training_hours = QSpinBox()
+        self.training_hours.setRange(0, 2000)
+        self.training_hours.setSuffix(" 学时")
+        self.training_hours.setSpecialValueText("不要求")
+        with state.session() as s:
+            self.training_hours.setValue(settings.training_hours_required(s))
+        self.add_field("training_hours_required", "每年应完成培训学时", self.training_hours)
         # 表彰通报: what a batch that names no issuer or addressee prints
         self.notice_issuer = QLineEdit()
         self.notice_issuer.setPlaceholderText("如 中共云岭县委组织部")
@@ -37,6 +44,7 @@ class SettingsDialog(FormDialog):
         self.add_field("notice_addressee", "表彰通报默认主送机关", self.notice_addressee)
         note = QLabel("年龄按出生年月计算，“35岁以下”含35岁。年轻干部库、名册的“年轻干部”筛选、"
                       "选拔任用的六分之一比例和规则检查都按此上限计算。\n"
+                      "每年应完成培训学时：名册的“本年学时不足”筛选和教育培训的“本年度累计学时”按此计算。\n"
                       "表彰通报未填发文机关或主送机关时，打印用这里的默认值；发文机关也作落款署名。")
         note.setWordWrap(True)
         lay = self.layout_form()
@@ -48,6 +56,8 @@ class SettingsDialog(FormDialog):
         try:
             with self.state.session() as s:
                 settings.put(s, actor=self.state.actor, key="young_age", value=self.young_age.value())
+                settings.put(s, actor=self.state.actor, key="training_hours_required",
+                             value=self.training_hours.value())
                 for key in ("notice_issuer", "notice_addressee"):
                     settings.put(s, actor=self.state.actor, key=key, value=getattr(self, key).text().strip())
         except DomainError as e:

@@ -18,7 +18,7 @@ from .common import confirm, error_label, refuse, required_text, set_error, shor
 from .models import TAG_COLOURS, LazyTableModel
 from .page_kit import (
     Printable, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table, make_toolbar,
-    open_dialog, print_verbs, restore_header, save_header, search_line, show_grouped_errors,
+    export_verb, open_dialog, print_verbs, restore_header, save_header, search_line, show_grouped_errors,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit, TagBadgeDelegate
@@ -70,7 +70,7 @@ class TolerancePage(Printable, TableSelection, QWidget):
             ("act_new", "新增", self.new_case, True), ("act_edit", "编辑", self.edit_selected, False),
             ("act_delete", "删除", self.delete_selected, True), None,
             ("act_import", "导入", self.import_requested.emit, True),
-            ("act_export", "导出", self.export_requested.emit, False), *print_verbs(self),
+            export_verb(self), *print_verbs(self),
             ("act_open", "打开档案", self.open_selected_cadre, False), None,
             ("act_settings", "设置", self.edit_colours, False)])
         if not can_edit:

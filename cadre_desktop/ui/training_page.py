@@ -15,8 +15,9 @@ from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
 from .common import confirm, set_error, shortcut
 from .models import LazyTableModel
+from .list_kit import name_lists
 from .page_kit import (
-    EXTENDED, FormDialog, SINGLE, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar,
+    EXTENDED, FormDialog, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar,
     open_dialog, record_verbs, restore_header, save_header, search_line,
 )
 from .state import AppState
@@ -24,7 +25,8 @@ from .widgets import ChoiceCombo, DayEdit, day_text
 
 CLASS_COLUMNS = (("name", "培训班名称"), ("organizer", "主办单位"), ("mode", "形式"), ("start", "开始"), ("end", "结束"),
                  ("hours", "学时"), ("plan", "培训计划"), ("attendance", "参训人数"))
-ATTENDANCE_COLUMNS = (("name", "姓名"), ("unit", "单位"), ("post", "职务"), ("hours", "学时"), ("completed", "是否结业"))
+ATTENDANCE_COLUMNS = (("name", "姓名"), ("unit", "单位"), ("post", "职务"), ("hours", "学时"), ("completed", "是否结业"),
+                      ("year_hours", "本年度累计学时"))
 ALL = "全部"
 ENTITIES = {"training_class", "attendance", "cadre", "unit", "*"}
 ORGANIZERS = ("县委组织部", "县委党校", "县委党校（行政学院）")
@@ -45,6 +47,8 @@ class _Model(LazyTableModel):
             return hours_text(v)
         if key == "completed":
             return "是" if v else "否"
+        if key == "year_hours":
+            return dev.short_text(v, r.get("required") or 0) if v is not None else ""
         return super().display(key, r)
 
     def decorate(self, key: str, r: dict, role: int):
@@ -53,6 +57,12 @@ class _Model(LazyTableModel):
             return int(Qt.AlignmentFlag.AlignCenter)
         if key == "completed" and not r.get("completed") and role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor("#c0392b"))
+        if key == "year_hours" and r.get("year_hours") is not None and r.get("required") \
+                and r["year_hours"] < r["required"]:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#c0392b"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{r['year']}年已结业学时 {hours_text(r['year_hours'])}，每年应完成 {r['required']} 学时"
         return None
 
 
@@ -81,7 +91,7 @@ class TrainingPage(TableSelection, QWidget):
         filters = filter_row(self.search, (("培训计划", self.plan), ("年度", self.year)), count=self.count)
 
         self.model = _Model(CLASS_COLUMNS, lambda ids: [self._classes[i] for i in ids if i in self._classes], None, self)
-        self.table = make_table(self.model, mode=SINGLE, row_numbers=False, widths=(300, 130, 70, 86, 86, 50, 120, 66))
+        self.table = make_table(self.model, row_numbers=False, widths=(300, 130, 70, 86, 86, 50, 120, 66))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.refresh_attendance())
 
@@ -99,8 +109,9 @@ class TrainingPage(TableSelection, QWidget):
         self.message.setVisible(False)
         self.att_model = _Model(ATTENDANCE_COLUMNS, lambda ids: [self._attendance[i] for i in ids
                                                                   if i in self._attendance], None, self)
-        self.att_table = make_table(self.att_model, mode=EXTENDED, row_numbers=False, widths=(80, 120, 200, 50, 66))
+        self.att_table = make_table(self.att_model, mode=EXTENDED, row_numbers=False, widths=(80, 120, 200, 50, 66, 110))
         self.att_table.doubleClicked.connect(self._open_attendee)
+        name_lists(self, (self.table, "培训班"), (self.att_table, "参训人员"))
         self.att_count = QLabel()
         head = QHBoxLayout()
         head.addWidget(self.class_title, 1)
@@ -178,6 +189,7 @@ class TrainingPage(TableSelection, QWidget):
         self._attendance = {r["id"]: r for r in rows}
         self.att_model.set_ids([r["id"] for r in rows])
         self.class_title.setText(f"参训人员：{self._classes[cid]['name']}")
+        self.att_table.setProperty("listTitle", f"参训人员（{self._classes[cid]['name']}）")
         done = sum(1 for r in rows if r["completed"])
         self.att_count.setText(f"{len(rows)} 人，结业 {done} 人")
         self.act_add.setEnabled(True)

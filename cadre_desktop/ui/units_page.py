@@ -9,6 +9,7 @@ from ..core.services import units
 from ..core.values import TIERS, TOWNSHIP_KINDS, UNIT_KINDS, DomainError
 from .common import confirm, error_label, set_error, shortcut
 from .models import LazyTableModel
+from .list_kit import list_verbs
 from .page_kit import (
     FormDialog, TableSelection, filter_row, make_table, make_toolbar, open_dialog, restore_header, save_header,
     search_line, set_widths, show_grouped_errors,
@@ -56,8 +57,8 @@ class UnitsPage(TableSelection, QWidget):
 
         self.toolbar = make_toolbar(self, can_edit, (("act_new", "新增", self.new_unit, True),
                                                      ("act_edit", "编辑", self.edit_selected, True),
-                                                     ("act_delete", "删除", self.delete_selected, True)))
-        self.toolbar.setVisible(can_edit)  # every verb edits: nothing is left for a reader
+                                                     ("act_delete", "删除", self.delete_selected, True), None,
+                                                     *list_verbs(self)))
 
         self.search = search_line("搜索单位名称")
         self.kind = QComboBox()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QRadioButton,
+    QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -20,11 +21,18 @@ from PySide6.QtWidgets import (
 
 from ..core.services import cadres
 from .common import shortcut
-from .models import ID_ROLE
+from .list_kit import export_list, install_copy, print_list
+from .models import ID_ROLE, RosterModel
+from .roster_lists import ColumnChooser, StructureDialog, batch_menu
 from .state import AppState
 
 GROUPINGS = (("band", "按年龄段"), ("level", "按干部层级"))
-COLUMNS = ("姓名", "年龄", "单位", "现任职务", "干部层级", "后备干部")
+# The roster's columns: the pool's own six first (shown by default), then the rest (显示列).
+_ROSTER = dict((*cadres.ROSTER_COLUMNS, *cadres.ROSTER_MORE_COLUMNS))
+FIRST = ("name", "age", "unit", "post", "level", "reserve")
+KEYS = (*FIRST, *(k for k in _ROSTER if k not in FIRST))
+COLUMNS = tuple(_ROSTER[k] for k in KEYS)
+CENTRED = {"age", "sex", "birth", "reserve", "tag"}
 GROUP_NAMES = {"未定": "层级未定"}
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 3
 
@@ -65,11 +73,31 @@ class YoungPage(QWidget):
         row.addSpacing(16)
         row.addWidget(self.search, 1)
         row.addWidget(self.count)
+        self.toolbar = QToolBar()
+        self.act_export = self.toolbar.addAction("导出", lambda: export_list(self))
+        self.act_export.setToolTip("把当前列表（显示的行和列，按当前分组）导出为 Excel 工作簿")
+        self.act_print_list = self.toolbar.addAction("打印", lambda: print_list(self))
+        self.act_print_list.setToolTip("打印当前列表（横向，每页重复表头）")
+        self.toolbar.addSeparator()
+        self.act_columns = self.toolbar.addAction("显示列", self.choose_columns)
+        self.act_columns.setToolTip("选择列表显示的列（与干部档案相同的各列）")
+        self.act_structure = self.toolbar.addAction("统计", self.show_structure)
+        self.act_structure.setToolTip("按单位统计年轻干部的年龄段、性别、学历、民族、政治面貌、层级结构")
+        self.batch_menu = batch_menu(self)
+        self.act_batch = self.toolbar.addAction("批量", lambda: self.batch_menu.exec(
+            self.toolbar.mapToGlobal(self.toolbar.actionGeometry(self.act_batch).bottomLeft())))
+        self.act_batch.setMenu(self.batch_menu)
+        self.act_batch.setToolTip("对所选干部批量操作（可按住 Ctrl 或 Shift 多选）")
+        for act in self.batch_menu.actions()[:6]:
+            act.setVisible(state.actor.can("edit"))
+        self._fmt = RosterModel(tuple(zip(KEYS, COLUMNS)), lambda ids: [], None, self)
+        self._fmt.masked = state.actor.masked_export
 
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(list(COLUMNS))
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        install_copy(self.tree)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 0; }")
@@ -77,7 +105,7 @@ class YoungPage(QWidget):
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate((150, 50, 170, 360, 90, 70)):
+        for col, width in enumerate((150, 50, 170, 360, 90, 70, *(86,) * (len(KEYS) - 6))):
             self.tree.setColumnWidth(col, width)
         # A group opens and closes on double-click by itself; a cadre row opens the cadre.
         self.tree.itemDoubleClicked.connect(lambda item, _c: item.parent() is not None and self._open(item))
@@ -88,6 +116,7 @@ class YoungPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.toolbar)
         layout.addLayout(row)
         layout.addWidget(self.tree, 1)
 
@@ -155,13 +184,11 @@ class YoungPage(QWidget):
             if not rows:
                 group.setForeground(0, grey)
             for r in rows:
-                item = QTreeWidgetItem([
-                    r["name"] or "", "" if r["age"] is None else str(r["age"]), r["unit"] or "", r["post"] or "",
-                    r["level"] or "", "是" if r["reserve"] else "",
-                ])
+                item = QTreeWidgetItem([str(self._fmt.display(k, r)) for k in KEYS])
                 item.setData(0, ID_ROLE, r["id"])
-                item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
-                item.setTextAlignment(5, Qt.AlignmentFlag.AlignCenter)
+                for c, k in enumerate(KEYS):
+                    if k in CENTRED:
+                        item.setTextAlignment(c, Qt.AlignmentFlag.AlignCenter)
                 group.addChild(item)
             self.tree.addTopLevelItem(group)
             group.setFirstColumnSpanned(True)
@@ -227,6 +254,35 @@ class YoungPage(QWidget):
             if self.selected_id() is None:
                 self.tree.setCurrentItem(items[0])
 
+    # -- the roster's columns, 统计, 批量 ------------------------------------------------------------
+    def shown_keys(self) -> list[str]:
+        header = self.tree.header()
+        return [KEYS[c] for c in range(len(KEYS)) if not header.isSectionHidden(c)]
+
+    def set_columns(self, keys) -> None:
+        keys = set(keys) | {"name"}
+        for c, key in enumerate(KEYS):
+            self.tree.setColumnHidden(c, key not in keys)
+        self.state.settings.setValue("young/columns", [k for k in KEYS if k in keys])
+
+    def choose_columns(self) -> None:
+        self.column_dialog = ColumnChooser(list(zip(KEYS, COLUMNS)), set(self.shown_keys()), self)
+        if self.column_dialog.exec():
+            self.set_columns(self.column_dialog.chosen())
+
+    def show_structure(self) -> StructureDialog:
+        flt = cadres.RosterFilter(young=True, status="在职", search=self.search.text().strip())
+        text = f"在职年轻干部（{self.pool['bound']}岁及以下）" + (f"、检索“{flt.search}”" if flt.search else "")
+        self.structure = StructureDialog(self.state, flt, text, self)
+        self.structure.open()
+        return self.structure
+
+    def selected_ids(self) -> list[int]:
+        return [item.data(0, ID_ROLE) for item in self.tree.selectedItems() if item.parent() is not None]
+
+    def cadre_names(self, ids: list[int]) -> dict[int, str]:
+        return {item.data(0, ID_ROLE): item.text(0) for item in self.cadre_items() if item.data(0, ID_ROLE) in ids}
+
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:
         st = self.state.settings
@@ -238,6 +294,10 @@ class YoungPage(QWidget):
         header = st.value("young/header")
         if header is not None:
             self.tree.header().restoreState(header)
+        chosen = st.value("young/columns")
+        if isinstance(chosen, str):
+            chosen = [chosen]
+        self.set_columns(chosen if chosen else FIRST)
         self.grouping.blockSignals(True)
         self.set_grouping(str(st.value("young/grouping", "band")))
         self.grouping.blockSignals(False)

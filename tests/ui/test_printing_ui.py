@@ -73,7 +73,7 @@ def test_roster_prints_the_chosen_cadres_in_the_order_the_clerk_set(qtbot, demo_
 
     page.act_print.trigger()  # two forms: a menu
     texts = [a.text() for a in page.print_menu.actions()]
-    assert texts == ["干部任免审批表（选中的干部）…", "干部花名册（当前筛选）"]
+    assert texts == ["干部任免审批表（选中的干部）…", "干部花名册（当前筛选）", "当前列表（按显示的行和列）"]
     page.print_menu.actions()[0].trigger()
     dialog = page.dialog
     assert isinstance(dialog, PrintOrderDialog) and dialog.ordered_ids() == ids
@@ -223,12 +223,15 @@ def test_ctrl_p_follows_the_page(qtbot, demo_state):
     window.show()
     qtbot.waitExposed(window)
     assert window.act_print.shortcut().toString() == "Ctrl+P"
-    window.show_page("单位")
-    assert not window.act_print.isEnabled()
+    window.show_page("单位")  # no form of its own: Ctrl+P prints its list
+    assert window.act_print.isEnabled() and window.pages["单位"].act_print_list.isVisible()
     assert not hasattr(window.pages["单位"], "act_print")
     window.show_page("结对帮带")
     assert window.act_print.isEnabled() and window.pages["结对帮带"].act_print.isVisible()
-    window.act_print.trigger()
+    window.act_print.trigger()  # its register, or its list as shown: a menu
+    menu = window.pages["结对帮带"].print_menu
+    assert [a.text() for a in menu.actions()][-1] == "当前列表（按显示的行和列）"
+    menu.actions()[0].trigger()
     preview = wait_preview(qtbot, window.pages["结对帮带"])
     assert "结对帮带" in "".join(page_texts(preview.data))
 
@@ -240,11 +243,15 @@ def test_no_print_verb_for_a_form_the_build_lacks(qtbot, demo_state, monkeypatch
     monkeypatch.delitem(printing.FORMS, "mentoring-register")
     page = MentoringPage(demo_state)
     qtbot.addWidget(page)
-    assert not page.can_print() and not hasattr(page, "act_print")
+    assert [f for f, _ in page.print_choices()] == ["list"]  # only its list as shown
     monkeypatch.delitem(printing.FORMS, "roster")
     r = Page(demo_state)
     qtbot.addWidget(r)
-    assert [f for f, _ in r.print_choices()] == ["appointment-form"]
+    assert [f for f, _ in r.print_choices()] == ["appointment-form", "list"]
+    monkeypatch.delitem(printing.FORMS, "list")
+    page = MentoringPage(demo_state)
+    qtbot.addWidget(page)
+    assert not page.can_print() and not hasattr(page, "act_print")
 
 
 def test_commendation_notice_with_and_without_the_letterhead(qtbot, demo_state):
@@ -257,7 +264,8 @@ def test_commendation_notice_with_and_without_the_letterhead(qtbot, demo_state):
     assert batch["doc_number"]
     texts = {}
     for overprint in (True, False):
-        page.print_current()
+        page.print_current()  # the notice, or the list as shown
+        page.print_menu.actions()[0].trigger()
         dialog = page.dialog
         assert isinstance(dialog, NoticePrintDialog)
         assert dialog.overprint.isChecked() is (not overprint)  # default off, then the last choice

@@ -223,7 +223,7 @@ def test_reader_window_has_no_admin_pages_or_import(qtbot, demo_db, demo_admin):
     qtbot.addWidget(window)
     assert "操作记录" not in window.pages
     actions = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
-    assert "导入工作簿…" not in actions and "导出工作簿…" in actions
+    assert "导入工作簿…" not in actions and "导出数据交换工作簿…" in actions
     assert not window.roster.act_new.isVisible() and window.roster.act_edit.text() == "查看"
 
 

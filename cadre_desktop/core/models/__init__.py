@@ -4,12 +4,12 @@ from .accounts import Account, AuditEvent, Setting
 from .allowances import AllowancePayroll, AllowancePayrollLine, AllowanceRate
 from .base import Base, MonthType, ScaledDecimal
 from .development import Appointment, Attendance, Posting, TrainingClass
-from .honours import Award, CareRecord, CommendationBatch, Visit
+from .honours import Award, CareRecord, CommendationBatch, QuotaAllocation, QuotaLine, Visit
 from .mentoring import MentoringRecord, MentorPair, ToleranceCase
 from .people import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
 
 __all__ = [
     "Account", "AllowancePayroll", "AllowancePayrollLine", "AllowanceRate", "Appointment", "Appraisal", "Attendance", "AuditEvent", "Award", "Base", "Cadre", "CareRecord",
     "CommendationBatch", "FamilyMember", "MentorPair", "MentoringRecord", "MonthType", "Posting", "Resume",
-    "Reward", "ScaledDecimal", "Setting", "ToleranceCase", "TrainingClass", "Unit", "Visit",
+    "QuotaAllocation", "QuotaLine", "Reward", "ScaledDecimal", "Setting", "ToleranceCase", "TrainingClass", "Unit", "Visit",
 ]

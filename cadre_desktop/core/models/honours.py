@@ -77,3 +77,34 @@ class Visit(Versioned, Base):
     amount: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))
     visitor: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
+
+
+class QuotaAllocation(Versioned, Base):
+    """名额分配 kept for a commendation batch: the places, the frontline weight, and per unit the
+    numbers it was computed from and the places as adjusted (QuotaLine)."""
+
+    __tablename__ = "quota_allocation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("commendation_batch.id", ondelete="CASCADE"), unique=True)
+    places: Mapped[int] = mapped_column(Integer)
+    frontline_weight: Mapped[Decimal] = mapped_column(ScaledDecimal(2))
+    computed_on: Mapped[dt.date] = mapped_column(Date)
+
+    lines: Mapped[list[QuotaLine]] = relationship(back_populates="allocation", cascade="all, delete-orphan",
+                                                  order_by="QuotaLine.position")
+
+
+class QuotaLine(Versioned, Base):
+    __tablename__ = "quota_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("quota_allocation.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    unit_name: Mapped[str] = mapped_column(String(100))
+    headcount: Mapped[int] = mapped_column(Integer)
+    frontline: Mapped[int] = mapped_column(Integer)
+    share: Mapped[Decimal] = mapped_column(ScaledDecimal(2))  # the exact share, to two places
+    places: Mapped[int] = mapped_column(Integer)  # as computed, or as the clerk adjusted it
+
+    allocation: Mapped[QuotaAllocation] = relationship(back_populates="lines")

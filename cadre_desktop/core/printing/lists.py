@@ -10,7 +10,8 @@ from ..exchange.exporter import mask
 from ..models import Unit
 from ..services import cadres, mentoring
 from ..values import Month
-from .layout import Page
+from .errors import MissingGlyph, PrintError
+from .layout import Page, missing_glyph_error
 from .render import Job, register
 from .table import layout_table
 
@@ -64,6 +65,10 @@ def filter_text(session, flt: cadres.RosterFilter) -> str:
         parts.append(flt.status)
     if flt.incomplete:
         parts.append("待完善")
+    if flt.training_short_year:
+        from ..services.settings import training_hours_required
+
+        parts.append(f"{flt.training_short_year}年培训学时不足{training_hours_required(session)}")
     return "、".join(parts) if parts else "全部干部"
 
 
@@ -116,3 +121,85 @@ def mentoring_layout(job: Job) -> list[Page]:
 
 register("roster", "干部花名册", roster_layout)
 register("mentoring-register", "结对帮带登记表", mentoring_layout)
+
+
+# -- any list as the window shows it -----------------------------------------------------------
+
+def _fill_widths(desired: list[float], room: float, lo: float) -> list[float]:
+    """Widths proportional to content that fill `room`: a column that wants less than its share keeps
+    what it wants; the others share the rest (water-filling), then all grow to fill the page."""
+    desired = [max(d, lo) for d in desired]
+    if sum(desired) <= room:
+        scale = room / sum(desired)
+        return [d * scale for d in desired]
+    cap_lo, cap_hi = lo, max(desired)
+    for _ in range(60):  # bisection on the cap
+        cap = (cap_lo + cap_hi) / 2
+        if sum(min(d, cap) for d in desired) > room:
+            cap_hi = cap
+        else:
+            cap_lo = cap
+    widths = [min(d, cap_lo) for d in desired]
+    spare = room - sum(widths)
+    capped = [i for i, d in enumerate(desired) if d > cap_lo]
+    for i in capped:
+        widths[i] += spare / len(capped)
+    return widths
+
+
+def list_layout(job: Job) -> list[Page]:
+    """params: title, filters (text), columns [(key, header)], rows (a list, or an iterable the
+    worker reads: rows of display values in the columns' order), date (optional), count_text
+    (optional, e.g. `共 648 人`; default `共 N 条`), total_last (the last row is a total row)."""
+    from ..exchange.list_export import cell_text, mask_kind
+
+    p = job.params
+    columns = [(str(k), str(h)) for k, h in p.get("columns") or []]
+    if not columns:
+        raise PrintError("列表中没有可打印的列。")
+    defn = job.definition({f"c{i}": h for i, (_k, h) in enumerate(columns)})
+    kinds = [mask_kind(k, h) if job.masked else None for k, h in columns]
+    rows = []
+    for n, row in enumerate(p.get("rows") or []):
+        if n % 500 == 0:
+            job.tick(n, n + 1, f"读取第{n + 1}行")
+        row = list(row)
+        rows.append({f"c{i}": cell_text(mask(kind, row[i]) if kind else row[i]) if i < len(row) else ""
+                     for i, kind in enumerate(kinds)})
+    d = defn.data
+    styles = job.styles(defn)
+    header, cell = styles[d.get("header_style", "header")], styles[d.get("cell_style", "cell")]
+    pad = d.get("cell_padding", 1.0)
+    m = d["page"]["margins"]
+    page_w, _h = defn.page_size_mm()
+    room = page_w - m["left"] - m["right"]
+    lo = float(defn.option("min_column_width", 9))
+    long_w = float(defn.option("long_column_width", 32))
+    desired = []
+    from .layout import MM
+    for i, (_k, h) in enumerate(columns):
+        try:
+            # a header of up to four characters stays on one line; a longer one may take two
+            w = header.chain.width(h, header.size) if len(h) <= 4 else header.chain.width(h, header.size) / 2 + 2 * MM
+            for r in rows[:400]:
+                t = r[f"c{i}"]
+                if t:
+                    w = max(w, cell.chain.width(t, cell.size))
+        except MissingGlyph as exc:
+            raise missing_glyph_error(exc, p.get("title") or "列表", h) from None
+        desired.append(w / MM + 2 * pad + 0.5)
+    widths = _fill_widths(desired, room, lo)
+    d["columns"] = [{"label": h, "field": f"c{i}", "width": round(w, 2),
+                     "align": "left" if desired[i] > long_w else "center"}
+                    for i, ((_k, h), w) in enumerate(zip(columns, widths))]
+    if p.get("total_last") and rows:
+        rows[-1]["_total"] = True
+    title = str(p.get("title") or "列表")
+    day = p.get("date") or dt.date.today()
+    context = {"title": title, "filters": p.get("filters") or "全部", "count": len(rows),
+               "count_text": p.get("count_text") or f"共 {len(rows)} 条", "date": today_text(day)}
+    job.tick(len(rows), len(rows), f"排版{title}")
+    return layout_table(job, defn, rows, context=context, who=title)
+
+
+register("list", "列表", list_layout)

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -473,6 +473,8 @@ class RosterFilter:
     post_years: int | None = None
     # 容错纠错 mark shown in the roster: 红 / 黄 / 绿, or TAGGED for any of them.
     tag: str | None = None
+    # 学时不足: cadres whose completed training hours in this year are below the required number
+    training_short_year: int | None = None
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -525,6 +527,13 @@ def _where(session: Session, flt: RosterFilter) -> list:
         conds.append(Cadre.id.in_(marked) if marked else Cadre.id.is_(None))
     if flt.young:
         conds.append(Cadre.birth >= birth_code_bound(settings.young_age(session), flt.today))
+    if flt.training_short_year:
+        from .development import enough_hours_ids
+
+        required = settings.training_hours_required(session)
+        # no requirement (0): nobody is short
+        conds.append(Cadre.id.not_in(enough_hours_ids(flt.training_short_year, required)) if required > 0
+                     else false())
     if flt.age_band:
         for label, lo, hi in AGE_BANDS:
             if label == flt.age_band:
@@ -584,6 +593,17 @@ ROSTER_COLUMNS = (
 )
 
 
+# Columns the clerk may add to the roster (列…): shown hidden until chosen.
+ROSTER_MORE_COLUMNS = (
+    ("id_number", "身份证号"), ("ethnicity", "民族"), ("political_status", "政治面貌"), ("native_place", "籍贯"),
+    ("work_started", "参加工作时间"), ("party_joined", "入党时间"), ("ft_education_text", "全日制学历"),
+    ("ip_education_text", "在职学历"), ("team_role", "班子职务"), ("five_category", "五类人员"),
+    ("reserve", "后备干部"), ("staffing", "编制类型"), ("status", "人员状态"), ("phone", "联系电话"),
+)
+_MORE_ATTRS = ("ethnicity", "political_status", "native_place", "work_started", "party_joined", "ft_education_text",
+               "ip_education_text", "five_category", "staffing")
+
+
 def roster_rows(session: Session, ids: Iterable[int], *, today: dt.date | None = None) -> list[dict]:
     """The roster rows of these cadres, in the order of `ids`."""
     ids = list(ids)
@@ -593,20 +613,20 @@ def roster_rows(session: Session, ids: Iterable[int], *, today: dt.date | None =
     rows = session.execute(
         select(Cadre.id, Cadre.name, Cadre.sex, Cadre.birth, Unit.name, Cadre.post, Cadre.rank, Cadre.level,
                Cadre.education_rank, Cadre.unit_id, Cadre.id_number, Cadre.reserve, Cadre.status, Cadre.phone,
-               Cadre.team_role, Cadre.post_since, Cadre.rank_since)
+               Cadre.team_role, Cadre.post_since, Cadre.rank_since, *[getattr(Cadre, a) for a in _MORE_ATTRS])
         .outerjoin(Unit, Cadre.unit_id == Unit.id)
         .where(Cadre.id.in_(ids))
     ).all()
     by_id = {}
     for (cid, name, sex, birth, unit, post, rank, level, erank, unit_id, idn, reserve, status, phone,
-         team_role, post_since, rank_since) in rows:
+         team_role, post_since, rank_since, *more) in rows:
         by_id[cid] = {
             "id": cid, "name": name, "sex": sex, "birth": birth, "age": age_at(birth, today), "unit": unit,
             "post": post, "rank": rank, "level": level,
             "education": EDUCATION_LEVELS[erank] if erank is not None and erank < len(EDUCATION_LEVELS) else None,
             "incomplete": unit_id is None or not level, "id_number": idn, "reserve": bool(reserve),
             "status": status, "phone": phone, "team_role": team_role, "tag": None, "tag_case": None,
-            "post_since": post_since, "rank_since": rank_since,
+            "post_since": post_since, "rank_since": rank_since, **dict(zip(_MORE_ATTRS, more)),
         }
     from .tolerance import tags  # one query for the whole block
 
@@ -629,3 +649,64 @@ def young_pool(session: Session, *, today: dt.date | None = None) -> dict:
     levels = {lv: [r for r in rows if r["level"] == lv] for lv in CADRE_LEVELS}
     levels["未定"] = [r for r in rows if not r["level"]]
     return {"bound": bound, "total": len(rows), "by_band": bands, "by_level": levels}
+
+
+# --- the structure table (干部结构统计表) -------------------------------------------------------
+
+STRUCTURE_BY = {"age": "年龄段", "sex": "性别", "education": "学历", "ethnicity": "民族",
+                "political_status": "政治面貌", "level": "层级"}
+UNKNOWN = "未填"
+NO_UNIT = "未定单位"
+
+
+def _structure_category(by: str, today: dt.date):
+    """(SQL expression giving the category, the categories in the department's order)."""
+    if by == "age":
+        whens = [(Cadre.birth.is_(None), UNKNOWN)]
+        for label, _lo, hi in AGE_BANDS:
+            if hi is not None:
+                whens.append((Cadre.birth >= birth_code_bound(hi, today), label))
+        return case(*whens, else_=AGE_BANDS[-1][0]), [b[0] for b in AGE_BANDS]
+    if by == "sex":
+        return func.coalesce(Cadre.sex, UNKNOWN), list(SEXES)
+    if by == "education":
+        return (case(*[(Cadre.education_rank == i, lv) for i, lv in enumerate(EDUCATION_LEVELS)], else_=UNKNOWN),
+                list(EDUCATION_LEVELS))
+    if by == "ethnicity":
+        return (case((Cadre.ethnicity.is_(None), UNKNOWN), (Cadre.ethnicity == "汉族", "汉族"), else_="少数民族"),
+                ["汉族", "少数民族"])
+    if by == "political_status":
+        return func.coalesce(Cadre.political_status, UNKNOWN), list(CODE_FIELDS["political_status"][0])
+    if by == "level":
+        return func.coalesce(Cadre.level, UNKNOWN), list(CADRE_LEVELS)
+    raise DomainError(f"统计口径“{by}”无效，应为：{' / '.join(STRUCTURE_BY.values())}")
+
+
+def structure_counts(session: Session, flt: RosterFilter, by: str) -> dict:
+    """Counts of the cadres the filter selects, by unit × category, with row and column totals,
+    counted in SQL. Returns {"by": 口径, "columns": [category…, 合计], "rows": [(unit, [n…], total)],
+    "totals": [n…], "total": n}. Categories nobody falls in are left out, except the listed ones of
+    a small closed set (年龄段, 性别, 学历, 层级), which the department's table always shows."""
+    category, order = _structure_category(by, flt.today)
+    q = (select(Unit.id, Unit.name, category.label("cat"), func.count(Cadre.id))
+         .select_from(Cadre).outerjoin(Unit, Cadre.unit_id == Unit.id))
+    conds = _where(session, flt)
+    if conds:
+        q = q.where(and_(*conds))
+    q = q.group_by(Unit.id, Unit.name, category)
+    counts: dict[int | None, dict[str, int]] = {}
+    names: dict[int | None, str] = {}
+    for uid, uname, cat, n in session.execute(q):
+        names[uid] = uname or NO_UNIT
+        counts.setdefault(uid, {})[cat] = counts.get(uid, {}).get(cat, 0) + n
+    seen = {cat for row in counts.values() for cat in row}
+    closed = by in ("age", "sex", "education", "level")
+    cats = [c for c in order if closed or c in seen] + sorted(seen - set(order) - {UNKNOWN}) \
+        + ([UNKNOWN] if UNKNOWN in seen else [])
+    unit_order = {u: i for i, u in enumerate(session.scalars(select(Unit.id).order_by(Unit.sort_order, Unit.name)))}
+    rows = []
+    for uid in sorted(counts, key=lambda u: (u is None, unit_order.get(u, 0))):
+        line = [counts[uid].get(c, 0) for c in cats]
+        rows.append((names[uid], line, sum(line)))
+    totals = [sum(r[1][i] for r in rows) for i in range(len(cats))]
+    return {"by": STRUCTURE_BY[by], "columns": cats, "rows": rows, "totals": totals, "total": sum(totals)}

@@ -217,7 +217,8 @@ def _label(class_name: str, cadre_name: str) -> str:
 
 
 def list_attendances(session: Session, class_id: int) -> list[dict]:
-    """The class's attendance in the department's order (unit order, name)."""
+    """The class's attendance in the department's order (unit order, name), with each cadre's
+    completed hours in the class's year (`year_hours`) against the required number (`required`)."""
     rows = session.execute(
         select(Attendance.id, Attendance.cadre_id, Cadre.name, Unit.name, Cadre.post, Cadre.id_number,
                Attendance.hours, Attendance.completed, Attendance.version)
@@ -226,8 +227,45 @@ def list_attendances(session: Session, class_id: int) -> list[dict]:
         .where(Attendance.class_id == class_id)
         .order_by(func.coalesce(Unit.sort_order, 1 << 30), Unit.name, Cadre.name, Cadre.id)
     ).all()
+    from .settings import training_hours_required
+
+    start = session.scalar(select(TrainingClass.start).where(TrainingClass.id == class_id))
+    totals = year_hours(session, start.year, [r[1] for r in rows]) if start else {}
+    required = training_hours_required(session)
     return [{"id": i, "cadre_id": c, "name": n, "unit": u, "post": p, "id_number": idn, "hours": h,
-             "completed": bool(done), "version": v} for i, c, n, u, p, idn, h, done, v in rows]
+             "completed": bool(done), "version": v, "year": start.year if start else None,
+             "year_hours": totals.get(c), "required": required}
+            for i, c, n, u, p, idn, h, done, v in rows]
+
+
+def _year_span(year: int):
+    return TrainingClass.start >= dt.date(year, 1, 1), TrainingClass.start <= dt.date(year, 12, 31)
+
+
+def enough_hours_ids(year: int, required: int):
+    """A subquery: ids of cadres whose completed training hours in `year` (by the class's start
+    date) reach `required`."""
+    return (select(Attendance.cadre_id).join(TrainingClass, Attendance.class_id == TrainingClass.id)
+            .where(Attendance.completed.is_(True), *_year_span(year))
+            .group_by(Attendance.cadre_id)
+            .having(func.sum(Attendance.hours) >= Decimal(required)))
+
+
+def year_hours(session: Session, year: int, cadre_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Each cadre's completed training hours in `year` (0 for none)."""
+    ids = list(cadre_ids)
+    got = dict(session.execute(
+        select(Attendance.cadre_id, func.sum(Attendance.hours))
+        .join(TrainingClass, Attendance.class_id == TrainingClass.id)
+        .where(Attendance.completed.is_(True), Attendance.cadre_id.in_(ids), *_year_span(year))
+        .group_by(Attendance.cadre_id)).all()) if ids else {}
+    return {i: got.get(i) or Decimal(0) for i in ids}
+
+
+def short_text(hours: Decimal, required: int) -> str:
+    """`42（差48）` when short of the required hours, else `96`."""
+    h = _hours_text(hours) or "0"
+    return f"{h}（差{_hours_text(Decimal(required) - hours)}）" if required and hours < required else h
 
 
 def add_attendances(session: Session, *, actor: Actor, class_id: int, cadre_ids: Iterable[int],

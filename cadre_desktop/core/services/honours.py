@@ -344,3 +344,65 @@ def share_text(share: Fraction) -> str:
 
 def allocation_total(rows: Iterable[tuple[str, Fraction, int]]) -> int:
     return sum(r[2] for r in rows)
+
+
+# --- 名额分配 kept per batch -------------------------------------------------------------------------
+
+def get_quota(session: Session, batch_id: int) -> dict | None:
+    """The allocation kept for the batch, or None: {places, weight, computed_on, version,
+    lines: [{unit, headcount, frontline, share, places}]}."""
+    from ..models import QuotaAllocation
+
+    q = session.scalar(select(QuotaAllocation).where(QuotaAllocation.batch_id == batch_id))
+    if q is None:
+        return None
+    return {"places": q.places, "weight": q.frontline_weight, "computed_on": q.computed_on, "version": q.version,
+            "lines": [{"unit": ln.unit_name, "headcount": ln.headcount, "frontline": ln.frontline,
+                       "share": ln.share, "places": ln.places} for ln in q.lines]}
+
+
+def save_quota(session: Session, *, actor: Actor, batch_id: int, places: int, weight, lines: Sequence[dict],
+               computed_on: dt.date | None = None) -> None:
+    """Keep the batch's allocation (replacing the one kept before). `lines`: per unit, in order,
+    {unit, headcount, frontline, share (Fraction or Decimal), places}. The places must add up to
+    `places`; nothing is kept otherwise."""
+    from ..models import QuotaAllocation, QuotaLine
+
+    require(actor, "edit")
+    b = session.get(CommendationBatch, batch_id)
+    if b is None:
+        raise DomainError("该表彰通报已被删除。")
+    if places < 0 or any(int(ln["places"]) < 0 for ln in lines):
+        raise DomainError("名额不能为负数", field="places")
+    given = sum(int(ln["places"]) for ln in lines)
+    if given != places:
+        word = "多" if given > places else "少"
+        raise DomainError(f"各单位名额合计 {given} 个，比总名额 {places} 个{word} {abs(given - places)} 个，请调整后再保存。",
+                          field="places")
+    w = Decimal(str(weight)).quantize(Decimal("0.01"))
+    if w < 1:
+        raise DomainError("一线干部权重不能小于 1", field="frontline_weight")
+    old = session.scalar(select(QuotaAllocation).where(QuotaAllocation.batch_id == batch_id))
+    before = get_quota(session, batch_id)
+    if old is not None:
+        session.delete(old)
+        session.flush()
+    q = QuotaAllocation(batch_id=batch_id, places=places, frontline_weight=w,
+                        computed_on=computed_on or dt.date.today())
+    for i, ln in enumerate(lines):
+        share = ln["share"]
+        share = Decimal(share.numerator) / Decimal(share.denominator) if isinstance(share, Fraction) else Decimal(share)
+        q.lines.append(QuotaLine(position=i, unit_name=str(ln["unit"])[:100], headcount=int(ln["headcount"]),
+                                 frontline=int(ln["frontline"]), share=share.quantize(Decimal("0.01")),
+                                 places=int(ln["places"])))
+    session.add(q)
+    session.flush()
+
+    def summary(d):
+        if d is None:
+            return None
+        return {"名额": d["places"], "一线权重": str(d["weight"]),
+                "分配": "；".join(f"{ln['unit']} {ln['places']}" for ln in d["lines"])}
+
+    audit.record(session, actor, "修改" if before else "新增", "commendation_batch", batch_id,
+                 f"{batch_label(b)}：名额分配", summary(before), summary(get_quota(session, batch_id)))

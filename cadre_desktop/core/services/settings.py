@@ -21,6 +21,7 @@ DEFAULTS = {
         "黄": {"meaning": "从轻或减轻处理，须纠错整改", "effect": "warn_while_correcting"},
         "红": {"meaning": "不予容错，依规依纪处理", "effect": "exclude_decision_year"},
     },
+    "training_hours_required": 90,  # 教育培训: the hours a cadre should complete each year (0: no requirement)
     "print_fonts": {},  # 打印字体: {role: path of a TrueType font} used where the PC lacks the system font
     "notice_issuer": "",  # 表彰通报: issuer (and signature) of a batch that names none
     "notice_addressee": "",  # 表彰通报: addressee of a batch that names none
@@ -28,6 +29,7 @@ DEFAULTS = {
 LABELS = {"young_age": "年轻干部年龄上限", "mentoring_talk_days": "谈心谈话间隔天数",
           "mentoring_report_period": "定期汇报周期", "tag_window_months": "容错纠错标记期限（月）",
           "tolerance_colours": "容错纠错颜色含义及影响", "print_fonts": "打印字体",
+          "training_hours_required": "每年应完成培训学时",
           "notice_issuer": "表彰通报默认发文机关", "notice_addressee": "表彰通报默认主送机关"}
 REPORT_PERIODS = {"month": "每月", "quarter": "每季度", "year": "每年"}
 # What a colour does to commendation and promotion lists.
@@ -87,6 +89,7 @@ VALIDATORS = {
     "print_fonts": _check_print_fonts,
     "mentoring_talk_days": _check_int("mentoring_talk_days", 7, 366),
     "tag_window_months": _check_int("tag_window_months", 1, 120),
+    "training_hours_required": _check_int("training_hours_required", 0, 2000),
     "mentoring_report_period": _check_period,
     "tolerance_colours": _check_colours,
     "notice_issuer": _check_text("notice_issuer", 100),
@@ -121,3 +124,8 @@ def put(session: Session, *, actor: Actor, key: str, value) -> None:
     if before != value:
         audit.record(session, actor, "修改", "setting", None, LABELS.get(key, key), {LABELS.get(key, key): before},
                      {LABELS.get(key, key): value})
+
+
+def training_hours_required(session: Session) -> int:
+    """每年应完成培训学时 (0: no requirement)."""
+    return int(get(session, "training_hours_required"))
