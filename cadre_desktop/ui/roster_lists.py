@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..core.services import batch, cadres, development, honours, units
 from ..core.values import STATUSES, DomainError
-from .common import confirm, error_label, refuse, set_error
+from .common import confirm, error_label, fit_to_screen, refuse, set_error
 from .list_kit import export_list, print_form, print_list
 from .page_kit import make_table
 from .widgets import DayEdit, day_text
@@ -54,7 +54,7 @@ class ColumnChooser(QDialog):
         lay.addWidget(QLabel("勾选要显示的列（导出和打印也按此）："))
         lay.addWidget(self.list, 1)
         lay.addWidget(buttons)
-        self.resize(300, 520)
+        fit_to_screen(self, 300, 520)
 
     def items(self) -> list[QListWidgetItem]:
         return [self.list.item(i) for i in range(self.list.count())]
@@ -105,7 +105,7 @@ class StructureDialog(QDialog):
         lay.addWidget(self.table, 1)
         lay.addLayout(bottom)
         self.by.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.resize(900, 560)
+        fit_to_screen(self, 900, 560)
         self.refresh()
 
     def set_by(self, key: str) -> None:

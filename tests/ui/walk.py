@@ -11,8 +11,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox, QTableView, QToolBar, QWidget,
+    QApplication, QDialog, QFileDialog, QInputDialog, QMenu, QMessageBox, QTableView, QToolBar, QWidget,
 )
 
 # Actions that would change or remove data, or only leave the program, are not triggered.
@@ -45,6 +46,8 @@ def captured_dialogs():
 
     patch(QDialog, "exec", fake_exec)
     patch(QDialog, "open", fake_open)
+    patch(QMessageBox, "exec", fake_exec)
+    patch(QMenu, "exec", lambda self, *a, **k: None)  # a drop-down of verbs: nothing chosen
     for name in ("information", "warning", "critical", "question", "about"):
         patch(QMessageBox, name, staticmethod(fake_box))
     for name in ("getSaveFileName", "getOpenFileName"):
@@ -54,11 +57,24 @@ def captured_dialogs():
     patch(QInputDialog, "getInt", staticmethod(lambda *a, **k: (0, False)))
     patch(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
     patch(QInputDialog, "getItem", staticmethod(lambda *a, **k: ("", False)))
+    # Should anything still run its own event loop (a modal window or a menu not patched above),
+    # close it rather than wait for a click that never comes.
+    guard = QTimer()
+    guard.setInterval(1000)
+    guard.timeout.connect(_close_modal)
+    guard.start()
     try:
         yield seen
     finally:
+        guard.stop()
         for (owner, name), value in saved.items():
             setattr(owner, name, value)
+
+
+def _close_modal() -> None:
+    for widget in (QApplication.activePopupWidget(), QApplication.activeModalWidget()):
+        if widget is not None:
+            widget.close()
 
 
 def _settle() -> None:
