@@ -82,6 +82,31 @@ def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
     return out
 
 
+def near_sheet(name: str, headers: list, defs) -> str | None:
+    """The known sheet an unknown sheet name probably means (`干部信息` → 干部), or None.
+
+    Close means: one name holds the other, the names are nearly the same, or the sheet's
+    header row has every required column of a known sheet.
+    """
+    import difflib
+
+    name = "".join((name or "").split())
+    if not name:
+        return None
+    heads = {"".join(str(h).split()).rstrip("*") for h in headers if h is not None}
+    best, score = None, 0.0
+    for sd in defs:
+        ratio = difflib.SequenceMatcher(None, name, sd.name).ratio()
+        if sd.name in name or name in sd.name:
+            ratio = max(ratio, 0.8 + len(sd.name) / 100)  # the longest contained name wins
+        required = {c.header for c in sd.columns if c.required}
+        if required and required <= heads:
+            ratio = max(ratio, 0.9 + len(required) / 100)
+        if ratio > score:
+            best, score = sd.name, ratio
+    return best if score >= 0.6 else None
+
+
 def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row]) -> None:
     first: dict[tuple, int] = {}
     for r in rows:
@@ -111,7 +136,12 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
         for src in source.sheets:
             sd = defs.get(src.name.strip())
             if sd is None:
-                ctx.warnings.append(Problem(src.name, None, None, "不是导入工作簿的工作表，已忽略"))
+                near = near_sheet(src.name, src.headers, defs.values())
+                if near:
+                    ctx.error(src.name, None, None, f"不是导入工作簿的工作表名，可能是“{near}”：请把工作表改名为"
+                                                     f"“{near}”后重新导入（或删除这张表）")
+                else:
+                    ctx.warnings.append(Problem(src.name, None, None, "不是导入工作簿的工作表，已忽略"))
                 continue
             if sd.name in parsed:
                 ctx.error(sd.name, None, None, "工作表重复")
