@@ -9,11 +9,11 @@ import os
 import sys
 
 from .config import resolve_target
-from .core.db import Database, backup, open_database, restore
+from .core.db import Database, open_database
 from .core.exchange import exporter, importer
 from .core.exchange.sheets import Cancelled
 from .core.exchange.workbook import WorkbookSource
-from .core.services import accounts, audit, cadres
+from .core.services import accounts, audit, cadres, maintenance
 from .core.services.accounts import Actor
 from .core.values import ROLES, DomainError
 
@@ -84,7 +84,8 @@ def cmd_import(db: Database, args) -> int:
     actor = sign_in(db)
     source = WorkbookSource.open(args.file)
     with db.session() as s:
-        result = importer.run_import(s, actor=actor, source=source, dry_run=args.dry_run)
+        result = importer.run_import(s, actor=actor, source=source, dry_run=args.dry_run,
+                                     before_write=lambda: db.auto_backup("import"))
         if not result.ok:
             _print_problems(result)
             print(f"共 {len(result.errors)} 处错误，未导入任何数据。", file=sys.stderr)
@@ -215,21 +216,14 @@ def cmd_audit(db: Database, args) -> int:
 
 def cmd_backup(db: Database, args) -> int:
     actor = sign_in(db)
-    accounts.require(actor, "admin")
-    out = backup(db, args.out)
-    with db.session() as s:
-        audit.record(s, actor, "备份", "database", None, str(out), None, {"备份文件": str(out)})
+    out = maintenance.backup_database(db, actor=actor, out=args.out)
     print(f"已备份到：{out}")
     return 0
 
 
 def cmd_restore(db: Database, args) -> int:
     actor = sign_in(db)
-    accounts.require(actor, "admin")
-    safety = restore(db, args.file)
-    with db.session() as s:
-        audit.record(s, actor, "恢复", "database", None, str(args.file), None,
-                     {"恢复自": str(args.file), "恢复前备份": str(safety)})
+    safety = maintenance.restore_database(db, actor=actor, source=args.file)
     print(f"已从 {args.file} 恢复；恢复前的数据已备份到：{safety}")
     return 0
 

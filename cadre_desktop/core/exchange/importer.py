@@ -122,7 +122,8 @@ def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row]) -> None:
 
 def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_run: bool = False,
                progress: Callable[[int, int, str], None] | None = None,
-               cancelled: Callable[[], bool] | None = None) -> ImportResult:
+               cancelled: Callable[[], bool] | None = None,
+               before_write: Callable[[], object] | None = None) -> ImportResult:
     """Check the whole workbook; with no error (and not a dry run) write every row in the
     caller's transaction. With any error nothing is written. A dry run reports the same counts
     by writing inside a savepoint that is rolled back."""
@@ -162,6 +163,8 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
     if result.errors:
         return result
     ctx.done, ctx.total = 0, sum(len(v) for v in parsed.values())
+    if before_write is not None and not dry_run:
+        before_write()  # e.g. the automatic backup before an import writes
     savepoint = session.begin_nested() if dry_run else None
     try:
         for sd in ordered:
