@@ -28,7 +28,7 @@ def _prompt_password(prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
-def sign_in(db: Database) -> Actor:
+def sign_in(db: Database, *, changing_own_password: str | None = None) -> Actor:
     name = os.environ.get("CADRE_USER")
     password = os.environ.get("CADRE_PASSWORD")
     if not name:
@@ -40,7 +40,11 @@ def sign_in(db: Database) -> Actor:
     with db.session() as s:
         if not accounts.has_accounts(s):
             raise Refused("数据库中还没有账号，请先运行 cadre init 创建管理员。")
-        return accounts.authenticate(s, name=name, password=password)
+        actor = accounts.authenticate(s, name=name, password=password)
+    if actor.must_change_password and changing_own_password != actor.name:
+        raise Refused(f"管理员要求“{actor.name}”修改密码后才能继续：请运行 "
+                      f"cadre user passwd {actor.name} --password 新密码（至少8位，含字母和数字）。")
+    return actor
 
 
 def _print_problems(result) -> None:
@@ -56,6 +60,7 @@ def _print_problems(result) -> None:
 def cmd_init(db: Database, args) -> int:
     from .core.services import demo as demo_service
 
+    actor = None
     with db.session() as s:
         if not accounts.has_accounts(s):
             password = args.admin_password or os.environ.get("CADRE_PASSWORD")
@@ -63,13 +68,17 @@ def cmd_init(db: Database, args) -> int:
                 password = demo_service.DEMO_PASSWORD
             if not password:
                 password = _prompt_password(f"为管理员“{args.admin_user}”设置密码：")
-            accounts.create_first_admin(s, name=args.admin_user, password=password)
+            actor = accounts.create_first_admin(s, name=args.admin_user, password=password,
+                                                demo=args.demo and password == demo_service.DEMO_PASSWORD)
             print(f"已创建管理员“{args.admin_user}”。")
         else:
             print("数据库已就绪（已有账号）。")
     if args.demo:
+        if actor is None:  # a database with accounts: only its 管理员 may load the demo into it
+            actor = sign_in(db)
+            accounts.require(actor, "admin")
         with db.session() as s:
-            n = demo_service.load_demo(s, actor=Actor(args.admin_user, accounts.ADMIN))
+            n = demo_service.load_demo(s, actor=actor)
         print(f"已载入演示县：{n['units']} 个单位，{n['cadres']} 名干部。")
     return 0
 
@@ -164,7 +173,7 @@ def cmd_check(db: Database, args) -> int:
 
 
 def cmd_user(db: Database, args) -> int:
-    actor = sign_in(db)
+    actor = sign_in(db, changing_own_password=args.name if args.user_cmd == "passwd" else None)
     with db.session() as s:
         if args.user_cmd == "list":
             rows = accounts.list_accounts(s, actor=actor)
@@ -173,15 +182,28 @@ def cmd_user(db: Database, args) -> int:
                 print()
             else:
                 for r in rows:
-                    print(f"{r['name']}\t{r['role']}\t{'启用' if r['active'] else '停用'}\t{r['created_at']}")
+                    state = "启用" if r["active"] else "停用"
+                    if r["locked_until"]:
+                        state += "，已锁定"
+                    if r["must_change_password"]:
+                        state += "，下次登录须改密码"
+                    print(f"{r['name']}\t{r['role']}\t{state}\t{r['created_at']}")
+            return 0
+        if args.user_cmd == "unlock":
+            accounts.unlock(s, actor=actor, name=args.name)
+            print(f"已解锁“{args.name}”。")
             return 0
         password = args.password or _prompt_password(f"“{args.name}”的新密码：")
         if args.user_cmd == "add":
-            accounts.add_account(s, actor=actor, name=args.name, role=args.role, password=password)
+            accounts.add_account(s, actor=actor, name=args.name, role=args.role, password=password,
+                                 must_change=args.must_change)
             print(f"已添加账号“{args.name}”（{args.role}）。")
         else:
-            accounts.change_password(s, actor=actor, name=args.name, password=password)
+            accounts.change_password(s, actor=actor, name=args.name, password=password,
+                                     must_change=args.must_change)
             print(f"已修改“{args.name}”的密码。")
+        if args.must_change and actor.name != args.name:
+            print(f"“{args.name}”下次登录时须修改密码。")
     return 0
 
 
@@ -274,13 +296,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("user", help="账号管理（管理员）")
     usub = s.add_subparsers(dest="user_cmd", required=True, parser_class=_Parser)
+    must_change = "下次登录时须修改密码（管理员为他人设置的临时密码）"
     u = usub.add_parser("add")
     u.add_argument("name")
     u.add_argument("--role", required=True, choices=ROLES)
     u.add_argument("--password")
+    u.add_argument("--must-change", action="store_true", help=must_change)
     u = usub.add_parser("passwd")
     u.add_argument("name")
     u.add_argument("--password")
+    u.add_argument("--must-change", action="store_true", help=must_change)
+    u = usub.add_parser("unlock", help="解除因密码连续错误造成的锁定")
+    u.add_argument("name")
     u = usub.add_parser("list")
     u.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_user)
