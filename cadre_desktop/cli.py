@@ -123,7 +123,10 @@ def cmd_export(db: Database, args) -> int:
 def cmd_roster(db: Database, args) -> int:
     actor = sign_in(db)
     accounts.require(actor, "read")
-    flt = cadres.RosterFilter(search=args.search or "", unit_name=args.unit, young=args.young)
+    flt = cadres.RosterFilter(search=args.search or "", unit_name=args.unit, young=args.young,
+                              hide_numbers=actor.masked_export)
+    if flt.search_note:
+        print(f"提示：{flt.search_note}", file=sys.stderr)
     with db.session() as s:
         rows = cadres.roster_rows(s, cadres.roster_ids(s, flt))
     if args.json:
