@@ -331,13 +331,36 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _check_text(argv: list[str]) -> None:
+    """Arguments and sign-in variables must be readable text: bytes that are not UTF-8 arrive
+    as lone surrogates and would fail deep inside; refuse them here, saying which."""
+    named = [(f"第 {i + 1} 个参数", a) for i, a in enumerate(argv)]
+    named += [(k, os.environ[k]) for k in ("CADRE_USER", "CADRE_PASSWORD", "CADRE_DB") if k in os.environ]
+    for where, text in named:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Refused(f"{where}含有无法识别的字符（不是 UTF-8 编码的文字），请检查后重试。") from None
+        if len(text) > 10_000:
+            raise Refused(f"{where}过长（{len(text)} 个字符），请检查后重试。")
+
+
 def main(argv: list[str] | None = None) -> int:
+    code = _main(argv)
+    if code == 2:
+        _quiet_cleanup(for_good=argv is None)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(encoding="utf-8")
         except (AttributeError, ValueError):
             pass
     try:
+        argv = sys.argv[1:] if argv is None else argv
+        _check_text(argv)
         args = build_parser().parse_args(argv)
         db = open_database(resolve_target(args.db))
         try:
@@ -349,18 +372,47 @@ def main(argv: list[str] | None = None) -> int:
     except (Refused, DomainError) as e:
         print(str(e), file=sys.stderr)
         return 2
+    except OSError as e:
+        from .core.storage import describe
+
+        print(describe(e) or f"无法完成：{e}", file=sys.stderr)
+        return 2
     except Cancelled:
         print("已取消，未写入任何数据。", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 2
-    except Exception as e:  # an unexpected failure: exit 1 with the cause
-        import traceback
+    except Exception as e:  # noqa: BLE001 - a full or read-only disk, a folder for a file: exit 2
+        from .core.storage import describe
 
-        traceback.print_exc()
-        print(f"意外错误：{type(e).__name__}: {e}", file=sys.stderr)
-        return 1
+        message = describe(e)
+        if message is None:
+            return _unexpected(e)
+        print(message, file=sys.stderr)
+        return 2
+
+
+def _quiet_cleanup(*, for_good: bool) -> None:
+    """After a refusal (e.g. a full disk), a half-written workbook's generators are finalized
+    here, quietly: their complaints about its closed file would look like a crash."""
+    import gc
+
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _u: None
+    try:
+        gc.collect()
+    finally:
+        if not for_good:  # the process goes on (a test calling main): keep its hook
+            sys.unraisablehook = hook
+
+
+def _unexpected(e: BaseException) -> int:
+    """An unexpected failure: exit 1 with the cause."""
+    import traceback
+
+    traceback.print_exception(e)
+    print(f"意外错误：{type(e).__name__}: {e}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

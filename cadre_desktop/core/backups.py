@@ -97,6 +97,10 @@ def check_database_file(path: Path) -> None:
     problem = file_problem(path)
     if problem:
         raise DomainError(problem)
+    where = path if path.exists() else path.parent
+    if where.exists() and (not os.access(where, os.W_OK) or not os.access(path.parent, os.W_OK)):
+        raise DomainError(f"数据库“{path}”或它所在的文件夹是只读的（只读磁盘或没有写权限）。本程序需要写入数据库"
+                          "（登录、保存、操作记录），请把数据库复制到可写的位置，或请管理员修改权限。")
     if not path.exists() or path.stat().st_size == 0:
         return
     try:

@@ -260,17 +260,51 @@ def safe_cell(ws, value: Any) -> WriteOnlyCell:
 def atomic_save(path: str | Path, save) -> Path:
     """Write through a temporary file in the same folder, so a failed write leaves no half file."""
     path = Path(path)
+    if path.is_dir():
+        raise DomainError(f"“{path}”是一个文件夹：请给出要写入的文件名，如 {path / '导出.xlsx'}。")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+    except OSError as e:
+        raise _write_refused(path, e) from None
     os.close(fd)
     try:
         save(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise _write_refused(path, e) from None
         raise
     return path
+
+
+def _save_workbook(wb, tmp: str) -> None:
+    """openpyxl's save, with the zip closed even when the disk fills up halfway."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(wb, archive).save()
+    except BaseException:
+        try:
+            archive.close()
+        except OSError:
+            pass
+        if archive.fp is not None:
+            try:
+                archive.fp.close()
+            except OSError:
+                pass
+        raise
+
+
+def _write_refused(path: Path, e: OSError) -> DomainError:
+    from ..storage import describe
+
+    why = describe(OSError(e.errno, e.strerror)) or f"{e.strerror or e}。"
+    return DomainError(f"无法写入“{path}”：{why}")
 
 
 def write_sheets(path: str | Path, sheets: Iterable[tuple[Any, Iterator[list[Any]]]], *, masked: bool = False) -> Path:
@@ -294,7 +328,7 @@ def write_sheets(path: str | Path, sheets: Iterable[tuple[Any, Iterator[list[Any
             ws.append(header)
             for values in rows:
                 ws.append([safe_cell(ws, v) for v in values])
-        wb.save(tmp)
+        _save_workbook(wb, tmp)
 
     return atomic_save(path, save)
 
@@ -338,7 +372,7 @@ def write_template(path: str | Path, sheet_defs: list) -> Path:
                     ws.add_data_validation(dv)
                 if c.kind in ("id_number", "text"):
                     ws.column_dimensions[col].number_format = "@"  # typed ID numbers stay text
-        wb.save(tmp)
+        _save_workbook(wb, tmp)
 
     return atomic_save(path, save)
 
