@@ -132,6 +132,7 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
         if migrate:
             migrate_database(db)
         if existed:
+            backups.tidy(path)
             backups.daily_backup(path)
     except BaseException:
         db.dispose()
