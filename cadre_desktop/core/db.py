@@ -151,10 +151,15 @@ def migrate_database(db: Database) -> str | None:
     if current is None and _has_tables(db):
         raise DomainError("数据库中有数据表但没有本程序的版本标记：它不是本程序的数据库，未做任何改动。")
     backup_path = None
-    if current is not None:
-        backup_path = backups.auto_backup(db.path, "migrate")
     cfg = alembic_config()
     with db.engine.begin() as conn:
+        if db.is_sqlite and current is not None:
+            # Take the write lock first, with a write that changes nothing as the transaction's
+            # first statement (so the busy timeout applies): another program's write finishes
+            # before the migration, and none lands between the backup and the migration.
+            conn.exec_driver_sql("DELETE FROM alembic_version WHERE 0")
+        if current is not None:
+            backup_path = backups.auto_backup(db.path, "migrate")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return str(backup_path) if backup_path else None
