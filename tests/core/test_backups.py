@@ -197,3 +197,25 @@ def test_a_migration_waits_for_a_writer_and_its_backup_holds_the_writers_work(db
     con = sqlite3.connect(pre)
     assert con.execute("select name from unit").fetchall() == [("迁移前写入",)]
     con.close()
+
+
+def test_a_backup_of_an_older_schema_is_restored_then_migrated(db, admin, cadre_id, tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from cadre_desktop.core.db import alembic_config, head_revision
+
+    old = backup(db, tmp_path / "old.sqlite3")
+    engine = create_engine(f"sqlite:///{old}")
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    engine.dispose()
+    with db.session() as s:
+        cadres.delete_cadre(s, actor=admin, cadre_id=cadre_id)
+    restore(db, old)
+    assert db.current_revision() == head_revision()
+    with db.session() as s:
+        assert cadres.roster_count(s, cadres.RosterFilter()) == 1
+    assert [p for p in backups.automatic_backups(db.path) if "迁移前备份" in p.name]
