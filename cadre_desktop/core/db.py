@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,6 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import backups
-from .backups import check_backup_file  # noqa: F401 - part of this module's interface
 from .values import DomainError
 
 MIGRATIONS = Path(__file__).with_name("migrations")

@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import text
 
 from cadre_desktop.core import backups
 from cadre_desktop.core.db import backup, open_database, restore
