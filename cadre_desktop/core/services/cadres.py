@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..models import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
+from .. import masking
 from ..search import normalize_query, search_text
 from ..values import (
     AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, CODE_FIELDS, EDUCATION_LEVELS, FIVE_CATEGORIES, RANKS, REWARD_KINDS,
@@ -469,6 +470,16 @@ class RosterFilter:
     # 学时不足: cadres whose completed training hours in this year are below the required number
     training_short_year: int | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    # a role that sees ID and phone numbers masked (查阅) may not search by their digits
+    hide_numbers: bool = False
+
+    @property
+    def search_note(self) -> str | None:
+        """Why part of the search was ignored, for the window and the command line to show."""
+        return masking.roster_search(self.search, hides_numbers=self.hide_numbers)[1]
+
+
+MAX_SEARCH = 100  # characters a search may have (a name, pinyin or an ID number fits easily)
 
 
 SORT_KEYS = ("name", "sex", "birth", "age", "unit", "post", "post_since", "rank", "rank_since", "level", "education", "incomplete", "default")
@@ -484,11 +495,16 @@ def _incomplete_expr():
 
 def _where(session: Session, flt: RosterFilter) -> list:
     conds = []
-    q = normalize_query(flt.search)
+    search, _note = masking.roster_search(flt.search, hides_numbers=flt.hide_numbers)
+    if len(search) > MAX_SEARCH:
+        raise DomainError(f"搜索内容过长（{len(search)} 个字符），请不超过 {MAX_SEARCH} 个字符。")
+    q = normalize_query(search)
     if q:
         like = f"%{q}%"
-        conds.append(or_(Cadre.search_text.like(like), func.lower(Cadre.id_number).like(like),
-                         Cadre.name.like(f"%{flt.search.strip()}%")))
+        by = [Cadre.search_text.like(like), Cadre.name.like(f"%{search.strip()}%")]
+        if not flt.hide_numbers:
+            by.append(func.lower(Cadre.id_number).like(like))
+        conds.append(or_(*by))
     if flt.unit_id is not None:
         conds.append(Cadre.unit_id == flt.unit_id)
     if flt.unit_name:
