@@ -1,4 +1,8 @@
-"""Engine and session factory, SQLite pragmas, migrate-on-open, backup and restore."""
+"""Engine and session factory, SQLite pragmas, migrate-on-open, backup and restore.
+
+Also the one place a database error becomes a clerk's message (`translate_error`): a busy or
+locked database, a value too long, a duplicate, a stale edit, a lost connection.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, exc, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from .values import DomainError
 
@@ -41,7 +46,91 @@ def _sqlite_on_connect(dbapi_connection, _record):
 
 
 def _sqlite_on_begin(conn):
-    conn.exec_driver_sql("BEGIN")
+    # A transaction starts as a writer (BEGIN IMMEDIATE), so a second writer waits for the busy
+    # timeout instead of failing at once when its read snapshot cannot become a write (SQLite's
+    # deferred BEGIN). Reading sessions (`Database.session(read_only=True)`) stay deferred: in WAL
+    # mode they never wait for a writer.
+    if conn.get_execution_options().get("cadre_read_only"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+BUSY = "已有其他操作正在写入，请稍后再试。"
+STALE = "该记录已被他人修改或删除，您的修改未保存：请重新载入后再改。"
+
+
+def translate_error(error: BaseException) -> DomainError | None:
+    """A database error a clerk can cause, as a Chinese message; None for anything else.
+
+    The command line, the window's error hook and `Database.session` all go through here.
+    """
+    if isinstance(error, DomainError):
+        return error
+    if isinstance(error, StaleDataError):
+        return DomainError(STALE)
+    if not isinstance(error, exc.DBAPIError):
+        return None
+    orig = error.orig
+    text = str(orig).lower()
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if "database is locked" in text or "database is busy" in text or "database table is locked" in text \
+            or sqlstate in {"55P03", "40P01", "40001"}:
+        return DomainError(BUSY)
+    if isinstance(error, exc.IntegrityError):
+        return DomainError(_integrity_message(orig, text, sqlstate))
+    if sqlstate == "22001" or "too long" in text:
+        return DomainError("有内容超过了允许的长度，未保存。请缩短后再保存。")
+    if isinstance(error, exc.DataError):
+        return DomainError(f"有内容的格式数据库不接受，未保存（{orig}）。")
+    if error.connection_invalidated or sqlstate.startswith("08") or any(
+            w in text for w in ("connection refused", "could not connect", "server closed the connection",
+                                "connection timeout", "timeout expired", "connection is closed",
+                                "terminating connection", "no route to host", "could not translate host",
+                                "connection failed")):
+        return DomainError("与数据库服务器的连接中断，刚才的操作没有完成。请检查网络后重试，或联系管理员确认服务器在运行。")
+    if "unable to open database" in text or "disk i/o error" in text or "readonly database" in text:
+        return DomainError("无法读写数据库文件，刚才的操作没有完成。请检查文件所在的磁盘或共享文件夹是否可用、可写。")
+    if "disk is full" in text or "database or disk is full" in text or sqlstate == "53100":
+        return DomainError("磁盘已满，刚才的操作没有完成。")
+    return None
+
+
+def _integrity_message(orig, text: str, sqlstate: str) -> str:
+    if sqlstate == "23505" or "unique" in text:
+        table, column = _constraint_target(orig, text)
+        what = column_label(table, column) if table else None
+        return f"与已有记录重复{f'（{what}）' if what else ''}，未保存。"
+    if sqlstate == "23503" or "foreign key" in text:
+        return "所引用的记录已不存在，或这条记录仍被其他记录引用，未保存。"
+    if sqlstate == "23502" or "not null" in text:
+        return "有必填内容为空，未保存。"
+    return f"数据不符合数据库的约束，未保存（{orig}）。"
+
+
+def _constraint_target(orig, text: str) -> tuple[str | None, str | None]:
+    """(table, column) of a unique violation: SQLite names `table.column`; PostgreSQL names the
+    constraint, which follows the naming convention `uq_<table>_<column>`."""
+    import re
+
+    m = re.search(r"unique constraint failed: (\w+)\.(\w+)", text)
+    if m:
+        return m.group(1), m.group(2)
+    diag = getattr(orig, "diag", None)
+    table = getattr(diag, "table_name", None)
+    name = getattr(diag, "constraint_name", None) or ""
+    if table and name.startswith(f"uq_{table}_"):
+        return table, name[len(f"uq_{table}_"):]
+    if table and name.startswith(f"pk_{table}"):
+        return table, "id"
+    return table, None
+
+
+def column_label(table: str, column: str | None) -> str | None:
+    """The Chinese name a clerk knows a column by (the services' own labels)."""
+    from .services import labels
+
+    return labels.column_label(table, column)
 
 
 def alembic_config() -> Config:
@@ -54,6 +143,13 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def _install_length_guard() -> None:
+    from .services.labels import check_flush
+
+    if not event.contains(Session, "before_flush", check_flush):
+        event.listen(Session, "before_flush", check_flush)
+
+
 class Database:
     """One open database: its URL, engine and session factory."""
 
@@ -61,6 +157,7 @@ class Database:
         self.url = url
         self.engine = engine
         self.sessionmaker = sessionmaker(engine, expire_on_commit=False)
+        _install_length_guard()
 
     @property
     def is_sqlite(self) -> bool:
@@ -74,15 +171,30 @@ class Database:
         return Path(db) if db and db != ":memory:" else None
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session for one user action: committed if the block ends normally, else rolled back."""
-        with self.sessionmaker() as session:
+    def session(self, *, read_only: bool = False) -> Iterator[Session]:
+        """A session for one user action: committed if the block ends normally, else rolled back.
+
+        A database error a clerk can cause leaves as a DomainError with a Chinese message. On
+        SQLite the transaction starts as a writer unless `read_only` (see `_sqlite_on_begin`).
+        """
+        bind = self.reader if read_only else self.engine
+        with self.sessionmaker(bind=bind) as session:
             try:
                 yield session
                 session.commit()
-            except BaseException:
-                session.rollback()
+            except BaseException as error:
+                try:
+                    session.rollback()
+                except exc.DBAPIError:
+                    pass  # the connection is gone; the original error says why
+                message = translate_error(error)
+                if message is not None and message is not error:
+                    raise message from error
                 raise
+
+    @property
+    def reader(self) -> Engine:
+        return self.engine.execution_options(cadre_read_only=True)
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
@@ -104,16 +216,41 @@ def create_db_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def open_database(url: str, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) and bring the schema to the current revision.
+def open_database(url: str, *, migrate: bool | None = None) -> Database:
+    """Open a database for use.
 
-    An existing database on an older revision is backed up beside itself before it migrates.
-    A database newer than this program is refused.
+    `migrate` None (a client opening its database): an SQLite file is created if needed and
+    brought to the current schema (backed up first when it had data); a shared server is never
+    migrated by a client, only checked (`check_schema`). True: migrate either (cadre init /
+    cadre migrate, by a 管理员). False: neither. A database newer than this program is refused.
     """
-    db = Database(url, create_db_engine(url))
-    if migrate:
-        migrate_database(db)
+    try:
+        db = Database(url, create_db_engine(url))
+        if migrate is None:
+            migrate = db.is_sqlite
+            if not migrate:
+                check_schema(db)
+        if migrate:
+            migrate_database(db)
+    except exc.DBAPIError as error:
+        raise (translate_error(error) or DomainError(f"无法打开数据库：{error.orig}")) from error
     return db
+
+
+def check_schema(db: Database) -> None:
+    """Refuse a shared database whose schema is not this program's (a client never migrates it)."""
+    current = db.current_revision()
+    head = head_revision()
+    if current == head:
+        return
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {r.revision for r in script.walk_revisions()}
+    if current is None:
+        raise DomainError("服务器上的数据库还没有建立：请管理员先运行 cadre init（或 cadre migrate-to 迁入数据）。")
+    if current not in known:
+        raise DomainError(f"服务器上的数据库版本（{current}）比本程序新：请把本程序更新到最新版本后再打开。")
+    raise DomainError(f"服务器上的数据库版本（{current}）比本程序旧：请管理员在更新后的程序中运行 cadre migrate 升级数据库，"
+                      "然后再打开。")
 
 
 def migrate_database(db: Database) -> str | None:
@@ -133,6 +270,9 @@ def migrate_database(db: Database) -> str | None:
             backup(db, backup_path)
     cfg = alembic_config()
     with db.engine.begin() as conn:
+        if not db.is_sqlite:
+            # Two 管理员 migrating at once: the second waits, then finds the schema current.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(724201)")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return str(backup_path) if backup_path else None

@@ -12,6 +12,7 @@ from cadre_desktop.core.services import cadres
 from cadre_desktop.core.values import DomainError
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas_are_set_on_every_connection(db):
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -20,6 +21,7 @@ def test_sqlite_pragmas_are_set_on_every_connection(db):
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
 
 
+@pytest.mark.sqlite_only
 def test_new_database_is_created_by_migrating(db, db_path):
     assert db_path.is_file()
     assert db.current_revision() == head_revision()
@@ -67,6 +69,7 @@ def test_newer_schema_is_refused(db_path):
         open_database(f"sqlite:///{db_path}")
 
 
+@pytest.mark.sqlite_only
 def test_backup_and_restore_round_trip(db, admin, cadre_id, tmp_path):
     out = backup(db, tmp_path / "b" / "copy.sqlite3")
     with db.session() as s:
@@ -79,6 +82,7 @@ def test_backup_and_restore_round_trip(db, admin, cadre_id, tmp_path):
         assert cadres.roster_count(s, cadres.RosterFilter()) == 1
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)

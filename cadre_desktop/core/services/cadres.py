@@ -23,6 +23,7 @@ from ..values import (
     education_rank,
 )
 from . import audit, settings
+from .labels import length_errors
 from .accounts import Actor, require
 
 
@@ -206,6 +207,7 @@ def check_fields(data: dict) -> list[tuple[str, str]]:
             errors.append(("unit_id", "在职干部须填写工作单位"))
         if "level" in data and not data.get("level"):
             errors.append(("level", "在职干部须填写干部层级"))
+    errors.extend(length_errors(Cadre, data))
     for name in LISTS:
         for i, item in enumerate(data.get(name) or []):
             errors.extend((f"{name}[{i}].{k}", m) for k, m in check_list_item(name, item))
@@ -239,6 +241,7 @@ def check_list_item(name: str, item: dict) -> list[tuple[str, str]]:
             errors.append(("relation", "称谓不能为空"))
         if not (item.get("name") or "").strip():
             errors.append(("name", "成员姓名不能为空"))
+    errors.extend(length_errors(LIST_MODELS[name], item))
     return errors
 
 

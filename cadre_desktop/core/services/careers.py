@@ -20,6 +20,7 @@ from ..values import DomainError, Month, age_at
 from . import audit, cadres, settings
 from .accounts import Actor, require
 from .development import TASK_FIELDS
+from .labels import length_errors
 
 KINDS = ("提拔任用", "进一步使用", "平职交流", "职级晋升")
 PROMOTION = "提拔任用"
@@ -75,6 +76,7 @@ def validate(data: dict) -> list[tuple[str, str]]:
         errors.append(("frontline_field", f"一线领域应为：{' / '.join(FRONTLINE_FIELDS)}"))
     if data.get("kind") == "职级晋升" and not _clean(data.get("new_rank")):
         errors.append(("new_rank", "职级晋升须填写新职级"))
+    errors.extend(length_errors(Appointment, data))
     return errors
 
 

@@ -20,6 +20,7 @@ from ..search import normalize_query
 from ..values import DomainError
 from . import audit
 from .accounts import Actor, require
+from .labels import length_errors
 
 TRAINING_MODES = ("线上", "线下", "线上线下")
 POSTING_KINDS = ("挂职锻炼", "驻村第一书记", "驻村队员", "尖刀班", "一线任务")
@@ -144,6 +145,7 @@ def check_class(data: dict) -> list[tuple[str, str]]:
         errors.append(("end", "结束日期不能早于开始日期"))
     if isinstance(data.get("hours"), Decimal) and data["hours"] < 0:
         errors.append(("hours", "学时不能为负数"))
+    errors.extend(length_errors(TrainingClass, data))
     return errors
 
 
@@ -350,6 +352,7 @@ def check_posting(data: dict) -> list[tuple[str, str]]:
         errors.append(("start", "开始日期不能为空"))
     elif data.get("end") is not None and data["end"] < data["start"]:
         errors.append(("end", "结束日期不能早于开始日期"))
+    errors.extend(length_errors(Posting, data))
     return errors
 
 

@@ -16,6 +16,7 @@ from ..models import Cadre, MentoringRecord, MentorPair, Unit
 from ..values import DomainError, Month, age_at
 from . import audit, settings
 from .accounts import Actor, require
+from .labels import length_errors
 
 KINDS = ("县级领导帮带科级领导", "科级领导帮带年轻干部", "双导师制")
 DUAL = "双导师制"
@@ -258,6 +259,7 @@ def check_record(pair_start: dt.date, pair_end: dt.date | None, data: dict) -> l
                                f"（{day_text(pair_start)} 至 {day_text(pair_end) or '今'}）内"))
     if data.get("kind") not in RECORD_KINDS:
         errors.append(("kind", f"纪实类型应为：{' / '.join(RECORD_KINDS)}"))
+    errors.extend(length_errors(MentoringRecord, data))
     return errors
 
 

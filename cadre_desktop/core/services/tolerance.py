@@ -14,6 +14,7 @@ from ..values import DomainError
 from . import audit, settings
 from .accounts import Actor, require
 from .mentoring import day_text
+from .labels import length_errors
 
 CIRCUMSTANCES = ("改革创新中因缺乏经验、先行先试出现的失误", "上级尚无明确限制的探索性试验中的失误", "为推动发展的无意过失", "其他")
 COLOURS = ("绿", "黄", "红")
@@ -64,6 +65,7 @@ def check_case(data: dict, today: dt.date | None = None) -> list[tuple[str, str]
         errors.append(("outcome", f"处理结果应为：{' / '.join(OUTCOMES)}"))
     if data.get("correction_status") and data["correction_status"] not in CORRECTION_STATUSES:
         errors.append(("correction_status", f"整改状态应为：{' / '.join(CORRECTION_STATUSES)}"))
+    errors.extend(length_errors(ToleranceCase, data))
     return errors
 
 

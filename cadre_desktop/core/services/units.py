@@ -38,6 +38,8 @@ def validate_unit(name: str, kind: str, tier: str | None) -> list[tuple[str, str
         errors.append(("tier", f"津贴档次应为：{' / '.join(TIERS)}"))
     if tier and kind not in TOWNSHIP_KINDS:
         errors.append(("tier", "只有乡镇、街道有津贴档次"))
+    if (name or "").strip() and len(name.strip()) > 100:
+        errors.append(("name", "不能超过 100 个字"))
     return errors
 
 
