@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from .values import DomainError
+from .values import DomainError, StaleEdit
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -68,7 +68,7 @@ def translate_error(error: BaseException) -> DomainError | None:
     if isinstance(error, DomainError):
         return error
     if isinstance(error, StaleDataError):
-        return DomainError(STALE)
+        return StaleEdit(STALE)
     if not isinstance(error, exc.DBAPIError):
         return None
     orig = error.orig

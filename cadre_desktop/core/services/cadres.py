@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..models import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
 from ..search import normalize_query, search_text
 from ..values import (
+    StaleEdit,
     AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, EDUCATION_LEVELS, FIVE_CATEGORIES, REWARD_KINDS, SEXES,
     STAFFING_TYPES, STATUSES, DomainError, Month, age_at, birth_code_bound, check_id_number, education_level,
     education_rank,
@@ -89,6 +90,10 @@ LIST_FIELDS = {
     "family": (("relation", "称谓"), ("name", "成员姓名"), ("birth", "出生年月"),
                ("political_status", "政治面貌"), ("work", "工作单位及职务")),
 }
+# What a clerk compares when two edited the same cadre (core.conflicts): the fields, the unit by
+# name, the lists and the photo.
+CONFLICT_LABELS = {**{("unit_name" if f.attr == "unit_id" else f.attr): f.label for f in FIELDS},
+                   **LIST_LABELS, "photo": "照片"}
 LIST_MODELS = {"resumes": Resume, "rewards": Reward, "appraisals": Appraisal, "family": FamilyMember}
 
 # --- reading ------------------------------------------------------------------------------
@@ -360,9 +365,9 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
 
     cadre = session.get(Cadre, cadre_id, options=[selectinload(getattr(Cadre, n)) for n in LISTS])
     if cadre is None:
-        raise DomainError("该干部记录已被他人删除。")
+        raise StaleEdit("该干部记录已被他人删除。")
     if version is not None and cadre.version != version:
-        raise DomainError("该干部记录已被他人修改并保存，请关闭后重新打开再改（您的修改未保存）。")
+        raise StaleEdit("该干部记录已被他人修改并保存，您的修改未保存。")
     before = snapshot(cadre_data(cadre), names)
     old_photo = cadre.photo
     apply_fields(cadre, data)
@@ -380,7 +385,7 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
         try:
             session.flush()
         except StaleDataError:
-            raise DomainError("该干部记录已被他人修改并保存，请关闭后重新打开再改（您的修改未保存）。") from None
+            raise StaleEdit("该干部记录已被他人修改并保存，您的修改未保存。") from None
         audit.record_change(session, actor, "修改", "cadre", cadre.id, f"{cadre.name}（{cadre.id_number}）",
                             before, after)
     return cadre.id

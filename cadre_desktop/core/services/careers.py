@@ -16,7 +16,7 @@ from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Cadre, Unit
-from ..values import DomainError, Month, age_at
+from ..values import DomainError, Month, age_at, StaleEdit
 from . import audit, cadres, settings
 from .accounts import Actor, require
 from .development import TASK_FIELDS
@@ -116,7 +116,7 @@ def save_appointment(session: Session, *, actor: Actor, data: dict, appointment_
     if a is None:
         raise DomainError("该任用记录已被删除。")
     if version is not None and a.version != version:
-        raise DomainError("该任用记录已被他人修改，请刷新后再改。")
+        raise StaleEdit("该任用记录已被他人修改，请刷新后再改。")
     before = snapshot(a)
     a.cadre_id = cadre.id
     for k, v in values.items():

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Attendance, Cadre, Posting, TrainingClass, Unit
 from ..search import normalize_query
-from ..values import DomainError
+from ..values import DomainError, StaleEdit
 from . import audit
 from .accounts import Actor, require
 from .labels import length_errors
@@ -173,7 +173,7 @@ def save_class(session: Session, *, actor: Actor, name: str, start: dt.date | No
     if tc is None:
         raise DomainError("该培训班已被删除。")
     if version is not None and tc.version != version:
-        raise DomainError("该培训班已被他人修改，请刷新后再改。")
+        raise StaleEdit("该培训班已被他人修改，请刷新后再改。")
     before = class_snapshot(tc)
     for k, v in data.items():
         if getattr(tc, k) != v:
@@ -275,7 +275,7 @@ def update_attendance(session: Session, *, actor: Actor, attendance_id: int, hou
     if a is None:
         raise DomainError("该参训记录已被删除。")
     if version is not None and a.version != version:
-        raise DomainError("该参训记录已被他人修改，请刷新后再改。")
+        raise StaleEdit("该参训记录已被他人修改，请刷新后再改。")
     errors: list = []
     new_hours = a.hours if hours is _KEEP else _hours(errors, "hours", hours, "学时")
     _raise(errors)
@@ -386,7 +386,7 @@ def save_posting(session: Session, *, actor: Actor, data: dict, posting_id: int 
     if p is None:
         raise DomainError("该记录已被删除。")
     if version is not None and p.version != version:
-        raise DomainError("该记录已被他人修改，请刷新后再改。")
+        raise StaleEdit("该记录已被他人修改，请刷新后再改。")
     before = posting_snapshot(p, session.get(Cadre, p.cadre_id))
     for k, v in d.items():
         if getattr(p, k) != v:

@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Cadre, MentoringRecord, MentorPair, Unit
-from ..values import DomainError, Month, age_at
+from ..values import DomainError, Month, age_at, StaleEdit
 from . import audit, settings
 from .accounts import Actor, require
 from .labels import length_errors
@@ -177,7 +177,7 @@ def save_pair(session: Session, *, actor: Actor, data: dict, pair_id: int | None
     if pair is None:
         raise DomainError("该结对已被删除。")
     if version is not None and pair.version != version:
-        raise DomainError("该结对已被他人修改，请刷新后再改。")
+        raise StaleEdit("该结对已被他人修改，请刷新后再改。")
     before = pair_snapshot(pair)
     if pair.start != data.get("start") or pair.end != data.get("end"):
         outside = [r for r in pair.records if not _in_span(r.date, data.get("start"), data.get("end"))]

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Cadre, ToleranceCase, Unit
-from ..values import DomainError
+from ..values import DomainError, StaleEdit
 from . import audit, settings
 from .accounts import Actor, require
 from .mentoring import day_text
@@ -117,7 +117,7 @@ def save_case(session: Session, *, actor: Actor, data: dict, case_id: int | None
     if case is None:
         raise DomainError("该容错纠错记录已被删除。")
     if version is not None and case.version != version:
-        raise DomainError("该容错纠错记录已被他人修改，请刷新后再改。")
+        raise StaleEdit("该容错纠错记录已被他人修改，请刷新后再改。")
     before = case_snapshot(case)
     for k, v in data.items():
         setattr(case, k, v)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Cadre, Unit
-from ..values import TIERS, TOWNSHIP_KINDS, UNIT_KINDS, DomainError
+from ..values import TIERS, TOWNSHIP_KINDS, UNIT_KINDS, DomainError, StaleEdit
 from . import audit
 from .accounts import Actor, require
 
@@ -63,7 +63,7 @@ def save_unit(session: Session, *, actor: Actor, name: str, kind: str, tier: str
     if unit is None:
         raise DomainError("该单位已被删除。")
     if version is not None and unit.version != version:
-        raise DomainError("该单位已被他人修改，请刷新后再改。")
+        raise StaleEdit("该单位已被他人修改，请刷新后再改。")
     before = unit_snapshot(unit)
     unit.name, unit.kind, unit.tier, unit.sort_order = name, kind, tier or None, sort_order
     after = unit_snapshot(unit)
