@@ -33,6 +33,16 @@ SQLITE_PRAGMAS = {
 }
 
 
+def busy_timeout_ms() -> int:
+    """How long a writer waits for another to finish (CADRE_BUSY_TIMEOUT_MS overrides 10 s)."""
+    import os
+
+    try:
+        return max(0, int(os.environ.get("CADRE_BUSY_TIMEOUT_MS", SQLITE_PRAGMAS["busy_timeout"])))
+    except ValueError:
+        return SQLITE_PRAGMAS["busy_timeout"]
+
+
 def _sqlite_on_connect(dbapi_connection, _record):
     # The sqlite3 module's own transaction handling would defeat SAVEPOINTs and
     # foreign_keys; let SQLAlchemy issue BEGIN itself.
@@ -41,7 +51,7 @@ def _sqlite_on_connect(dbapi_connection, _record):
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cur.close()
 
 
@@ -209,11 +219,20 @@ def create_db_engine(url: str) -> Engine:
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms() / 1000})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    event.listen(engine, "connect", _pg_on_connect)
+    return engine
+
+
+def _pg_on_connect(dbapi_connection, _record):
+    # A writer waiting for a row another clerk holds gives up after the busy timeout, like SQLite.
+    with dbapi_connection.cursor() as cur:
+        cur.execute(f"SET lock_timeout = {busy_timeout_ms()}")
+    dbapi_connection.commit()
 
 
 def open_database(url: str, *, migrate: bool | None = None) -> Database:

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
     QTableView, QToolBar, QVBoxLayout, QWidget,
 )
 
-from ..core.values import DomainError
+from ..core import conflicts
+from ..core.values import DomainError, StaleEdit
 from .cadre_picker import CadrePickerDialog
 from .common import confirm, error_label, refuse, set_error
 from .models import LazyTableModel
@@ -233,12 +234,67 @@ class FormDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.errors: dict[str, QLabel] = {}
+        self.labels: dict[str, str] = {}
         self.message = error_label()
         self.form = QFormLayout()
+        self._loaded_values: dict | None = None
+        self._loaded_version: int | None = None
 
     def add_field(self, attr: str, label: str, widget: QWidget) -> None:
         self.errors[attr] = error_label()
+        self.labels[attr] = label
         self.form.addRow(label, field_cell(widget, self.errors[attr]))
+
+    # --- two clerks, one record ---------------------------------------------------------------
+    # A dialog that edits a versioned record gives `values_of(record)`, `set_values(values)`,
+    # `form_values()`, `fetch(session)` and `save_values(session, values, version)`, calls
+    # `remember_loaded(record)` once its fields are filled, and saves with `save_form()`. When
+    # another clerk saved the record meanwhile, the clerk sees what changed, field by field,
+    # and reloads or keeps their changes on top (core.conflicts): no update is lost unseen.
+
+    def remember_loaded(self, record: dict | None) -> None:
+        self._loaded_values = self.values_of(record) if record else None
+        self._loaded_version = record.get("version") if record else None
+
+    def save_form(self, state) -> bool:
+        self.clear_errors()
+        values = self.form_values()
+        try:
+            with state.session() as s:
+                self.saved_id = self.save_values(s, values, self._loaded_version)
+        except StaleEdit as e:
+            return self._resolve_conflict(state, values, e)
+        except DomainError as e:
+            self.show_errors(e)
+            return False
+        self.accept()
+        return True
+
+    def _resolve_conflict(self, state, values: dict, error: StaleEdit) -> bool:
+        from . import conflict
+
+        loaded = self._loaded_values or {}
+        with state.session() as s:
+            record = self.fetch(s)
+        if record is None:
+            refuse(self, f"{error}（这条记录已被他人删除，您的修改未保存。）")
+            return False
+        current = self.values_of(record)
+        mine = conflicts.my_changes(loaded, values)
+        choice = conflict.ask(self, "这条记录",
+                              conflicts.diff(loaded, current, self.labels, mine=mine))
+        if choice == conflict.RELOAD:
+            self.set_values(current)
+            self.remember_loaded(record)
+            set_error(self.message, "已载入他人保存的版本，您之前的修改已放弃。")
+            return False
+        if choice != conflict.KEEP:
+            set_error(self.message, "他人已修改这条记录，您的修改尚未保存。")
+            return False
+        self.remember_loaded(record)
+        merged = conflicts.rebase(loaded, values, current)
+        self.set_values(merged)
+        return self.save_form(state)
 
     def add_fields(self, fields: Iterable[tuple[str, str, QWidget]]) -> None:
         for attr, label, widget in fields:
