@@ -45,8 +45,13 @@ def pytest_generate_tests(metafunc):
     """Tests that touch storage run on both engines; the window's tests on SQLite only."""
     if "backend" in metafunc.fixturenames:
         ui = "ui" in metafunc.definition.path.parent.parts[-1:]
-        only = metafunc.definition.get_closest_marker("sqlite_only")
-        metafunc.parametrize("backend", ["sqlite"] if ui or only else list(ENGINES), indirect=True)
+        if metafunc.definition.get_closest_marker("postgresql_only"):
+            engines = ["postgresql"]
+        elif ui or metafunc.definition.get_closest_marker("sqlite_only"):
+            engines = ["sqlite"]
+        else:
+            engines = list(ENGINES)
+        metafunc.parametrize("backend", engines, indirect=True)
 
 
 @pytest.fixture(scope="session")

@@ -76,7 +76,7 @@ def validate(data: dict) -> list[tuple[str, str]]:
         errors.append(("frontline_field", f"一线领域应为：{' / '.join(FRONTLINE_FIELDS)}"))
     if data.get("kind") == "职级晋升" and not _clean(data.get("new_rank")):
         errors.append(("new_rank", "职级晋升须填写新职级"))
-    errors.extend(length_errors(Appointment, data))
+    errors.extend(length_errors(Appointment, data, labelled=True))
     return errors
 
 

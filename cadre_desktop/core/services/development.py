@@ -145,7 +145,7 @@ def check_class(data: dict) -> list[tuple[str, str]]:
         errors.append(("end", "结束日期不能早于开始日期"))
     if isinstance(data.get("hours"), Decimal) and data["hours"] < 0:
         errors.append(("hours", "学时不能为负数"))
-    errors.extend(length_errors(TrainingClass, data))
+    errors.extend(length_errors(TrainingClass, data, labelled=True))
     return errors
 
 
@@ -352,7 +352,7 @@ def check_posting(data: dict) -> list[tuple[str, str]]:
         errors.append(("start", "开始日期不能为空"))
     elif data.get("end") is not None and data["end"] < data["start"]:
         errors.append(("end", "结束日期不能早于开始日期"))
-    errors.extend(length_errors(Posting, data))
+    errors.extend(length_errors(Posting, data, labelled=True))
     return errors
 
 

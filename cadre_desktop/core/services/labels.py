@@ -69,10 +69,13 @@ def too_long(value: Any, n: int) -> bool:
     return isinstance(value, str) and len(value) > n
 
 
-def length_errors(model, data: dict, prefix: str = "") -> list[tuple[str, str]]:
-    """(attr, `不能超过 N 个字`) for each value in `data` longer than its column allows."""
-    return [(prefix + attr, f"不能超过 {n} 个字") for attr, n in max_lengths(model).items()
-            if too_long(data.get(attr), n)]
+def length_errors(model, data: dict, *, labelled: bool = False) -> list[tuple[str, str]]:
+    """(attr, `不能超过 N 个字`) for each value in `data` longer than its column allows; with
+    `labelled`, the message starts with the field's name (`培训班名称不能超过 200 个字`), for the
+    services whose messages stand alone."""
+    table = getattr(model, "__table__", model)
+    return [(attr, f"{column_label(table.name, attr) if labelled else ''}不能超过 {n} 个字")
+            for attr, n in max_lengths(table).items() if too_long(data.get(attr), n)]
 
 
 def check_flush(session, _flush_context, _instances) -> None:

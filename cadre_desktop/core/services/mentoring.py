@@ -259,7 +259,7 @@ def check_record(pair_start: dt.date, pair_end: dt.date | None, data: dict) -> l
                                f"（{day_text(pair_start)} 至 {day_text(pair_end) or '今'}）内"))
     if data.get("kind") not in RECORD_KINDS:
         errors.append(("kind", f"纪实类型应为：{' / '.join(RECORD_KINDS)}"))
-    errors.extend(length_errors(MentoringRecord, data))
+    errors.extend(length_errors(MentoringRecord, data, labelled=True))
     return errors
 
 

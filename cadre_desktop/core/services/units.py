@@ -39,7 +39,7 @@ def validate_unit(name: str, kind: str, tier: str | None) -> list[tuple[str, str
     if tier and kind not in TOWNSHIP_KINDS:
         errors.append(("tier", "只有乡镇、街道有津贴档次"))
     if (name or "").strip() and len(name.strip()) > 100:
-        errors.append(("name", "不能超过 100 个字"))
+        errors.append(("name", "单位名称不能超过 100 个字"))
     return errors
 
 
