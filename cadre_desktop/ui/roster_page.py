@@ -140,7 +140,7 @@ class RosterPage(QWidget):
 
     # -- data ---------------------------------------------------------------------------------
     def _fetch(self, ids: list[int]) -> list[dict]:
-        with self.state.session() as s:
+        with self.state.session(read_only=True) as s:
             return cadres.roster_rows(s, ids)
 
     def current_filter(self) -> cadres.RosterFilter:
@@ -157,7 +157,7 @@ class RosterPage(QWidget):
         flt, sort, descending = self.current_filter(), self.sort_key, self.descending
 
         def query() -> list[int]:
-            with self.state.session() as s:
+            with self.state.session(read_only=True) as s:
                 return cadres.roster_ids(s, flt, sort=sort, descending=descending)
 
         (self.query.run_now if wait else self.query.run)(query)

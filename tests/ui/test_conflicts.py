@@ -82,3 +82,18 @@ def test_unit_dialog_reload_shows_theirs_and_cancel_saves_nothing(qtbot, db, adm
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == UnitDialog.DialogCode.Accepted
     assert unit_row(db, unit_id)["sort_order"] == 3 and unit_row(db, unit_id)["name"] == "青山乡"
+
+
+def test_a_database_error_reaching_the_window_is_shown_as_its_message(qtbot, monkeypatch, tmp_path):
+    """The window's one error hook: a busy database is the clerk's message, not a traceback box."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from cadre_desktop.core.db import BUSY
+    from cadre_desktop.ui import common, errors
+
+    shown = []
+    monkeypatch.setattr(common, "refuse", lambda parent, e, *a, **k: shown.append(str(e)))
+    errors.show_unexpected(OperationalError("INSERT INTO unit", {}, sqlite3.OperationalError("database is locked")))
+    assert shown == [BUSY]
