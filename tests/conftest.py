@@ -54,6 +54,15 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("backend", engines, indirect=True)
 
 
+def pytest_report_header(config):
+    from tests.pg_server import find_bin
+
+    bindir = find_bin()
+    if bindir is None:
+        return f"PostgreSQL: {_PG_MISSING}"
+    return f"PostgreSQL: {bindir} (a throwaway server is started for the storage tests)"
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     from tests.pg_server import PgServer, find_bin

@@ -39,7 +39,10 @@ def _free_port() -> int:
 class PgServer:
     def __init__(self, bindir: Path):
         self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="cadre-pg-"))
+        # As root the server runs as another user, who must reach the directory: /tmp, not a
+        # TMPDIR under root's home.
+        tmp_root = "/tmp" if os.geteuid() == 0 and os.path.isdir("/tmp") else None
+        self.root = Path(tempfile.mkdtemp(prefix="cadre-pg-", dir=tmp_root))
         self.data = self.root / "data"
         self.port = _free_port()
         self.user = None
