@@ -4,7 +4,8 @@ per session.
 Every test that touches storage (through `db`, `db_url`, `db_target` or `demo_db`) runs twice: on
 an SQLite file and on a real PostgreSQL server started for the session (tests/pg_server.py), each
 test on its own database copied from a template migrated once. Tests under tests/ui run on SQLite
-only. Without PostgreSQL's binaries the PostgreSQL half is skipped, loudly.
+only, except those marked `both_engines` (the roster, two clerks in the editor and the unit
+dialog). Without PostgreSQL's binaries the PostgreSQL half is skipped, loudly.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def pytest_generate_tests(metafunc):
         ui = "ui" in metafunc.definition.path.parent.parts[-1:]
         if metafunc.definition.get_closest_marker("postgresql_only"):
             engines = ["postgresql"]
-        elif ui or metafunc.definition.get_closest_marker("sqlite_only"):
+        elif metafunc.definition.get_closest_marker("sqlite_only") or (
+                ui and not metafunc.definition.get_closest_marker("both_engines")):
             engines = ["sqlite"]
         else:
             engines = list(ENGINES)

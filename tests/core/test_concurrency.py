@@ -77,6 +77,8 @@ def test_a_second_writer_waits_for_the_busy_timeout_then_gets_a_message(db, db_u
             with pytest.raises(DomainError) as refused, other.session() as s2:
                 units.save_unit(s2, actor=admin, name="红岩镇", kind="乡镇")
             assert str(refused.value) == BUSY
+            with other.session(read_only=True) as r:  # a reader never waits for the writer
+                assert list(r.scalars(select(Unit.name))) == ["青山镇"]
             # The command line says the same, exit 2.
             monkeypatch.setenv("CADRE_USER", "admin")
             monkeypatch.setenv("CADRE_PASSWORD", "secret")

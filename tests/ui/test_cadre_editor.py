@@ -351,6 +351,7 @@ def answer_conflict(qtbot, button: str, seen: list):
     QTimer.singleShot(0, press)
 
 
+@pytest.mark.both_engines
 def test_version_conflict_shows_the_other_change_and_keeps_mine_on_top(qtbot, db, admin, state, cadre_id,
                                                                       refusals):
     dialog = open_editor(qtbot, state, cadre_id)
@@ -366,6 +367,7 @@ def test_version_conflict_shows_the_other_change_and_keeps_mine_on_top(qtbot, db
     assert saved["post"] == "青山镇镇长" and saved["rank"] == "四级主任科员"  # neither change lost
 
 
+@pytest.mark.both_engines
 def test_version_conflict_reload_shows_theirs_and_cancel_keeps_my_input(qtbot, db, admin, state, cadre_id,
                                                                         refusals):
     dialog = open_editor(qtbot, state, cadre_id)

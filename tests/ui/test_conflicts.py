@@ -49,6 +49,7 @@ def open_dialog(qtbot, state, db, unit_id) -> UnitDialog:
     return dialog
 
 
+@pytest.mark.both_engines
 def test_unit_dialog_keeps_my_change_on_top_of_theirs(qtbot, db, admin, state, unit_id, tmp_path):
     dialog = open_dialog(qtbot, state, db, unit_id)
     dialog.sort_order.setValue(7)  # this clerk changes the order
@@ -63,6 +64,7 @@ def test_unit_dialog_keeps_my_change_on_top_of_theirs(qtbot, db, admin, state, u
     assert row["name"] == "青山乡" and row["sort_order"] == 7  # both changes kept
 
 
+@pytest.mark.both_engines
 def test_unit_dialog_reload_shows_theirs_and_cancel_saves_nothing(qtbot, db, admin, state, unit_id):
     dialog = open_dialog(qtbot, state, db, unit_id)
     dialog.name.setText("青山镇人民政府")
