@@ -61,7 +61,11 @@ def column_label(table: str | None, column: str | None) -> str | None:
 
 def max_lengths(model) -> dict[str, int]:
     """{attribute: N} of every String(N) column of a model class (or table)."""
-    table = getattr(model, "__table__", model)
+    return _max_lengths(getattr(model, "__table__", model))
+
+
+@cache
+def _max_lengths(table) -> dict[str, int]:
     return {c.key: c.type.length for c in table.columns if isinstance(c.type, String) and c.type.length}
 
 
