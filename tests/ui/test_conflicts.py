@@ -99,3 +99,61 @@ def test_a_database_error_reaching_the_window_is_shown_as_its_message(qtbot, mon
     monkeypatch.setattr(common, "refuse", lambda parent, e, *a, **k: shown.append(str(e)))
     errors.show_unexpected(OperationalError("INSERT INTO unit", {}, sqlite3.OperationalError("database is locked")))
     assert shown == [BUSY]
+
+
+@pytest.mark.both_engines
+def test_posting_dialog_shows_their_change_and_keeps_mine(qtbot, db, admin, state, cadre_id):
+    """The same for a page that uses FormDialog's generic fields (挂职驻村)."""
+    import datetime as dt
+
+    from cadre_desktop.core.services import development as dev
+    from cadre_desktop.ui.postings_page import PostingDialog
+
+    with db.session() as s:
+        pid = dev.save_posting(s, actor=admin, data={"cadre_id": cadre_id, "kind": "驻村第一书记", "place": "石门村",
+                                                     "start": dt.date(2022, 3, 1)})
+        posting = dev.get_posting(s, pid)
+    dialog = PostingDialog(state, posting)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.notes.setPlainText("年度考核优秀")  # this clerk adds a note
+    with db.session() as s:  # another clerk sets the evaluation
+        dev.save_posting(s, actor=admin, data={**{k: posting[k] for k in PostingDialog.FIELDS},
+                                               "evaluation": "表现突出"}, posting_id=pid, version=posting["version"])
+    seen: list = []
+    answer(qtbot, "keep", seen)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert ("表现评价", "（空）", "表现突出") in seen
+    assert dialog.result() == PostingDialog.DialogCode.Accepted
+    with db.session() as s:
+        saved = dev.get_posting(s, pid)
+    assert saved["evaluation"] == "表现突出" and saved["notes"] == "年度考核优秀"
+
+
+def test_commendation_dialog_reload_then_save_loses_nothing(qtbot, db, admin, state):
+    import datetime as dt
+
+    from cadre_desktop.core.services import honours
+    from cadre_desktop.ui.commendations_page import BatchEditDialog
+
+    with db.session() as s:
+        bid = honours.save_batch(s, actor=admin, data={"title": "关于表扬疫情防控先进个人的通报", "date": dt.date(2022, 6, 1)})
+        batch = honours.get_batch(s, bid)
+    dialog = BatchEditDialog(state, batch)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.widgets["body"].setPlainText("我的正文")
+    with db.session() as s:
+        honours.save_batch(s, actor=admin, data={**batch, "doc_number": "县委组〔2022〕8号"}, batch_id=bid,
+                           version=batch["version"])
+    seen: list = []
+    answer(qtbot, "reload", seen)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert ("文号", "（空）", "县委组〔2022〕8号") in seen
+    assert dialog.isVisible() and dialog.widgets["doc_number"].text() == "县委组〔2022〕8号"
+    assert dialog.widgets["body"].toPlainText() == ""  # reloaded: my unsaved text is gone, as chosen
+    dialog.widgets["field"].setText("疫情防控")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with db.session() as s:
+        saved = honours.get_batch(s, bid)
+    assert saved["doc_number"] == "县委组〔2022〕8号" and saved["field"] == "疫情防控"
