@@ -103,6 +103,22 @@ def _sqlite_template(tmp_path_factory):
     return path
 
 
+_DROP_LATER: list[str] = []
+
+
+def _drop(server, name: str) -> None:
+    """Drop a test's database a few tests later: a window's timer or background query may still
+    reach it just after its test ended (on SQLite the file simply stays until the session ends)."""
+    import sys
+
+    jobs = sys.modules.get("cadre_desktop.ui.jobs")
+    if jobs is not None and jobs._POOL is not None:
+        jobs.pool().submit(lambda: None).result(timeout=120)  # one worker: everything before is done
+    _DROP_LATER.append(name)
+    while len(_DROP_LATER) > 6:
+        server.drop(_DROP_LATER.pop(0))
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "cadre.sqlite3"
@@ -118,7 +134,7 @@ def db_url(request, backend, db_path):
     server = request.getfixturevalue("pg_server")
     name = server.create(template=request.getfixturevalue("_pg_template"))
     yield server.url(name)
-    server.drop(name)
+    _drop(server, name)
 
 
 @pytest.fixture
@@ -131,7 +147,7 @@ def db_target(request, backend, tmp_path):
     server = request.getfixturevalue("pg_server")
     name = server.create()
     yield server.url(name)
-    server.drop(name)
+    _drop(server, name)
 
 
 def url_of(target: str) -> str:
@@ -251,7 +267,7 @@ def demo_db(request, backend, tmp_path):
     database = open_database(server.url(name))
     yield database
     database.dispose()
-    server.drop(name)
+    _drop(server, name)
 
 
 @pytest.fixture
