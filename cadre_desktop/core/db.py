@@ -204,7 +204,10 @@ class Database:
 
     @property
     def reader(self) -> Engine:
-        return self.engine.execution_options(cadre_read_only=True)
+        """The same engine (and pool), its transactions started as readers on SQLite."""
+        if getattr(self, "_reader", None) is None or self._reader_of is not self.engine:
+            self._reader, self._reader_of = self.engine.execution_options(cadre_read_only=True), self.engine
+        return self._reader
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
