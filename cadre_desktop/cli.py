@@ -9,7 +9,7 @@ import os
 import sys
 
 from .config import resolve_target
-from .core.db import Database, open_database
+from .core.db import Database, check_schema, head_revision, migrate_database, open_database, translate_error
 from .core.exchange import exporter, importer
 from .core.exchange.sheets import Cancelled
 from .core.exchange.workbook import WorkbookSource
@@ -47,6 +47,39 @@ def sign_in(db: Database, *, changing_own_password: str | None = None) -> Actor:
     return actor
 
 
+def sign_in_admin_raw(db: Database) -> Actor:
+    """Sign in a 管理员 on a database whose schema may be older than this program's (cadre
+    migrate): reads the account table with plain SQL that every schema revision answers."""
+    from sqlalchemy import text
+
+    name = os.environ.get("CADRE_USER")
+    password = os.environ.get("CADRE_PASSWORD")
+    if not name:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise Refused("未登录：请设置环境变量 CADRE_USER 和 CADRE_PASSWORD，或在终端中运行以输入用户名和密码。")
+        name = input("用户名：").strip()
+    if password is None:
+        password = _prompt_password("密码：")
+    with db.engine.connect() as conn:
+        row = conn.execute(text("SELECT role, password_hash, active FROM account WHERE name = :n"),
+                           {"n": name.strip()}).first()
+    if row is None or not accounts.verify_password(password, row.password_hash):
+        raise Refused("用户名或密码错误。")
+    if not row.active:
+        raise Refused(f"账号“{name}”已停用，请联系管理员。")
+    actor = Actor(name.strip(), row.role)
+    accounts.require(actor, "admin")
+    return actor
+
+
+def _warn_network_share(url: str) -> None:
+    from .core.netshare import network_share_warning
+
+    warning = network_share_warning(url)
+    if warning:
+        print(f"警告：{warning}", file=sys.stderr)
+
+
 def _print_problems(result) -> None:
     for p in result.errors:
         print(str(p), file=sys.stderr)
@@ -60,6 +93,10 @@ def _print_problems(result) -> None:
 def cmd_init(db: Database, args) -> int:
     from .core.services import demo as demo_service
 
+    if db.is_sqlite or db.current_revision() is None:
+        migrate_database(db)  # a new database (an SQLite file, or an empty one on the server)
+    else:
+        check_schema(db)  # a shared server in use is migrated only by `cadre migrate`
     actor = None
     with db.session() as s:
         if not accounts.has_accounts(s):
@@ -298,6 +335,45 @@ def cmd_audit(db: Database, args) -> int:
     return 0
 
 
+def cmd_migrate(db: Database, args) -> int:
+    current = db.current_revision()
+    if current is None:
+        raise Refused("数据库还没有建立：请运行 cadre init。")
+    sign_in_admin_raw(db)
+    if current == head_revision():
+        print(f"数据库已是当前版本（{current}），无需升级。")
+        return 0
+    backup_path = migrate_database(db)
+    print(f"数据库已从版本 {current} 升级到 {head_revision()}。")
+    if backup_path:
+        print(f"升级前的数据已备份到：{backup_path}")
+    return 0
+
+
+def cmd_migrate_to(db: Database, args) -> int:
+    from .core import transfer
+
+    actor = sign_in(db)
+    accounts.require(actor, "admin")
+    target = open_database(resolve_target(args.url), migrate=False)
+    try:
+        checks = transfer.migrate_to(db, target, progress=lambda t, n: print(f"已复制 {t}: {n} 行"))
+    finally:
+        target.dispose()
+    bad = [c for c in checks if not c.same]
+    for c in checks:
+        mark = "一致" if c.same else "不一致"
+        print(f"{c.table}: 源 {c.source_rows} 行，目标 {c.target_rows} 行，摘要{mark}")
+    if bad:
+        print(f"迁移后核对不一致：{'、'.join(c.table for c in bad)}。请勿使用目标数据库，保留源数据库并联系技术支持。",
+              file=sys.stderr)
+        return 1
+    total = sum(c.source_rows for c in checks)
+    print(f"迁移完成：{len(checks)} 张表共 {total} 行记录（含操作记录链）已复制，两边的行数和逐表摘要完全一致。")
+    print("请把各台电脑的 --db（或环境变量 CADRE_DB）改为新的数据库地址，并把本机的 audit.key 复制给各客户端（见 README）。")
+    return 0
+
+
 def cmd_backup(db: Database, args) -> int:
     actor = sign_in(db)
     out = maintenance.backup_database(db, actor=actor, out=args.out)
@@ -392,6 +468,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--verify", action="store_true", help="检查操作记录是否被改动或删除")
     s.set_defaults(func=cmd_audit)
 
+    s = sub.add_parser("migrate", help="把数据库升级到本程序的版本（管理员；共享服务器只能这样升级）")
+    s.set_defaults(func=cmd_migrate)
+
+    s = sub.add_parser("migrate-to", help="把全部记录和操作记录链复制到一个空的新数据库（如县里的共享服务器），并核对两边一致")
+    s.add_argument("url", help="目标数据库：postgresql+psycopg://用户:密码@服务器/库名，或一个新的 SQLite 文件路径")
+    s.set_defaults(func=cmd_migrate_to)
+
     s = sub.add_parser("backup", help="备份数据库（管理员）")
     s.add_argument("out")
     s.set_defaults(func=cmd_backup)
@@ -437,7 +520,12 @@ def _main(argv: list[str] | None) -> int:
         argv = sys.argv[1:] if argv is None else argv
         _check_text(argv)
         args = build_parser().parse_args(argv)
-        db = open_database(resolve_target(args.db))
+        url = resolve_target(args.db)
+        _warn_network_share(url)
+        # `cadre init` and `cadre migrate` migrate the database themselves (a 管理员's work);
+        # every other command opens it as a client, which never migrates a shared server.
+        own_migration = args.func in (cmd_init, cmd_migrate)
+        db = open_database(url, migrate=False if own_migration else None)
         try:
             return args.func(db, args)
         finally:
@@ -459,6 +547,10 @@ def _main(argv: list[str] | None) -> int:
         print("已中断。", file=sys.stderr)
         return 2
     except Exception as e:  # noqa: BLE001 - a full or read-only disk, a folder for a file: exit 2
+        translated = translate_error(e)
+        if translated is not None:  # a database error a clerk can cause: a message, exit 2
+            print(str(translated), file=sys.stderr)
+            return 2
         from .core.storage import describe
 
         message = describe(e)

@@ -183,7 +183,7 @@ class RosterPage(Printable, QWidget):
 
     # -- data ---------------------------------------------------------------------------------
     def _fetch(self, ids: list[int]) -> list[dict]:
-        with self.state.session() as s:
+        with self.state.session(read_only=True) as s:
             return cadres.roster_rows(s, ids)
 
     def current_filter(self) -> cadres.RosterFilter:
@@ -205,7 +205,7 @@ class RosterPage(Printable, QWidget):
         self.search_note.setVisible(bool(flt.search_note))
 
         def query() -> list[int]:
-            with self.state.session() as s:
+            with self.state.session(read_only=True) as s:
                 return cadres.roster_ids(s, flt, sort=sort, descending=descending)
 
         (self.query.run_now if wait else self.query.run)(query)

@@ -15,12 +15,14 @@ from cadre_desktop.core.services import accounts
 from cadre_desktop.core.services.accounts import Actor
 from tests.core.test_rules import build_county
 
+from conftest import url_of
+
 
 @pytest.fixture
-def county_db(tmp_path, monkeypatch):
-    path = tmp_path / "cli.sqlite3"
+def county_db(db_target, monkeypatch):
+    path = db_target
     assert main(["--db", str(path), "init", "--admin-password", "pw123456"]) == 0
-    database = open_database(f"sqlite:///{path}")
+    database = open_database(url_of(path))
     try:
         built = build_county(database, Actor("admin", accounts.ADMIN), today=dt.date.today())
         with database.session() as s:

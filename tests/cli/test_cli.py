@@ -11,8 +11,8 @@ from cadre_desktop.core.values import id_check_digit
 
 
 @pytest.fixture
-def dbarg(tmp_path):
-    return ["--db", str(tmp_path / "cli.sqlite3")]
+def dbarg(db_target):
+    return ["--db", db_target]
 
 
 @pytest.fixture
@@ -213,6 +213,7 @@ def test_template_has_every_sheet_with_comments_and_dropdowns(signed_in, tmp_pat
     assert lists[level_col] == '"县级领导,正科级,副科级,一般干部"'
 
 
+@pytest.mark.sqlite_only
 def test_backup_and_restore(signed_in, tmp_path, capsys):
     path = tmp_path / "county.xlsx"
     county_workbook(path, n=10)

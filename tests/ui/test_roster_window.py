@@ -27,6 +27,7 @@ def shown_names(page):
     return [page.model.row(i)["name"] for i in range(page.model.rowCount())]
 
 
+@pytest.mark.both_engines
 def test_search_box_follows_each_keystroke(qtbot, demo_state):
     page = RosterPage(demo_state)
     qtbot.addWidget(page)
@@ -44,6 +45,7 @@ def test_search_box_follows_each_keystroke(qtbot, demo_state):
     qtbot.waitUntil(lambda: page.model.rowCount() == total)
 
 
+@pytest.mark.both_engines
 def test_polyphonic_surname_found_by_both_readings_in_the_window(qtbot, demo_state):
     page = RosterPage(demo_state)
     qtbot.addWidget(page)

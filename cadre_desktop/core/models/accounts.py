@@ -30,8 +30,9 @@ class Account(Versioned, Base):
 class AuditEvent(Base):
     """One change: who, when, which record, values before and after.
 
-    Events are chained: `digest` covers the event's fields and the previous event's digest,
-    so `cadre audit --verify` finds an altered or removed event.
+    Events are chained: `digest` is a keyed hash (HMAC-SHA256, the key outside the database)
+    of the event's fields and the previous event's digest, so `cadre audit --verify` finds an
+    altered or removed event, even when the chain was recomputed without the key.
     """
 
     __tablename__ = "audit_event"
@@ -46,6 +47,20 @@ class AuditEvent(Base):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The head of the chain of events, kept outside the events' table: the last event's id and
+    digest, sealed with the same key. One row (id 1), locked by every writer of an event
+    (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's write lock), so concurrent clerks take
+    consecutive ids, and `verify` finds the latest events removed."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[str] = mapped_column(String(64))
 
 
 class Setting(Versioned, Base):

@@ -19,11 +19,12 @@ from ..models import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
 from .. import masking
 from ..search import normalize_query, search_text
 from ..values import (
-    AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, CODE_FIELDS, EDUCATION_LEVELS, FIVE_CATEGORIES, RANKS, REWARD_KINDS,
+    StaleEdit, AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, CODE_FIELDS, EDUCATION_LEVELS, FIVE_CATEGORIES, RANKS, REWARD_KINDS,
     SEXES, STAFFING_TYPES, STATUSES, DomainError, Month, age_at, birth_code_bound, check_id_number, education_level,
     education_rank, fold_code,
 )
 from . import audit, settings
+from .labels import length_errors
 from .accounts import Actor, require
 
 
@@ -96,6 +97,10 @@ LIST_FIELDS = {
     "family": (("relation", "称谓"), ("name", "成员姓名"), ("birth", "出生年月"),
                ("political_status", "政治面貌"), ("work", "工作单位及职务")),
 }
+# What a clerk compares when two edited the same cadre (core.conflicts): the fields, the unit by
+# name, the lists and the photo.
+CONFLICT_LABELS = {**{("unit_name" if f.attr == "unit_id" else f.attr): f.label for f in FIELDS},
+                   **LIST_LABELS, "photo": "照片"}
 LIST_MODELS = {"resumes": Resume, "rewards": Reward, "appraisals": Appraisal, "family": FamilyMember}
 
 # --- reading ------------------------------------------------------------------------------
@@ -218,6 +223,7 @@ def check_fields(data: dict) -> list[tuple[str, str]]:
             errors.append(("unit_id", "在职干部须填写工作单位"))
         if "level" in data and not data.get("level"):
             errors.append(("level", "在职干部须填写干部层级"))
+    errors.extend(length_errors(Cadre, data))
     for name in LISTS:
         for i, item in enumerate(data.get(name) or []):
             errors.extend((f"{name}[{i}].{k}", m) for k, m in check_list_item(name, item))
@@ -251,6 +257,7 @@ def check_list_item(name: str, item: dict) -> list[tuple[str, str]]:
             errors.append(("relation", "称谓不能为空"))
         if not (item.get("name") or "").strip():
             errors.append(("name", "成员姓名不能为空"))
+    errors.extend(length_errors(LIST_MODELS[name], item))
     return errors
 
 
@@ -398,9 +405,9 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
 
     cadre = session.get(Cadre, cadre_id, options=[selectinload(getattr(Cadre, n)) for n in LISTS])
     if cadre is None:
-        raise DomainError("该干部记录已被他人删除。")
+        raise StaleEdit("该干部记录已被他人删除。")
     if version is not None and cadre.version != version:
-        raise DomainError("该干部记录已被他人修改并保存，请关闭后重新打开再改（您的修改未保存）。")
+        raise StaleEdit("该干部记录已被他人修改并保存，您的修改未保存。")
     before = snapshot(cadre_data(cadre), names)
     old_photo = cadre.photo
     apply_fields(cadre, data)
@@ -418,7 +425,7 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
         try:
             session.flush()
         except StaleDataError:
-            raise DomainError("该干部记录已被他人修改并保存，请关闭后重新打开再改（您的修改未保存）。") from None
+            raise StaleEdit("该干部记录已被他人修改并保存，您的修改未保存。") from None
         audit.record_change(session, actor, "修改", "cadre", cadre.id, f"{cadre.name}（{cadre.id_number}）",
                             before, after)
     return cadre.id
