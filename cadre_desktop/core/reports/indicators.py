@@ -223,7 +223,7 @@ def _build(ctx: Ctx) -> list[Indicator]:
         count=lambda c: _ids(TrainingClass, classes))
     add("training.attendances", "参训人次", "人次", "attendance",
         count=lambda c: _ids(Attendance, classes, join=(TrainingClass, TrainingClass.id == Attendance.class_id)))
-    add("training.cadres", "参训干部", "人", "cadre",
+    add("training.cadres", "参训干部", "人", "attendance",
         count=lambda c: _people(classes, source=Attendance).join(TrainingClass, TrainingClass.id == Attendance.class_id),
         rows=lambda c: _ids(Attendance, classes, join=(TrainingClass, TrainingClass.id == Attendance.class_id)))
     add("training.hours", "参训学时", "学时", "attendance", "sum", hours=True,
@@ -239,30 +239,30 @@ def _build(ctx: Ctx) -> list[Indicator]:
         return _ids(Posting, *where, join=(Cadre, Cadre.id == Posting.cadre_id))
 
     sec = (Posting.kind == "挂职锻炼", _in(Posting.start, p))
-    add("postings.secondment.cadres", "挂职锻炼干部", "人", "cadre",
+    add("postings.secondment.cadres", "挂职锻炼干部", "人", "posting",
         count=lambda c: posting_people(*sec), rows=lambda c: posting_rows(*sec))
     for d in DESTINATIONS:
         w = (*sec, Posting.destination == d)
-        add(f"postings.secondment.by_destination.{d}", f"挂职锻炼干部·{d}", "人", "cadre",
+        add(f"postings.secondment.by_destination.{d}", f"挂职锻炼干部·{d}", "人", "posting",
             count=lambda c, w=w: posting_people(*w), rows=lambda c, w=w: posting_rows(*w))
     vil = (Posting.kind.in_(VILLAGE_KINDS), _overlaps(Posting.start, Posting.end, p))
     first = (Posting.kind == "驻村第一书记", _overlaps(Posting.start, Posting.end, p))
-    add("postings.village.cadres", "驻村干部（第一书记、驻村队员、尖刀班）", "人", "cadre",
+    add("postings.village.cadres", "驻村干部（第一书记、驻村队员、尖刀班）", "人", "posting",
         count=lambda c: posting_people(*vil), rows=lambda c: posting_rows(*vil))
-    add("postings.village.first_secretaries", "其中驻村第一书记", "人", "cadre",
+    add("postings.village.first_secretaries", "其中驻村第一书记", "人", "posting",
         count=lambda c: posting_people(*first), rows=lambda c: posting_rows(*first))
-    add("postings.village.reserve_cadres", "其中后备干部", "人", "cadre",
+    add("postings.village.reserve_cadres", "其中后备干部", "人", "posting",
         count=lambda c: posting_people(*vil, Cadre.reserve.is_(True)),
         rows=lambda c: posting_rows(*vil, Cadre.reserve.is_(True)))
     for f in TASK_FIELDS:
         w = (Posting.kind == "一线任务", Posting.field == f, _overlaps(Posting.start, Posting.end, p))
-        add(f"postings.frontline.{f}.cadres", f"{f}一线干部", "人", "cadre",
+        add(f"postings.frontline.{f}.cadres", f"{f}一线干部", "人", "posting",
             count=lambda c, w=w: posting_people(*w), rows=lambda c, w=w: posting_rows(*w))
         wc = (*w, Cadre.level == "县级领导")
-        add(f"postings.frontline.{f}.county_leaders", f"{f}一线·县级领导", "人", "cadre",
+        add(f"postings.frontline.{f}.county_leaders", f"{f}一线·县级领导", "人", "posting",
             count=lambda c, w=wc: posting_people(*w), rows=lambda c, w=wc: posting_rows(*w))
         ws = (*w, Cadre.level.in_(SECTION_LEVELS))
-        add(f"postings.frontline.{f}.section_leaders", f"{f}一线·科级领导", "人", "cadre",
+        add(f"postings.frontline.{f}.section_leaders", f"{f}一线·科级领导", "人", "posting",
             count=lambda c, w=ws: posting_people(*w), rows=lambda c, w=ws: posting_rows(*w))
         add(f"postings.frontline.{f}.units", f"{f}一线干部所在单位", "个", "unit",
             count=lambda c, w=w: select(Cadre.unit_id.label("id")).distinct().select_from(Posting)
@@ -281,7 +281,7 @@ def _build(ctx: Ctx) -> list[Indicator]:
         ("rank_promotions", "职级晋升干部", (in_p, Appointment.kind == "职级晋升")),
         ("frontline_selected", "选拔任用一线干部", (in_p, Appointment.kind != "职级晋升", Appointment.frontline.is_(True))),
     ):
-        add(f"appointments.{key}", label, "人", "cadre",
+        add(f"appointments.{key}", label, "人", "appointment",
             count=lambda c, w=w: appt_people(*w), rows=lambda c, w=w: appt_rows(*w))
 
     # township teams (py: the period's team appointments, fetched once)
