@@ -179,7 +179,7 @@ REGISTRY: list[SheetDef] = []
 SHEET_ORDER = ("单位", "干部", "简历", "奖惩", "年度考核", "家庭成员", "培训班", "参训记录", "挂职驻村", "选拔任用", "表彰",
                "结对帮带", "帮带纪实", "容错纠错", "关爱记录", "慰问", "津贴标准")
 # Modules under core.exchange that define sheets (each registers its SheetDefs on import).
-SHEET_MODULES = ("people", "development", "careers", "mentoring")
+SHEET_MODULES = ("people", "development", "careers", "mentoring", "allowances")
 
 
 def register(sheet_cls: type[SheetDef]) -> type[SheetDef]:

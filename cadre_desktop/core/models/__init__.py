@@ -1,6 +1,7 @@
 """All tables. Importing this module registers every model on Base.metadata."""
 
 from .accounts import Account, AuditEvent, Setting
+from .allowances import AllowancePayroll, AllowancePayrollLine, AllowanceRate
 from .base import Base, MonthType, ScaledDecimal
 from .development import Appointment, Attendance, Posting, TrainingClass
 from .honours import Award, CareRecord, CommendationBatch, Visit
@@ -8,7 +9,7 @@ from .mentoring import MentoringRecord, MentorPair, ToleranceCase
 from .people import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
 
 __all__ = [
-    "Account", "Appointment", "Appraisal", "Attendance", "AuditEvent", "Award", "Base", "Cadre", "CareRecord",
+    "Account", "AllowancePayroll", "AllowancePayrollLine", "AllowanceRate", "Appointment", "Appraisal", "Attendance", "AuditEvent", "Award", "Base", "Cadre", "CareRecord",
     "CommendationBatch", "FamilyMember", "MentorPair", "MentoringRecord", "MonthType", "Posting", "Resume",
     "Reward", "ScaledDecimal", "Setting", "ToleranceCase", "TrainingClass", "Unit", "Visit",
 ]

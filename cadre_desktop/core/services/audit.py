@@ -24,7 +24,7 @@ ENTITY_NAMES = {
     "appraisal": "年度考核", "family_member": "家庭成员", "database": "数据库", "setting": "设置",
     "mentor_pair": "结对帮带", "mentoring_record": "帮带纪实", "tolerance_case": "容错纠错",
     "appointment": "选拔任用", "commendation_batch": "表彰通报", "award": "表彰对象", "care_record": "关爱记录",
-    "visit": "慰问",
+    "visit": "慰问", "allowance_rate": "津贴标准", "allowance_payroll": "津贴发放确认",
     "training_class": "培训班", "attendance": "参训记录", "posting": "挂职驻村",
 }
 GENESIS = "0" * 64

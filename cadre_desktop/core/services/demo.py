@@ -26,10 +26,22 @@ def load_demo(session: Session, *, actor: Actor) -> dict[str, int]:
     if not result.ok:  # the generator and the importer disagree: a bug, not a clerk's error
         raise RuntimeError("演示数据未通过检查：" + "; ".join(str(p) for p in result.errors[:5]))
     _add_incomplete_records(session, actor)
+    _confirm_recent_allowances(session, actor)
     return {
         "units": session.scalar(select(func.count()).select_from(Unit)),
         "cadres": session.scalar(select(func.count()).select_from(Cadre)),
     }
+
+
+def _confirm_recent_allowances(session: Session, actor: Actor) -> None:
+    """The three months before this one have been paid: their payrolls are confirmed (发放确认)."""
+    import datetime as dt
+
+    from . import allowances
+
+    this = Month.of(dt.date.today())
+    for back in (3, 2, 1):
+        allowances.confirm_month(session, actor=actor, month=this.add_months(-back))
 
 
 def _add_incomplete_records(session: Session, actor: Actor) -> None:
