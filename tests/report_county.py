@@ -35,7 +35,7 @@ SEED = {
     "commendations.by_field.疫情防控.individuals": 60,
     "appointments.frontline_selected": 142, "appointments.rank_promotions": 164,
     "mentoring.county_section_pairs": 18, "mentoring.section_mentors": 106, "mentoring.young_mentees": 364,
-    "care.visited_people": 1025,
+    "care.visited_people": 1025, "allowances.total_yuan": Decimal("6600000.00"),
     "township_teams.appointed": 79, "township_teams.five_categories": 14, "township_teams.age_le_30": 10,
     "township_teams.age_le_35": 48, "township_teams.town_heads_about_35": 3,
     "township_teams.bachelor_or_above": 68, "township_teams.women": 13,
@@ -56,7 +56,7 @@ BUILT = {
     "care.visits": 1027, "care.visit_amount_yuan": Decimal("513500.00"),
     "care.by_category.老党员": 600, "care.by_category.困难党员": 300, "care.by_category.突出人才": 126,
     "care.by_category.一线干部": 1, "care.by_category.其他": 0, "care.health_checks": 30,
-    "rules.findings": 1,
+    "rules.findings": 1, "allowances.recipients": 1000,
 }
 for _f in ("乡村振兴", "脱贫攻坚", "项目建设", "防汛救灾", "三百四千工程", "生态环保", "其他"):
     for _k in ("cadres", "county_leaders", "section_leaders", "units"):
@@ -283,6 +283,17 @@ def build(session) -> dict:
     for i in range(30):
         s.add(CareRecord(cadre_id=front[i].id, kind="年度体检", date=D(2022, 5, 1)))
     s.add(CareRecord(cadre_id=front[40].id, kind="年度体检", date=D(2021, 12, 1)))
+
+    # The allowance: one 550-yuan standard for 一档 townships since 2021; 1000 township cadres in service
+    # in all (the ones above and plain clerks), so 2022 pays 1000 × 550 × 12 = 6,600,000 yuan.
+    from cadre_desktop.core.models import AllowanceRate
+
+    s.add(AllowanceRate(effective=D(2021, 1, 1), tier="一档", base=Decimal("550")))
+    s.flush()
+    in_towns = sum(1 for c in k.cadres if c.status == "在职" and c.unit_id in {t.id for t in towns})
+    for i in range(1000 - in_towns):
+        k.cadre(towns[i % 20], age=45)
+    k.cadre(towns[3], age=58, status="退休")  # retired: not paid
 
     # A retired woman: in every count of records but not in service.
     k.cadre(depts[2], age=60, sex="女", status="退休")

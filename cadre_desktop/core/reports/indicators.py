@@ -83,20 +83,6 @@ class Period:
         y = self.whole_year
         return f"{y}年" if y else f"{_day(self.start)}—{_day(self.end)}"
 
-    def months(self) -> list[Month]:
-        """The whole calendar months that lie inside the period."""
-        out = []
-        m = Month.of(self.start)
-        if self.start.day != 1:
-            m = m.add_months(1)
-        while True:
-            last = m.add_months(1).first_day() - dt.timedelta(days=1)
-            if last > self.end:
-                break
-            out.append(m)
-            m = m.add_months(1)
-        return out
-
 
 def _day(d: dt.date | None) -> str:
     return f"{d.year}.{d.month:02d}.{d.day:02d}" if d else ""
@@ -345,9 +331,9 @@ def _build(ctx: Ctx) -> list[Indicator]:
 
     # allowances (helper `allow`'s payroll; see _allowances)
     add("allowances.total_yuan", "乡镇津贴发放总额", "元", "cadre", "py", money=True,
-        py=lambda c: (_allowances(c)["total_yuan"], _allowances(c).get("cadre_ids", [])))
+        py=lambda c: (_allowances(c)["total_yuan"], _allowance_recipients(c)))
     add("allowances.recipients", "领取乡镇津贴的干部", "人", "cadre", "py",
-        py=lambda c: (_allowances(c)["recipients"], _allowances(c).get("cadre_ids", [])))
+        py=lambda c: (_allowances(c)["recipients"], _allowance_recipients(c)))
 
     # care
     v_in = _in(Visit.date, p)
@@ -470,8 +456,25 @@ def _allowances(c: Ctx) -> dict:
 
 
 def allowance_total(session: Session, period: Period) -> dict:
-    # Until the township allowance (helper `allow`) is merged, nothing is paid.
-    return {"total_yuan": Decimal("0.00"), "recipients": 0}
+    from ..services.allowances import period_total
+
+    return period_total(session, period.start, period.end)
+
+
+def _allowance_recipients(c: Ctx) -> list[int]:
+    """The cadres paid in at least one whole month of the period (the payroll names them by ID number)."""
+    def compute():
+        from ..services.allowances import months_inside, period_months
+
+        numbers: set[str] = set()
+        for m in period_months(c.session, months_inside(c.period.start, c.period.end)):
+            numbers |= m["ids"]
+        ids = []
+        for part in _chunks(sorted(numbers)):
+            ids += c.session.scalars(select(Cadre.id).where(Cadre.id_number.in_(part))).all()
+        return ids
+
+    return c.once("allowance_ids", compute)
 
 
 # The two pairs of a dual-mentor mentee: political (Pol) and professional (Pro).
