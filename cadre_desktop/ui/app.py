@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from .. import config
 from ..core.db import open_database
+from ..core.resources import resource_path
 from ..core.services import accounts
 from ..core.values import DomainError
 from .common import refuse
@@ -25,17 +26,15 @@ _START = time.perf_counter()  # for the start-up time in the log
 
 
 def resources_dir() -> Path:
-    """resources/ beside the package in a checkout, or inside a PyInstaller build."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+    """resources/ in a checkout, an installed package or a PyInstaller build."""
+    return resource_path("fonts").parent
 
 
 def register_fonts(app: QApplication) -> str | None:
     """Register the shipped CJK font so Chinese shows on a PC with no Chinese fonts at all."""
     family = None
-    for path in sorted((resources_dir() / "fonts").glob("*.tt[cf]")):
+    # The window's own text needs one face; the printing fonts (AR PL UMing/UKai) are for PDFs.
+    for path in [resource_path("fonts", "wqy-microhei.ttc")]:
         font_id = QFontDatabase.addApplicationFont(str(path))
         families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
         if families and family is None:

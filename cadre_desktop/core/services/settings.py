@@ -21,10 +21,11 @@ DEFAULTS = {
         "黄": {"meaning": "从轻或减轻处理，须纠错整改", "effect": "warn_while_correcting"},
         "红": {"meaning": "不予容错，依规依纪处理", "effect": "exclude_decision_year"},
     },
+    "print_fonts": {},  # 打印字体: {role: path of a TrueType font} used where the PC lacks the system font
 }
 LABELS = {"young_age": "年轻干部年龄上限", "mentoring_talk_days": "谈心谈话间隔天数",
           "mentoring_report_period": "定期汇报周期", "tag_window_months": "容错纠错标记期限（月）",
-          "tolerance_colours": "容错纠错颜色含义及影响"}
+          "tolerance_colours": "容错纠错颜色含义及影响", "print_fonts": "打印字体"}
 REPORT_PERIODS = {"month": "每月", "quarter": "每季度", "year": "每年"}
 # What a colour does to commendation and promotion lists.
 COLOUR_EFFECTS = {
@@ -59,7 +60,21 @@ def _check_period(value) -> None:
         raise DomainError(f"定期汇报周期应为：{' / '.join(REPORT_PERIODS.values())}", field="mentoring_report_period")
 
 
+def _check_print_fonts(value) -> None:
+    from ..printing import fonts  # ReportLab is only loaded when a font is set
+
+    if not isinstance(value, dict):
+        raise DomainError("打印字体应为“字体：文件路径”的对照。", field="print_fonts")
+    for role, path in value.items():
+        if role not in fonts.ROLES:
+            raise DomainError(f"未知的打印字体“{role}”，应为：{'、'.join(fonts.ROLES)}", field="print_fonts")
+        if not isinstance(path, str) or not path.strip():
+            raise DomainError(f"请填写{role}的字体文件路径。", field="print_fonts")
+        fonts.check_font_file(path)
+
+
 VALIDATORS = {
+    "print_fonts": _check_print_fonts,
     "mentoring_talk_days": _check_int("mentoring_talk_days", 7, 366),
     "tag_window_months": _check_int("tag_window_months", 1, 120),
     "mentoring_report_period": _check_period,
