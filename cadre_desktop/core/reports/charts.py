@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -110,6 +110,7 @@ def report_series(session: Session, report: Report) -> dict[str, Series]:
 def _frame(width: float, height: float, title: str) -> Drawing:
     register_font()
     d = Drawing(width, height)
+    d.add(Rect(0, 0, width, height, fillColor=colors.white, strokeColor=None))
     d.add(String(width / 2, height - 16, title, fontName=FONT, fontSize=11, fillColor=TEXT, textAnchor="middle"))
     return d
 
@@ -194,6 +195,7 @@ def age_mix(young: int, middle: int, old: int, title: str = "老中青结构", w
     """A team's age mix as one stacked horizontal bar: 青 (≤ young bound), 中, 老 (≥ 46)."""
     d = Drawing(width, height)
     register_font()
+    d.add(Rect(0, 0, width, height, fillColor=colors.white, strokeColor=None))
     total = young + middle + old
     d.add(String(4, height - 13, title, fontName=FONT, fontSize=9, fillColor=TEXT))
     if total == 0:

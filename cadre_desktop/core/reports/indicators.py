@@ -575,10 +575,11 @@ def indicators(session: Session, period: Period, today: dt.date | None = None) -
 
 def compute(session: Session, period: Period, *, today: dt.date | None = None,
             progress: Callable[[int, int, str], None] | None = None,
-            cancelled: Callable[[], bool] | None = None) -> Report:
-    """Every indicator of report.md for the period."""
+            cancelled: Callable[[], bool] | None = None, only: str | None = None) -> Report:
+    """Every indicator of report.md for the period (`only`: just the keys under that prefix,
+    e.g. "township_teams.")."""
     ctx = _ctx(session, period, today)
-    inds = _build(ctx)
+    inds = [i for i in _build(ctx) if only is None or i.key.startswith(only)]
     values = {}
     for i, ind in enumerate(inds):
         if cancelled is not None and cancelled():
