@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from ..core.reports import draft
 from ..core.reports.indicators import Period, compute, value_text
 from ..core.values import DomainError
-from .common import inform, shortcut
+from .common import shortcut
 from .jobs import QueryBridge, run_job
 from .report_kit import open_behind
 from .state import AppState
@@ -144,10 +144,10 @@ class ReportPage(QWidget):
         self.tree.setHeaderLabels(["指标", "数值", "单位"])
         self.tree.setAlternatingRowColors(True)
         header = self.tree.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.tree.setColumnWidth(0, 460)
+        self.tree.setColumnWidth(1, 110)
         self.tree.itemDoubleClicked.connect(lambda item, _c: self.open_item(item))
         shortcut(self.tree, Qt.Key.Key_Return, lambda: self.open_item(self.tree.currentItem()))
         shortcut(self.tree, Qt.Key.Key_Enter, lambda: self.open_item(self.tree.currentItem()))
@@ -262,7 +262,7 @@ class ReportPage(QWidget):
 
             return write_xlsx(report, path)
 
-        return run_job(self, "正在导出", work, on_success=lambda out: inform(self, f"已导出：\n{out}"))
+        return run_job(self, "正在导出", work, on_success=lambda out: self.summary.setText(f"已导出：{out}"))
 
     def print_report(self, path: str | None = None):
         if self.report is None:
@@ -284,6 +284,6 @@ class ReportPage(QWidget):
                                   progress=progress, cancelled=cancelled)
 
         def done(result) -> None:
-            inform(self, f"已生成 {result.pages} 页：\n{path}")
+            self.summary.setText(f"已生成 {result.pages} 页：{path}")
 
         return run_job(self, "正在生成报告", work, on_success=done)

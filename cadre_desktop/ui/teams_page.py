@@ -26,7 +26,7 @@ from .state import AppState
 
 RED = QColor("#b03a2e")
 FLAG = QColor("#fde8e6")
-MEMBER_COLUMNS = ("姓名", "班子职务", "性别", "年龄", "学历", "五类人员", "工作年限")
+MEMBER_COLUMNS = ("姓名", "性别", "年龄", "学历", "五类人员", "工作年限", "班子职务")
 
 
 class TeamsPage(QWidget):
@@ -100,6 +100,7 @@ class TeamsPage(QWidget):
         self.splitter.addWidget(self.team_list)
         self.splitter.addWidget(detail)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([190, 1000])
 
         # -- tab 2: township_teams figures for a period ---------------------------------------------
         self.year = QSpinBox()
@@ -189,18 +190,18 @@ class TeamsPage(QWidget):
         self.figures_label.setText(
             f"{len(t.members)} 人：{avg}女干部 {t.women} 人，本科及以上 {t.bachelor_or_above} 人，"
             f"五类人员 {t.five_categories} 人；党委（党工委）书记：{t.party_head or '—'}，"
-            f"{'镇长/乡长/主任'}：{t.government_head or '—'}")
+            f"乡镇长（主任）：{t.government_head or '—'}")
         self.members.setRowCount(len(t.members))
         named = {i for f in t.findings for i in f.cadre_ids if f.rule == "township_team_work_years"}
         for r, m in enumerate(t.members):
-            values = (m.name, m.team_role, m.sex, "" if m.age is None else str(m.age), m.education, m.five_category,
-                      "未填" if m.work_years is None else f"{m.work_years}年")
+            values = (m.name, m.sex, "" if m.age is None else str(m.age), m.education, m.five_category,
+                      "未填" if m.work_years is None else f"{m.work_years}年", m.team_role)
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 item.setToolTip(v)
                 if c == 0:
                     item.setData(ID_ROLE, m.cadre_id)
-                if c in (2, 3, 6):
+                if c in (1, 2, 5):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if m.cadre_id in named:
                     item.setBackground(QBrush(FLAG))
