@@ -371,6 +371,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("restore", help="从备份恢复（管理员；先备份当前数据）")
     s.add_argument("file")
     s.set_defaults(func=cmd_restore)
+
+    from . import cli_print  # cadre print FORM …: one sub-command per registered form
+
+    cli_print.add_parser(sub)
     return p
 
 

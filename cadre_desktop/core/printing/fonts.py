@@ -13,7 +13,7 @@ import hashlib
 import os
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -185,6 +185,7 @@ def _try_load(path: Path | None, index: int = 0) -> TTFont | None:
 class FontChain:
     role: str
     fonts: tuple  # the role's fonts, best first, then every other font for per-character fallback
+    widths: dict = field(default_factory=dict, compare=False, repr=False)  # char → advance at 1 pt
 
     @property
     def name(self) -> str:
@@ -284,8 +285,7 @@ def draw(canvas, x: float, y: float, text: str, chain: FontChain, size: float, *
     """Draw the text's runs left to right from the baseline (x, y); returns the width drawn.
     `spacing` adds that many points after every character (letters spread over a width)."""
     t = canvas.beginText(x, y)
-    if spacing:
-        t.setCharSpace(spacing)
+    t.setCharSpace(spacing)  # Tc outlives BT…ET in the PDF's text state: always set it
     width = 0.0
     for fname, s in chain.runs(text):
         t.setFont(fname, size)
