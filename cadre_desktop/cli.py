@@ -206,6 +206,13 @@ def cmd_report(db: Database, args) -> int:
         from .core.reports.workbook import write_xlsx
 
         print(f"已导出：{write_xlsx(report, args.xlsx)}")
+    elif args.pdf:
+        from .core.printing import render_pdf
+
+        with db.session() as s:
+            result = render_pdf(s, actor=actor, form="report", params={"start": period.start, "end": period.end},
+                                out=args.pdf)
+        print(f"已写出 {result.path}（{result.pages} 页）")
     else:
         print(f"统计期间：{period.label}")
         for _section, title, items in report.by_section():
@@ -343,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="以 JSON 输出全部指标")
     out.add_argument("--text", action="store_true", help="输出“工作成效”草稿")
     out.add_argument("--xlsx", metavar="F", help="导出指标工作簿")
+    out.add_argument("--pdf", metavar="F", help="打印统计报表（指标表、图表和“工作成效”草稿）到 PDF")
     s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("user", help="账号管理（管理员）")

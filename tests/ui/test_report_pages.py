@@ -116,6 +116,13 @@ def test_report_page_gives_the_seed_figures_and_their_records(qtbot, county_stat
     rows = {r[4]: r[2] for r in openpyxl.load_workbook(out).active.iter_rows(min_row=4, values_only=True)}
     assert rows["township_teams.appointed"] == 79
 
+    # 打印: the report form with its charts
+    assert page.print_button is not None and page.print_button.isVisible()
+    pdf = tmp_path / "汇报.pdf"
+    job = page.print_report(str(pdf))
+    qtbot.waitUntil(lambda: job.done, timeout=60000)
+    assert job.error is None and pdf.read_bytes().startswith(b"%PDF") and "页" in page.summary.text()
+
     # a period of any days
     page.by_days.setChecked(True)
     page.date_from.setText("2022.12.31")

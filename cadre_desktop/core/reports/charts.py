@@ -107,10 +107,17 @@ def report_series(session: Session, report: Report) -> dict[str, Series]:
 # --- drawing ------------------------------------------------------------------------------------
 
 
-def _frame(width: float, height: float, title: str) -> Drawing:
-    register_font()
+def _drawing(width: float, height: float) -> Drawing:
+    """A white drawing whose every text, even ReportLab's initial state, is in the chart font
+    (a PDF then embeds no other font)."""
     d = Drawing(width, height)
+    d.initialFontName = register_font()
     d.add(Rect(0, 0, width, height, fillColor=colors.white, strokeColor=None))
+    return d
+
+
+def _frame(width: float, height: float, title: str) -> Drawing:
+    d = _drawing(width, height)
     d.add(String(width / 2, height - 16, title, fontName=FONT, fontSize=11, fillColor=TEXT, textAnchor="middle"))
     return d
 
@@ -193,9 +200,7 @@ def draw(name: str, series: Series, width: float = 360, height: float = 220) -> 
 def age_mix(young: int, middle: int, old: int, title: str = "老中青结构", width: float = 260,
             height: float = 70) -> Drawing:
     """A team's age mix as one stacked horizontal bar: 青 (≤ young bound), 中, 老 (≥ 46)."""
-    d = Drawing(width, height)
-    register_font()
-    d.add(Rect(0, 0, width, height, fillColor=colors.white, strokeColor=None))
+    d = _drawing(width, height)
     total = young + middle + old
     d.add(String(4, height - 13, title, fontName=FONT, fontSize=9, fillColor=TEXT))
     if total == 0:
