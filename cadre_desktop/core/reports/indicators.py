@@ -633,7 +633,7 @@ def _age(birth, at: dt.date):
     return age_at(birth, at)
 
 
-def _chunks(ids: list[int], n: int = 500):
+def _chunks(ids: list[int], n: int = 5000):
     ids = list(dict.fromkeys(i for i in ids if i is not None))
     for i in range(0, len(ids), n):
         yield ids[i:i + n]
@@ -649,11 +649,12 @@ def records(session: Session, record: str, ids: list[int]) -> tuple[list[tuple[s
     U = aliased(Unit)
     if record == "cadre":
         for part in _chunks(ids):
-            for c, unit in session.execute(select(Cadre, U.name).outerjoin(U, U.id == Cadre.unit_id)
-                                           .where(Cadre.id.in_(part))):
-                rows.append({"cadre_id": c.id, "name": c.name, "sex": c.sex, "birth": str(c.birth) if c.birth else "",
-                             "unit": unit or "", "post": c.post or "", "level": c.level or "", "status": c.status,
-                             "_order": (unit or "", c.name)})
+            q = (select(Cadre.id, Cadre.name, Cadre.sex, Cadre.birth, U.name, Cadre.post, Cadre.level, Cadre.status)
+                 .outerjoin(U, U.id == Cadre.unit_id).where(Cadre.id.in_(part)))
+            for cid, name, sex, birth, unit, post, level, status in session.execute(q):
+                rows.append({"cadre_id": cid, "name": name, "sex": sex, "birth": str(birth) if birth else "",
+                             "unit": unit or "", "post": post or "", "level": level or "", "status": status,
+                             "_order": (unit or "", name)})
         return CADRE_COLS, _sorted(rows)
     if record == "unit":
         for part in _chunks(ids):
@@ -662,14 +663,16 @@ def records(session: Session, record: str, ids: list[int]) -> tuple[list[tuple[s
         return [("单位", "name"), ("类别", "kind")], _sorted(rows)
     if record == "attendance":
         for part in _chunks(ids):
-            q = (select(Attendance, TrainingClass, Cadre, U.name).join(TrainingClass, TrainingClass.id == Attendance.class_id)
+            q = (select(Attendance.hours, TrainingClass.name, TrainingClass.start, TrainingClass.hours, Cadre.id,
+                        Cadre.name, U.name)
+                 .join(TrainingClass, TrainingClass.id == Attendance.class_id)
                  .join(Cadre, Cadre.id == Attendance.cadre_id).outerjoin(U, U.id == Cadre.unit_id)
                  .where(Attendance.id.in_(part)))
-            for a, tc, c, unit in session.execute(q):
-                h = a.hours if a.hours is not None else tc.hours
-                rows.append({"cadre_id": c.id, "name": c.name, "unit": unit or "", "class": tc.name,
-                             "start": _day(tc.start), "hours": "" if h is None else f"{h}",
-                             "_order": (tc.start, tc.name, unit or "", c.name)})
+            for a_hours, c_name, c_start, c_hours, cid, name, unit in session.execute(q):
+                h = a_hours if a_hours is not None else c_hours
+                rows.append({"cadre_id": cid, "name": name, "unit": unit or "", "class": c_name,
+                             "start": _day(c_start), "hours": "" if h is None else f"{h}",
+                             "_order": (c_start, c_name, unit or "", name)})
         return [("姓名", "name"), ("单位", "unit"), ("培训班", "class"), ("开班日期", "start"), ("学时", "hours")], _sorted(rows)
     if record == "training_class":
         for part in _chunks(ids):
