@@ -36,14 +36,13 @@ from ..models import (
     ToleranceCase, TrainingClass, Unit, Visit,
 )
 from ..services import settings
+from ..services.development import DESTINATIONS, TASK_FIELDS, VILLAGE_KINDS
+from ..services.mentoring import RECORD_KINDS
+from ..services.welfare import VISIT_CATEGORIES
 from ..values import AGE_BANDS, TOWNSHIP_KINDS, DomainError, Month, birth_code_bound
 
-# Enumerations the keys run over (every allowed value appears, zeros included).
-DESTINATIONS = ("上级机关", "先进地区", "县内")
-TASK_FIELDS = ("疫情防控", "乡村振兴", "脱贫攻坚", "项目建设", "防汛救灾", "三百四千工程", "生态环保", "其他")
-VILLAGE_KINDS = ("驻村第一书记", "驻村队员", "尖刀班")
-RECORD_KINDS = ("结对帮带", "谈心谈话", "定期汇报", "警示提醒", "排忧解难")
-VISIT_CATEGORIES = ("老党员", "困难党员", "突出人才", "一线干部", "其他")
+# Enumerations the keys run over (every allowed value appears, zeros included), from the services
+# that own them: DESTINATIONS, TASK_FIELDS, VILLAGE_KINDS, RECORD_KINDS, VISIT_CATEGORIES.
 VISITED_CATEGORIES = ("老党员", "困难党员", "突出人才")
 COLOURS = (("green", "绿"), ("yellow", "黄"), ("red", "红"))
 TEAM_KINDS = ("提拔任用", "进一步使用", "平职交流")
