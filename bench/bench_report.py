@@ -123,13 +123,22 @@ def measures(db):
                 if not i.key.startswith(("allowances.", "rules.")):
                     ind._value(s, i, ctx)
 
-    def overview():
+    ytd = Period(dt.date(YEAR, 1, 1), dt.date(YEAR, 11, 30))
+
+    def overview():  # what 首页 shows first: every figure but the allowance, the four charts as SVG
         with db.session() as s:
-            rep = compute(s, Period(dt.date(YEAR, 1, 1), dt.date(YEAR, 11, 30)), today=dt.date(YEAR, 11, 30))
+            rep = compute(s, ytd, today=dt.date(YEAR, 11, 30), skip=("allowances.",))
             series = charts.report_series(s, rep)
         for name, ser in series.items():
             charts.to_svg(charts.draw(name, ser))
-        draft.draft(rep)
+
+    def overview_allowance():  # the allowance card, which follows
+        with db.session() as s:
+            compute(s, ytd, today=dt.date(YEAR, 11, 30), only="allowances.")
+
+    def drafted():
+        with db.session() as s:
+            draft.draft(compute(s, period, today=dt.date(YEAR, 12, 31), skip=("allowances.",)))
 
     def behind_training():
         with db.session() as s:
@@ -140,7 +149,8 @@ def measures(db):
             behind(s, "township_teams.appointed", period)
 
     return (("report --year (all indicators)", report), ("  of which without allowances/rules", report_no_allowance),
-            ("overview (figures, charts, draft)", overview), ("records behind training.cadres", behind_training),
+            ("overview: figures and charts", overview), ("overview: the allowance card", overview_allowance),
+            ("draft (without the allowance)", drafted), ("records behind training.cadres", behind_training),
             ("records behind township_teams.appointed", behind_teams))
 
 

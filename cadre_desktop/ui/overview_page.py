@@ -43,6 +43,8 @@ TODO = (
     ("rules.findings", "规则检查发现的问题", "规则检查"),
 )
 CHARTS = ("training", "commendations", "age_bands", "tolerance")
+SLOW = ("allowances.",)  # computed in a second query, after the rest is shown
+SLOW_CARD = "allowances.total_yuan"
 
 
 def this_year(today: dt.date | None = None) -> Period:
@@ -63,6 +65,8 @@ class OverviewPage(QWidget):
         self.loaded = False
         self._stale = True
         self.query = QueryBridge(self._apply, self)
+        self.slow_query = QueryBridge(self._apply_slow, self)
+        self.slow_report = None
 
         self.title = QLabel()
         font = QFont(self.title.font())
@@ -160,14 +164,27 @@ class OverviewPage(QWidget):
         self.status.setText("正在统计……")
         period = self.period
 
+        # The allowance payroll is the slowest figure: it follows in a second query so the rest
+        # shows as soon as it is counted.
         def work():
             with self.state.session() as s:
-                report = compute(s, period, today=self.today)
+                report = compute(s, period, today=self.today, skip=SLOW)
                 series = charts.report_series(s, report)
             drawings = {name: charts.draw(name, series[name], 360, 210) for name in CHARTS}
             return report, drawings
 
+        def slow():
+            with self.state.session() as s:
+                return compute(s, period, today=self.today, only=SLOW[0])
+
+        self.cards[SLOW_CARD].set_value("…")
         self.query.run(work)
+        self.slow_query.run(slow)
+
+    def _apply_slow(self, report) -> None:
+        self.slow_report = report
+        ind = next(i for i in report.indicators if i.key == SLOW_CARD)
+        self.cards[SLOW_CARD].set_value(value_text(ind, report.values[SLOW_CARD]))
 
     def _apply(self, result) -> None:
         report, drawings = result
@@ -175,7 +192,8 @@ class OverviewPage(QWidget):
         self.loaded = True
         inds = {i.key: i for i in report.indicators}
         for key, card in self.cards.items():
-            card.set_value(value_text(inds[key], report.values[key]) if key in inds else "—")
+            if key in inds:
+                card.set_value(value_text(inds[key], report.values[key]))
         for key, button in self.todo.items():
             n = report.values.get(key, 0)
             text = next(t for k, t, _p in TODO if k == key)

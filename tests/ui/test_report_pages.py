@@ -60,6 +60,9 @@ def test_window_opens_on_the_overview_with_this_years_figures(qtbot, demo_state,
         report = compute(s, Period(dt.date(today.year, 1, 1), today))
     assert page.cards["training.attendances"].value.text().startswith(str(report.values["training.attendances"]))
     assert report.values["training.attendances"] > 0 and report.values["commendations.individuals"] > 0
+    qtbot.waitUntil(lambda: page.slow_report is not None, timeout=30000)  # the allowance follows
+    money = report.values["allowances.total_yuan"]
+    assert money > 0 and page.cards["allowances.total_yuan"].value.text().startswith(f"{money:.2f}")
     assert all(view.svg.startswith(b"<?xml") and "WenQuanYi Micro Hei".encode() in view.svg
                for view in page.charts.values())
     window.grab().save(str(tmp_path / "首页.png"))

@@ -387,7 +387,8 @@ def is_government_head(role: str | None) -> bool:
 
 def team_appointments(session: Session, period: Period):
     """Each cadre appointed into a township leadership team in the period with the latest such
-    appointment (latest date, then latest entered): [(Appointment, Cadre)]. An appointment into a
+    appointment (latest date, then latest entered): rows of (id, date, new_team_role, cadre_id, birth,
+    sex, five_category, education_rank). An appointment into a
     township team is a 提拔任用, 进一步使用 or 平职交流 whose new unit (blank: the cadre's current unit)
     is a 乡镇 or 街道 and whose new team role is not blank (domain.md)."""
     NewUnit, CurUnit = aliased(Unit), aliased(Unit)
@@ -401,7 +402,9 @@ def team_appointments(session: Session, period: Period):
                     _nonblank(Appointment.new_team_role),
                     or_(and_(Appointment.new_unit_id.is_not(None), NewUnit.kind.in_(TOWNSHIP_KINDS)),
                         and_(Appointment.new_unit_id.is_(None), CurUnit.kind.in_(TOWNSHIP_KINDS))))).subquery()
-    q = (select(Appointment, Cadre).join(inner, inner.c.id == Appointment.id).join(Cadre, Cadre.id == Appointment.cadre_id)
+    q = (select(Appointment.id, Appointment.date, Appointment.new_team_role, Cadre.id.label("cadre_id"), Cadre.birth,
+                Cadre.sex, Cadre.five_category, Cadre.education_rank)
+         .join(inner, inner.c.id == Appointment.id).join(Cadre, Cadre.id == Appointment.cadre_id)
          .where(inner.c.n == 1).order_by(Appointment.date, Appointment.id))
     return session.execute(q).all()
 
@@ -412,25 +415,25 @@ def _teams(c: Ctx) -> dict[str, list[int]]:
         from ..values import age_at
 
         out = {k: [] for k in TEAM_LABELS}
-        for appt, cadre in team_appointments(c.session, c.period):
-            age = age_at(cadre.birth, appt.date)
-            out["appointed"].append(appt.id)
-            if cadre.five_category:
-                out["five_categories"].append(appt.id)
+        for a in team_appointments(c.session, c.period):
+            age = age_at(a.birth, a.date)
+            out["appointed"].append(a.id)
+            if a.five_category:
+                out["five_categories"].append(a.id)
             if age is not None and age <= 30:
-                out["age_le_30"].append(appt.id)
+                out["age_le_30"].append(a.id)
             if age is not None and age <= 35:
-                out["age_le_35"].append(appt.id)
-            if cadre.education_rank is not None and cadre.education_rank <= 1:  # 研究生 or 大学
-                out["bachelor_or_above"].append(appt.id)
-            if cadre.sex == "女":
-                out["women"].append(appt.id)
-            if is_party_head(appt.new_team_role):
-                out["party_secretaries"].append(appt.id)
-            if is_government_head(appt.new_team_role):
-                out["town_heads"].append(appt.id)
+                out["age_le_35"].append(a.id)
+            if a.education_rank is not None and a.education_rank <= 1:  # 研究生 or 大学
+                out["bachelor_or_above"].append(a.id)
+            if a.sex == "女":
+                out["women"].append(a.id)
+            if is_party_head(a.new_team_role):
+                out["party_secretaries"].append(a.id)
+            if is_government_head(a.new_team_role):
+                out["town_heads"].append(a.id)
                 if age is not None and 33 <= age <= 37:
-                    out["town_heads_about_35"].append(appt.id)
+                    out["town_heads_about_35"].append(a.id)
         return out
 
     return c.once("teams", compute)
@@ -574,11 +577,12 @@ def indicators(session: Session, period: Period, today: dt.date | None = None) -
 
 def compute(session: Session, period: Period, *, today: dt.date | None = None,
             progress: Callable[[int, int, str], None] | None = None,
-            cancelled: Callable[[], bool] | None = None, only: str | None = None) -> Report:
-    """Every indicator of report.md for the period (`only`: just the keys under that prefix,
-    e.g. "township_teams.")."""
+            cancelled: Callable[[], bool] | None = None, only: str | None = None,
+            skip: tuple[str, ...] = ()) -> Report:
+    """Every indicator of report.md for the period (`only`: just the keys under that prefix, e.g.
+    "township_teams."; `skip`: not the keys under these prefixes)."""
     ctx = _ctx(session, period, today)
-    inds = [i for i in _build(ctx) if only is None or i.key.startswith(only)]
+    inds = [i for i in _build(ctx) if (only is None or i.key.startswith(only)) and not i.key.startswith(skip)]
     values = {}
     for i, ind in enumerate(inds):
         if cancelled is not None and cancelled():
