@@ -43,7 +43,12 @@ class DraftDialog(QDialog):
     def __init__(self, text: str, period: Period, parent=None):
         super().__init__(parent)
         self.setWindowTitle(f"工作成效（草稿）—— {period.label}")
-        self.edit = QPlainTextEdit(text or "本期各项指标均为零，没有可写入“工作成效”的数字。")
+        # each paragraph indented two characters, as the department's documents are
+        body = "\n".join("\u3000\u3000" + p for p in text.split("\n")) if text else ""
+        self.edit = QPlainTextEdit(body or "本期各项指标均为零，没有可写入“工作成效”的数字。")
+        font = QFont(self.edit.font())
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.edit.setFont(font)
         self.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         note = QLabel("每个数字都是一项统计指标的准确值，可在此修改措辞（如“1300余人次”）后复制。")
         note.setStyleSheet("color: #666;")

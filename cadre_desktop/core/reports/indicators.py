@@ -442,8 +442,9 @@ def _teams(c: Ctx) -> dict[str, list[int]]:
 def _overdue_pairs(c: Ctx) -> tuple[int, list[int]]:
     from ..services import mentoring
 
-    ids = c.once("overdue", lambda: [r["id"] for r in mentoring.overdue(c.session, c.period.end)])
-    return len(ids), ids
+    found = c.once("overdue", lambda: {r["id"]: "；".join(t for _rule, t in r["reminders"])
+                                         for r in mentoring.overdue(c.session, c.period.end)})
+    return len(found), list(found)
 
 
 def _findings(c: Ctx) -> list:
@@ -627,6 +628,11 @@ def behind(session: Session, key: str, period: Period, *, today: dt.date | None 
                 for f in found]
         return Behind(key, ind.label, value, ind.record, [("规则", "rule"), ("内容", "message")], rows)
     columns, rows = records(session, ind.record, ids)
+    if key == "mentoring.overdue_pairs":  # say what is overdue
+        reasons = ctx.cache["overdue"]
+        for r in rows:
+            r["overdue"] = reasons.get(r["pair_id"], "")
+        columns = [*columns, ("逾期情况", "overdue")]
     return Behind(key, ind.label, value, ind.record, columns, rows)
 
 
@@ -740,7 +746,7 @@ def records(session: Session, record: str, ids: list[int]) -> tuple[list[tuple[s
             q = (select(MentorPair, Mentor.name, Mentee.name, Mentee.id).join(Mentor, Mentor.id == MentorPair.mentor_id)
                  .join(Mentee, Mentee.id == MentorPair.mentee_id).where(MentorPair.id.in_(part)))
             for pr, mentor, mentee, mentee_id in session.execute(q):
-                rows.append({"cadre_id": mentee_id, "mentor": mentor, "mentee": mentee, "kind": pr.kind,
+                rows.append({"cadre_id": mentee_id, "pair_id": pr.id, "mentor": mentor, "mentee": mentee, "kind": pr.kind,
                              "role": pr.role or "", "start": _day(pr.start), "end": _day(pr.end) or "至今",
                              "_order": (mentor, pr.start, mentee)})
         return [("帮带人", "mentor"), ("被帮带人", "mentee"), ("结对类型", "kind"), ("导师类别", "role"),
