@@ -17,6 +17,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from cadre_desktop.core.db import open_database
@@ -50,13 +51,17 @@ def texts_of(database, actor, ids):
 def floor(pages) -> bytes:
     name = fonts.chain("宋体").name
     buf = io.BytesIO()
-    c = Canvas(buf, initialFontName=name, pageCompression=1)
-    for page in pages:
-        for x, y, text, size in page:
-            c.setFont(name, size)
-            c.drawString(x, y, text)
-        c.showPage()
-    c.save()
+    rl_config.useA85 = 0  # the same stream encoding as ours (Flate only)
+    try:
+        c = Canvas(buf, initialFontName=name, pageCompression=1)
+        for page in pages:
+            for x, y, text, size in page:
+                c.setFont(name, size)
+                c.drawString(x, y, text)
+            c.showPage()
+        c.save()
+    finally:
+        rl_config.useA85 = 1
     return buf.getvalue()
 
 

@@ -151,7 +151,7 @@ def draw(page: Page, gplan: Plan, record: Record, styles: dict[str, Style], *, l
     for p in gplan.cells:
         x0, x1, y0, y1 = xs[p.c0] * MM, xs[p.c1] * MM, page.y(ys[p.r0]), page.y(ys[p.r1])
         for seg in ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y1, x0, y0), (x1, y1, x1, y0)):
-            segments.add(tuple(round(v, 2) for v in seg))
+            segments.add((round(seg[0], 2), round(seg[1], 2), round(seg[2], 2), round(seg[3], 2)))
         _fill(page, p, record, styles, (x0, y0, x1 - x0, y0 - y1), padding, colours or {})
     page.ops.append(("lines", tuple(sorted(segments)), line_width))
     return ys[-1]

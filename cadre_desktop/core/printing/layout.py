@@ -7,6 +7,7 @@ Coordinates of operations are points from the page's bottom-left corner, as Repo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from reportlab.lib.colors import HexColor
@@ -118,17 +119,29 @@ def block_height(n: int, size: float, leading: float) -> float:
     return (n - 1) * size * leading + size if n else 0.0
 
 
+def _one_line(style: Style, text: str, width: float, height: float | None) -> tuple[float, list] | None:
+    """The largest size on the style's steps, not under one_line_min, at which every paragraph keeps
+    to one line (and the lines fit `height`); None where there is none. Widths scale with the size,
+    so this is arithmetic, not a trial at every step."""
+    paras = text.split("\n")
+    w1 = max(text_width(style.chain, p, 1.0) for p in paras)
+    limit = style.size if w1 <= 0 else (width + EPS) / w1
+    if height is not None:
+        limit = min(limit, (height + EPS) / ((len(paras) - 1) * style.leading + 1))
+    k = max(0, math.ceil(round((style.size - limit) / style.step, 6)))
+    size = round(style.size - k * style.step, 3)
+    if size < max(style.one_line_min, style.min_size) - EPS:
+        return None
+    return size, [(p, 0.0) for p in paras]
+
+
 def natural(style: Style, text: str, width: float) -> tuple[float, list[tuple[str, float]]]:
     """How a text sets in a column of `width` points when its height is free (a growing row): on
     one line per paragraph down to style.one_line_min where that is given, else wrapped at full size."""
     if style.one_line_min:
-        paras = text.count("\n") + 1
-        size = style.size
-        while size >= max(style.one_line_min, style.min_size) - EPS:
-            lines = wrap(style.chain, text, size, width)
-            if len(lines) == paras:
-                return size, lines
-            size = round(size - style.step, 3)
+        found = _one_line(style, text, width, None)
+        if found:
+            return found
     return style.size, wrap(style.chain, text, style.size, width)
 
 
@@ -138,14 +151,9 @@ def fit(style: Style, text: str, width: float, height: float, hang_ems: float = 
     the text wraps into the box; raises NoFit. With style.one_line_min, each paragraph first keeps
     to one line, shrinking down to that size, before wrapping is tried from the full size again."""
     if style.one_line_min and not one_line and hang_ems == 0:
-        paras = text.count("\n") + 1
-        floor = max(style.one_line_min, style.min_size)
-        size = style.size
-        while size >= floor - EPS:
-            lines = wrap(style.chain, text, size, width)
-            if len(lines) == paras and block_height(paras, size, style.leading) <= height + EPS:
-                return size, lines
-            size = round(size - style.step, 3)
+        found = _one_line(style, text, width, height)
+        if found:
+            return found
     size = style.size
     while True:
         lines = wrap(style.chain, text, size, width, hang_ems * size)

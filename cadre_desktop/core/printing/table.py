@@ -148,7 +148,7 @@ def _cell(page: Page, style: Style, text: str, x: float, y: float, w: float, h: 
           segs: set, who: str = "") -> None:
     x0, x1, y0, y1 = x * MM, (x + w) * MM, page.y(y), page.y(y + h)
     for seg in ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y1, x0, y0), (x1, y1, x1, y0)):
-        segs.add(tuple(round(v, 2) for v in seg))
+        segs.add((round(seg[0], 2), round(seg[1], 2), round(seg[2], 2), round(seg[3], 2)))
     if not text:
         return
     box = ((x + pad) * MM, y0 - pad * MM, (w - 2 * pad) * MM, (h - 2 * pad) * MM)
