@@ -125,6 +125,18 @@ def _tolerance(session, args) -> dict:
     return {"case_id": find_case(session, cadre_id=cadre_id, occurred=occurred)}
 
 
+def _allowance_options(p) -> None:
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="发放月份，如 2022-07")
+
+
+@print_form("allowance-payroll", "乡镇津贴发放表")
+@options(_allowance_options)
+def _allowance(session, args) -> dict:
+    from .core.printing.allowance_payroll import month_param
+
+    return {"month": month_param(args.month)}
+
+
 def _report_options(p) -> None:
     from .cli import add_period_args
 

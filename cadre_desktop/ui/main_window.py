@@ -31,6 +31,7 @@ PAGES = (
     ("选拔任用", "appointments_page", "AppointmentsPage", "read"),
     ("表彰奖励", "commendations_page", "CommendationsPage", "read"),
     ("关心关爱", "care_page", "CarePage", "read"),
+    ("津贴待遇", "allowance_page", "AllowancePage", "read"),
     ("结对帮带", "mentoring_page", "MentoringPage", "read"),
     ("容错纠错", "tolerance_page", "TolerancePage", "read"),
     ("班子结构", "teams_page", "TeamsPage", "read"),

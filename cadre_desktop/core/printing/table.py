@@ -68,16 +68,22 @@ def layout_table(job: Job, defn: Definition, rows: list[dict], *, context: dict,
             label = _fmt(d.get("group_label", "{group}"), {"index": cn_index(gi), "group": gname, "count": len(grows)})
             items.append(("group", label, max(header_h, measure(label, group_style, total_w))))
         for r in grows:
-            seq += 1
-            r = dict(r, seq=str(seq))
+            # a total row (`_total`: a subtotal or the grand total) is not numbered and is drawn in
+            # the definition's "total" style when it has one
+            total_row = bool(r.get("_total"))
+            if not total_row:
+                seq += 1
+            r = dict(r, seq="" if total_row else str(seq))
             texts = [str(r.get(c["field"]) or "") for c in cols]
+            row_style = "total" if total_row and "total" in styles else None
             try:
-                h = max([row_min] + [measure(t, styles[c.get("style", d.get("cell_style", "cell"))], c["width"])
+                h = max([row_min] + [measure(t, styles[row_style or c.get("style", d.get("cell_style", "cell"))],
+                                             c["width"])
                                      for t, c in zip(texts, cols) if t])
             except MissingGlyph as exc:
                 field = next((c["label"] for t, c in zip(texts, cols) if exc.char in t), "")
                 raise missing_glyph_error(exc, f"{who}第{seq}行", field) from None
-            items.append(("row", texts, h))
+            items.append(("row", texts, h, row_style))
         if job.cancelled is not None and job.cancelled():
             from .errors import PrintCancelled
             raise PrintCancelled()
@@ -125,7 +131,7 @@ def layout_table(job: Job, defn: Definition, rows: list[dict], *, context: dict,
                 kind = item[0]
                 if kind == "row":
                     for i, c in enumerate(cols):
-                        st = styles[c.get("style", d.get("cell_style", "cell"))]
+                        st = styles[item[3] or c.get("style", d.get("cell_style", "cell"))]
                         _cell(page, st, item[1][i], xs[i], y0, widths[i], item[2], pad, c.get("align", "center"), segs)
                 else:
                     st = group_style if kind == "group" else cell_style
