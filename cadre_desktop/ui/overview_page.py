@@ -99,6 +99,7 @@ class OverviewPage(QWidget):
         for i, name in enumerate(CHARTS):
             view = ChartView()
             view.setMinimumSize(300, 180)
+            view.clicked.connect(self.show_behind)
             self.charts[name] = view
             chart_grid.addWidget(view, i // 2, i % 2)
 
@@ -120,7 +121,7 @@ class OverviewPage(QWidget):
             self.todo_pages[key] = page
             todo_box.addWidget(button)
             todo_box.addWidget(go, 0, Qt.AlignmentFlag.AlignRight)
-        hint = QLabel("单击卡片或待办事项，查看它背后的记录；在记录中双击打开干部档案。")
+        hint = QLabel("单击卡片、图表的柱形或待办事项，查看背后的记录；在记录中双击打开干部档案。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
         todo_box.addWidget(hint)
@@ -170,7 +171,7 @@ class OverviewPage(QWidget):
             with self.state.session() as s:
                 report = compute(s, period, today=self.today, skip=SLOW)
                 series = charts.report_series(s, report)
-            drawings = {name: charts.draw(name, series[name], 360, 210) for name in CHARTS}
+            drawings = {name: (charts.draw(name, series[name], 360, 210), series[name]) for name in CHARTS}
             return report, drawings
 
         def slow():
@@ -201,7 +202,7 @@ class OverviewPage(QWidget):
             button.setStyleSheet("QPushButton { text-align: left; padding: 8px; %s }"
                                  % ("color: #b03a2e; font-weight: bold;" if n else "color: #3c7a3c;"))
         for name, view in self.charts.items():
-            view.set_drawing(drawings[name])
+            view.set_drawing(*drawings[name])
         self.status.setText("")
 
     def _changed(self, entities: set) -> None:

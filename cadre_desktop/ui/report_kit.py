@@ -22,18 +22,51 @@ RED = QColor("#b03a2e")
 
 
 class ChartView(QSvgWidget):
-    """A ReportLab drawing shown as SVG, its aspect ratio kept."""
+    """A ReportLab drawing shown as SVG, its aspect ratio kept. Given the chart's series, a click on
+    a bar's column emits `clicked(key)` with the indicator behind that bar."""
+
+    clicked = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         self.setMinimumSize(220, 140)
         self.svg = b""
+        self.drawing = None
+        self.series = None
 
-    def set_drawing(self, drawing) -> None:
+    def set_drawing(self, drawing, series=None) -> None:
+        self.drawing, self.series = drawing, series
         self.svg = charts.to_svg(drawing)
         self.load(QByteArray(self.svg))
         self.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        clickable = series is not None and any(series.keys)
+        self.setCursor(QCursor(Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.ArrowCursor))
+        self.setToolTip("单击柱形查看背后的记录" if clickable else "")
+
+    def key_at(self, x: float, y: float) -> str | None:
+        """The indicator behind the bar column under a point of the widget."""
+        if self.drawing is None or self.series is None:
+            return None
+        dw, dh = self.drawing.width, self.drawing.height
+        scale = min(self.width() / dw, self.height() / dh)
+        left = (self.width() - dw * scale) / 2
+        dx = (x - left) / scale
+        plot = charts.plot_area(self.drawing)
+        if plot is None or not self.series.labels:
+            return None
+        x0, width = plot
+        if not x0 <= dx <= x0 + width:
+            return None
+        i = min(int((dx - x0) / width * len(self.series.labels)), len(self.series.labels) - 1)
+        return self.series.keys[i]
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.button() == Qt.MouseButton.LeftButton:
+            key = self.key_at(event.position().x(), event.position().y())
+            if key:
+                self.clicked.emit(key)
+        super().mouseReleaseEvent(event)
 
 
 class Card(QFrame):

@@ -78,6 +78,18 @@ def test_window_opens_on_the_overview_with_this_years_figures(qtbot, demo_state,
     assert opened == [dialog.cadre_id_at(0)]
     dialog.close()
 
+    # a bar of a chart lists the records behind it: the yellow cases
+    from PySide6.QtCore import QPoint, Qt
+
+    view = page.charts["tolerance"]
+    y = view.height() // 2
+    x = next(x for x in range(view.width()) if view.key_at(x, y) == "tolerance.yellow")
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(x + 5, y))
+    dialog = behind_dialog(qtbot, page)
+    assert dialog.table.rowCount() == report.values["tolerance.yellow"] > 0
+    assert {dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())} == {"黄"}
+    dialog.close()
+
     # what needs doing: the rule findings, and the page they belong to
     n = report.values["rules.findings"]
     assert page.todo["rules.findings"].text().endswith(f"{n} 条") and n > 0

@@ -188,6 +188,14 @@ def bar_chart(series: Series, width: float = 360, height: float = 220, *, bar_co
     return d
 
 
+def plot_area(drawing: Drawing) -> tuple[float, float] | None:
+    """(x, width) of a bar chart's plot area in drawing units, for finding the bar under a click."""
+    for item in drawing.contents:
+        if isinstance(item, VerticalBarChart):
+            return item.x, item.width
+    return None
+
+
 def draw(name: str, series: Series, width: float = 360, height: float = 220) -> Drawing:
     if name == "tolerance":
         return bar_chart(series, width, height, bar_colours=[COLOURS["绿"], COLOURS["黄"], COLOURS["红"]])
