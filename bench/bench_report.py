@@ -16,7 +16,6 @@ import random
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import insert, select, update

@@ -7,8 +7,8 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QCursor, QFont
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFrame, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QButtonGroup, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QPushButton, QRadioButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..core.reports import charts
@@ -16,7 +16,7 @@ from ..core.reports.indicators import Period, behind
 from .common import shortcut
 from .jobs import run_job
 from .models import ID_ROLE
-from .widgets import mask_tail
+from .widgets import DayEdit, mask_tail
 
 RED = QColor("#b03a2e")
 
@@ -193,3 +193,67 @@ def open_behind(page: QWidget, key: str, period: Period):
 
 def red_item(item: QTableWidgetItem) -> None:
     item.setForeground(QBrush(RED))
+
+
+class PeriodPicker(QWidget):
+    """年度 [2022] | 期间 [from] 至 [to] [统计]: emits `chosen(Period)`; a bad period is named beside it."""
+
+    chosen = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        import datetime as dt
+
+        from ..core.values import DomainError
+
+        self._error_type = DomainError
+        today = dt.date.today()
+        self.by_year = QRadioButton("年度")
+        self.by_days = QRadioButton("期间")
+        self.by_year.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.by_year)
+        group.addButton(self.by_days)
+        self.year = QSpinBox()
+        self.year.setRange(1990, 2100)
+        self.year.setValue(today.year)
+        self.year.setSuffix(" 年")
+        self.date_from = DayEdit()
+        self.date_to = DayEdit()
+        self.date_from.setValue(dt.date(today.year, 1, 1))
+        self.date_to.setValue(today)
+        for w in (self.date_from, self.date_to):
+            w.setMaximumWidth(120)
+        self.run_button = QPushButton("统计")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.emit_period)
+        self.year.valueChanged.connect(lambda _v: (self.by_year.setChecked(True), self.emit_period()))
+        self.date_from.editingFinished.connect(lambda: self.by_days.setChecked(True))
+        self.date_to.editingFinished.connect(lambda: self.by_days.setChecked(True))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b03a2e;")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for w in (self.by_year, self.year):
+            row.addWidget(w)
+        row.addSpacing(12)
+        for w in (self.by_days, self.date_from, QLabel("至"), self.date_to, self.run_button):
+            row.addWidget(w)
+        row.addWidget(self.error, 1)
+
+    def period(self) -> Period:
+        if self.by_year.isChecked():
+            return Period.year(self.year.value())
+        start, end = self.date_from.value(), self.date_to.value()
+        if start is None or end is None:
+            raise self._error_type("请填写统计期间的起止日期（如 2022.01.01 至 2022.12.31）。")
+        return Period(start, end)
+
+    def emit_period(self) -> None:
+        try:
+            period = self.period()
+        except (self._error_type, ValueError) as e:
+            self.error.setText(getattr(e, "message", str(e)))
+            return
+        self.error.setText("")
+        self.chosen.emit(period)

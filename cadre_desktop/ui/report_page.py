@@ -5,24 +5,21 @@ form with its charts (when the printing engine has the form)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
-    QPushButton, QRadioButton, QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QPushButton,
+    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..core.reports import draft
 from ..core.reports.indicators import Period, compute, value_text
-from ..core.values import DomainError
 from .common import shortcut
 from .jobs import QueryBridge, run_job
-from .report_kit import open_behind
+from .report_kit import PeriodPicker, open_behind
 from .state import AppState
-from .widgets import DayEdit
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 7
 GREY = QColor("#999")
@@ -87,44 +84,17 @@ class ReportPage(QWidget):
         font.setBold(True)
         title.setFont(font)
 
-        today = dt.date.today()
-        self.by_year = QRadioButton("年度")
-        self.by_days = QRadioButton("期间")
-        self.by_year.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.by_year)
-        group.addButton(self.by_days)
-        self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
-        self.year.setValue(today.year)
-        self.year.setSuffix(" 年")
-        self.date_from = DayEdit()
-        self.date_to = DayEdit()
-        self.date_from.setValue(dt.date(today.year, 1, 1))
-        self.date_to.setValue(today)
-        for w in (self.date_from, self.date_to):
-            w.setMaximumWidth(120)
-        self.run_button = QPushButton("统计")
-        self.run_button.setDefault(True)
-        self.run_button.clicked.connect(self.refresh)
-        self.year.valueChanged.connect(lambda _v: (self.by_year.setChecked(True), self.refresh()))
-        self.date_from.editingFinished.connect(lambda: self.by_days.setChecked(True))
-        self.date_to.editingFinished.connect(lambda: self.by_days.setChecked(True))
-        self.period_error = QLabel()
-        self.period_error.setStyleSheet("color: #b03a2e;")
+        self.picker = PeriodPicker()
+        self.picker.chosen.connect(self.run)
+        # the picker's parts, as a clerk (and a test) reaches them
+        self.by_year, self.by_days, self.year = self.picker.by_year, self.picker.by_days, self.picker.year
+        self.date_from, self.date_to = self.picker.date_from, self.picker.date_to
+        self.run_button, self.period_error = self.picker.run_button, self.picker.error
 
         pick = QHBoxLayout()
         pick.addWidget(title)
         pick.addSpacing(16)
-        pick.addWidget(self.by_year)
-        pick.addWidget(self.year)
-        pick.addSpacing(12)
-        pick.addWidget(self.by_days)
-        pick.addWidget(self.date_from)
-        pick.addWidget(QLabel("至"))
-        pick.addWidget(self.date_to)
-        pick.addWidget(self.run_button)
-        pick.addWidget(self.period_error, 1)
+        pick.addWidget(self.picker, 1)
 
         self.draft_button = QPushButton("生成汇报")
         self.draft_button.setToolTip("按本期指标起草“工作成效”段落")
@@ -168,21 +138,10 @@ class ReportPage(QWidget):
         state.changes.changed.connect(self._changed)
 
     # -- the period -----------------------------------------------------------------------------
-    def chosen_period(self) -> Period:
-        if self.by_year.isChecked():
-            return Period.year(self.year.value())
-        start, end = self.date_from.value(), self.date_to.value()
-        if start is None or end is None:
-            raise DomainError("请填写统计期间的起止日期（如 2022.01.01 至 2022.12.31）。")
-        return Period(start, end)
-
     def refresh(self) -> None:
-        try:
-            period = self.chosen_period()
-        except (DomainError, ValueError) as e:
-            self.period_error.setText(getattr(e, "message", str(e)))
-            return
-        self.period_error.setText("")
+        self.picker.emit_period()
+
+    def run(self, period: Period) -> None:
         self._stale = False
         self.summary.setText("正在统计……")
 

@@ -6,12 +6,11 @@ away."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
     QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -21,7 +20,7 @@ from ..core.reports.teams import team_structure
 from .common import shortcut
 from .jobs import QueryBridge
 from .models import ID_ROLE
-from .report_kit import ChartView, open_behind
+from .report_kit import ChartView, PeriodPicker, open_behind
 from .state import AppState
 
 RED = QColor("#b03a2e")
@@ -103,11 +102,8 @@ class TeamsPage(QWidget):
         self.splitter.setSizes([190, 1000])
 
         # -- tab 2: township_teams figures for a period ---------------------------------------------
-        self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
-        self.year.setValue(dt.date.today().year)
-        self.year.setSuffix(" 年")
-        self.year.valueChanged.connect(lambda _v: self.refresh_figures())
+        self.picker = PeriodPicker()
+        self.picker.chosen.connect(self._run_figures)
         self.figure_table = QTableWidget(len(TEAM_LABELS), 2)
         self.figure_table.setHorizontalHeaderLabels(["指标", "人数"])
         self.figure_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -124,11 +120,7 @@ class TeamsPage(QWidget):
             self.figure_table.setItem(row, 1, QTableWidgetItem(""))
         figures = QWidget()
         fbox = QVBoxLayout(figures)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("统计年度"))
-        row.addWidget(self.year)
-        row.addStretch(1)
-        fbox.addLayout(row)
+        fbox.addWidget(self.picker)
         fbox.addWidget(self.figure_table, 1)
         note = QLabel("选配进入乡镇领导班子：期间内提拔任用、进一步使用或平职交流到乡镇（街道）且新班子职务不为空的干部；"
                       "一人多次的，以期间内最近一次为准。单击一项指标，查看背后的干部。")
@@ -221,7 +213,9 @@ class TeamsPage(QWidget):
 
     # -- figures --------------------------------------------------------------------------------
     def refresh_figures(self) -> None:
-        period = Period.year(self.year.value())
+        self.picker.emit_period()
+
+    def _run_figures(self, period: Period) -> None:
 
         def work():
             with self.state.session() as s:

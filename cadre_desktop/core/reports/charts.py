@@ -9,7 +9,6 @@ its own family name so the SVG names a font the window has registered too. No Qt
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart

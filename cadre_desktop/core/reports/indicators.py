@@ -39,7 +39,7 @@ from ..services import settings
 from ..services.development import DESTINATIONS, TASK_FIELDS, VILLAGE_KINDS
 from ..services.mentoring import RECORD_KINDS
 from ..services.welfare import VISIT_CATEGORIES
-from ..values import AGE_BANDS, TOWNSHIP_KINDS, DomainError, Month, birth_code_bound
+from ..values import AGE_BANDS, TOWNSHIP_KINDS, DomainError, birth_code_bound
 
 # Enumerations the keys run over (every allowed value appears, zeros included), from the services
 # that own them: DESTINATIONS, TASK_FIELDS, VILLAGE_KINDS, RECORD_KINDS, VISIT_CATEGORIES.
