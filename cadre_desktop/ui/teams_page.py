@@ -184,7 +184,7 @@ class TeamsPage(QWidget):
             f"五类人员 {t.five_categories} 人；党委（党工委）书记：{t.party_head or '—'}，"
             f"乡镇长（主任）：{t.government_head or '—'}")
         self.members.setRowCount(len(t.members))
-        named = {i for f in t.findings for i in f.cadre_ids if f.rule == "township_team_work_years"}
+        named = {m.cadre_id for m in t.members if m.flagged}
         for r, m in enumerate(t.members):
             values = (m.name, m.sex, "" if m.age is None else str(m.age), m.education, m.five_category,
                       "未填" if m.work_years is None else f"{m.work_years}年", m.team_role)

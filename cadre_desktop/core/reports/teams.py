@@ -57,7 +57,8 @@ def team_structure(session: Session, today: dt.date | None = None) -> list[Team]
     out = []
     for unit, cadres in rules.township_teams(session):
         mine = [f for f in found if unit.id in f.unit_ids]
-        flagged = {i for f in mine for i in f.cadre_ids}
+        # a member is flagged when a finding names that member alone (the work-years rule)
+        flagged = {i for f in mine if f.rule == "township_team_work_years" for i in f.cadre_ids}
         members = []
         for c in cadres:
             members.append(Member(
@@ -66,8 +67,7 @@ def team_structure(session: Session, today: dt.date | None = None) -> list[Team]
                 and c.education_rank < len(EDUCATION_LEVELS) else "",
                 five_category=c.five_category or "",
                 work_years=whole_years(c.work_started, today) if c.work_started else None,
-                team_role=(c.team_role or "").strip(), post=c.post or "",
-                flagged=c.id in flagged and any(f.rule == "township_team_work_years" for f in mine if c.id in f.cadre_ids)))
+                team_role=(c.team_role or "").strip(), post=c.post or "", flagged=c.id in flagged))
         ages = [m.age for m in members if m.age is not None]
         out.append(Team(
             unit_id=unit.id, unit=unit.name, members=members,
