@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from sqlalchemy import Integer, and_, func, or_, select, type_coerce
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
@@ -96,20 +96,6 @@ def _in(col, p: Period):
 
 def _overlaps(start_col, end_col, p: Period):
     return and_(start_col <= p.end, or_(end_col.is_(None), end_col >= p.start))
-
-
-def _birth_index():
-    b = type_coerce(Cadre.birth, Integer)
-    return (b // 100) * 12 + b % 100 - 1
-
-
-def _month_index(date_col):
-    return func.extract("year", date_col) * 12 + func.extract("month", date_col) - 1
-
-
-def _age_months(date_col):
-    """Months lived at a date column: age ≤ A ⇔ this < 12·(A+1)."""
-    return type_coerce(_month_index(date_col), Integer) - _birth_index()
 
 
 def _nonblank(col):
