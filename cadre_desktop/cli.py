@@ -249,6 +249,66 @@ def cmd_check(db: Database, args) -> int:
     return 0
 
 
+def report_period(args):
+    """The period of `cadre report` / `cadre print report`: --year Y, or --from D --to D, or this year."""
+    from .core.exchange.parse import parse_day
+    from .core.reports.indicators import Period
+
+    if args.year is not None and (args.date_from or args.date_to):
+        raise Refused("参数错误：--year 与 --from/--to 只能选一种。")
+    if args.date_from or args.date_to:
+        if not (args.date_from and args.date_to):
+            raise Refused("参数错误：--from 和 --to 须同时给出。")
+        days = []
+        for flag, text in (("--from", args.date_from), ("--to", args.date_to)):
+            try:
+                day = parse_day(text)
+            except ValueError as e:
+                raise Refused(f"{flag}：{e}") from None
+            if day is None:
+                raise Refused(f"{flag}：请填写日期，如 2022.01.01")
+            days.append(day)
+        return Period(days[0], days[1])
+    if args.year is not None:
+        if not 1900 <= args.year <= 2200:
+            raise Refused(f"--year：年份 {args.year} 无效")
+        return Period.year(args.year)
+    return Period.current()
+
+
+def cmd_report(db: Database, args) -> int:
+    from .core.reports import draft, indicators
+
+    actor = sign_in(db)
+    accounts.require(actor, "read")
+    period = report_period(args)
+    with db.session() as s:
+        report = indicators.compute(s, period)
+    if args.json:
+        json.dump(report.nested(), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif args.text:
+        print(draft.draft(report))
+    elif args.xlsx:
+        from .core.reports.workbook import write_xlsx
+
+        print(f"已导出：{write_xlsx(report, args.xlsx)}")
+    elif args.pdf:
+        from .core.printing import render_pdf
+
+        with db.session() as s:
+            result = render_pdf(s, actor=actor, form="report", params={"start": period.start, "end": period.end},
+                                out=args.pdf)
+        print(f"已写出 {result.path}（{result.pages} 页）")
+    else:
+        print(f"统计期间：{period.label}")
+        for _section, title, items in report.by_section():
+            print(f"【{title}】")
+            for ind in items:
+                print(f"  {ind.label}：{indicators.value_text(ind, report.values[ind.key])}{ind.unit}")
+    return 0
+
+
 def cmd_lrmx(db: Database, args) -> int:
     from .core.exchange import lrmx_files
 
@@ -391,6 +451,12 @@ def cmd_restore(db: Database, args) -> int:
 # --- parsing ------------------------------------------------------------------------------
 
 
+def add_period_args(s) -> None:
+    s.add_argument("--year", type=int, help="统计年度，如 2022（默认：今年）")
+    s.add_argument("--from", dest="date_from", metavar="D", help="起始日期，如 2022.01.01")
+    s.add_argument("--to", dest="date_to", metavar="D", help="截止日期，如 2022.12.31")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise Refused(f"参数错误：{message}（用 --help 查看用法）")
@@ -443,6 +509,15 @@ def build_parser() -> argparse.ArgumentParser:
     le.add_argument("--id", nargs="+", required=True, metavar="ID", help="身份证号")
     le.add_argument("--out", required=True, metavar="DIR", help="输出文件夹")
     s.set_defaults(func=cmd_lrmx)
+
+    s = sub.add_parser("report", help="年度工作情况统计指标（report.md）")
+    add_period_args(s)
+    out = s.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="以 JSON 输出全部指标")
+    out.add_argument("--text", action="store_true", help="输出“工作成效”草稿")
+    out.add_argument("--xlsx", metavar="F", help="导出指标工作簿")
+    out.add_argument("--pdf", metavar="F", help="打印统计报表（指标表、图表和“工作成效”草稿）到 PDF")
+    s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("user", help="账号管理（管理员）")
     usub = s.add_subparsers(dest="user_cmd", required=True, parser_class=_Parser)

@@ -22,6 +22,7 @@ from .state import AppState
 
 # The navigation: (label, module under ui, page class, permission needed to see it).
 PAGES = (
+    ("首页", "overview_page", "OverviewPage", "read"),
     ("干部档案", "roster_page", "RosterPage", "read"),
     ("单位", "units_page", "UnitsPage", "read"),
     ("年轻干部库", "young_page", "YoungPage", "read"),
@@ -33,7 +34,9 @@ PAGES = (
     ("津贴待遇", "allowance_page", "AllowancePage", "read"),
     ("结对帮带", "mentoring_page", "MentoringPage", "read"),
     ("容错纠错", "tolerance_page", "TolerancePage", "read"),
+    ("班子结构", "teams_page", "TeamsPage", "read"),
     ("规则检查", "rules_page", "RulesPage", "read"),
+    ("统计报表", "report_page", "ReportPage", "read"),
     ("操作记录", "audit_page", "AuditPage", "admin"),
     ("账号", "accounts_page", "AccountsPage", "admin"),
 )
@@ -69,6 +72,8 @@ class MainWindow(QMainWindow):
                 page.import_requested.connect(self.import_workbook)
             if hasattr(page, "export_requested"):
                 page.export_requested.connect(self.export_workbook)
+            if hasattr(page, "navigate"):  # a page that sends the clerk to another page
+                page.navigate.connect(self.show_page)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
@@ -96,7 +101,8 @@ class MainWindow(QMainWindow):
         QListWidgetItem(name, self.nav)
 
     def show_page(self, name: str) -> None:
-        self.nav.setCurrentRow(list(self.pages).index(name))
+        if name in self.pages:
+            self.nav.setCurrentRow(list(self.pages).index(name))
 
     def _build_menus(self) -> None:
         can_import = self.state.actor.can("import")
