@@ -9,11 +9,11 @@ import os
 import sys
 
 from .config import resolve_target
-from .core.db import Database, backup, open_database, restore
+from .core.db import Database, check_schema, head_revision, migrate_database, open_database, translate_error
 from .core.exchange import exporter, importer
 from .core.exchange.sheets import Cancelled
 from .core.exchange.workbook import WorkbookSource
-from .core.services import accounts, audit, cadres
+from .core.services import accounts, audit, cadres, maintenance
 from .core.services.accounts import Actor
 from .core.values import ROLES, DomainError, moment_text
 
@@ -28,7 +28,7 @@ def _prompt_password(prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
-def sign_in(db: Database) -> Actor:
+def sign_in(db: Database, *, changing_own_password: str | None = None) -> Actor:
     name = os.environ.get("CADRE_USER")
     password = os.environ.get("CADRE_PASSWORD")
     if not name:
@@ -40,7 +40,44 @@ def sign_in(db: Database) -> Actor:
     with db.session() as s:
         if not accounts.has_accounts(s):
             raise Refused("数据库中还没有账号，请先运行 cadre init 创建管理员。")
-        return accounts.authenticate(s, name=name, password=password)
+        actor = accounts.authenticate(s, name=name, password=password)
+    if actor.must_change_password and changing_own_password != actor.name:
+        raise Refused(f"管理员要求“{actor.name}”修改密码后才能继续：请运行 "
+                      f"cadre user passwd {actor.name} --password 新密码（至少8位，含字母和数字）。")
+    return actor
+
+
+def sign_in_admin_raw(db: Database) -> Actor:
+    """Sign in a 管理员 on a database whose schema may be older than this program's (cadre
+    migrate): reads the account table with plain SQL that every schema revision answers."""
+    from sqlalchemy import text
+
+    name = os.environ.get("CADRE_USER")
+    password = os.environ.get("CADRE_PASSWORD")
+    if not name:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise Refused("未登录：请设置环境变量 CADRE_USER 和 CADRE_PASSWORD，或在终端中运行以输入用户名和密码。")
+        name = input("用户名：").strip()
+    if password is None:
+        password = _prompt_password("密码：")
+    with db.engine.connect() as conn:
+        row = conn.execute(text("SELECT role, password_hash, active FROM account WHERE name = :n"),
+                           {"n": name.strip()}).first()
+    if row is None or not accounts.verify_password(password, row.password_hash):
+        raise Refused("用户名或密码错误。")
+    if not row.active:
+        raise Refused(f"账号“{name}”已停用，请联系管理员。")
+    actor = Actor(name.strip(), row.role)
+    accounts.require(actor, "admin")
+    return actor
+
+
+def _warn_network_share(url: str) -> None:
+    from .core.netshare import network_share_warning
+
+    warning = network_share_warning(url)
+    if warning:
+        print(f"警告：{warning}", file=sys.stderr)
 
 
 def _print_problems(result) -> None:
@@ -56,6 +93,11 @@ def _print_problems(result) -> None:
 def cmd_init(db: Database, args) -> int:
     from .core.services import demo as demo_service
 
+    if db.is_sqlite or db.current_revision() is None:
+        migrate_database(db)  # a new database (an SQLite file, or an empty one on the server)
+    else:
+        check_schema(db)  # a shared server in use is migrated only by `cadre migrate`
+    actor = None
     with db.session() as s:
         if not accounts.has_accounts(s):
             password = args.admin_password or os.environ.get("CADRE_PASSWORD")
@@ -63,13 +105,17 @@ def cmd_init(db: Database, args) -> int:
                 password = demo_service.DEMO_PASSWORD
             if not password:
                 password = _prompt_password(f"为管理员“{args.admin_user}”设置密码：")
-            accounts.create_first_admin(s, name=args.admin_user, password=password)
+            actor = accounts.create_first_admin(s, name=args.admin_user, password=password,
+                                                demo=args.demo and password == demo_service.DEMO_PASSWORD)
             print(f"已创建管理员“{args.admin_user}”。")
         else:
             print("数据库已就绪（已有账号）。")
     if args.demo:
+        if actor is None:  # a database with accounts: only its 管理员 may load the demo into it
+            actor = sign_in(db)
+            accounts.require(actor, "admin")
         with db.session() as s:
-            n = demo_service.load_demo(s, actor=Actor(args.admin_user, accounts.ADMIN))
+            n = demo_service.load_demo(s, actor=actor)
         print(f"已载入演示县：{n['units']} 个单位，{n['cadres']} 名干部。")
     return 0
 
@@ -91,7 +137,8 @@ def cmd_import(db: Database, args) -> int:
         return 2
     source = WorkbookSource.open(args.file)
     with db.session() as s:
-        result = importer.run_import(s, actor=actor, source=source, dry_run=args.dry_run)
+        result = importer.run_import(s, actor=actor, source=source, dry_run=args.dry_run,
+                                     before_write=lambda: db.auto_backup("import"))
         if not result.ok:
             _print_problems(result)
             print(f"共 {len(result.errors)} 处错误，未导入任何数据。", file=sys.stderr)
@@ -148,7 +195,10 @@ def cmd_export(db: Database, args) -> int:
 def cmd_roster(db: Database, args) -> int:
     actor = sign_in(db)
     accounts.require(actor, "read")
-    flt = cadres.RosterFilter(search=args.search or "", unit_name=args.unit, young=args.young)
+    flt = cadres.RosterFilter(search=args.search or "", unit_name=args.unit, young=args.young,
+                              hide_numbers=actor.masked_export)
+    if flt.search_note:
+        print(f"提示：{flt.search_note}", file=sys.stderr)
     with db.session() as s:
         rows = cadres.roster_rows(s, cadres.roster_ids(s, flt))
     if args.json:
@@ -199,6 +249,66 @@ def cmd_check(db: Database, args) -> int:
     return 0
 
 
+def report_period(args):
+    """The period of `cadre report` / `cadre print report`: --year Y, or --from D --to D, or this year."""
+    from .core.exchange.parse import parse_day
+    from .core.reports.indicators import Period
+
+    if args.year is not None and (args.date_from or args.date_to):
+        raise Refused("参数错误：--year 与 --from/--to 只能选一种。")
+    if args.date_from or args.date_to:
+        if not (args.date_from and args.date_to):
+            raise Refused("参数错误：--from 和 --to 须同时给出。")
+        days = []
+        for flag, text in (("--from", args.date_from), ("--to", args.date_to)):
+            try:
+                day = parse_day(text)
+            except ValueError as e:
+                raise Refused(f"{flag}：{e}") from None
+            if day is None:
+                raise Refused(f"{flag}：请填写日期，如 2022.01.01")
+            days.append(day)
+        return Period(days[0], days[1])
+    if args.year is not None:
+        if not 1900 <= args.year <= 2200:
+            raise Refused(f"--year：年份 {args.year} 无效")
+        return Period.year(args.year)
+    return Period.current()
+
+
+def cmd_report(db: Database, args) -> int:
+    from .core.reports import draft, indicators
+
+    actor = sign_in(db)
+    accounts.require(actor, "read")
+    period = report_period(args)
+    with db.session() as s:
+        report = indicators.compute(s, period)
+    if args.json:
+        json.dump(report.nested(), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif args.text:
+        print(draft.draft(report))
+    elif args.xlsx:
+        from .core.reports.workbook import write_xlsx
+
+        print(f"已导出：{write_xlsx(report, args.xlsx)}")
+    elif args.pdf:
+        from .core.printing import render_pdf
+
+        with db.session() as s:
+            result = render_pdf(s, actor=actor, form="report", params={"start": period.start, "end": period.end},
+                                out=args.pdf)
+        print(f"已写出 {result.path}（{result.pages} 页）")
+    else:
+        print(f"统计期间：{period.label}")
+        for _section, title, items in report.by_section():
+            print(f"【{title}】")
+            for ind in items:
+                print(f"  {ind.label}：{indicators.value_text(ind, report.values[ind.key])}{ind.unit}")
+    return 0
+
+
 def cmd_lrmx(db: Database, args) -> int:
     from .core.exchange import lrmx_files
 
@@ -222,7 +332,7 @@ def cmd_lrmx(db: Database, args) -> int:
 
 
 def cmd_user(db: Database, args) -> int:
-    actor = sign_in(db)
+    actor = sign_in(db, changing_own_password=args.name if args.user_cmd == "passwd" else None)
     with db.session() as s:
         if args.user_cmd == "list":
             rows = accounts.list_accounts(s, actor=actor)
@@ -231,15 +341,28 @@ def cmd_user(db: Database, args) -> int:
                 print()
             else:
                 for r in rows:
-                    print(f"{r['name']}\t{r['role']}\t{'启用' if r['active'] else '停用'}\t{_local(r['created_at'])}")
+                    state = "启用" if r["active"] else "停用"
+                    if r["locked_until"]:
+                        state += "，已锁定"
+                    if r["must_change_password"]:
+                        state += "，下次登录须改密码"
+                    print(f"{r['name']}\t{r['role']}\t{state}\t{_local(r['created_at'])}")
+            return 0
+        if args.user_cmd == "unlock":
+            accounts.unlock(s, actor=actor, name=args.name)
+            print(f"已解锁“{args.name}”。")
             return 0
         password = args.password or _prompt_password(f"“{args.name}”的新密码：")
         if args.user_cmd == "add":
-            accounts.add_account(s, actor=actor, name=args.name, role=args.role, password=password)
+            accounts.add_account(s, actor=actor, name=args.name, role=args.role, password=password,
+                                 must_change=args.must_change)
             print(f"已添加账号“{args.name}”（{args.role}）。")
         else:
-            accounts.change_password(s, actor=actor, name=args.name, password=password)
+            accounts.change_password(s, actor=actor, name=args.name, password=password,
+                                     must_change=args.must_change)
             print(f"已修改“{args.name}”的密码。")
+        if args.must_change and actor.name != args.name:
+            print(f"“{args.name}”下次登录时须修改密码。")
     return 0
 
 
@@ -282,28 +405,66 @@ def cmd_audit(db: Database, args) -> int:
     return 0
 
 
-def cmd_backup(db: Database, args) -> int:
+def cmd_migrate(db: Database, args) -> int:
+    current = db.current_revision()
+    if current is None:
+        raise Refused("数据库还没有建立：请运行 cadre init。")
+    sign_in_admin_raw(db)
+    if current == head_revision():
+        print(f"数据库已是当前版本（{current}），无需升级。")
+        return 0
+    backup_path = migrate_database(db)
+    print(f"数据库已从版本 {current} 升级到 {head_revision()}。")
+    if backup_path:
+        print(f"升级前的数据已备份到：{backup_path}")
+    return 0
+
+
+def cmd_migrate_to(db: Database, args) -> int:
+    from .core import transfer
+
     actor = sign_in(db)
     accounts.require(actor, "admin")
-    out = backup(db, args.out)
-    with db.session() as s:
-        audit.record(s, actor, "备份", "database", None, str(out), None, {"备份文件": str(out)})
+    target = open_database(resolve_target(args.url), migrate=False)
+    try:
+        checks = transfer.migrate_to(db, target, progress=lambda t, n: print(f"已复制 {t}: {n} 行"))
+    finally:
+        target.dispose()
+    bad = [c for c in checks if not c.same]
+    for c in checks:
+        mark = "一致" if c.same else "不一致"
+        print(f"{c.table}: 源 {c.source_rows} 行，目标 {c.target_rows} 行，摘要{mark}")
+    if bad:
+        print(f"迁移后核对不一致：{'、'.join(c.table for c in bad)}。请勿使用目标数据库，保留源数据库并联系技术支持。",
+              file=sys.stderr)
+        return 1
+    total = sum(c.source_rows for c in checks)
+    print(f"迁移完成：{len(checks)} 张表共 {total} 行记录（含操作记录链）已复制，两边的行数和逐表摘要完全一致。")
+    print("请把各台电脑的 --db（或环境变量 CADRE_DB）改为新的数据库地址，并把本机的 audit.key 复制给各客户端（见 README）。")
+    return 0
+
+
+def cmd_backup(db: Database, args) -> int:
+    actor = sign_in(db)
+    out = maintenance.backup_database(db, actor=actor, out=args.out)
     print(f"已备份到：{out}")
     return 0
 
 
 def cmd_restore(db: Database, args) -> int:
     actor = sign_in(db)
-    accounts.require(actor, "admin")
-    safety = restore(db, args.file)
-    with db.session() as s:
-        audit.record(s, actor, "恢复", "database", None, str(args.file), None,
-                     {"恢复自": str(args.file), "恢复前备份": str(safety)})
+    safety = maintenance.restore_database(db, actor=actor, source=args.file)
     print(f"已从 {args.file} 恢复；恢复前的数据已备份到：{safety}")
     return 0
 
 
 # --- parsing ------------------------------------------------------------------------------
+
+
+def add_period_args(s) -> None:
+    s.add_argument("--year", type=int, help="统计年度，如 2022（默认：今年）")
+    s.add_argument("--from", dest="date_from", metavar="D", help="起始日期，如 2022.01.01")
+    s.add_argument("--to", dest="date_to", metavar="D", help="截止日期，如 2022.12.31")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -359,15 +520,29 @@ def build_parser() -> argparse.ArgumentParser:
     le.add_argument("--out", required=True, metavar="DIR", help="输出文件夹")
     s.set_defaults(func=cmd_lrmx)
 
+    s = sub.add_parser("report", help="年度工作情况统计指标（report.md）")
+    add_period_args(s)
+    out = s.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="以 JSON 输出全部指标")
+    out.add_argument("--text", action="store_true", help="输出“工作成效”草稿")
+    out.add_argument("--xlsx", metavar="F", help="导出指标工作簿")
+    out.add_argument("--pdf", metavar="F", help="打印统计报表（指标表、图表和“工作成效”草稿）到 PDF")
+    s.set_defaults(func=cmd_report)
+
     s = sub.add_parser("user", help="账号管理（管理员）")
     usub = s.add_subparsers(dest="user_cmd", required=True, parser_class=_Parser)
+    must_change = "下次登录时须修改密码（管理员为他人设置的临时密码）"
     u = usub.add_parser("add")
     u.add_argument("name")
     u.add_argument("--role", required=True, choices=ROLES)
     u.add_argument("--password")
+    u.add_argument("--must-change", action="store_true", help=must_change)
     u = usub.add_parser("passwd")
     u.add_argument("name")
     u.add_argument("--password")
+    u.add_argument("--must-change", action="store_true", help=must_change)
+    u = usub.add_parser("unlock", help="解除因密码连续错误造成的锁定")
+    u.add_argument("name")
     u = usub.add_parser("list")
     u.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_user)
@@ -377,6 +552,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--verify", action="store_true", help="检查操作记录是否被改动或删除")
     s.set_defaults(func=cmd_audit)
+
+    s = sub.add_parser("migrate", help="把数据库升级到本程序的版本（管理员；共享服务器只能这样升级）")
+    s.set_defaults(func=cmd_migrate)
+
+    s = sub.add_parser("migrate-to", help="把全部记录和操作记录链复制到一个空的新数据库（如县里的共享服务器），并核对两边一致")
+    s.add_argument("url", help="目标数据库：postgresql+psycopg://用户:密码@服务器/库名，或一个新的 SQLite 文件路径")
+    s.set_defaults(func=cmd_migrate_to)
 
     s = sub.add_parser("backup", help="备份数据库（管理员）")
     s.add_argument("out")
@@ -392,15 +574,43 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _check_text(argv: list[str]) -> None:
+    """Arguments and sign-in variables must be readable text: bytes that are not UTF-8 arrive
+    as lone surrogates and would fail deep inside; refuse them here, saying which."""
+    named = [(f"第 {i + 1} 个参数", a) for i, a in enumerate(argv)]
+    named += [(k, os.environ[k]) for k in ("CADRE_USER", "CADRE_PASSWORD", "CADRE_DB") if k in os.environ]
+    for where, text in named:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Refused(f"{where}含有无法识别的字符（不是 UTF-8 编码的文字），请检查后重试。") from None
+        if len(text) > 10_000:
+            raise Refused(f"{where}过长（{len(text)} 个字符），请检查后重试。")
+
+
 def main(argv: list[str] | None = None) -> int:
+    code = _main(argv)
+    if code == 2:
+        _quiet_cleanup(for_good=argv is None)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(encoding="utf-8")
         except (AttributeError, ValueError):
             pass
     try:
+        argv = sys.argv[1:] if argv is None else argv
+        _check_text(argv)
         args = build_parser().parse_args(argv)
-        db = open_database(resolve_target(args.db))
+        url = resolve_target(args.db)
+        _warn_network_share(url)
+        # `cadre init` and `cadre migrate` migrate the database themselves (a 管理员's work);
+        # every other command opens it as a client, which never migrates a shared server.
+        own_migration = args.func in (cmd_init, cmd_migrate)
+        db = open_database(url, migrate=False if own_migration else None)
         try:
             return args.func(db, args)
         finally:
@@ -410,18 +620,51 @@ def main(argv: list[str] | None = None) -> int:
     except (Refused, DomainError) as e:
         print(str(e), file=sys.stderr)
         return 2
+    except OSError as e:
+        from .core.storage import describe
+
+        print(describe(e) or f"无法完成：{e}", file=sys.stderr)
+        return 2
     except Cancelled:
         print("已取消，未写入任何数据。", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 2
-    except Exception as e:  # an unexpected failure: exit 1 with the cause
-        import traceback
+    except Exception as e:  # noqa: BLE001 - a full or read-only disk, a folder for a file: exit 2
+        translated = translate_error(e)
+        if translated is not None:  # a database error a clerk can cause: a message, exit 2
+            print(str(translated), file=sys.stderr)
+            return 2
+        from .core.storage import describe
 
-        traceback.print_exc()
-        print(f"意外错误：{type(e).__name__}: {e}", file=sys.stderr)
-        return 1
+        message = describe(e)
+        if message is None:
+            return _unexpected(e)
+        print(message, file=sys.stderr)
+        return 2
+
+
+def _quiet_cleanup(*, for_good: bool) -> None:
+    """After a refusal (e.g. a full disk), a half-written workbook's generators are finalized
+    here, quietly: their complaints about its closed file would look like a crash."""
+    import gc
+
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _u: None
+    try:
+        gc.collect()
+    finally:
+        if not for_good:  # the process goes on (a test calling main): keep its hook
+            sys.unraisablehook = hook
+
+
+def _unexpected(e: BaseException) -> int:
+    """An unexpected failure: exit 1 with the cause."""
+    import traceback
+
+    traceback.print_exception(e)
+    print(f"意外错误：{type(e).__name__}: {e}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -152,6 +152,21 @@ def _allowance(session, args) -> dict:
     return {"month": month_param(args.month)}
 
 
+def _report_options(p) -> None:
+    from .cli import add_period_args
+
+    add_period_args(p)
+
+
+@print_form("report", "激励干部担当作为工作情况统计（指标、图表、工作成效草稿）")
+@options(_report_options)
+def _report(session, args) -> dict:
+    from .cli import report_period
+
+    period = report_period(args)
+    return {"start": period.start, "end": period.end}
+
+
 def add_parser(sub) -> None:
     s = sub.add_parser("print", help="打印表格到 PDF")
     fsub = s.add_subparsers(dest="form", required=True, parser_class=type(s), metavar="FORM")

@@ -1,8 +1,11 @@
-"""Engine and session factory, SQLite pragmas, migrate-on-open, backup and restore."""
+"""Engine and session factory, SQLite pragmas, migrate-on-open, backup and restore.
+
+Also the one place a database error becomes a clerk's message (`translate_error`): a busy or
+locked database, a value too long, a duplicate, a stale edit, a lost connection.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,11 +15,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, exc, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from .values import DomainError
+from . import backups
+from .values import DomainError, StaleEdit
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -28,6 +33,16 @@ SQLITE_PRAGMAS = {
 }
 
 
+def busy_timeout_ms() -> int:
+    """How long a writer waits for another to finish (CADRE_BUSY_TIMEOUT_MS overrides 10 s)."""
+    import os
+
+    try:
+        return max(0, int(os.environ.get("CADRE_BUSY_TIMEOUT_MS", SQLITE_PRAGMAS["busy_timeout"])))
+    except ValueError:
+        return SQLITE_PRAGMAS["busy_timeout"]
+
+
 def _sqlite_on_connect(dbapi_connection, _record):
     # The sqlite3 module's own transaction handling would defeat SAVEPOINTs and
     # foreign_keys; let SQLAlchemy issue BEGIN itself.
@@ -36,12 +51,96 @@ def _sqlite_on_connect(dbapi_connection, _record):
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cur.close()
 
 
 def _sqlite_on_begin(conn):
-    conn.exec_driver_sql("BEGIN")
+    # A transaction starts as a writer (BEGIN IMMEDIATE), so a second writer waits for the busy
+    # timeout instead of failing at once when its read snapshot cannot become a write (SQLite's
+    # deferred BEGIN). Reading sessions (`Database.session(read_only=True)`) stay deferred: in WAL
+    # mode they never wait for a writer.
+    if conn.get_execution_options().get("cadre_read_only"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+BUSY = "已有其他操作正在写入，请稍后再试。"
+STALE = "该记录已被他人修改或删除，您的修改未保存：请重新载入后再改。"
+
+
+def translate_error(error: BaseException) -> DomainError | None:
+    """A database error a clerk can cause, as a Chinese message; None for anything else.
+
+    The command line, the window's error hook and `Database.session` all go through here.
+    """
+    if isinstance(error, DomainError):
+        return error
+    if isinstance(error, StaleDataError):
+        return StaleEdit(STALE)
+    if not isinstance(error, exc.DBAPIError):
+        return None
+    orig = error.orig
+    text = str(orig).lower()
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if "database is locked" in text or "database is busy" in text or "database table is locked" in text \
+            or sqlstate in {"55P03", "40P01", "40001"}:
+        return DomainError(BUSY)
+    if isinstance(error, exc.IntegrityError):
+        return DomainError(_integrity_message(orig, text, sqlstate))
+    if sqlstate == "22001" or "too long" in text:
+        return DomainError("有内容超过了允许的长度，未保存。请缩短后再保存。")
+    if isinstance(error, exc.DataError):
+        return DomainError(f"有内容的格式数据库不接受，未保存（{orig}）。")
+    if error.connection_invalidated or sqlstate.startswith("08") or any(
+            w in text for w in ("connection refused", "could not connect", "server closed the connection",
+                                "connection timeout", "timeout expired", "connection is closed",
+                                "terminating connection", "no route to host", "could not translate host",
+                                "connection failed")):
+        return DomainError("与数据库服务器的连接中断，刚才的操作没有完成。请检查网络后重试，或联系管理员确认服务器在运行。")
+    if "unable to open database" in text or "disk i/o error" in text or "readonly database" in text:
+        return DomainError("无法读写数据库文件，刚才的操作没有完成。请检查文件所在的磁盘或共享文件夹是否可用、可写。")
+    if "disk is full" in text or "database or disk is full" in text or sqlstate == "53100":
+        return DomainError("磁盘已满，刚才的操作没有完成。")
+    return None
+
+
+def _integrity_message(orig, text: str, sqlstate: str) -> str:
+    if sqlstate == "23505" or "unique" in text:
+        table, column = _constraint_target(orig, text)
+        what = column_label(table, column) if table else None
+        return f"与已有记录重复{f'（{what}）' if what else ''}，未保存。"
+    if sqlstate == "23503" or "foreign key" in text:
+        return "所引用的记录已不存在，或这条记录仍被其他记录引用，未保存。"
+    if sqlstate == "23502" or "not null" in text:
+        return "有必填内容为空，未保存。"
+    return f"数据不符合数据库的约束，未保存（{orig}）。"
+
+
+def _constraint_target(orig, text: str) -> tuple[str | None, str | None]:
+    """(table, column) of a unique violation: SQLite names `table.column`; PostgreSQL names the
+    constraint, which follows the naming convention `uq_<table>_<column>`."""
+    import re
+
+    m = re.search(r"unique constraint failed: (\w+)\.(\w+)", text)
+    if m:
+        return m.group(1), m.group(2)
+    diag = getattr(orig, "diag", None)
+    table = getattr(diag, "table_name", None)
+    name = getattr(diag, "constraint_name", None) or ""
+    if table and name.startswith(f"uq_{table}_"):
+        return table, name[len(f"uq_{table}_"):]
+    if table and name.startswith(f"pk_{table}"):
+        return table, "id"
+    return table, None
+
+
+def column_label(table: str, column: str | None) -> str | None:
+    """The Chinese name a clerk knows a column by (the services' own labels)."""
+    from .services import labels
+
+    return labels.column_label(table, column)
 
 
 def alembic_config() -> Config:
@@ -54,6 +153,17 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def known_revisions() -> set[str]:
+    return {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def _install_length_guard() -> None:
+    from .services.labels import check_flush
+
+    if not event.contains(Session, "before_flush", check_flush):
+        event.listen(Session, "before_flush", check_flush)
+
+
 class Database:
     """One open database: its URL, engine and session factory."""
 
@@ -61,6 +171,7 @@ class Database:
         self.url = url
         self.engine = engine
         self.sessionmaker = sessionmaker(engine, expire_on_commit=False)
+        _install_length_guard()
 
     @property
     def is_sqlite(self) -> bool:
@@ -74,15 +185,38 @@ class Database:
         return Path(db) if db and db != ":memory:" else None
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session for one user action: committed if the block ends normally, else rolled back."""
-        with self.sessionmaker() as session:
+    def session(self, *, read_only: bool = False) -> Iterator[Session]:
+        """A session for one user action: committed if the block ends normally, else rolled back.
+
+        A database error a clerk can cause leaves as a DomainError with a Chinese message. On
+        SQLite the transaction starts as a writer unless `read_only` (see `_sqlite_on_begin`).
+        """
+        bind = self.reader if read_only else self.engine
+        with self.sessionmaker(bind=bind) as session:
             try:
                 yield session
                 session.commit()
-            except BaseException:
-                session.rollback()
+            except BaseException as error:
+                try:
+                    session.rollback()
+                except exc.DBAPIError:
+                    pass  # the connection is gone; the original error says why
+                message = translate_error(error)
+                if message is not None and message is not error:
+                    raise message from error
                 raise
+
+    def auto_backup(self, reason: str) -> Path | None:
+        """An automatic rotating backup (reason: migrate, restore, import, daily); None where the
+        database is not a local SQLite file (a shared server is backed up by its administrator)."""
+        return backups.auto_backup(self.path, reason) if self.is_sqlite else None
+
+    @property
+    def reader(self) -> Engine:
+        """The same engine (and pool), its transactions started as readers on SQLite."""
+        if getattr(self, "_reader", None) is None or self._reader_of is not self.engine:
+            self._reader, self._reader_of = self.engine.execution_options(cadre_read_only=True), self.engine
+        return self._reader
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
@@ -97,23 +231,73 @@ def create_db_engine(url: str) -> Engine:
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms() / 1000})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    event.listen(engine, "connect", _pg_on_connect)
+    return engine
 
 
-def open_database(url: str, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) and bring the schema to the current revision.
+def _pg_on_connect(dbapi_connection, _record):
+    # A writer waiting for a row another clerk holds gives up after the busy timeout, like SQLite.
+    with dbapi_connection.cursor() as cur:
+        cur.execute(f"SET lock_timeout = {busy_timeout_ms()}")
+    dbapi_connection.commit()
 
-    An existing database on an older revision is backed up beside itself before it migrates.
-    A database newer than this program is refused.
+
+def open_database(url: str, *, migrate: bool | None = None) -> Database:
+    """Open a database for use.
+
+    `migrate` None (a client opening its database): an SQLite file is created if needed and
+    brought to the current schema (backed up first when it had data); a shared server is never
+    migrated by a client, only checked (`check_schema`). True: migrate either (cadre init /
+    cadre migrate, by a 管理员). False: neither. A database newer than this program is refused.
     """
-    db = Database(url, create_db_engine(url))
-    if migrate:
-        migrate_database(db)
+    u = make_url(url)
+    path = Path(u.database) if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:" else None
+    existed = path is not None and path.is_file() and path.stat().st_size > 0
+    if path is not None:
+        # another program's file, a folder or random bytes is refused before anything touches it
+        backups.check_database_file(path)
+    try:
+        db = Database(url, create_db_engine(url))
+    except exc.DBAPIError as error:
+        raise (translate_error(error) or DomainError(f"无法打开数据库：{error.orig}")) from error
+    try:
+        if migrate is None:
+            migrate = db.is_sqlite
+            if not migrate:
+                check_schema(db)
+        if migrate:
+            migrate_database(db)
+        if existed:
+            backups.tidy(path)
+            backups.daily_backup(path)
+    except exc.DBAPIError as error:
+        db.dispose()
+        raise (translate_error(error) or DomainError(f"无法打开数据库：{error.orig}")) from error
+    except BaseException:
+        db.dispose()
+        raise
     return db
+
+
+def check_schema(db: Database) -> None:
+    """Refuse a shared database whose schema is not this program's (a client never migrates it)."""
+    current = db.current_revision()
+    head = head_revision()
+    if current == head:
+        return
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {r.revision for r in script.walk_revisions()}
+    if current is None:
+        raise DomainError("服务器上的数据库还没有建立：请管理员先运行 cadre init（或 cadre migrate-to 迁入数据）。")
+    if current not in known:
+        raise DomainError(f"服务器上的数据库版本（{current}）比本程序新：请把本程序更新到最新版本后再打开。")
+    raise DomainError(f"服务器上的数据库版本（{current}）比本程序旧：请管理员在更新后的程序中运行 cadre migrate 升级数据库，"
+                      "然后再打开。")
 
 
 def migrate_database(db: Database) -> str | None:
@@ -122,15 +306,11 @@ def migrate_database(db: Database) -> str | None:
     head = head_revision()
     if current == head:
         return None
-    script = ScriptDirectory.from_config(alembic_config())
-    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+    if current is not None and current not in known_revisions():
         raise DomainError(f"数据库版本（{current}）比本程序新，请升级程序后再打开。")
+    if current is None and _has_tables(db):
+        raise DomainError("数据库中有数据表但没有本程序的版本标记：它不是本程序的数据库，未做任何改动。")
     backup_path = None
-    if current is not None or _has_tables(db):
-        if db.path is not None and db.path.exists():
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup_path = db.path.with_name(f"{db.path.stem}.迁移前备份-{stamp}{db.path.suffix}")
-            backup(db, backup_path)
     cfg = alembic_config()
     with db.engine.connect() as conn:
         if db.is_sqlite:
@@ -140,6 +320,17 @@ def migrate_database(db: Database) -> str | None:
             conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
+                if not db.is_sqlite:
+                    # Two 管理员 migrating at once: the second waits, then finds the schema current.
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(724201)")
+                elif current is not None:
+                    # Take the write lock first, with a write that changes nothing as the
+                    # transaction's first statement (so the busy timeout applies): another
+                    # program's write finishes before the migration, and none lands between the
+                    # backup and the migration.
+                    conn.exec_driver_sql("DELETE FROM alembic_version WHERE 0")
+                if current is not None and db.is_sqlite:
+                    backup_path = backups.auto_backup(db.path, "migrate")
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
                 if db.is_sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
@@ -159,57 +350,29 @@ def backup(db: Database, out: str | Path) -> Path:
     out = Path(out)
     if not db.is_sqlite or db.path is None:
         raise DomainError("备份仅支持本地 SQLite 数据库；共享数据库请由服务器管理员备份。")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
+    problem = backups.file_problem(out) if out.is_dir() else None
+    if problem:
+        raise DomainError(f"备份位置{problem}")
     src = sqlite3.connect(str(db.path))
-    dst = sqlite3.connect(str(tmp))
     try:
-        with dst:
-            src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")
+        return backups.copy_database(src, out)
     finally:
-        dst.close()
         src.close()
-    tmp.replace(out)
-    return out
-
-
-def check_backup_file(path: Path) -> str | None:
-    """Return the schema revision of a backup file, or raise DomainError if it is not one of ours."""
-    if not path.is_file():
-        raise DomainError(f"找不到备份文件：{path}")
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
-            con.execute("SELECT count(*) FROM cadre").fetchone()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError:
-        raise DomainError(f"“{path.name}”不是本程序的数据库备份文件。") from None
-    return rows[0][0] if rows else None
 
 
 def restore(db: Database, source: str | Path) -> Path:
-    """Put a backup back. The current state is backed up first; returns that backup's path."""
+    """Put a backup back, after checking it (integrity, schema version, every table). The current
+    state is backed up first, under the write lock; returns that backup's path. Other
+    connections (another window, an import) are waited for, or the restore is refused."""
     source = Path(source)
     if not db.is_sqlite or db.path is None:
         raise DomainError("恢复仅支持本地 SQLite 数据库。")
-    check_backup_file(source)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    safety = db.path.with_name(f"{db.path.stem}.恢复前备份-{stamp}{db.path.suffix}")
-    backup(db, safety)
+    backups.check_backup_file(source)
     db.engine.dispose()
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(str(db.path))
+    safety = backups.restore_file(db.path, source)
+    db.engine.dispose()
     try:
-        with dst:
-            src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    db.engine.dispose()
-    migrate_database(db)
+        migrate_database(db)
+    except DomainError as e:
+        raise DomainError(f"{e.message}（恢复前的数据已备份到：{safety}）") from None
     return safety

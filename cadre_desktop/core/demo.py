@@ -654,4 +654,4 @@ def demo_rows(*, seed: int = 2022, today: dt.date | None = None) -> dict[str, li
 
 # Modules under core that add records of other sheets to the demo county: each has
 # `extend_demo(rows, rng, today) -> {sheet: [row, …]}`, reading the units and cadres in `rows`.
-DEMO_EXTENSIONS: tuple[str, ...] = ("demo_development", "demo_careers", "demo_mentoring", "demo_allowances")
+DEMO_EXTENSIONS: tuple[str, ...] = ("demo_development", "demo_careers", "demo_mentoring", "demo_allowances", "demo_report")

@@ -20,6 +20,11 @@ class DomainError(Exception):
         self.errors = errors or ([(field, message)] if field else [])
 
 
+class StaleEdit(DomainError):
+    """The record was changed (or removed) by someone else since this clerk loaded it: nothing
+    was saved. The window shows what changed (core.conflicts) and offers to reload or to re-apply."""
+
+
 class PermissionDenied(DomainError):
     """The signed-in account's role does not allow the action."""
 

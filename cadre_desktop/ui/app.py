@@ -100,6 +100,18 @@ def sign_in_state(db, *, demo: bool, parent=None):
     return AppState(db=db, actor=dialog.actor)
 
 
+def warn_network_share(url: str, parent=None) -> None:
+    """An SQLite file on a network share: say once why the shared server is the way (core.netshare)."""
+    from ..core.netshare import network_share_warning
+
+    warning = network_share_warning(url)
+    if warning:
+        from PySide6.QtWidgets import QMessageBox
+
+        logging.getLogger("cadre_desktop").warning("database on a network share: %s", url)
+        QMessageBox.warning(parent, "数据库在网络共享文件夹上", warning)
+
+
 def open_demo_database():
     """The demo county in its own file (demo.sqlite3), created on first use."""
     from ..core.services import demo as demo_service
@@ -107,7 +119,8 @@ def open_demo_database():
     db = open_database(config.resolve_target(str(config.demo_db_path())))
     with db.session() as s:
         if not accounts.has_accounts(s):
-            actor = accounts.create_first_admin(s, name=demo_service.DEMO_USER, password=demo_service.DEMO_PASSWORD)
+            actor = accounts.create_first_admin(s, name=demo_service.DEMO_USER, password=demo_service.DEMO_PASSWORD,
+                                                  demo=True)
         else:
             actor = accounts.Actor(demo_service.DEMO_USER, accounts.ADMIN)
     from sqlalchemy import func, select
@@ -130,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging()
     install_excepthook()
     try:
-        db = open_demo_database() if args.demo else open_database(config.resolve_target(args.db))
+        url = config.resolve_target(args.db)
+        if not args.demo:
+            warn_network_share(url)
+        db = open_demo_database() if args.demo else open_database(url)
     except DomainError as e:
         refuse(None, e, "无法打开数据库")
         return 2

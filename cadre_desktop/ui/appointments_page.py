@@ -248,15 +248,23 @@ class AppointmentDialog(FormDialog):
         shortcut(self, "Ctrl+S", self.try_accept)
         self.setMinimumWidth(440)
         if row:
-            self.date.setValue(row["date"])
-            self.kind.setValue(row["kind"])
-            for attr in ("old_post", "new_post", "new_rank", "new_team_role", "batch", "doc_number"):
-                getattr(self, attr).setText(row.get(attr) or "")
-            self.new_unit.setValue(row["new_unit_id"])
-            self.frontline.setChecked(bool(row["frontline"]))
-            self.frontline_field.setValue(row["frontline_field"])
+            self.set_values(self.values_of(row))
         else:
             self.kind.setValue("提拔任用")
+        self.remember_loaded(row)
+
+    def values_of(self, record: dict) -> dict:
+        return {**super().values_of(record), "cadre_id": record.get("cadre_id")}
+
+    def form_values(self) -> dict:
+        return {**super().form_values(), "cadre_id": self.cadre_id}
+
+    def fetch(self, session) -> dict | None:
+        return careers.get_appointment(session, self.row["id"]) if self.row else None
+
+    def save_values(self, session, values: dict, version: int | None) -> int:
+        return careers.save_appointment(session, actor=self.state.actor, data=values,
+                                        appointment_id=self.row["id"] if self.row else None, version=version)
 
     def _pick(self):
         ids = pick_cadres(self.state, self, "选择干部")
@@ -287,17 +295,11 @@ class AppointmentDialog(FormDialog):
             allowed = check_effects(self.state, self, [self.cadre_id], "promotion", date)
             if not allowed:
                 return False
-        data = {"cadre_id": self.cadre_id, "date": date, "kind": self.kind.value(), "new_unit_id": self.new_unit.value(),
-                "frontline": self.frontline.isChecked(), "frontline_field": self.frontline_field.value(),
-                **{a: getattr(self, a).text() for a in ("old_post", "new_post", "new_rank", "new_team_role", "batch",
-                                                        "doc_number")}}
         try:
-            with self.state.session() as s:
-                self.saved_id = careers.save_appointment(
-                    s, actor=self.state.actor, data=data, appointment_id=self.row["id"] if self.row else None,
-                    version=self.row["version"] if self.row else None)
-        except DomainError as e:
-            self.show_errors(e)
+            data = self.form_values()
+        except ValueError:
+            return False
+        if not self.save_checked(self.state, data):
             return False
         if data["new_team_role"].strip() and self.ask_apply(self.cadre_button.text()):
             with self.state.session() as s:

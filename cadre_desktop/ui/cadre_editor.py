@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 from ..core.exchange.parse import clean_text, parse_day, parse_int, parse_month
 from ..core.services import cadres
 from ..core.services.units import list_units
-from ..core.values import APPRAISAL_RESULTS, REWARD_KINDS, DomainError, Month, check_id_number
+from ..core import conflicts
+from ..core.values import APPRAISAL_RESULTS, REWARD_KINDS, DomainError, Month, StaleEdit, check_id_number
+from . import conflict
 from .common import ERROR_STYLE, confirm, error_label, fit_to_screen, refuse, required_text, set_error, shortcut
 from .print_preview import available_forms, preview_form
 from .state import AppState
@@ -458,6 +460,8 @@ class CadreEditor(QDialog):
         if self.readonly:
             self._make_readonly()
         self._initial = self._snapshot()
+        self._loaded = data  # as saved when opened: what a conflict is compared with
+        self._loaded_form = self.collect()[0]  # the same, as the widgets read it back
         fit_to_screen(self, 1080, 680)
         self.fields["name"].setFocus()
 
@@ -771,6 +775,8 @@ class CadreEditor(QDialog):
             with self.state.session() as s:
                 saved = cadres.save_cadre(s, actor=self.state.actor, data=data, cadre_id=self.cadre_id,
                                           version=self._version)
+        except StaleEdit as e:
+            return self._resolve_conflict(data, e)
         except DomainError as e:
             if e.errors:
                 self.show_errors(list(e.errors))
@@ -800,6 +806,55 @@ class CadreEditor(QDialog):
             params = {"drafts": [data]}
         name = self.fields["name"].text().strip() or "未命名"
         preview_form(self, self.state, "appointment-form", params, file_name=f"干部任免审批表_{name}")
+
+    def _resolve_conflict(self, data: dict, error: StaleEdit) -> bool:
+        """Someone saved this cadre since it was opened: show what they changed and let the clerk
+        reload it or re-apply their own changes on top of it. Nothing is overwritten unseen."""
+        with self.state.session() as s:
+            current = cadres.get_cadre(s, self.cadre_id) if self.cadre_id is not None else None
+        if current is None:
+            refuse(self, "这名干部的档案已被他人删除，您的修改未保存。")
+            return False
+        changes = conflicts.diff(self._loaded, current, cadres.CONFLICT_LABELS,
+                                 mine=conflicts.my_changes(self._loaded_form, data))
+        choice = conflict.ask(self, f"“{current.get('name') or ''}”的档案", changes)
+        if choice == conflict.RELOAD:
+            self._reload(current)
+            self.status.setText("已载入他人保存的版本，您之前的修改已放弃。")
+            self.status.setStyleSheet("")
+            return False
+        if choice != conflict.KEEP:
+            self.status.setText("他人已修改这条记录，您的修改尚未保存。")
+            self.status.setStyleSheet(ERROR_STYLE)
+            return False
+        mine = conflicts.my_changes(self._loaded_form, data)
+        try:
+            with self.state.session() as s:
+                saved = cadres.save_cadre(s, actor=self.state.actor, data=mine, cadre_id=self.cadre_id,
+                                          version=current["version"])
+        except StaleEdit as e:  # a third save in between: show again, against the newest
+            self._loaded, self._version = current, current["version"]
+            return self._resolve_conflict(data, e)
+        except DomainError as e:
+            if e.errors:
+                self.show_errors(list(e.errors))
+            else:
+                refuse(self, e)
+            return False
+        self.saved_id = saved
+        self.state.changes.emit("cadre")
+        self.accept()
+        return True
+
+    def _reload(self, current: dict) -> None:
+        self.clear_errors()
+        self._photo = current.get("photo")
+        self.photo_box.setPhoto(self._photo)
+        self._load(current)
+        self._version = current.get("version")
+        self._loaded = current
+        self._loaded_form = self.collect()[0]
+        self._initial = self._snapshot()
 
     def pick_photo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择照片", self.state.last_folder(),

@@ -248,32 +248,18 @@ class BatchEditDialog(FormDialog):
         self.layout_form()
         self.setMinimumWidth(520)
         if batch:
-            for k, w in self.widgets.items():
-                if k == "date":
-                    w.setValue(batch["date"])
-                elif k == "body":
-                    w.setPlainText(batch.get("body") or "")
-                else:
-                    w.setText(batch.get(k) or "")
+            self.set_values(self.values_of(batch))
+        self.remember_loaded(batch)
+
+    def fetch(self, session) -> dict | None:
+        return honours.get_batch(session, self.batch["id"]) if self.batch else None
+
+    def save_values(self, session, values: dict, version: int | None) -> int:
+        return honours.save_batch(session, actor=self.state.actor, data=values,
+                                  batch_id=self.batch["id"] if self.batch else None, version=version)
 
     def try_accept(self) -> bool:
-        self.clear_errors()
-        try:
-            date = self.widgets["date"].value()
-        except ValueError as e:
-            set_error(self.errors["date"], str(e))
-            return False
-        data = {k: (w.toPlainText() if k == "body" else w.text()) for k, w in self.widgets.items() if k != "date"}
-        data["date"] = date
-        try:
-            with self.state.session() as s:
-                honours.save_batch(s, actor=self.state.actor, data=data, batch_id=self.batch["id"] if self.batch else None,
-                                   version=self.batch["version"] if self.batch else None)
-        except DomainError as e:
-            self.show_errors(e)
-            return False
-        self.accept()
-        return True
+        return self.save_form(self.state)
 
 
 QUOTA_COLUMNS = ("单位", "人数", "一线人数", "应得份额", "分配名额")

@@ -24,13 +24,36 @@ def setup_logging() -> None:
 
 
 def show_unexpected(error: BaseException) -> None:
+    """An exception nobody handled. A database error a clerk can cause (busy, too long, a
+    duplicate, a stale edit, the server gone) is shown as its message (core.db.translate_error);
+    anything else as an unexpected error, logged."""
     global _showing
+    from ..core.db import translate_error
+
+    translated = translate_error(error)
+    if translated is not None:
+        log.warning("refused: %s (%s: %s)", translated, type(error).__name__, error)
+        if QApplication.instance() is not None and not _showing:
+            from .common import refuse
+
+            _showing = True
+            try:
+                refuse(QApplication.activeWindow(), translated)
+            finally:
+                _showing = False
+        return
     text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     log.error("unexpected error\n%s", text)
     if _showing or QApplication.instance() is None:
         return
+    from ..core.storage import describe
+
+    storage = describe(error)  # a full or read-only disk: the clerk's words, not a crash report
     _showing = True
     try:
+        if storage:
+            QMessageBox(QMessageBox.Icon.Warning, "无法完成", storage).exec()
+            return
         box = QMessageBox(QMessageBox.Icon.Critical, "程序出错",
                           f"发生了意外错误，刚才的操作没有完成。\n\n{type(error).__name__}: {error}\n\n"
                           f"详细信息已记录在：{log_path()}")
@@ -48,6 +71,6 @@ def install_excepthook() -> None:
         if isinstance(exc, DomainError):
             refuse(QApplication.activeWindow(), exc)
             return
-        show_unexpected(exc.with_traceback(tb))
+        show_unexpected(exc.with_traceback(tb))  # database errors become their message there
 
     sys.excepthook = hook

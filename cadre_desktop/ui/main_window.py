@@ -12,11 +12,11 @@ from PySide6.QtWidgets import (
 )
 
 from .. import config
-from ..core.db import backup, restore
-from ..core.services import audit
+from ..core.services import maintenance
 from ..core.values import DomainError
 from .common import FRAME, TITLE_BAR, available_size, confirm, inform, refuse
 from .exchange_dialogs import ExportDialog, ImportDialog, save_template
+from .jobs import Job, run_job
 from .state import AppState
 
 
@@ -34,6 +34,7 @@ def opens_maximised(saved: QSize | None, screen: QSize, minimum: QSize | None = 
 
 # The navigation: (label, module under ui, page class, permission needed to see it).
 PAGES = (
+    ("首页", "overview_page", "OverviewPage", "read"),
     ("干部档案", "roster_page", "RosterPage", "read"),
     ("单位", "units_page", "UnitsPage", "read"),
     ("年轻干部库", "young_page", "YoungPage", "read"),
@@ -45,7 +46,9 @@ PAGES = (
     ("津贴待遇", "allowance_page", "AllowancePage", "read"),
     ("结对帮带", "mentoring_page", "MentoringPage", "read"),
     ("容错纠错", "tolerance_page", "TolerancePage", "read"),
+    ("班子结构", "teams_page", "TeamsPage", "read"),
     ("规则检查", "rules_page", "RulesPage", "read"),
+    ("统计报表", "report_page", "ReportPage", "read"),
     ("操作记录", "audit_page", "AuditPage", "admin"),
     ("账号", "accounts_page", "AccountsPage", "admin"),
 )
@@ -81,6 +84,8 @@ class MainWindow(QMainWindow):
                 page.import_requested.connect(self.import_workbook)
             if hasattr(page, "export_requested"):
                 page.export_requested.connect(self.export_workbook)
+            if hasattr(page, "navigate"):  # a page that sends the clerk to another page
+                page.navigate.connect(self.show_page)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
@@ -107,7 +112,8 @@ class MainWindow(QMainWindow):
         QListWidgetItem(name, self.nav)
 
     def show_page(self, name: str) -> None:
-        self.nav.setCurrentRow(list(self.pages).index(name))
+        if name in self.pages:
+            self.nav.setCurrentRow(list(self.pages).index(name))
 
     def _build_menus(self) -> None:
         can_import = self.state.actor.can("import")
@@ -170,40 +176,49 @@ class MainWindow(QMainWindow):
         elif getattr(page, "act_print_list", None) is not None:
             page.act_print_list.trigger()  # the page's list as shown
 
-    def backup_database(self) -> None:
+    def backup_database(self) -> Job | None:
         from datetime import datetime
 
         default = str(Path(self.state.last_folder()) / f"干部数据备份-{datetime.now():%Y%m%d-%H%M}.sqlite3")
         path, _ = QFileDialog.getSaveFileName(self, "备份到", default, "数据库备份 (*.sqlite3)")
         if not path:
-            return
+            return None
         self.state.remember_folder(path)
-        try:
-            out = backup(self.state.db, path)
-            with self.state.session() as s:
-                audit.record(s, self.state.actor, "备份", "database", None, str(out), None, {"备份文件": str(out)})
-        except DomainError as e:
-            refuse(self, e)
-            return
-        self.state.changes.emit("audit")
-        inform(self, f"已备份到：\n{out}")
+        state = self.state
 
-    def restore_database(self) -> None:
+        def done(out) -> None:
+            state.changes.emit("audit")
+            inform(self, f"已备份到：\n{out}")
+
+        return run_job(self, "备份数据库",
+                       lambda _p, _c: maintenance.backup_database(state.db, actor=state.actor, out=path),
+                       on_success=done, on_failure=self._maintenance_failed, cancellable=False)
+
+    def restore_database(self) -> Job | None:
         path, _ = QFileDialog.getOpenFileName(self, "选择备份文件", self.state.last_folder(), "数据库备份 (*.sqlite3)")
         if not path:
-            return
-        if not confirm(self, f"用备份“{Path(path).name}”替换当前全部数据？\n\n当前数据会先自动备份一份。", "从备份恢复", "恢复"):
-            return
-        try:
-            safety = restore(self.state.db, path)
-            with self.state.session() as s:
-                audit.record(s, self.state.actor, "恢复", "database", None, path, None,
-                             {"恢复自": path, "恢复前备份": str(safety)})
-        except DomainError as e:
-            refuse(self, e)
-            return
-        self.state.changes.emit("*")
-        inform(self, f"已恢复。恢复前的数据已备份到：\n{safety}")
+            return None
+        if not confirm(self, f"用备份“{Path(path).name}”替换当前全部数据？\n\n先检查备份文件；当前数据会先自动备份一份。"
+                             "正在进行的导入或保存会先完成。", "从备份恢复", "恢复"):
+            return None
+        state = self.state
+
+        def done(safety) -> None:
+            state.changes.emit("*")
+            inform(self, f"已恢复。恢复前的数据已备份到：\n{safety}")
+
+        # off the GUI thread: the restore may wait for another clerk's import to finish
+        return run_job(self, "从备份恢复",
+                       lambda _p, _c: maintenance.restore_database(state.db, actor=state.actor, source=path),
+                       on_success=done, on_failure=self._maintenance_failed, cancellable=False)
+
+    def _maintenance_failed(self, error: BaseException) -> None:
+        from .errors import show_unexpected
+
+        if isinstance(error, DomainError):
+            refuse(self, error)
+        else:
+            show_unexpected(error)
 
     def edit_settings(self) -> None:
         from .settings_dialog import SettingsDialog

@@ -9,11 +9,13 @@ from typing import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QMenu, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QToolBar, QToolTip, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QMenu, QPlainTextEdit, QSpinBox, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
+    QToolBar, QToolTip, QVBoxLayout, QWidget,
 )
 
-from ..core.values import DomainError
+from ..core import conflicts
+from ..core.values import DomainError, StaleEdit
 from .cadre_picker import CadrePickerDialog
 from .common import confirm, error_label, refuse, required_text, set_error
 from .list_kit import export_list, install_copy, print_list
@@ -378,6 +380,11 @@ def button_box(dialog, save_text: str = "保存") -> QDialogButtonBox:
     return buttons
 
 
+def _readable(widget: QWidget) -> bool:
+    return isinstance(widget, (QCheckBox, QPlainTextEdit, QLineEdit, QComboBox, QSpinBox)) or callable(
+        getattr(widget, "value", None))
+
+
 class FormDialog(QDialog):
     """A record dialog: `add_field` puts a field with its error line into `form`; `errors` maps the
     field's attribute to that line, `message` takes what belongs to no field."""
@@ -385,29 +392,144 @@ class FormDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.errors: dict[str, QLabel] = {}
-        self.labels: dict[str, QLabel] = {}
-        self._label_text: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        self.label_widgets: dict[str, QLabel] = {}
+        self.inputs: dict[str, QWidget] = {}
         self.message = error_label()
         self.form = QFormLayout()
         # Long labels and error lines wrap rather than push the dialog wider than the screen.
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self._loaded_values: dict | None = None
+        self._loaded_version: int | None = None
 
     def add_field(self, attr: str, label: str, widget: QWidget) -> None:
         self.errors[attr] = error_label()
-        self.labels[attr] = QLabel(label)
-        self.labels[attr].setBuddy(widget)
-        self._label_text[attr] = label
-        self.form.addRow(self.labels[attr], field_cell(widget, self.errors[attr]))
+        self.labels[attr] = label
+        self.inputs[attr] = widget
+        self.label_widgets[attr] = QLabel(label)
+        self.label_widgets[attr].setBuddy(widget)
+        self.form.addRow(self.label_widgets[attr], field_cell(widget, self.errors[attr]))
 
     def mark_required(self, check: Callable[[dict], Iterable[tuple[str, str]]], blank: dict | None = None) -> set[str]:
         """Put a red * on the fields the core's own check refuses when left blank: `check` is the
         service's validation (data → [(attr, message)]), asked about a record with nothing filled
         in (`blank`, default every field None). Returns the attributes marked."""
         data = {attr: None for attr in self.errors} if blank is None else blank
-        required = {attr for attr, _ in check(data) if attr in self.labels}
-        for attr, label in self.labels.items():
-            label.setText(required_text(self._label_text[attr], attr in required))
+        required = {attr for attr, _ in check(data) if attr in self.label_widgets}
+        for attr, widget in self.label_widgets.items():
+            widget.setText(required_text(self.labels[attr], attr in required))
         return required
+
+    # --- two clerks, one record ---------------------------------------------------------------
+    # A dialog that edits a versioned record gives `fetch(session)` (the record now, None if it
+    # is gone) and `save_values(session, values, version)`, calls `remember_loaded(record)` once
+    # its fields are filled, and saves with `save_form()`. `values_of`, `set_values` and
+    # `form_values` read and fill the fields added with `add_field` (line edits, text boxes,
+    # choice/date fields, spin boxes, check boxes); a dialog overrides them for anything else.
+    # When another clerk saved the record meanwhile, the clerk sees what changed, field by
+    # field, and reloads or keeps their changes on top (core.conflicts): no update is lost unseen.
+
+    def values_of(self, record: dict) -> dict:
+        return {attr: record.get(attr) for attr in self.inputs if _readable(self.inputs[attr])}
+
+    def set_values(self, values: dict) -> None:
+        for attr, widget in self.inputs.items():
+            if attr not in values:
+                continue
+            value = values[attr]
+            if hasattr(widget, "setValue") and not isinstance(widget, QSpinBox):
+                widget.setValue(value)
+            elif isinstance(widget, QSpinBox):
+                widget.setValue(int(value or 0))
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(value or "")
+            elif isinstance(widget, QLineEdit):
+                widget.setText(value or "")
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentText(value or "")
+
+    def form_values(self) -> dict:
+        """The fields as typed; a field that cannot be read gets its message and raises ValueError."""
+        values, bad = {}, False
+        for attr, widget in self.inputs.items():
+            try:
+                if hasattr(widget, "value") and callable(widget.value):
+                    values[attr] = widget.value()
+                elif isinstance(widget, QCheckBox):
+                    values[attr] = widget.isChecked()
+                elif isinstance(widget, QPlainTextEdit):
+                    values[attr] = widget.toPlainText()
+                elif isinstance(widget, QLineEdit):
+                    values[attr] = widget.text()
+                elif isinstance(widget, QComboBox):
+                    values[attr] = widget.currentText()
+            except ValueError as e:
+                set_error(self.errors[attr], str(e))
+                bad = True
+        if bad:
+            raise ValueError("unreadable field")
+        return values
+
+    def remember_loaded(self, record: dict | None) -> None:
+        self._loaded_values = self.values_of(record) if record else None
+        self._loaded_version = record.get("version") if record else None
+
+    def save_form(self, state) -> bool:
+        """Read the fields, save, close. Returns whether it saved."""
+        self.clear_errors()
+        try:
+            values = self.form_values()
+        except ValueError:
+            return False
+        if not self.save_checked(state, values):
+            return False
+        self.accept()
+        return True
+
+    def save_checked(self, state, values: dict) -> bool:
+        """Save `values` (sets `saved_id`); a refusal is shown under its fields, a conflicting
+        save is resolved with the clerk. Returns whether it saved; the dialog stays open."""
+        try:
+            with state.session() as s:
+                self.saved_id = self.save_values(s, values, self._loaded_version)
+        except StaleEdit as e:
+            return self._resolve_conflict(state, values, e)
+        except DomainError as e:
+            self.show_errors(e)
+            return False
+        return True
+
+    def _resolve_conflict(self, state, values: dict, error: StaleEdit) -> bool:
+        from . import conflict
+
+        loaded = self._loaded_values or {}
+        try:
+            with state.session() as s:
+                record = self.fetch(s)
+        except DomainError:
+            record = None
+        if record is None:
+            refuse(self, f"{error}（这条记录已被他人删除，您的修改未保存。）")
+            return False
+        current = self.values_of(record)
+        mine = conflicts.my_changes(loaded, values)
+        choice = conflict.ask(self, "这条记录",
+                              conflicts.diff(loaded, current, self.labels, mine=mine))
+        if choice == conflict.RELOAD:
+            self.set_values(current)
+            self.remember_loaded(record)
+            self.clear_errors()
+            set_error(self.message, "已载入他人保存的版本，您之前的修改已放弃。")
+            return False
+        if choice != conflict.KEEP:
+            set_error(self.message, "他人已修改这条记录，您的修改尚未保存。")
+            return False
+        self.remember_loaded(record)
+        merged = conflicts.rebase(loaded, values, current)
+        self.set_values(merged)
+        return self.save_checked(state, merged)
 
     def add_fields(self, fields: Iterable[tuple[str, str, QWidget]]) -> None:
         for attr, label, widget in fields:

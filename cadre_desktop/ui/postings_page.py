@@ -248,13 +248,9 @@ class PostingDialog(FormDialog):
         self.setMinimumWidth(480)
 
         if posting:
-            for attr in ("kind", "destination", "field", "evaluation"):
-                self.widgets[attr].setValue(posting[attr])
-            self.place.setText(posting["place"] or "")
-            self.start.setValue(posting["start"])
-            self.end.setValue(posting["end"])
-            self.notes.setPlainText(posting["notes"] or "")
+            self.set_values(self.values_of(posting))
         self.set_cadre(self.cadre_id)
+        self.remember_loaded(posting)
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self._kind_changed()
         shortcut(self, "Ctrl+S", self.try_accept)
@@ -285,24 +281,26 @@ class PostingDialog(FormDialog):
         picker.finished.connect(picker.deleteLater)
         picker.open()
 
+    def values_of(self, record: dict) -> dict:
+        return {**super().values_of(record), "cadre_id": record.get("cadre_id")}
+
+    def set_values(self, values: dict) -> None:
+        super().set_values(values)
+        if "cadre_id" in values:
+            self.set_cadre(values["cadre_id"])
+
+    def form_values(self) -> dict:
+        values = super().form_values()
+        values["cadre_id"] = self.cadre_id
+        values["notes"] = values.get("notes") or ""
+        return values
+
+    def fetch(self, session) -> dict | None:
+        return dev.get_posting(session, self.posting["id"]) if self.posting else None
+
+    def save_values(self, session, values: dict, version: int | None) -> int:
+        return dev.save_posting(session, actor=self.state.actor, data=values,
+                                posting_id=self.posting["id"] if self.posting else None, version=version)
+
     def try_accept(self) -> bool:
-        self.clear_errors()
-        data = {"cadre_id": self.cadre_id, "place": self.place.text(), "notes": self.notes.toPlainText()}
-        for attr in ("kind", "destination", "field", "evaluation"):
-            data[attr] = self.widgets[attr].value()
-        for attr in ("start", "end"):
-            try:
-                data[attr] = self.widgets[attr].value()
-            except ValueError as e:
-                set_error(self.errors[attr], str(e))
-                return False
-        try:
-            with self.state.session() as s:
-                self.saved_id = dev.save_posting(s, actor=self.state.actor, data=data,
-                                                 posting_id=self.posting["id"] if self.posting else None,
-                                                 version=self.posting["version"] if self.posting else None)
-        except DomainError as e:
-            self.show_errors(e)
-            return False
-        self.accept()
-        return True
+        return self.save_form(self.state)

@@ -1,5 +1,6 @@
-"""设置 (管理员): the county-wide settings that are not tied to one page — the young-cadre bound and
-the defaults a 表彰通报 prints where the batch names no issuer or addressee.
+"""设置 (管理员): the county-wide settings that are not tied to one page — the young-cadre bound, the
+yearly training hours, the defaults a 表彰通报 prints where the batch names no issuer or addressee, and
+how many automatic backups to keep.
 
 The mentoring intervals and the tolerance colour table are edited on their own pages.
 """
@@ -42,6 +43,13 @@ class SettingsDialog(FormDialog):
             self.notice_addressee.setText(settings.get(s, "notice_addressee"))
         self.add_field("notice_issuer", "表彰通报默认发文机关", self.notice_issuer)
         self.add_field("notice_addressee", "表彰通报默认主送机关", self.notice_addressee)
+        self.backup_keep = QSpinBox()
+        self.backup_keep.setRange(1, 100)
+        self.backup_keep.setSuffix(" 份")
+        with state.session() as s:
+            self.backup_keep.setValue(int(settings.get(s, "backup_keep")))
+        self.add_field("backup_keep", "自动备份保留份数", self.backup_keep)
+        self.backup_keep.setToolTip("每天首次打开、每次导入、迁移和恢复之前自动备份数据库，只保留最新的这么多份。")
         note = QLabel("年龄按出生年月计算，“35岁以下”含35岁。年轻干部库、名册的“年轻干部”筛选、"
                       "选拔任用的六分之一比例和规则检查都按此上限计算。\n"
                       "每年应完成培训学时：名册的“本年学时不足”筛选和教育培训的“本年度累计学时”按此计算。\n"
@@ -60,6 +68,7 @@ class SettingsDialog(FormDialog):
                              value=self.training_hours.value())
                 for key in ("notice_issuer", "notice_addressee"):
                     settings.put(s, actor=self.state.actor, key=key, value=getattr(self, key).text().strip())
+                settings.put(s, actor=self.state.actor, key="backup_keep", value=self.backup_keep.value())
         except DomainError as e:
             self.show_errors(e)
             return False

@@ -38,9 +38,10 @@ class AppState:
     changes: Changes = field(default_factory=Changes)
 
     @contextmanager
-    def session(self):
-        """A session for one action, by the signed-in account as it is now (see confirm_actor)."""
-        with self.db.session() as s:
+    def session(self, *, read_only: bool = False):
+        """A session for one action, by the signed-in account as it is now (see confirm_actor).
+        `read_only` for queries that only read: they never wait for another clerk's write."""
+        with self.db.session(read_only=read_only) as s:
             accounts.confirm_actor(s, self.actor)
             yield s
 

@@ -376,37 +376,26 @@ class ClassDialog(FormDialog):
         self.layout_form()
         self.setMinimumWidth(460)
         if tc:
-            self.name.setText(tc["name"])
-            self.organizer.setValue(tc["organizer"])
-            self.mode.setValue(tc["mode"])
-            self.start.setValue(tc["start"])
-            self.end.setValue(tc["end"])
-            self.hours.setText(hours_text(tc["hours"]))
-            self.plan.setValue(tc["plan"])
+            self.set_values(self.values_of(tc))
+        self.remember_loaded(tc)
         shortcut(self, "Ctrl+S", self.try_accept)
         self.name.setFocus()
 
+    def values_of(self, record: dict) -> dict:
+        return {**super().values_of(record), "hours": hours_text(record["hours"]) or ""}
+
+    def fetch(self, session) -> dict | None:
+        return dev.get_class(session, self.tc["id"]) if self.tc else None
+
+    def save_values(self, session, values: dict, version: int | None) -> int:
+        return dev.save_class(session, actor=self.state.actor, class_id=self.tc["id"] if self.tc else None,
+                              version=version, **values)
+
+    def show_errors(self, e: DomainError) -> None:
+        super().show_errors(e)
+        first = next((a for a, _ in e.errors if a in self.widgets), None)
+        if first:
+            self.widgets[first].setFocus()
+
     def try_accept(self) -> bool:
-        self.clear_errors()
-        dates = {}
-        for attr in ("start", "end"):
-            try:
-                dates[attr] = self.widgets[attr].value()
-            except ValueError as e:
-                set_error(self.errors[attr], str(e))
-                return False
-        try:
-            with self.state.session() as s:
-                self.saved_id = dev.save_class(
-                    s, actor=self.state.actor, name=self.name.text(), organizer=self.organizer.value(),
-                    mode=self.mode.value(), start=dates["start"], end=dates["end"], hours=self.hours.text(),
-                    plan=self.plan.value(), class_id=self.tc["id"] if self.tc else None,
-                    version=self.tc["version"] if self.tc else None)
-        except DomainError as e:
-            self.show_errors(e)
-            first = next((a for a, _ in e.errors if a in self.widgets), None)
-            if first:
-                self.widgets[first].setFocus()
-            return False
-        self.accept()
-        return True
+        return self.save_form(self.state)

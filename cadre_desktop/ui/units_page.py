@@ -260,12 +260,10 @@ class UnitDialog(FormDialog):
         self.setMinimumWidth(380)
 
         if unit:
-            self.name.setText(unit["name"])
-            self.kind.setCurrentText(unit["kind"])
-            self.tier.setValue(unit["tier"])
-            self.sort_order.setValue(unit["sort_order"])
+            self.set_values(self.values_of(unit))
         else:
             self.sort_order.setValue(sort_order)
+        self.remember_loaded(unit)
 
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self.tier.currentIndexChanged.connect(lambda _i: self._update_tier())
@@ -288,21 +286,32 @@ class UnitDialog(FormDialog):
         if self.tier.value() is None:
             set_error(self.errors["tier"], None)
 
+    @staticmethod
+    def values_of(unit: dict) -> dict:
+        return {"name": unit["name"], "kind": unit["kind"], "tier": unit["tier"], "sort_order": unit["sort_order"]}
+
+    def set_values(self, values: dict) -> None:
+        self.name.setText(values["name"])
+        self.kind.setCurrentText(values["kind"])
+        self.tier.setValue(values["tier"])
+        self.sort_order.setValue(values["sort_order"])
+
+    def form_values(self) -> dict:
+        return {"name": self.name.text(), "kind": self.kind.currentText(), "tier": self.tier.value(),
+                "sort_order": self.sort_order.value()}
+
+    def fetch(self, session) -> dict | None:
+        return next((u for u in units.list_units(session) if self.unit and u["id"] == self.unit["id"]), None)
+
+    def save_values(self, session, values: dict, version: int | None) -> int:
+        return units.save_unit(session, actor=self.state.actor, unit_id=self.unit["id"] if self.unit else None,
+                               version=version, **values)
+
+    def show_errors(self, e: DomainError) -> None:
+        self._show_errors(e)
+
     def try_accept(self) -> bool:
-        self.clear_errors()
-        try:
-            with self.state.session() as s:
-                self.saved_id = units.save_unit(
-                    s, actor=self.state.actor, name=self.name.text(), kind=self.kind.currentText(),
-                    tier=self.tier.value(), sort_order=self.sort_order.value(),
-                    unit_id=self.unit["id"] if self.unit else None,
-                    version=self.unit["version"] if self.unit else None,
-                )
-        except DomainError as e:
-            self._show_errors(e)
-            return False
-        self.accept()
-        return True
+        return self.save_form(self.state)
 
     def _show_errors(self, e: DomainError) -> None:
         show_grouped_errors(e, self.errors, self.message)

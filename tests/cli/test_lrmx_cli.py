@@ -12,9 +12,9 @@ from tests.exchange.lrmx_samples import BAD, ID_QIAN, ID_ZHAO, JPEG, write_sampl
 @pytest.fixture
 def signed_in(tmp_path, monkeypatch):
     dbarg = ["--db", str(tmp_path / "cli.sqlite3")]
-    assert main([*dbarg, "init", "--admin-password", "pw1234"]) == 0
+    assert main([*dbarg, "init", "--admin-password", "pw123456"]) == 0
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw1234")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     return dbarg
 
 
@@ -56,9 +56,9 @@ def test_export_by_id_writes_named_files_that_read_back(signed_in, tmp_path, cap
 
 
 def test_a_reader_cannot_import(signed_in, tmp_path, capsys, monkeypatch):
-    assert main([*signed_in, "user", "add", "reader", "--role", "查阅", "--password", "read1"]) == 0
+    assert main([*signed_in, "user", "add", "reader", "--role", "查阅", "--password", "read1234"]) == 0
     monkeypatch.setenv("CADRE_USER", "reader")
-    monkeypatch.setenv("CADRE_PASSWORD", "read1")
+    monkeypatch.setenv("CADRE_PASSWORD", "read1234")
     folder = write_samples(tmp_path / "in", bad=False)
     code, _, err = run([*signed_in, "lrmx", "import", str(folder)], capsys)
     assert code == 2 and "不能导入" in err

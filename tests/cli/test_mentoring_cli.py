@@ -8,16 +8,16 @@ from cadre_desktop.core.db import open_database
 from cadre_desktop.core.services import cadres, mentoring, tolerance, units
 from cadre_desktop.core.services.accounts import Actor
 
-from conftest import make_id
+from conftest import make_id, url_of
 
 
-def test_roster_tag_and_overdue_reminders(tmp_path, monkeypatch, capsys):
-    path = tmp_path / "cli.sqlite3"
-    assert main(["--db", str(path), "init", "--admin-password", "pw1234"]) == 0
+def test_roster_tag_and_overdue_reminders(db_target, monkeypatch, capsys):
+    path = db_target
+    assert main(["--db", str(path), "init", "--admin-password", "pw123456"]) == 0
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw1234")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     admin = Actor("admin", "管理员")
-    db = open_database(f"sqlite:///{path}")
+    db = open_database(url_of(path))
     today = dt.date.today()
     with db.session() as s:
         uid = units.save_unit(s, actor=admin, name="青山镇", kind="乡镇")

@@ -12,6 +12,7 @@ from cadre_desktop.core.services import cadres
 from cadre_desktop.core.values import DomainError
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas_are_set_on_every_connection(db):
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -20,6 +21,7 @@ def test_sqlite_pragmas_are_set_on_every_connection(db):
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
 
 
+@pytest.mark.sqlite_only
 def test_new_database_is_created_by_migrating(db, db_path):
     assert db_path.is_file()
     assert db.current_revision() == head_revision()
@@ -38,8 +40,7 @@ def test_foreign_keys_are_enforced(db):
 def test_older_schema_is_backed_up_then_migrated(db_path):
     database = open_database(f"sqlite:///{db_path}")
     database.dispose()
-    # A file from before the first revision (tables of its own, no schema): reopening it must
-    # back it up, then migrate.
+    # A file of the first revision: reopening it must back it up, then migrate.
     from alembic import command
 
     from cadre_desktop.core.db import alembic_config
@@ -48,14 +49,31 @@ def test_older_schema_is_backed_up_then_migrated(db_path):
     cfg = alembic_config()
     with database.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "base")
-        conn.execute(text("create table leftover (x int)"))
+        command.downgrade(cfg, "0001")
     database.dispose()
     reopened = open_database(f"sqlite:///{db_path}")
     assert reopened.current_revision() == head_revision()
-    backups = list(db_path.parent.glob("cadre.迁移前备份-*.sqlite3"))
+    backups = list((db_path.parent / "cadre.自动备份").glob("cadre.迁移前备份-*.sqlite3"))
     assert len(backups) == 1
     reopened.dispose()
+
+
+def test_another_programs_sqlite_file_is_refused_and_left_untouched(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "other.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("create table invoices (id integer primary key, amount int)")
+    con.execute("insert into invoices values (1, 100)")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(DomainError, match="其他程序的数据库.*invoices"):
+        open_database(f"sqlite:///{path}")
+    assert path.read_bytes() == before
+    con = sqlite3.connect(path)
+    assert [r[0] for r in con.execute("select name from sqlite_master where type='table'")] == ["invoices"]
+    con.close()
 
 
 def test_newer_schema_is_refused(db_path):
@@ -67,6 +85,7 @@ def test_newer_schema_is_refused(db_path):
         open_database(f"sqlite:///{db_path}")
 
 
+@pytest.mark.sqlite_only
 def test_backup_and_restore_round_trip(db, admin, cadre_id, tmp_path):
     out = backup(db, tmp_path / "b" / "copy.sqlite3")
     with db.session() as s:
@@ -79,6 +98,7 @@ def test_backup_and_restore_round_trip(db, admin, cadre_id, tmp_path):
         assert cadres.roster_count(s, cadres.RosterFilter()) == 1
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)
@@ -115,5 +135,18 @@ def test_frozen_schema_files_migrate_with_their_data(tmp_path):
             data = cadres.get_cadre(s, 1)
             assert data["name"] == "单雄信" and data["unit_name"] == "青山镇"
             assert [r["text"] for r in data["resumes"]] == ["青山镇副镇长"]
-        assert list(tmp_path.glob(f"{copy.stem}.迁移前备份-*"))
+        assert list((tmp_path / f"{copy.stem}.自动备份").glob(f"{copy.stem}.迁移前备份-*"))
         database.dispose()
+
+
+def test_the_migrated_schema_is_the_models_schema_on_each_engine(db):
+    """0001, 0002 and 0004 build on PostgreSQL what they build on SQLite: the tables, types,
+    nullability, booleans and indexes of the models (Alembic's own comparison finds nothing)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from cadre_desktop.core.models import Base
+
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(ctx, Base.metadata) == []

@@ -328,15 +328,69 @@ def test_escape_asks_once_before_dropping_changes(qtbot, monkeypatch, state, cad
     assert dialog.result() == CadreEditor.DialogCode.Rejected
 
 
-def test_version_conflict_is_refused_and_the_input_kept(qtbot, db, admin, state, cadre_id, refusals):
+def answer_conflict(qtbot, button: str, seen: list):
+    """When the conflict dialog opens, read what it shows and press `button` (as a clerk would)."""
+    from PySide6.QtCore import QTimer
+
+    from cadre_desktop.ui.conflict import ConflictDialog
+
+    def press():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ConflictDialog):
+            QTimer.singleShot(20, press)
+            return
+        t = dialog.table
+        seen.extend([tuple(t.item(r, c).text() for c in range(t.columnCount())) for r in range(t.rowCount())])
+        seen.append(dialog.windowTitle())
+        target = {"reload": dialog.reload_button, "keep": dialog.keep_button}.get(button)
+        if target is None:
+            dialog.reject()
+        else:
+            qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, press)
+
+
+@pytest.mark.both_engines
+def test_version_conflict_shows_the_other_change_and_keeps_mine_on_top(qtbot, db, admin, state, cadre_id,
+                                                                      refusals):
     dialog = open_editor(qtbot, state, cadre_id)
     replace_text(qtbot, dialog.fields["post"], "青山镇镇长")
     with db.session() as s:  # someone else saves meanwhile
-        cadres.save_cadre(s, actor=admin, data={"rank": "副科级"}, cadre_id=cadre_id)
+        cadres.save_cadre(s, actor=admin, data={"rank": "四级主任科员"}, cadre_id=cadre_id)
+    seen: list = []
+    answer_conflict(qtbot, "keep", seen)
     press_save(qtbot, dialog)
-    assert len(refusals) == 1 and "已被他人修改" in refusals[0].message
+    assert ("职级", "（空）", "四级主任科员") in seen and "他人已修改这条记录" in seen
+    assert not dialog.isVisible() and refusals == []
+    saved = reload(db, cadre_id)
+    assert saved["post"] == "青山镇镇长" and saved["rank"] == "四级主任科员"  # neither change lost
+
+
+@pytest.mark.both_engines
+def test_version_conflict_reload_shows_theirs_and_cancel_keeps_my_input(qtbot, db, admin, state, cadre_id,
+                                                                        refusals):
+    dialog = open_editor(qtbot, state, cadre_id)
+    replace_text(qtbot, dialog.fields["post"], "青山镇镇长")
+    with db.session() as s:
+        cadres.save_cadre(s, actor=admin, data={"post": "青山镇党委副书记"}, cadre_id=cadre_id)
+    seen: list = []
+    answer_conflict(qtbot, "cancel", seen)
+    press_save(qtbot, dialog)
+    # Both changed 现任职务: the dialog says so, with what this clerk typed.
+    assert ("现任职务", "青山镇副镇长", "青山镇党委副书记", "青山镇镇长") in seen
     assert dialog.isVisible() and dialog.fields["post"].text() == "青山镇镇长"
-    assert reload(db, cadre_id)["post"] == "青山镇副镇长"
+    assert reload(db, cadre_id)["post"] == "青山镇党委副书记"
+    seen.clear()
+    answer_conflict(qtbot, "reload", seen)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert seen, "the conflict dialog did not open"
+    assert dialog.isVisible() and dialog.fields["post"].text() == "青山镇党委副书记"
+    assert not dialog.is_dirty()
+    replace_text(qtbot, dialog.fields["rank"], "一级科员")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # against the reloaded version: saves
+    assert not dialog.isVisible()
+    assert reload(db, cadre_id)["rank"] == "一级科员" and reload(db, cadre_id)["post"] == "青山镇党委副书记"
 
 
 # --- units ------------------------------------------------------------------------------------

@@ -209,11 +209,11 @@ def test_record_dialogs_mark_what_the_core_requires(qtbot, db, admin, tmp_path):
     state = AppState(db=db, actor=admin, settings=QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat))
     unit = UnitDialog(state, None)
     qtbot.addWidget(unit)
-    assert unit.labels["name"].text() == "单位名称" + REQUIRED_MARK
-    assert unit.labels["sort_order"].text() == "排序"
+    assert unit.label_widgets["name"].text() == "单位名称" + REQUIRED_MARK
+    assert unit.label_widgets["sort_order"].text() == "排序"
     training = ClassDialog(state, None)
     qtbot.addWidget(training)
-    marked = {a for a, lbl in training.labels.items() if lbl.text().endswith(REQUIRED_MARK)}
+    marked = {a for a, lbl in training.label_widgets.items() if lbl.text().endswith(REQUIRED_MARK)}
     assert {"name", "start"} <= marked and "end" not in marked
 
 

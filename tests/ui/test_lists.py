@@ -100,7 +100,7 @@ def test_a_reader_exports_the_list_with_id_numbers_masked(qtbot, demo_db, settin
     state = AppState(db=demo_db, actor=Actor("reader", "查阅"), settings=settings)
     with demo_db.session() as s:
         from cadre_desktop.core.services import accounts
-        accounts.add_account(s, actor=Actor("admin", "管理员"), name="reader", role="查阅", password="reader1")
+        accounts.add_account(s, actor=Actor("admin", "管理员"), name="reader", role="查阅", password="reader123")
     page = roster(qtbot, state)
     page.set_columns(["name", "id_number", "phone"])
     shown = page.model.data(page.model.index(0, [k for k, _h in page.model.columns].index("id_number")))

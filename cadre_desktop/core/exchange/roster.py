@@ -26,7 +26,7 @@ from ..services.accounts import Actor
 from ..values import DomainError, Month, fold_code
 from . import importer, parse
 from .sheets import Problem, sheet, sheets
-from .workbook import MAX_ROWS, SheetSource, WorkbookSource, check_package, max_inflated
+from .workbook import MAX_ROWS, SheetSource, WorkbookSource, check_package, max_inflated, scan_parts
 
 CADRE_SHEET = "干部"
 SKIP = None  # a column mapped to nothing
@@ -138,6 +138,7 @@ class RosterBook:
         if head == OLE_MAGIC:
             return cls(path.name, _read_xls(path))
         check_package(path)  # size and zip-bomb checks before anything is loaded
+        scan_parts(path)  # damaged parts, entities and over-long sheets, streaming, before openpyxl
         return cls(path.name, _read_xlsx(path))
 
     def rows(self, name: str) -> list[list[Any]]:
@@ -154,6 +155,7 @@ def _read_xlsx(path: Path) -> dict[str, list[list[Any]]]:
     try:
         out = {}
         for ws in wb.worksheets:
+            ws.reset_dimensions()  # every row in the sheet, whatever a stale <dimension> says
             rows = []
             for i, r in enumerate(ws.iter_rows(values_only=True)):
                 if i >= MAX_ROWS:
@@ -608,6 +610,7 @@ def is_interchange(path: str | Path) -> bool:
         if f.read(8) == OLE_MAGIC:
             return False
     check_package(path)
+    scan_parts(path)
     import openpyxl
 
     try:

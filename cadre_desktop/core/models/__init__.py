@@ -1,6 +1,6 @@
 """All tables. Importing this module registers every model on Base.metadata."""
 
-from .accounts import Account, AuditEvent, Setting
+from .accounts import Account, AuditEvent, AuditHead, Setting
 from .allowances import AllowancePayroll, AllowancePayrollLine, AllowanceRate
 from .base import Base, MonthType, ScaledDecimal
 from .development import Appointment, Attendance, Posting, TrainingClass
@@ -9,7 +9,8 @@ from .mentoring import MentoringRecord, MentorPair, ToleranceCase
 from .people import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
 
 __all__ = [
-    "Account", "AllowancePayroll", "AllowancePayrollLine", "AllowanceRate", "Appointment", "Appraisal", "Attendance", "AuditEvent", "Award", "Base", "Cadre", "CareRecord",
+    "Account", "AllowancePayroll", "AllowancePayrollLine", "AllowanceRate", "Appointment", "Appraisal", "Attendance",
+    "AuditEvent", "AuditHead", "Award", "Base", "Cadre", "CareRecord",
     "CommendationBatch", "FamilyMember", "MentorPair", "MentoringRecord", "MonthType", "Posting", "Resume",
     "QuotaAllocation", "QuotaLine", "Reward", "ScaledDecimal", "Setting", "ToleranceCase", "TrainingClass", "Unit", "Visit",
 ]

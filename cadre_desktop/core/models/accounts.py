@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Boolean, DateTime, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Versioned
@@ -19,13 +20,19 @@ class Account(Versioned, Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # sign-in safety (0005_accounts): consecutive wrong passwords, the lock they caused (UTC),
+    # and a 管理员's demand that the password be changed at the next sign-in
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class AuditEvent(Base):
     """One change: who, when, which record, values before and after.
 
-    Events are chained: `digest` covers the event's fields and the previous event's digest,
-    so `cadre audit --verify` finds an altered or removed event.
+    Events are chained: `digest` is a keyed hash (HMAC-SHA256, the key outside the database)
+    of the event's fields and the previous event's digest, so `cadre audit --verify` finds an
+    altered or removed event, even when the chain was recomputed without the key.
     """
 
     __tablename__ = "audit_event"
@@ -40,6 +47,20 @@ class AuditEvent(Base):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The head of the chain of events, kept outside the events' table: the last event's id and
+    digest, sealed with the same key. One row (id 1), locked by every writer of an event
+    (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's write lock), so concurrent clerks take
+    consecutive ids, and `verify` finds the latest events removed."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[str] = mapped_column(String(64))
 
 
 class Setting(Versioned, Base):

@@ -8,7 +8,7 @@ from .errors import FormDefinitionError, MissingGlyph, PrintCancelled, PrintErro
 from .render import FORMS, RenderResult, layout, register, render_each, render_pdf
 
 # The forms register themselves, in menu order.
-from . import appointment, lists, commendation, tolerance_case, allowance_payroll  # noqa: E402,F401  isort: skip
+from . import appointment, lists, commendation, tolerance_case, allowance_payroll, report_form  # noqa: E402,F401  isort: skip
 
 __all__ = ["FORMS", "FormDefinitionError", "MissingGlyph", "PrintCancelled", "PrintError", "RenderResult",
            "layout", "register", "render_each", "render_pdf"]

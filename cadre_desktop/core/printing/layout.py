@@ -307,6 +307,11 @@ def draw_page(canvas, page: Page) -> None:
         elif kind == "image":
             _, reader, x, y, w, h = op
             canvas.drawImage(reader, x, y, w, h, mask="auto")
+        elif kind == "drawing":  # a ReportLab graphics drawing (the report's charts), bottom-left at x, y
+            _, drawing, x, y = op
+            from reportlab.graphics import renderPDF
+
+            renderPDF.draw(drawing, canvas, x, y)
     canvas.showPage()
 
 

@@ -16,13 +16,15 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..models import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
+from .. import masking
 from ..search import normalize_query, search_text
 from ..values import (
-    AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, CODE_FIELDS, EDUCATION_LEVELS, FIVE_CATEGORIES, RANKS, REWARD_KINDS,
+    StaleEdit, AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, CODE_FIELDS, EDUCATION_LEVELS, FIVE_CATEGORIES, RANKS, REWARD_KINDS,
     SEXES, STAFFING_TYPES, STATUSES, DomainError, Month, age_at, birth_code_bound, check_id_number, education_level,
     day_text, education_rank, fold_code,
 )
 from . import audit, settings
+from .labels import length_errors
 from .accounts import Actor, require
 
 
@@ -101,6 +103,10 @@ LIST_FIELDS = {
     "family": (("relation", "称谓"), ("name", "成员姓名"), ("birth", "出生年月"),
                ("political_status", "政治面貌"), ("work", "工作单位及职务")),
 }
+# What a clerk compares when two edited the same cadre (core.conflicts): the fields, the unit by
+# name, the lists and the photo.
+CONFLICT_LABELS = {**{("unit_name" if f.attr == "unit_id" else f.attr): f.label for f in FIELDS},
+                   **LIST_LABELS, "photo": "照片"}
 LIST_MODELS = {"resumes": Resume, "rewards": Reward, "appraisals": Appraisal, "family": FamilyMember}
 
 # --- reading ------------------------------------------------------------------------------
@@ -222,6 +228,7 @@ def check_fields(data: dict) -> list[tuple[str, str]]:
         for f in FIELDS:
             if f.required_in_service and f.attr in data and data.get(f.attr) in (None, ""):
                 errors.append((f.attr, f"在职干部须填写{f.label}"))
+    errors.extend(length_errors(Cadre, data))
     for name in LISTS:
         for i, item in enumerate(data.get(name) or []):
             errors.extend((f"{name}[{i}].{k}", m) for k, m in check_list_item(name, item))
@@ -255,6 +262,7 @@ def check_list_item(name: str, item: dict) -> list[tuple[str, str]]:
             errors.append(("relation", "称谓不能为空"))
         if not (item.get("name") or "").strip():
             errors.append(("name", "成员姓名不能为空"))
+    errors.extend(length_errors(LIST_MODELS[name], item))
     return errors
 
 
@@ -402,9 +410,9 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
 
     cadre = session.get(Cadre, cadre_id, options=[selectinload(getattr(Cadre, n)) for n in LISTS])
     if cadre is None:
-        raise DomainError("该干部记录已被他人删除。")
+        raise StaleEdit("该干部记录已被他人删除。")
     if version is not None and cadre.version != version:
-        raise DomainError("该干部记录已被他人修改并保存，请关闭后重新打开再改（您的修改未保存）。")
+        raise StaleEdit("该干部记录已被他人修改并保存，您的修改未保存。")
     before = snapshot(cadre_data(cadre), names)
     old_photo = cadre.photo
     apply_fields(cadre, data)
@@ -422,7 +430,7 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
         try:
             session.flush()
         except StaleDataError:
-            raise DomainError("该干部记录已被他人修改并保存，请关闭后重新打开再改（您的修改未保存）。") from None
+            raise StaleEdit("该干部记录已被他人修改并保存，您的修改未保存。") from None
         audit.record_change(session, actor, "修改", "cadre", cadre.id, f"{cadre.name}（{cadre.id_number}）",
                             before, after)
     return cadre.id
@@ -476,6 +484,16 @@ class RosterFilter:
     # 学时不足: cadres whose completed training hours in this year are below the required number
     training_short_year: int | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    # a role that sees ID and phone numbers masked (查阅) may not search by their digits
+    hide_numbers: bool = False
+
+    @property
+    def search_note(self) -> str | None:
+        """Why part of the search was ignored, for the window and the command line to show."""
+        return masking.roster_search(self.search, hides_numbers=self.hide_numbers)[1]
+
+
+MAX_SEARCH = 100  # characters a search may have (a name, pinyin or an ID number fits easily)
 
 
 TAGGED = "有标记"
@@ -494,11 +512,16 @@ def _incomplete_expr():
 
 def _where(session: Session, flt: RosterFilter) -> list:
     conds = []
-    q = normalize_query(flt.search)
+    search, _note = masking.roster_search(flt.search, hides_numbers=flt.hide_numbers)
+    if len(search) > MAX_SEARCH:
+        raise DomainError(f"搜索内容过长（{len(search)} 个字符），请不超过 {MAX_SEARCH} 个字符。")
+    q = normalize_query(search)
     if q:
         like = f"%{q}%"
-        conds.append(or_(Cadre.search_text.like(like), func.lower(Cadre.id_number).like(like),
-                         Cadre.name.like(f"%{flt.search.strip()}%")))
+        by = [Cadre.search_text.like(like), Cadre.name.like(f"%{search.strip()}%")]
+        if not flt.hide_numbers:
+            by.append(func.lower(Cadre.id_number).like(like))
+        conds.append(or_(*by))
     if flt.unit_id is not None:
         conds.append(Cadre.unit_id == flt.unit_id)
     if flt.unit_name:

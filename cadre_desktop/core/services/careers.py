@@ -16,10 +16,11 @@ from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Cadre, Unit
-from ..values import RANKS, DomainError, Month, age_at, fold_code, day_text
+from ..values import RANKS, DomainError, Month, StaleEdit, age_at, day_text, fold_code
 from . import audit, cadres, settings
 from .accounts import Actor, require
 from .development import TASK_FIELDS
+from .labels import length_errors
 
 KINDS = ("提拔任用", "进一步使用", "平职交流", "职级晋升")
 PROMOTION = "提拔任用"
@@ -78,6 +79,7 @@ def validate(data: dict) -> list[tuple[str, str]]:
         errors.append(("new_rank", f"新职级“{rank}”不在可选值中，应为：{' / '.join(RANKS)}"))
     if data.get("kind") == "职级晋升" and not rank:
         errors.append(("new_rank", "职级晋升须填写新职级"))
+    errors.extend(length_errors(Appointment, data, labelled=True))
     return errors
 
 
@@ -119,7 +121,7 @@ def save_appointment(session: Session, *, actor: Actor, data: dict, appointment_
     if a is None:
         raise DomainError("该任用记录已被删除。")
     if version is not None and a.version != version:
-        raise DomainError("该任用记录已被他人修改，请刷新后再改。")
+        raise StaleEdit("该任用记录已被他人修改，请刷新后再改。")
     before = snapshot(a)
     a.cadre_id = cadre.id
     for k, v in values.items():

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from ..models import Attendance, Cadre, Posting, TrainingClass, Unit
 from ..search import normalize_query
-from ..values import DomainError
+from ..values import DomainError, StaleEdit
 from ..values import day_text as _day_text
 from . import audit
 from .accounts import Actor, require
+from .labels import length_errors
 
 TRAINING_MODES = ("线上", "线下", "线上线下")
 POSTING_KINDS = ("挂职锻炼", "驻村第一书记", "驻村队员", "尖刀班", "一线任务")
@@ -145,6 +146,7 @@ def check_class(data: dict) -> list[tuple[str, str]]:
         errors.append(("end", "结束日期不能早于开始日期"))
     if isinstance(data.get("hours"), Decimal) and data["hours"] < 0:
         errors.append(("hours", "学时不能为负数"))
+    errors.extend(length_errors(TrainingClass, data, labelled=True))
     return errors
 
 
@@ -172,7 +174,7 @@ def save_class(session: Session, *, actor: Actor, name: str, start: dt.date | No
     if tc is None:
         raise DomainError("该培训班已被删除。")
     if version is not None and tc.version != version:
-        raise DomainError("该培训班已被他人修改，请刷新后再改。")
+        raise StaleEdit("该培训班已被他人修改，请刷新后再改。")
     before = class_snapshot(tc)
     for k, v in data.items():
         if getattr(tc, k) != v:
@@ -312,7 +314,7 @@ def update_attendance(session: Session, *, actor: Actor, attendance_id: int, hou
     if a is None:
         raise DomainError("该参训记录已被删除。")
     if version is not None and a.version != version:
-        raise DomainError("该参训记录已被他人修改，请刷新后再改。")
+        raise StaleEdit("该参训记录已被他人修改，请刷新后再改。")
     errors: list = []
     new_hours = a.hours if hours is _KEEP else _hours(errors, "hours", hours, "学时")
     _raise(errors)
@@ -389,6 +391,7 @@ def check_posting(data: dict) -> list[tuple[str, str]]:
         errors.append(("start", "开始日期不能为空"))
     elif data.get("end") is not None and data["end"] < data["start"]:
         errors.append(("end", "结束日期不能早于开始日期"))
+    errors.extend(length_errors(Posting, data, labelled=True))
     return errors
 
 
@@ -422,7 +425,7 @@ def save_posting(session: Session, *, actor: Actor, data: dict, posting_id: int 
     if p is None:
         raise DomainError("该记录已被删除。")
     if version is not None and p.version != version:
-        raise DomainError("该记录已被他人修改，请刷新后再改。")
+        raise StaleEdit("该记录已被他人修改，请刷新后再改。")
     before = posting_snapshot(p, session.get(Cadre, p.cadre_id))
     for k, v in d.items():
         if getattr(p, k) != v:

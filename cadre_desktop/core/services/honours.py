@@ -12,7 +12,7 @@ from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Award, Cadre, CommendationBatch, Posting, Unit
-from ..values import DomainError, day_text
+from ..values import DomainError, StaleEdit, day_text
 from . import audit
 from .accounts import Actor, require
 
@@ -108,7 +108,7 @@ def save_batch(session: Session, *, actor: Actor, data: dict, batch_id: int | No
     if b is None:
         raise DomainError("该表彰通报已被删除。")
     if version is not None and b.version != version:
-        raise DomainError("该表彰通报已被他人修改，请刷新后再改。")
+        raise StaleEdit("该表彰通报已被他人修改，请刷新后再改。")
     before = batch_snapshot(b)
     for k, v in data.items():
         setattr(b, k, v)
@@ -215,7 +215,7 @@ def save_award(session: Session, *, actor: Actor, batch_id: int, data: dict, awa
     if a is None:
         raise DomainError("该表彰记录已被删除。")
     if version is not None and a.version != version:
-        raise DomainError("该表彰记录已被他人修改，请刷新后再改。")
+        raise StaleEdit("该表彰记录已被他人修改，请刷新后再改。")
     before = award_snapshot(a)
     for k, v in values.items():
         setattr(a, k, v)

@@ -13,10 +13,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Cadre, MentoringRecord, MentorPair, Unit
-from ..values import DomainError, Month, age_at
+from ..values import DomainError, Month, StaleEdit, age_at
 from ..values import day_text as _day_text
 from . import audit, settings
 from .accounts import Actor, require
+from .labels import length_errors
 
 KINDS = ("县级领导帮带科级领导", "科级领导帮带年轻干部", "双导师制")
 DUAL = "双导师制"
@@ -176,7 +177,7 @@ def save_pair(session: Session, *, actor: Actor, data: dict, pair_id: int | None
     if pair is None:
         raise DomainError("该结对已被删除。")
     if version is not None and pair.version != version:
-        raise DomainError("该结对已被他人修改，请刷新后再改。")
+        raise StaleEdit("该结对已被他人修改，请刷新后再改。")
     before = pair_snapshot(pair)
     if pair.start != data.get("start") or pair.end != data.get("end"):
         outside = [r for r in pair.records if not _in_span(r.date, data.get("start"), data.get("end"))]
@@ -258,6 +259,7 @@ def check_record(pair_start: dt.date, pair_end: dt.date | None, data: dict) -> l
                                f"（{day_text(pair_start)} 至 {day_text(pair_end) or '今'}）内"))
     if data.get("kind") not in RECORD_KINDS:
         errors.append(("kind", f"纪实类型应为：{' / '.join(RECORD_KINDS)}"))
+    errors.extend(length_errors(MentoringRecord, data, labelled=True))
     return errors
 
 

@@ -10,10 +10,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Cadre, ToleranceCase, Unit
-from ..values import DomainError
+from ..values import DomainError, StaleEdit
 from . import audit, settings
 from .accounts import Actor, require
 from .mentoring import day_text
+from .labels import length_errors
 
 CIRCUMSTANCES = ("改革创新中因缺乏经验、先行先试出现的失误", "上级尚无明确限制的探索性试验中的失误", "为推动发展的无意过失", "其他")
 COLOURS = ("绿", "黄", "红")
@@ -79,6 +80,7 @@ def check_case(data: dict, today: dt.date | None = None) -> list[tuple[str, str]
         errors.append(("outcome", f"处理结果应为：{' / '.join(OUTCOMES)}"))
     if data.get("correction_status") and data["correction_status"] not in CORRECTION_STATUSES:
         errors.append(("correction_status", f"整改状态应为：{' / '.join(CORRECTION_STATUSES)}"))
+    errors.extend(length_errors(ToleranceCase, data))
     return errors
 
 
@@ -131,7 +133,7 @@ def save_case(session: Session, *, actor: Actor, data: dict, case_id: int | None
     if case is None:
         raise DomainError("该容错纠错记录已被删除。")
     if version is not None and case.version != version:
-        raise DomainError("该容错纠错记录已被他人修改，请刷新后再改。")
+        raise StaleEdit("该容错纠错记录已被他人修改，请刷新后再改。")
     before = case_snapshot(case)
     for k, v in data.items():
         setattr(case, k, v)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Cadre, Unit
-from ..values import TIERS, TOWNSHIP_KINDS, UNIT_KINDS, DomainError
+from ..values import TIERS, TOWNSHIP_KINDS, UNIT_KINDS, DomainError, StaleEdit
 from . import audit
 from .accounts import Actor, require
 
@@ -38,6 +38,8 @@ def validate_unit(name: str, kind: str, tier: str | None) -> list[tuple[str, str
         errors.append(("tier", f"津贴档次应为：{' / '.join(TIERS)}"))
     if tier and kind not in TOWNSHIP_KINDS:
         errors.append(("tier", "只有乡镇、街道有津贴档次"))
+    if (name or "").strip() and len(name.strip()) > 100:
+        errors.append(("name", "单位名称不能超过 100 个字"))
     return errors
 
 
@@ -61,7 +63,7 @@ def save_unit(session: Session, *, actor: Actor, name: str, kind: str, tier: str
     if unit is None:
         raise DomainError("该单位已被删除。")
     if version is not None and unit.version != version:
-        raise DomainError("该单位已被他人修改，请刷新后再改。")
+        raise StaleEdit("该单位已被他人修改，请刷新后再改。")
     before = unit_snapshot(unit)
     unit.name, unit.kind, unit.tier, unit.sort_order = name, kind, tier or None, sort_order
     after = unit_snapshot(unit)

@@ -9,7 +9,7 @@ from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Cadre, CareRecord, Unit, Visit
-from ..values import DomainError, check_id_number, day_text
+from ..values import DomainError, StaleEdit, check_id_number, day_text
 from . import audit
 from .accounts import Actor, require
 
@@ -113,7 +113,7 @@ def save_care(session: Session, *, actor: Actor, data: dict, record_id: int | No
     if r is None:
         raise DomainError("该关爱记录已被删除。")
     if version is not None and r.version != version:
-        raise DomainError("该关爱记录已被他人修改，请刷新后再改。")
+        raise StaleEdit("该关爱记录已被他人修改，请刷新后再改。")
     before = care_snapshot(r)
     for k, v in values.items():
         setattr(r, k, v)
@@ -204,7 +204,7 @@ def save_visit(session: Session, *, actor: Actor, data: dict, visit_id: int | No
     if v is None:
         raise DomainError("该慰问记录已被删除。")
     if version is not None and v.version != version:
-        raise DomainError("该慰问记录已被他人修改，请刷新后再改。")
+        raise StaleEdit("该慰问记录已被他人修改，请刷新后再改。")
     before = visit_snapshot(v)
     for k, val in values.items():
         setattr(v, k, val)
