@@ -27,6 +27,7 @@ def slug(name: str) -> str:
 
 # The manual's pictures: pages by their navigation label, and the dialogs the manual describes.
 PAGE_FILES = {
+    "首页": "overview", "班子结构": "teams", "统计报表": "report",
     "干部档案": "roster", "单位": "units", "年轻干部库": "young", "教育培训": "training", "挂职驻村": "postings",
     "选拔任用": "appointments", "表彰奖励": "commendations", "关心关爱": "care", "津贴待遇": "allowance",
     "结对帮带": "mentoring", "容错纠错": "tolerance", "规则检查": "rules", "操作记录": "audit", "账号": "accounts",
@@ -38,7 +39,7 @@ DIALOG_FILES = {
     "容错纠错 → 新增": "tolerance-case", "津贴待遇 → 新增标准": "allowance-rate",
     "文件 → 导入工作簿…": "import-workbook", "文件 → 导出工作簿…": "export-workbook",
     "文件 → 导入任免审批表…": "import-lrmx", "文件 → 导入花名册…": "import-roster", "文件 → 设置…": "settings",
-    "帮助 → 使用手册": "manual",
+    "帮助 → 使用手册": "manual", "干部档案 → 统计": "roster-structure", "干部档案 → 列": "roster-columns",
 }
 
 

@@ -60,7 +60,7 @@ def key_path() -> Path:
     override = os.environ.get("CADRE_AUDIT_KEY_FILE")
     if override:
         return Path(override)
-    from ..config import data_dir
+    from ...config import data_dir
 
     return data_dir() / KEY_FILE
 
