@@ -37,7 +37,7 @@ DIALOG_FILES = {
     "教育培训 → 添加参训人员…": "attendance-picker", "选拔任用 → 新增批次": "appointment-batch",
     "表彰奖励 → 名额分配": "commendation-quota", "结对帮带 → 新增结对": "mentoring-pair",
     "容错纠错 → 新增": "tolerance-case", "津贴待遇 → 新增标准": "allowance-rate",
-    "文件 → 导入工作簿…": "import-workbook", "文件 → 导出工作簿…": "export-workbook",
+    "文件 → 导入工作簿…": "import-workbook", "文件 → 导出数据交换工作簿…": "export-workbook",
     "文件 → 导入任免审批表…": "import-lrmx", "文件 → 导入花名册…": "import-roster", "文件 → 设置…": "settings",
     "干部档案 → 统计": "roster-structure",
 }

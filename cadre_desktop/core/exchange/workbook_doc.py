@@ -30,7 +30,7 @@ INTRO = """\
 # 工作簿格式（导入导出用的 Excel 工作簿）
 
 本程序与 Excel 交换数据用一个 `.xlsx` 工作簿，每类记录一张工作表。**导入模板**（文件 → 保存空白导入模板，
-或命令 `cadre template 模板.xlsx`）、**全部导出**（文件 → 导出工作簿）和导入时读取的都是同一种格式。
+或命令 `cadre template 模板.xlsx`）、**全部导出**（文件 → 导出数据交换工作簿）和导入时读取的都是同一种格式。
 本文件由程序中的工作表定义自动生成（`python -m cadre_desktop.core.exchange.workbook_doc`），与程序实际
 接受的格式一致。
 
