@@ -7,9 +7,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QFocusEvent, QPalette
-from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QApplication, QComboBox, QLineEdit, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget,
+)
 
 from ..core.exchange.parse import parse_day, parse_month
 from ..core.values import Month, day_text, month_text  # noqa: F401 - re-exported for the pages
@@ -206,9 +208,6 @@ class TagBadgeDelegate(QStyledItemDelegate):
     stays readable on a selected row (a background colour alone would be hidden by the selection)."""
 
     def paint(self, painter, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
-        from PySide6.QtCore import QRectF
-        from PySide6.QtWidgets import QApplication, QStyle
-
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         colour = next((c for c in TAG_COLOURS if c in text), None)
         if colour is None:
