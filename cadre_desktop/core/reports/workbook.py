@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from ..values import day_text
 from .indicators import Report
 
 TITLE = "激励干部担当作为工作情况统计"
@@ -23,7 +24,7 @@ def write_xlsx(report: Report, path: str | Path) -> Path:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
     ws["A1"].font = Font(size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([f"统计期间：{report.period.label}（{report.period.start:%Y.%m.%d}至{report.period.end:%Y.%m.%d}）"])
+    ws.append([f"统计期间：{report.period.label}（{day_text(report.period.start)}至{day_text(report.period.end)}）"])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
     ws.append(["类别", "指标", "数值", "单位", "键名"])
     for cell in ws[3]:
