@@ -108,7 +108,8 @@ def test_the_window_restores_off_the_gui_thread_and_refuses_a_damaged_backup(qtb
     out = tmp_path / "b.sqlite3"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
     job = window.backup_database()
-    qtbot.waitUntil(lambda: job.done, timeout=60000)
+    # job.done is set on the worker before the GUI thread runs the success callback: wait for that.
+    qtbot.waitUntil(lambda: job.done and bool(told), timeout=60000)
     assert out.is_file() and told and str(out) in told[-1]
 
     with state.session() as s:
@@ -118,7 +119,7 @@ def test_the_window_restores_off_the_gui_thread_and_refuses_a_damaged_backup(qtb
     bad.write_bytes(out.read_bytes()[: out.stat().st_size // 3])
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(bad), "")))
     job = window.restore_database()
-    qtbot.waitUntil(lambda: job.done, timeout=60000)
+    qtbot.waitUntil(lambda: job.done and bool(refused), timeout=60000)
     assert refused and "损坏" in refused[-1]
     with state.session() as s:
         assert cadres.roster_count(s, cadres.RosterFilter()) == n - 1
