@@ -59,8 +59,8 @@ def copy_database(source: sqlite3.Connection, out: Path) -> Path:
     `.part` file that is synced and renamed, so a crash never leaves a half file under `out`."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
+    for stale in (tmp, tmp.with_name(tmp.name + "-journal")):
+        stale.unlink(missing_ok=True)
     try:
         dst = sqlite3.connect(str(tmp))
         try:
@@ -222,11 +222,13 @@ def _auto_path(db_path: Path, reason: str) -> Path:
 
 
 def tidy(db_path: Path) -> None:
-    """Remove the `.part` files a killed backup left in the backup folder."""
+    """Remove the `.part` files a killed backup left in the backup folder, with the journal SQLite
+    keeps beside a `.part` while the copy is being written (`….part-journal`)."""
     folder = backup_folder(db_path)
     if folder.is_dir():
-        for part in folder.glob("*.part"):
-            part.unlink(missing_ok=True)
+        for pattern in ("*.part", "*.part-journal", "*.part-wal", "*.part-shm"):
+            for part in folder.glob(pattern):
+                part.unlink(missing_ok=True)
 
 
 def rotate(db_path: Path) -> None:

@@ -224,3 +224,19 @@ def test_a_backup_of_an_older_schema_is_restored_then_migrated(db, admin, cadre_
     with db.session() as s:
         assert cadres.roster_count(s, cadres.RosterFilter()) == 1
     assert [p for p in backups.automatic_backups(db.path) if "迁移前备份" in p.name]
+
+
+def test_a_killed_automatic_backup_leaves_nothing_once_the_program_opens_again(db, admin, db_path):
+    # What SIGKILL during the copy leaves (tests/cli/test_kill.py kills real ones at random moments):
+    # the half-written `.part` and the rollback journal SQLite keeps beside it while writing.
+    db.dispose()
+    folder = backups.backup_folder(db_path)
+    folder.mkdir(exist_ok=True)
+    part = folder / "cadre.导入前备份-20260101-000000.sqlite3.part"
+    con = sqlite3.connect(part)
+    con.execute("create table t (x)")
+    con.close()
+    (folder / f"{part.name}-journal").write_bytes(b"\0" * 512)
+    open_database(f"sqlite:///{db_path}").dispose()
+    assert not [p.name for p in folder.iterdir() if ".part" in p.name]
+    assert [p for p in backups.automatic_backups(db_path) if "每日备份" in p.name]  # and the daily copy is whole
