@@ -219,10 +219,12 @@ def test_a_backup_of_an_older_schema_is_restored_then_migrated(db, admin, cadre_
     engine.dispose()
     with db.session() as s:
         cadres.delete_cadre(s, actor=admin, cadre_id=cadre_id)
-    restore(db, old)
+    maintenance.restore_database(db, actor=admin, source=old)
     assert db.current_revision() == head_revision()
     with db.session() as s:
         assert cadres.roster_count(s, cadres.RosterFilter()) == 1
+        assert audit.list_events(s, actor=admin)[0]["action"] == "恢复"
+        assert audit.verify(s, actor=admin) is None  # the migrated chain and the restore's event
     assert [p for p in backups.automatic_backups(db.path) if "迁移前备份" in p.name]
 
 
