@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import search_index
 from .values import DomainError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -142,6 +143,8 @@ def migrate_database(db: Database) -> str | None:
             with conn.begin():
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
+                if db.is_sqlite:
+                    search_index.restore_triggers(conn)
                 if db.is_sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
                     raise DomainError("数据库升级后发现无效的关联记录，已撤销升级；请联系管理员检查数据库。")
         finally:

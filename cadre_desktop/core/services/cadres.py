@@ -10,12 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..models import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
+from .. import search_index
 from ..search import normalize_query, search_text
 from ..values import (
     AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, CODE_FIELDS, EDUCATION_LEVELS, FIVE_CATEGORIES, RANKS, REWARD_KINDS,
@@ -467,6 +468,8 @@ class RosterFilter:
     rank_years: int | None = None
     post_years: int | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    # Whether the search also matches a fragment of the ID number.
+    search_id: bool = True
 
 
 SORT_KEYS = ("name", "sex", "birth", "age", "unit", "post", "post_since", "rank", "rank_since", "level", "education", "incomplete", "default")
@@ -480,13 +483,38 @@ def _incomplete_expr():
     return or_(Cadre.unit_id.is_(None), Cadre.level.is_(None))
 
 
+def _like_pattern(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _search_condition(session: Session, flt: RosterFilter):
+    """What one keystroke in a search box selects: a substring of the name, its full pinyin or
+    initials (core.search), or of the ID number (unless flt.search_id is off). A selective query of
+    three characters or more is answered from the trigram index (core.search_index); any other walks
+    the covering index in the department's order."""
+    q = normalize_query(flt.search)
+    if not q:
+        return None
+    raw = (flt.search or "").strip()
+    spaced = any(ch.isspace() for ch in raw)
+    if len(q) >= 3 and not spaced and search_index.has_fts(session):
+        ids = search_index.fts_ids(session, q, with_id=flt.search_id)
+        if ids is not None:
+            return Cadre.id.in_(ids) if ids else false()
+    like = _like_pattern(q)
+    conds = [Cadre.search_text.like(like, escape="\\")]
+    if flt.search_id:
+        conds.append(Cadre.id_number.ilike(like, escape="\\"))
+    if spaced:
+        conds.append(Cadre.name.like(_like_pattern(raw), escape="\\"))
+    return or_(*conds)
+
+
 def _where(session: Session, flt: RosterFilter) -> list:
     conds = []
-    q = normalize_query(flt.search)
-    if q:
-        like = f"%{q}%"
-        conds.append(or_(Cadre.search_text.like(like), func.lower(Cadre.id_number).like(like),
-                         Cadre.name.like(f"%{flt.search.strip()}%")))
+    search = _search_condition(session, flt)
+    if search is not None:
+        conds.append(search)
     if flt.unit_id is not None:
         conds.append(Cadre.unit_id == flt.unit_id)
     if flt.unit_name:
@@ -522,12 +550,15 @@ def roster_ids(session: Session, flt: RosterFilter, *, sort: str = "default", de
     """Ids of the cadres the filter selects, in the order asked; filtering and sorting run in SQL."""
     if sort not in SORT_KEYS:
         raise ValueError(sort)
-    q = select(Cadre.id).outerjoin(Unit, Cadre.unit_id == Unit.id)
+    q = select(Cadre.id)
+    if sort == "unit":
+        q = q.outerjoin(Unit, Cadre.unit_id == Unit.id)
     conds = _where(session, flt)
     if conds:
         q = q.where(and_(*conds))
     unit_order = (case((Unit.id.is_(None), 1), else_=0), Unit.sort_order, Unit.name)
-    default = (*unit_order, _level_order(), Cadre.name, Cadre.id)
+    # The department's order (unit, level, name) is stored on the cadre (core.models.roster_key).
+    default = (Cadre.roster_key, Cadre.id)
     by = {
         "name": (Cadre.name,),
         "sex": (Cadre.sex,),
