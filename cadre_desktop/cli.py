@@ -9,11 +9,11 @@ import os
 import sys
 
 from .config import resolve_target
-from .core.db import Database, backup, open_database, restore
+from .core.db import Database, open_database
 from .core.exchange import exporter, importer
 from .core.exchange.sheets import Cancelled
 from .core.exchange.workbook import WorkbookSource
-from .core.services import accounts, audit, cadres
+from .core.services import accounts, audit, cadres, maintenance
 from .core.services.accounts import Actor
 from .core.values import ROLES, DomainError
 
@@ -28,7 +28,7 @@ def _prompt_password(prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
-def sign_in(db: Database) -> Actor:
+def sign_in(db: Database, *, changing_own_password: str | None = None) -> Actor:
     name = os.environ.get("CADRE_USER")
     password = os.environ.get("CADRE_PASSWORD")
     if not name:
@@ -40,7 +40,11 @@ def sign_in(db: Database) -> Actor:
     with db.session() as s:
         if not accounts.has_accounts(s):
             raise Refused("数据库中还没有账号，请先运行 cadre init 创建管理员。")
-        return accounts.authenticate(s, name=name, password=password)
+        actor = accounts.authenticate(s, name=name, password=password)
+    if actor.must_change_password and changing_own_password != actor.name:
+        raise Refused(f"管理员要求“{actor.name}”修改密码后才能继续：请运行 "
+                      f"cadre user passwd {actor.name} --password 新密码（至少8位，含字母和数字）。")
+    return actor
 
 
 def _print_problems(result) -> None:
@@ -56,6 +60,7 @@ def _print_problems(result) -> None:
 def cmd_init(db: Database, args) -> int:
     from .core.services import demo as demo_service
 
+    actor = None
     with db.session() as s:
         if not accounts.has_accounts(s):
             password = args.admin_password or os.environ.get("CADRE_PASSWORD")
@@ -63,13 +68,17 @@ def cmd_init(db: Database, args) -> int:
                 password = demo_service.DEMO_PASSWORD
             if not password:
                 password = _prompt_password(f"为管理员“{args.admin_user}”设置密码：")
-            accounts.create_first_admin(s, name=args.admin_user, password=password)
+            actor = accounts.create_first_admin(s, name=args.admin_user, password=password,
+                                                demo=args.demo and password == demo_service.DEMO_PASSWORD)
             print(f"已创建管理员“{args.admin_user}”。")
         else:
             print("数据库已就绪（已有账号）。")
     if args.demo:
+        if actor is None:  # a database with accounts: only its 管理员 may load the demo into it
+            actor = sign_in(db)
+            accounts.require(actor, "admin")
         with db.session() as s:
-            n = demo_service.load_demo(s, actor=Actor(args.admin_user, accounts.ADMIN))
+            n = demo_service.load_demo(s, actor=actor)
         print(f"已载入演示县：{n['units']} 个单位，{n['cadres']} 名干部。")
     return 0
 
@@ -91,7 +100,8 @@ def cmd_import(db: Database, args) -> int:
         return 2
     source = WorkbookSource.open(args.file)
     with db.session() as s:
-        result = importer.run_import(s, actor=actor, source=source, dry_run=args.dry_run)
+        result = importer.run_import(s, actor=actor, source=source, dry_run=args.dry_run,
+                                     before_write=lambda: db.auto_backup("import"))
         if not result.ok:
             _print_problems(result)
             print(f"共 {len(result.errors)} 处错误，未导入任何数据。", file=sys.stderr)
@@ -148,7 +158,10 @@ def cmd_export(db: Database, args) -> int:
 def cmd_roster(db: Database, args) -> int:
     actor = sign_in(db)
     accounts.require(actor, "read")
-    flt = cadres.RosterFilter(search=args.search or "", unit_name=args.unit, young=args.young)
+    flt = cadres.RosterFilter(search=args.search or "", unit_name=args.unit, young=args.young,
+                              hide_numbers=actor.masked_export)
+    if flt.search_note:
+        print(f"提示：{flt.search_note}", file=sys.stderr)
     with db.session() as s:
         rows = cadres.roster_rows(s, cadres.roster_ids(s, flt))
     if args.json:
@@ -222,7 +235,7 @@ def cmd_lrmx(db: Database, args) -> int:
 
 
 def cmd_user(db: Database, args) -> int:
-    actor = sign_in(db)
+    actor = sign_in(db, changing_own_password=args.name if args.user_cmd == "passwd" else None)
     with db.session() as s:
         if args.user_cmd == "list":
             rows = accounts.list_accounts(s, actor=actor)
@@ -231,15 +244,28 @@ def cmd_user(db: Database, args) -> int:
                 print()
             else:
                 for r in rows:
-                    print(f"{r['name']}\t{r['role']}\t{'启用' if r['active'] else '停用'}\t{r['created_at']}")
+                    state = "启用" if r["active"] else "停用"
+                    if r["locked_until"]:
+                        state += "，已锁定"
+                    if r["must_change_password"]:
+                        state += "，下次登录须改密码"
+                    print(f"{r['name']}\t{r['role']}\t{state}\t{r['created_at']}")
+            return 0
+        if args.user_cmd == "unlock":
+            accounts.unlock(s, actor=actor, name=args.name)
+            print(f"已解锁“{args.name}”。")
             return 0
         password = args.password or _prompt_password(f"“{args.name}”的新密码：")
         if args.user_cmd == "add":
-            accounts.add_account(s, actor=actor, name=args.name, role=args.role, password=password)
+            accounts.add_account(s, actor=actor, name=args.name, role=args.role, password=password,
+                                 must_change=args.must_change)
             print(f"已添加账号“{args.name}”（{args.role}）。")
         else:
-            accounts.change_password(s, actor=actor, name=args.name, password=password)
+            accounts.change_password(s, actor=actor, name=args.name, password=password,
+                                     must_change=args.must_change)
             print(f"已修改“{args.name}”的密码。")
+        if args.must_change and actor.name != args.name:
+            print(f"“{args.name}”下次登录时须修改密码。")
     return 0
 
 
@@ -274,21 +300,14 @@ def cmd_audit(db: Database, args) -> int:
 
 def cmd_backup(db: Database, args) -> int:
     actor = sign_in(db)
-    accounts.require(actor, "admin")
-    out = backup(db, args.out)
-    with db.session() as s:
-        audit.record(s, actor, "备份", "database", None, str(out), None, {"备份文件": str(out)})
+    out = maintenance.backup_database(db, actor=actor, out=args.out)
     print(f"已备份到：{out}")
     return 0
 
 
 def cmd_restore(db: Database, args) -> int:
     actor = sign_in(db)
-    accounts.require(actor, "admin")
-    safety = restore(db, args.file)
-    with db.session() as s:
-        audit.record(s, actor, "恢复", "database", None, str(args.file), None,
-                     {"恢复自": str(args.file), "恢复前备份": str(safety)})
+    safety = maintenance.restore_database(db, actor=actor, source=args.file)
     print(f"已从 {args.file} 恢复；恢复前的数据已备份到：{safety}")
     return 0
 
@@ -351,13 +370,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("user", help="账号管理（管理员）")
     usub = s.add_subparsers(dest="user_cmd", required=True, parser_class=_Parser)
+    must_change = "下次登录时须修改密码（管理员为他人设置的临时密码）"
     u = usub.add_parser("add")
     u.add_argument("name")
     u.add_argument("--role", required=True, choices=ROLES)
     u.add_argument("--password")
+    u.add_argument("--must-change", action="store_true", help=must_change)
     u = usub.add_parser("passwd")
     u.add_argument("name")
     u.add_argument("--password")
+    u.add_argument("--must-change", action="store_true", help=must_change)
+    u = usub.add_parser("unlock", help="解除因密码连续错误造成的锁定")
+    u.add_argument("name")
     u = usub.add_parser("list")
     u.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_user)
@@ -382,13 +406,36 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _check_text(argv: list[str]) -> None:
+    """Arguments and sign-in variables must be readable text: bytes that are not UTF-8 arrive
+    as lone surrogates and would fail deep inside; refuse them here, saying which."""
+    named = [(f"第 {i + 1} 个参数", a) for i, a in enumerate(argv)]
+    named += [(k, os.environ[k]) for k in ("CADRE_USER", "CADRE_PASSWORD", "CADRE_DB") if k in os.environ]
+    for where, text in named:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Refused(f"{where}含有无法识别的字符（不是 UTF-8 编码的文字），请检查后重试。") from None
+        if len(text) > 10_000:
+            raise Refused(f"{where}过长（{len(text)} 个字符），请检查后重试。")
+
+
 def main(argv: list[str] | None = None) -> int:
+    code = _main(argv)
+    if code == 2:
+        _quiet_cleanup(for_good=argv is None)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(encoding="utf-8")
         except (AttributeError, ValueError):
             pass
     try:
+        argv = sys.argv[1:] if argv is None else argv
+        _check_text(argv)
         args = build_parser().parse_args(argv)
         db = open_database(resolve_target(args.db))
         try:
@@ -400,18 +447,47 @@ def main(argv: list[str] | None = None) -> int:
     except (Refused, DomainError) as e:
         print(str(e), file=sys.stderr)
         return 2
+    except OSError as e:
+        from .core.storage import describe
+
+        print(describe(e) or f"无法完成：{e}", file=sys.stderr)
+        return 2
     except Cancelled:
         print("已取消，未写入任何数据。", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 2
-    except Exception as e:  # an unexpected failure: exit 1 with the cause
-        import traceback
+    except Exception as e:  # noqa: BLE001 - a full or read-only disk, a folder for a file: exit 2
+        from .core.storage import describe
 
-        traceback.print_exc()
-        print(f"意外错误：{type(e).__name__}: {e}", file=sys.stderr)
-        return 1
+        message = describe(e)
+        if message is None:
+            return _unexpected(e)
+        print(message, file=sys.stderr)
+        return 2
+
+
+def _quiet_cleanup(*, for_good: bool) -> None:
+    """After a refusal (e.g. a full disk), a half-written workbook's generators are finalized
+    here, quietly: their complaints about its closed file would look like a crash."""
+    import gc
+
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _u: None
+    try:
+        gc.collect()
+    finally:
+        if not for_good:  # the process goes on (a test calling main): keep its hook
+            sys.unraisablehook = hook
+
+
+def _unexpected(e: BaseException) -> int:
+    """An unexpected failure: exit 1 with the cause."""
+    import traceback
+
+    traceback.print_exception(e)
+    print(f"意外错误：{type(e).__name__}: {e}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -40,20 +40,20 @@ def db(db_path):
 @pytest.fixture
 def admin(db) -> Actor:
     with db.session() as s:
-        return accounts.create_first_admin(s, name="admin", password="secret")
+        return accounts.create_first_admin(s, name="admin", password="secret12")
 
 
 @pytest.fixture
 def clerk(db, admin) -> Actor:
     with db.session() as s:
-        accounts.add_account(s, actor=admin, name="clerk", role="录入员", password="clerk1")
+        accounts.add_account(s, actor=admin, name="clerk", role="录入员", password="clerk123")
     return Actor("clerk", "录入员")
 
 
 @pytest.fixture
 def reader(db, admin) -> Actor:
     with db.session() as s:
-        accounts.add_account(s, actor=admin, name="reader", role="查阅", password="reader1")
+        accounts.add_account(s, actor=admin, name="reader", role="查阅", password="reader12")
     return Actor("reader", "查阅")
 
 
@@ -111,7 +111,7 @@ def _demo_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     database = open_database(f"sqlite:///{path}")
     with database.session() as s:
-        actor = accounts.create_first_admin(s, name=demo.DEMO_USER, password=demo.DEMO_PASSWORD)
+        actor = accounts.create_first_admin(s, name=demo.DEMO_USER, password=demo.DEMO_PASSWORD, demo=True)
     with database.session() as s:
         demo.load_demo(s, actor=actor)
     database.dispose()

@@ -17,6 +17,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import search_index
+from . import backups
+from .backups import check_backup_file  # noqa: F401 - part of this module's interface
 from .values import DomainError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -55,6 +57,10 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def known_revisions() -> set[str]:
+    return {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 class Database:
     """One open database: its URL, engine and session factory."""
 
@@ -85,6 +91,11 @@ class Database:
                 session.rollback()
                 raise
 
+    def auto_backup(self, reason: str) -> Path | None:
+        """An automatic rotating backup (reason: migrate, restore, import, daily); None where the
+        database is not a local SQLite file (a shared server is backed up by its administrator)."""
+        return backups.auto_backup(self.path, reason) if self.is_sqlite else None
+
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
@@ -111,9 +122,21 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
     An existing database on an older revision is backed up beside itself before it migrates.
     A database newer than this program is refused.
     """
+    u = make_url(url)
+    path = Path(u.database) if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:" else None
+    existed = path is not None and path.is_file() and path.stat().st_size > 0
+    if path is not None:
+        # another program's file, a folder or random bytes is refused before anything touches it
+        backups.check_database_file(path)
     db = Database(url, create_db_engine(url))
-    if migrate:
-        migrate_database(db)
+    try:
+        if migrate:
+            migrate_database(db)
+        if existed:
+            backups.daily_backup(path)
+    except BaseException:
+        db.dispose()
+        raise
     return db
 
 
@@ -123,15 +146,13 @@ def migrate_database(db: Database) -> str | None:
     head = head_revision()
     if current == head:
         return None
-    script = ScriptDirectory.from_config(alembic_config())
-    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+    if current is not None and current not in known_revisions():
         raise DomainError(f"数据库版本（{current}）比本程序新，请升级程序后再打开。")
+    if current is None and _has_tables(db):
+        raise DomainError("数据库中有数据表但没有本程序的版本标记：它不是本程序的数据库，未做任何改动。")
     backup_path = None
-    if current is not None or _has_tables(db):
-        if db.path is not None and db.path.exists():
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup_path = db.path.with_name(f"{db.path.stem}.迁移前备份-{stamp}{db.path.suffix}")
-            backup(db, backup_path)
+    if current is not None:
+        backup_path = backups.auto_backup(db.path, "migrate")
     cfg = alembic_config()
     with db.engine.connect() as conn:
         if db.is_sqlite:
@@ -162,57 +183,29 @@ def backup(db: Database, out: str | Path) -> Path:
     out = Path(out)
     if not db.is_sqlite or db.path is None:
         raise DomainError("备份仅支持本地 SQLite 数据库；共享数据库请由服务器管理员备份。")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
+    problem = backups.file_problem(out) if out.is_dir() else None
+    if problem:
+        raise DomainError(f"备份位置{problem}")
     src = sqlite3.connect(str(db.path))
-    dst = sqlite3.connect(str(tmp))
     try:
-        with dst:
-            src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")
+        return backups.copy_database(src, out)
     finally:
-        dst.close()
         src.close()
-    tmp.replace(out)
-    return out
-
-
-def check_backup_file(path: Path) -> str | None:
-    """Return the schema revision of a backup file, or raise DomainError if it is not one of ours."""
-    if not path.is_file():
-        raise DomainError(f"找不到备份文件：{path}")
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
-            con.execute("SELECT count(*) FROM cadre").fetchone()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError:
-        raise DomainError(f"“{path.name}”不是本程序的数据库备份文件。") from None
-    return rows[0][0] if rows else None
 
 
 def restore(db: Database, source: str | Path) -> Path:
-    """Put a backup back. The current state is backed up first; returns that backup's path."""
+    """Put a backup back, after checking it (integrity, schema version, every table). The current
+    state is backed up first, under the write lock; returns that backup's path. Other
+    connections (another window, an import) are waited for, or the restore is refused."""
     source = Path(source)
     if not db.is_sqlite or db.path is None:
         raise DomainError("恢复仅支持本地 SQLite 数据库。")
-    check_backup_file(source)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    safety = db.path.with_name(f"{db.path.stem}.恢复前备份-{stamp}{db.path.suffix}")
-    backup(db, safety)
+    backups.check_backup_file(source)
     db.engine.dispose()
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(str(db.path))
+    safety = backups.restore_file(db.path, source)
+    db.engine.dispose()
     try:
-        with dst:
-            src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    db.engine.dispose()
-    migrate_database(db)
+        migrate_database(db)
+    except DomainError as e:
+        raise DomainError(f"{e.message}（恢复前的数据已备份到：{safety}）") from None
     return safety

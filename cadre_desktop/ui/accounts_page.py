@@ -1,6 +1,9 @@
-"""账号 (管理员 only): who may sign in and with which role; new accounts, passwords, roles, 停用."""
+"""账号 (管理员 only): who may sign in and with which role; new accounts, passwords, roles, 停用,
+解锁 after wrong passwords, and a new password demanded at the next sign-in."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -42,7 +45,9 @@ class AccountsPage(TableSelection, QWidget):
 
         self.toolbar = make_toolbar(self, allowed, (("act_new", "新增账号", self.new_account, True),
                                                     ("act_password", "重设密码", self.reset_password, True),
-                                                    ("act_role", "修改角色/停用", self.change_role, True)))
+                                                    ("act_role", "修改角色/停用", self.change_role, True),
+                                                    ("act_unlock", "解锁", self.unlock, True)))
+        self.act_unlock.setToolTip("解除因密码连续错误 5 次造成的锁定")
 
         self.count = QLabel()
         self.message = error_label()
@@ -96,6 +101,10 @@ class AccountsPage(TableSelection, QWidget):
         self._rows = {}
         for i, a in enumerate(rows, start=1):
             state = "启用" if a["active"] else "已停用"
+            if a["locked_until"]:
+                state += "，锁定至 " + accounts.local_clock(dt.datetime.fromisoformat(a["locked_until"]))
+            if a["must_change_password"]:
+                state += "，下次登录须改密码"
             if a["name"] == self.state.actor.name:
                 state += "（当前登录）"
             self._rows[i] = {**a, "id": i, "state": state,
@@ -130,6 +139,7 @@ class AccountsPage(TableSelection, QWidget):
         a = self.selected()
         self.act_password.setEnabled(a is not None)
         self.act_role.setEnabled(a is not None)
+        self.act_unlock.setEnabled(bool(a and a.get("locked_until")))
         self._say(None)
 
     def _say(self, text: str | None) -> None:
@@ -144,6 +154,18 @@ class AccountsPage(TableSelection, QWidget):
         a = self.selected()
         if a:
             self._open(PasswordDialog(self.state, a["name"], self))
+
+    def unlock(self) -> None:
+        a = self.selected()
+        if not a or not a.get("locked_until") or not self.state.actor.can("admin"):
+            return
+        try:
+            with self.state.session() as s:
+                accounts.unlock(s, actor=self.state.actor, name=a["name"])
+        except DomainError as e:
+            self._say(e.message)
+            return
+        self._done(a["name"])
 
     def change_role(self) -> None:
         a = self.selected()
@@ -194,7 +216,7 @@ class _Dialog(FormDialog):
 def _password_edit() -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setPlaceholderText("至少4位")
+    edit.setPlaceholderText("至少8位，含字母和数字")
     return edit
 
 
@@ -217,6 +239,9 @@ class AccountDialog(_Dialog):
         self.form.addRow("", self.role_note)
         self.add_field("password", "密码", self.password)
         self.add_field("again", "再次输入密码", self.again)
+        self.must_change = QCheckBox("下次登录时须修改密码")
+        self.must_change.setChecked(True)
+        self.add_field("must_change", "", self.must_change)
         self.role.currentTextChanged.connect(lambda r: self.role_note.setText(ROLE_NOTES.get(r, "")))
         self.role_note.setText(ROLE_NOTES[self.role.currentText()])
         self.name.setFocus()
@@ -231,7 +256,7 @@ class AccountDialog(_Dialog):
         try:
             with self.state.session() as s:
                 accounts.add_account(s, actor=self.state.actor, name=self.name.text(), role=self.role.currentText(),
-                                     password=self.password.text())
+                                     password=self.password.text(), must_change=self.must_change.isChecked())
         except DomainError as e:
             self.show_error(e)
             return False
@@ -251,6 +276,11 @@ class PasswordDialog(_Dialog):
         self.form.addRow("用户名", QLabel(f"<b>{name}</b>"))
         self.add_field("password", "新密码", self.password)
         self.add_field("again", "再次输入新密码", self.again)
+        self.must_change = QCheckBox("下次登录时须修改密码")
+        own = name == state.actor.name
+        self.must_change.setChecked(not own)
+        self.must_change.setVisible(not own)
+        self.add_field("must_change", "", self.must_change)
         self.password.setFocus()
 
     def try_accept(self) -> bool:
@@ -263,7 +293,7 @@ class PasswordDialog(_Dialog):
         try:
             with self.state.session() as s:
                 accounts.change_password(s, actor=self.state.actor, name=self.account_name,
-                                         password=self.password.text())
+                                         password=self.password.text(), must_change=self.must_change.isChecked())
         except DomainError as e:
             self.show_error(e)
             return False

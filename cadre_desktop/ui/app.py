@@ -96,7 +96,8 @@ def open_demo_database():
     db = open_database(config.resolve_target(str(config.demo_db_path())))
     with db.session() as s:
         if not accounts.has_accounts(s):
-            actor = accounts.create_first_admin(s, name=demo_service.DEMO_USER, password=demo_service.DEMO_PASSWORD)
+            actor = accounts.create_first_admin(s, name=demo_service.DEMO_USER, password=demo_service.DEMO_PASSWORD,
+                                                  demo=True)
         else:
             actor = accounts.Actor(demo_service.DEMO_USER, accounts.ADMIN)
     from sqlalchemy import func, select

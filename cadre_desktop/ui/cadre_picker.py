@@ -107,8 +107,9 @@ class CadrePickerDialog(QDialog):
 
         # -- the roster tab
         self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索：姓名、拼音首字母、全拼或身份证号片段")
+        self.search.setPlaceholderText("搜索：姓名、拼音首字母或全拼" if masked else "搜索：姓名、拼音首字母、全拼或身份证号片段")
         self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(cadres.MAX_SEARCH)
         self.unit = QComboBox()
         self.unit.addItem("全部单位", None)
         with state.session() as s:
@@ -224,7 +225,8 @@ class CadrePickerDialog(QDialog):
 
     def refresh(self) -> None:
         flt = cadres.RosterFilter(search=self.search.text(), unit_id=self.unit.currentData(),
-                                  young=self.young.isChecked(), status="在职")
+                                  young=self.young.isChecked(), status="在职",
+                                  hide_numbers=self.state.actor.masked_export)
         with self.state.session() as s:
             ids = cadres.roster_ids(s, flt)
         self.model.set_ids(ids)

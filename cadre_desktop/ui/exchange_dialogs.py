@@ -28,7 +28,8 @@ def import_job(state: AppState, path: str, *, dry_run: bool = False):
         source = WorkbookSource.open(path)
         with state.session() as s:
             return importer.run_import(s, actor=state.actor, source=source, dry_run=dry_run,
-                                       progress=progress, cancelled=cancelled)
+                                       progress=progress, cancelled=cancelled,
+                                       before_write=lambda: state.db.auto_backup("import"))
 
     return work
 

@@ -12,8 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import config
-from ..core.db import backup, restore
-from ..core.services import audit
+from ..core.services import maintenance
 from ..core.values import DomainError
 from .common import confirm, inform, refuse
 from .exchange_dialogs import ExportDialog, ImportDialog, save_template
@@ -145,9 +144,7 @@ class MainWindow(QMainWindow):
             return
         self.state.remember_folder(path)
         try:
-            out = backup(self.state.db, path)
-            with self.state.session() as s:
-                audit.record(s, self.state.actor, "备份", "database", None, str(out), None, {"备份文件": str(out)})
+            out = maintenance.backup_database(self.state.db, actor=self.state.actor, out=path)
         except DomainError as e:
             refuse(self, e)
             return
@@ -161,10 +158,7 @@ class MainWindow(QMainWindow):
         if not confirm(self, f"用备份“{Path(path).name}”替换当前全部数据？\n\n当前数据会先自动备份一份。", "从备份恢复", "恢复"):
             return
         try:
-            safety = restore(self.state.db, path)
-            with self.state.session() as s:
-                audit.record(s, self.state.actor, "恢复", "database", None, path, None,
-                             {"恢复自": path, "恢复前备份": str(safety)})
+            safety = maintenance.restore_database(self.state.db, actor=self.state.actor, source=path)
         except DomainError as e:
             refuse(self, e)
             return

@@ -53,6 +53,12 @@ class RosterPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索：姓名、拼音首字母（zsf）、全拼或身份证号片段")
         self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(cadres.MAX_SEARCH)
+        if state.actor.masked_export:
+            self.search.setPlaceholderText("搜索：姓名、拼音首字母（zsf）或全拼")
+        self.search_note = QLabel()
+        self.search_note.setStyleSheet("color: #a15c00;")
+        self.search_note.setVisible(False)
         self.unit = QComboBox()
         self.level = QComboBox()
         self.level.addItems([ALL, *CADRE_LEVELS])
@@ -122,6 +128,7 @@ class RosterPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.search)
+        layout.addWidget(self.search_note)
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
 
@@ -161,12 +168,15 @@ class RosterPage(QWidget):
             age_band=pick(self.band), status=pick(self.status), young=self.young.isChecked(),
             reserve=self.reserve.isChecked(), incomplete=self.incomplete.isChecked(),
             rank_years=self.rank_years.value() or None,
+            hide_numbers=self.state.actor.masked_export,
         )
 
     def refresh(self, *, wait: bool = False) -> None:
         """Re-run the roster query. It runs off the GUI thread (at 100,000 cadres a query takes a
         good part of a second); `wait=True` runs it here, for the first fill."""
         flt, sort, descending = self.current_filter(), self.sort_key, self.descending
+        self.search_note.setText(flt.search_note or "")
+        self.search_note.setVisible(bool(flt.search_note))
 
         def query() -> list[int]:
             with self.state.session() as s:

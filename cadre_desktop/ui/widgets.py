@@ -27,13 +27,10 @@ def day_text(value: dt.date | None) -> str:
 
 
 def mask_tail(value: str | None, keep: int = 4) -> str:
-    """`522622199007150014` → `**************0014`: what a 查阅 account sees of an ID number or phone."""
-    if not value:
-        return ""
-    s = str(value)
-    if len(s) <= keep:
-        return "*" * len(s)
-    return "*" * (len(s) - keep) + s[-keep:]
+    """What a 查阅 account sees of an ID number or phone: core.masking's one rule."""
+    from ..core.masking import mask_value
+
+    return mask_value(value)
 
 
 class _ParsedEdit(QLineEdit):

@@ -54,6 +54,7 @@ class YoungPage(QWidget):
         self.grouping.addButton(self.by_level, 1)
         self.by_band.setChecked(True)
         self.search = QLineEdit()
+        self.search.setMaxLength(cadres.MAX_SEARCH)
         self.search.setPlaceholderText("搜索姓名、拼音首字母或全拼")
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
@@ -130,7 +131,8 @@ class YoungPage(QWidget):
             self.matching = None
             return
         with self.state.session() as s:
-            self.matching = set(cadres.roster_ids(s, cadres.RosterFilter(search=text, young=True, status="在职")))
+            self.matching = set(cadres.roster_ids(s, cadres.RosterFilter(
+                search=text, young=True, status="在职", hide_numbers=self.state.actor.masked_export)))
 
     def groups(self) -> dict[str, list[dict]]:
         return self.pool["by_level" if self.grouping_key() == "level" else "by_band"]

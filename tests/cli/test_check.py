@@ -19,7 +19,7 @@ from tests.core.test_rules import build_county
 @pytest.fixture
 def county_db(tmp_path, monkeypatch):
     path = tmp_path / "cli.sqlite3"
-    assert main(["--db", str(path), "init", "--admin-password", "pw1234"]) == 0
+    assert main(["--db", str(path), "init", "--admin-password", "pw123456"]) == 0
     database = open_database(f"sqlite:///{path}")
     try:
         built = build_county(database, Actor("admin", accounts.ADMIN), today=dt.date.today())
@@ -28,7 +28,7 @@ def county_db(tmp_path, monkeypatch):
     finally:
         database.dispose()
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw1234")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     return ["--db", str(path)], built, id_numbers
 
 
@@ -77,19 +77,19 @@ def test_check_text_lists_one_line_per_finding_and_exits_0(county_db, capsys):
 
 def test_check_with_nothing_to_find_exits_0_and_reader_sees_masked_numbers(tmp_path, county_db, capsys, monkeypatch):
     dbarg, _built, id_numbers = county_db
-    assert main([*dbarg, "user", "add", "reader", "--role", "查阅", "--password", "reader1"]) == 0
+    assert main([*dbarg, "user", "add", "reader", "--role", "查阅", "--password", "reader12"]) == 0
     capsys.readouterr()
     monkeypatch.setenv("CADRE_USER", "reader")
-    monkeypatch.setenv("CADRE_PASSWORD", "reader1")
+    monkeypatch.setenv("CADRE_PASSWORD", "reader12")
     code, out, err = run([*dbarg, "check", "--json"], capsys)
     assert code == 0, err
     shown = [c["id_number"] for f in json.loads(out) for c in f["cadres"]]
     assert shown and not set(shown) & set(id_numbers.values())
 
     empty = ["--db", str(tmp_path / "empty.sqlite3")]
-    assert main([*empty, "init", "--admin-password", "pw1234"]) == 0
+    assert main([*empty, "init", "--admin-password", "pw123456"]) == 0
     capsys.readouterr()
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw1234")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     code, out, _ = run([*empty, "check", "--json"], capsys)
     assert code == 0 and json.loads(out) == []

@@ -17,9 +17,9 @@ def dbarg(tmp_path):
 
 @pytest.fixture
 def signed_in(dbarg, monkeypatch):
-    assert main([*dbarg, "init", "--admin-password", "pw1234"]) == 0
+    assert main([*dbarg, "init", "--admin-password", "pw123456"]) == 0
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw1234")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     return dbarg
 
 
@@ -143,11 +143,11 @@ def test_roster_search_by_id_fragment_and_unit(signed_in, tmp_path, capsys):
 
 
 def test_reader_can_read_but_not_import(signed_in, tmp_path, capsys, monkeypatch):
-    assert main([*signed_in, "user", "add", "chayue", "--role", "查阅", "--password", "read1"]) == 0
+    assert main([*signed_in, "user", "add", "chayue", "--role", "查阅", "--password", "read1234"]) == 0
     path = tmp_path / "county.xlsx"
     county_workbook(path, n=5)
     monkeypatch.setenv("CADRE_USER", "chayue")
-    monkeypatch.setenv("CADRE_PASSWORD", "read1")
+    monkeypatch.setenv("CADRE_PASSWORD", "read1234")
     code, out, err = run([*signed_in, "import", str(path)], capsys)
     assert code == 2 and "查阅" in err
     code, out, _ = run([*signed_in, "roster", "--json"], capsys)
@@ -158,15 +158,15 @@ def test_reader_export_is_masked_and_cannot_be_imported(signed_in, tmp_path, cap
     path = tmp_path / "county.xlsx"
     people = county_workbook(path, n=5)
     run([*signed_in, "import", str(path)], capsys)
-    main([*signed_in, "user", "add", "chayue", "--role", "查阅", "--password", "read1"])
+    main([*signed_in, "user", "add", "chayue", "--role", "查阅", "--password", "read1234"])
     monkeypatch.setenv("CADRE_USER", "chayue")
-    monkeypatch.setenv("CADRE_PASSWORD", "read1")
+    monkeypatch.setenv("CADRE_PASSWORD", "read1234")
     assert main([*signed_in, "export", str(tmp_path / "masked.xlsx")]) == 0
     rows = sheets_of(tmp_path / "masked.xlsx")["干部"]
     assert all("********" in r[0] for r in rows[1:])
     assert not any(p[0] in str(rows) for p in people)
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw1234")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     code, _, err = run([*signed_in, "import", str(tmp_path / "masked.xlsx")], capsys)
     assert code == 2 and "脱敏" in err
 
@@ -186,8 +186,8 @@ def test_no_credentials_and_no_terminal_stops_clearly(signed_in, capsys, monkeyp
 
 
 def test_user_accounts_and_audit(signed_in, capsys):
-    assert run([*signed_in, "user", "add", "luru", "--role", "录入员", "--password", "abcd"], capsys)[0] == 0
-    assert run([*signed_in, "user", "passwd", "luru", "--password", "efgh"], capsys)[0] == 0
+    assert run([*signed_in, "user", "add", "luru", "--role", "录入员", "--password", "abcd1234"], capsys)[0] == 0
+    assert run([*signed_in, "user", "passwd", "luru", "--password", "efgh5678"], capsys)[0] == 0
     code, out, _ = run([*signed_in, "user", "list", "--json"], capsys)
     assert {(u["name"], u["role"]) for u in json.loads(out)} == {("admin", "管理员"), ("luru", "录入员")}
     code, out, _ = run([*signed_in, "audit", "--json"], capsys)
@@ -195,7 +195,7 @@ def test_user_accounts_and_audit(signed_in, capsys):
     assert [e["action"] for e in events][-2:] == ["新增", "修改"] and events[-1]["label"] == "luru"
     code, out, _ = run([*signed_in, "audit", "--verify"], capsys)
     assert code == 0 and "完整" in out
-    code, _, err = run([*signed_in, "user", "add", "x", "--role", "领导", "--password", "abcd"], capsys)
+    code, _, err = run([*signed_in, "user", "add", "x", "--role", "领导", "--password", "abcd1234"], capsys)
     assert code == 2
 
 

@@ -13,9 +13,9 @@ from conftest import make_id
 
 def test_roster_tag_and_overdue_reminders(tmp_path, monkeypatch, capsys):
     path = tmp_path / "cli.sqlite3"
-    assert main(["--db", str(path), "init", "--admin-password", "pw1234"]) == 0
+    assert main(["--db", str(path), "init", "--admin-password", "pw123456"]) == 0
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw1234")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     admin = Actor("admin", "管理员")
     db = open_database(f"sqlite:///{path}")
     today = dt.date.today()

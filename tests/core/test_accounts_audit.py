@@ -13,9 +13,9 @@ from conftest import make_id
 def test_passwords_are_stored_as_scrypt_hashes(db, admin):
     with db.session() as s:
         stored = s.query(Account).filter_by(name="admin").one().password_hash
-    assert stored.startswith("scrypt$") and "secret" not in stored
-    assert accounts.verify_password("secret", stored)
-    assert not accounts.verify_password("Secret", stored)
+    assert stored.startswith("scrypt$") and "secret12" not in stored
+    assert accounts.verify_password("secret12", stored)
+    assert not accounts.verify_password("Secret12", stored)
 
 
 def test_wrong_password_is_refused(db, admin):

@@ -38,8 +38,7 @@ def test_foreign_keys_are_enforced(db):
 def test_older_schema_is_backed_up_then_migrated(db_path):
     database = open_database(f"sqlite:///{db_path}")
     database.dispose()
-    # A file from before the first revision (tables of its own, no schema): reopening it must
-    # back it up, then migrate.
+    # A file of the first revision: reopening it must back it up, then migrate.
     from alembic import command
 
     from cadre_desktop.core.db import alembic_config
@@ -48,14 +47,31 @@ def test_older_schema_is_backed_up_then_migrated(db_path):
     cfg = alembic_config()
     with database.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "base")
-        conn.execute(text("create table leftover (x int)"))
+        command.downgrade(cfg, "0001")
     database.dispose()
     reopened = open_database(f"sqlite:///{db_path}")
     assert reopened.current_revision() == head_revision()
-    backups = list(db_path.parent.glob("cadre.迁移前备份-*.sqlite3"))
+    backups = list((db_path.parent / "cadre.自动备份").glob("cadre.迁移前备份-*.sqlite3"))
     assert len(backups) == 1
     reopened.dispose()
+
+
+def test_another_programs_sqlite_file_is_refused_and_left_untouched(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "other.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("create table invoices (id integer primary key, amount int)")
+    con.execute("insert into invoices values (1, 100)")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(DomainError, match="其他程序的数据库.*invoices"):
+        open_database(f"sqlite:///{path}")
+    assert path.read_bytes() == before
+    con = sqlite3.connect(path)
+    assert [r[0] for r in con.execute("select name from sqlite_master where type='table'")] == ["invoices"]
+    con.close()
 
 
 def test_newer_schema_is_refused(db_path):
@@ -115,5 +131,5 @@ def test_frozen_schema_files_migrate_with_their_data(tmp_path):
             data = cadres.get_cadre(s, 1)
             assert data["name"] == "单雄信" and data["unit_name"] == "青山镇"
             assert [r["text"] for r in data["resumes"]] == ["青山镇副镇长"]
-        assert list(tmp_path.glob(f"{copy.stem}.迁移前备份-*"))
+        assert list((tmp_path / f"{copy.stem}.自动备份").glob(f"{copy.stem}.迁移前备份-*"))
         database.dispose()

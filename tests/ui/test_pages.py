@@ -358,10 +358,10 @@ def test_add_clerk_account_which_can_then_sign_in(qtbot, state):
     click(qtbot, dialog.save_button)
     assert not dialog.isVisible()
     assert table_column(page, 0) == ["admin", "luru01"]
-    assert table_column(page, 1)[1] == "录入员" and table_column(page, 2)[1] == "启用"
+    assert table_column(page, 1)[1] == "录入员" and table_column(page, 2)[1] == "启用，下次登录须改密码"
     with state.session() as s:
         actor = accounts.authenticate(s, name="luru01", password="pass1234")
-    assert (actor.name, actor.role) == ("luru01", "录入员")
+    assert (actor.name, actor.role, actor.must_change_password) == ("luru01", "录入员", True)
 
 
 def test_account_errors_appear_beside_the_fields(qtbot, state, clerk):
@@ -370,15 +370,15 @@ def test_account_errors_appear_beside_the_fields(qtbot, state, clerk):
     page.new_account()
     dialog = page.dialog
     dialog.name.setText("clerk")
-    dialog.password.setText("abcd")
-    dialog.again.setText("abcd")
+    dialog.password.setText("abcd1234")
+    dialog.again.setText("abcd1234")
     assert not dialog.try_accept()
     assert dialog.errors["name"].text() == "用户名“clerk”已存在。"
     dialog.name.setText("new")
     dialog.password.setText("ab")
     dialog.again.setText("ab")
     assert not dialog.try_accept()
-    assert dialog.errors["password"].text() == "密码至少4位。" and not dialog.errors["name"].isVisible()
+    assert dialog.errors["password"].text() == "密码至少8位，并同时包含字母和数字。" and not dialog.errors["name"].isVisible()
 
 
 def test_reset_password_and_deactivate_account(qtbot, state, clerk):
@@ -386,20 +386,20 @@ def test_reset_password_and_deactivate_account(qtbot, state, clerk):
     qtbot.addWidget(page)
     page.select_name("clerk")
     page.act_password.trigger()
-    page.dialog.password.setText("newpass")
-    page.dialog.again.setText("newpass")
+    page.dialog.password.setText("newpass9")
+    page.dialog.again.setText("newpass9")
     click(qtbot, page.dialog.save_button)
     with state.session() as s:
-        assert accounts.authenticate(s, name="clerk", password="newpass").role == "录入员"
+        assert accounts.authenticate(s, name="clerk", password="newpass9").role == "录入员"
 
     page.select_name("clerk")
     page.act_role.trigger()
     page.dialog.role.setCurrentText("查阅")
     page.dialog.active.setChecked(False)
     click(qtbot, page.dialog.save_button)
-    assert table_column(page, 1)[1] == "查阅" and table_column(page, 2)[1] == "已停用"
+    assert table_column(page, 1)[1] == "查阅" and table_column(page, 2)[1] == "已停用，下次登录须改密码"
     with state.session() as s, pytest.raises(DomainError, match="已停用"):
-        accounts.authenticate(s, name="clerk", password="newpass")
+        accounts.authenticate(s, name="clerk", password="newpass9")
 
 
 def test_own_account_role_cannot_be_changed_here(qtbot, state):

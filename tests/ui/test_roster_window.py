@@ -218,7 +218,7 @@ def test_reader_window_has_no_admin_pages_or_import(qtbot, demo_db, demo_admin):
     from cadre_desktop.core.services.accounts import Actor
 
     with demo_db.session() as s:
-        accounts.add_account(s, actor=demo_admin, name="r", role="查阅", password="read")
+        accounts.add_account(s, actor=demo_admin, name="r", role="查阅", password="read1234")
     window = MainWindow(AppState(db=demo_db, actor=Actor("r", "查阅")))
     qtbot.addWidget(window)
     assert "操作记录" not in window.pages
@@ -268,7 +268,7 @@ def test_an_account_demoted_meanwhile_is_refused_on_its_next_action(qtbot, demo_
     from cadre_desktop.core.values import PermissionDenied
 
     with demo_db.session() as s:
-        accounts.add_account(s, actor=demo_admin, name="luru", role="录入员", password="abcd")
+        accounts.add_account(s, actor=demo_admin, name="luru", role="录入员", password="abcd1234")
     state = AppState(db=demo_db, actor=Actor("luru", "录入员"))
     with state.session() as s:
         assert cadres.roster_count(s, cadres.RosterFilter()) > 600

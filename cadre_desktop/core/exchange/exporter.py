@@ -12,16 +12,8 @@ from ..values import DomainError
 from .sheets import Cancelled, SheetDef, sheets
 from .workbook import write_sheets, write_template
 
-MASKED = {"id_number", "phone"}
-
-
-def mask(attr: str, value):
-    if not value or attr not in MASKED:
-        return value
-    s = str(value)
-    if attr == "id_number":
-        return s[:6] + "*" * 8 + s[-4:] if len(s) == 18 else "*" * len(s)
-    return s[:3] + "****" + s[-4:] if len(s) >= 11 else "*" * len(s)
+from ..masking import MASKED_ATTRS as MASKED  # noqa: F401 - re-exported
+from ..masking import mask  # the one rule for ID and phone numbers (查阅)
 
 
 def choose_sheets(names: list[str] | None) -> list[SheetDef]:

@@ -82,6 +82,31 @@ def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
     return out
 
 
+def near_sheet(name: str, headers: list, defs) -> str | None:
+    """The known sheet an unknown sheet name probably means (`干部信息` → 干部), or None.
+
+    Close means: one name holds the other, the names are nearly the same, or the sheet's
+    header row has every required column of a known sheet.
+    """
+    import difflib
+
+    name = "".join((name or "").split())
+    if not name:
+        return None
+    heads = {"".join(str(h).split()).rstrip("*") for h in headers if h is not None}
+    best, score = None, 0.0
+    for sd in defs:
+        ratio = difflib.SequenceMatcher(None, name, sd.name).ratio()
+        if sd.name in name or name in sd.name:
+            ratio = max(ratio, 0.8 + len(sd.name) / 100)  # the longest contained name wins
+        required = {c.header for c in sd.columns if c.required}
+        if required and required <= heads:
+            ratio = max(ratio, 0.9 + len(required) / 100)
+        if ratio > score:
+            best, score = sd.name, ratio
+    return best if score >= 0.6 else None
+
+
 def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row]) -> None:
     first: dict[tuple, int] = {}
     for r in rows:
@@ -97,7 +122,8 @@ def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row]) -> None:
 
 def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_run: bool = False,
                progress: Callable[[int, int, str], None] | None = None,
-               cancelled: Callable[[], bool] | None = None) -> ImportResult:
+               cancelled: Callable[[], bool] | None = None,
+               before_write: Callable[[], object] | None = None) -> ImportResult:
     """Check the whole workbook; with no error (and not a dry run) write every row in the
     caller's transaction. With any error nothing is written. A dry run reports the same counts
     by writing inside a savepoint that is rolled back."""
@@ -113,7 +139,12 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
             if sd is None and src.name.strip() == LISTS_SHEET:
                 continue  # the template's hidden drop-down lists
             if sd is None:
-                ctx.warnings.append(Problem(src.name, None, None, "不是导入工作簿的工作表，已忽略"))
+                near = near_sheet(src.name, src.headers, defs.values())
+                if near:
+                    ctx.error(src.name, None, None, f"不是导入工作簿的工作表名，可能是“{near}”：请把工作表改名为"
+                                                     f"“{near}”后重新导入（或删除这张表）")
+                else:
+                    ctx.warnings.append(Problem(src.name, None, None, "不是导入工作簿的工作表，已忽略"))
                 continue
             if sd.name in parsed:
                 ctx.error(sd.name, None, None, "工作表重复")
@@ -134,6 +165,8 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
     if result.errors:
         return result
     ctx.done, ctx.total = 0, sum(len(v) for v in parsed.values())
+    if before_write is not None and not dry_run:
+        before_write()  # e.g. the automatic backup before an import writes
     savepoint = session.begin_nested() if dry_run else None
     try:
         for sd in ordered:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
+import zlib
+from xml.parsers import expat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -71,6 +73,9 @@ class WorkbookSource:
     def open(cls, path: str | Path) -> WorkbookSource:
         path = Path(path)
         check_package(path)
+        # Every sheet's XML is read once, streaming, before openpyxl parses anything: a damaged
+        # part, an entity or a sheet over the row limit is refused here, in bounded memory.
+        scan_parts(path)
         try:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as e:  # openpyxl raises many kinds for a damaged file
@@ -79,11 +84,136 @@ class WorkbookSource:
 
         def sheets():
             for ws in wb.worksheets:
-                rows = ws.iter_rows(values_only=True)
+                # Read every row in the sheet whatever its <dimension> says: some programs
+                # write a stale one, and trusting it silently drops the rows past it.
+                ws.reset_dimensions()
+                rows = _guarded(ws.iter_rows(values_only=True), sheet=ws.title, label=path.name)
                 header = next(rows, None)
                 yield SheetSource(ws.title, list(header or []), ((i + 2, list(r)) for i, r in enumerate(rows)))
 
         return cls(sheets(), label=path.name, masked=masked, closer=wb.close)
+
+
+def _sheet_titles(z: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name → sheet title, from workbook.xml and its relationships."""
+    titles: dict[str, str] = {}
+    rels: dict[str, str] = {}
+
+    def parse(part: str, handler) -> None:
+        p = expat.ParserCreate()
+        p.StartElementHandler = handler
+        p.StartDoctypeDeclHandler = p.EntityDeclHandler = _raise
+        with z.open(part) as f:
+            p.ParseFile(f)
+
+    def rel(name, attrs):
+        if name.endswith("Relationship") and "Id" in attrs:
+            target = attrs.get("Target", "")
+            rels[attrs["Id"]] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+    sheets: list[tuple[str, str]] = []
+
+    def sheet(name, attrs):
+        if name == "sheet" or name.endswith(":sheet"):
+            rid = next((v for k, v in attrs.items() if k.endswith(":id") or k.endswith(" id")), None)
+            sheets.append((attrs.get("name", ""), rid))
+
+    try:
+        parse("xl/_rels/workbook.xml.rels", rel)
+        parse("xl/workbook.xml", sheet)
+    except Exception:  # noqa: BLE001 - names are only for messages; openpyxl judges the file
+        return titles
+    for title, rid in sheets:
+        if rid in rels:
+            titles[rels[rid]] = title
+    return titles
+
+
+def _raise(*_a):
+    raise ValueError("DTD")
+
+
+def scan_parts(path: Path) -> None:
+    """Stream every worksheet part and the shared strings through the row counter."""
+    with zipfile.ZipFile(path) as z:
+        titles = _sheet_titles(z)
+        for info in z.infolist():
+            name = info.filename
+            if name == "xl/sharedStrings.xml" or (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                sheet = titles.get(name) or ("共享字符串表" if name.endswith("sharedStrings.xml") else name)
+                with z.open(info) as part:
+                    count_rows(part, sheet=sheet, label=path.name)
+
+
+def _damaged(label: str, sheet: str, why: str) -> DomainError:
+    return DomainError(f"工作簿“{label}”的工作表“{sheet}”{why}，已拒绝导入，未写入任何数据。")
+
+
+def _guarded(rows, *, sheet: str, label: str):
+    """Rows of a sheet; a failure while reading them becomes a clear refusal."""
+    try:
+        yield from rows
+    except DomainError:
+        raise
+    except Exception as e:  # the pre-scan catches these first; this is the last line of defence
+        raise _damaged(label, sheet, f"无法读取（{type(e).__name__}），文件可能已损坏") from None
+
+
+def count_rows(stream, *, sheet: str, label: str, limit: int | None = None, chunk: int = 1 << 20) -> int:
+    """Count a sheet's <row> elements by streaming its XML through expat.
+
+    Refuses, as a DomainError, a sheet over the row limit (as soon as the limit is passed),
+    XML that is malformed or cut short, a part whose checksum is wrong, and any entity or DTD
+    (a spreadsheet needs none; they are how XML bombs and XXE work).
+    """
+    limit = MAX_ROWS if limit is None else limit
+    count = 0
+
+    class _Stop(Exception):
+        pass
+
+    def start(name, _attrs):
+        nonlocal count
+        if name == "row" or name.endswith(":row"):
+            count += 1
+            if count > limit:
+                raise _Stop()
+
+    def forbidden(*_a):
+        raise _Entity()
+
+    class _Entity(Exception):
+        pass
+
+    p = expat.ParserCreate()
+    p.StartElementHandler = start
+    p.StartDoctypeDeclHandler = forbidden
+    p.EntityDeclHandler = forbidden
+    p.ExternalEntityRefHandler = forbidden
+    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        while True:
+            data = stream.read(chunk)
+            p.Parse(data, not data)
+            if not data:
+                break
+    except _Stop:
+        raise DomainError(
+            f"工作簿“{label}”的工作表“{sheet}”超过 {limit:,} 行的上限，已拒绝导入，未写入任何数据。") from None
+    except _Entity:
+        raise _damaged(label, sheet, "含有 XML 实体或文档类型声明（正常的工作簿没有），可能是恶意文件") from None
+    except expat.ExpatError as e:
+        if e.code == expat.errors.codes[expat.errors.XML_ERROR_UNDEFINED_ENTITY]:
+            raise _damaged(label, sheet, "的单元格中含有 XML 实体，可能是恶意文件") from None
+        if e.code in (expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS],
+                      expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_TOKEN],
+                      expat.errors.codes[expat.errors.XML_ERROR_PARTIAL_CHAR]) or "unclosed" in str(e) \
+                or "no element" in str(e):
+            raise _damaged(label, sheet, f"的内容不完整（在第 {e.lineno} 行第 {e.offset} 列处中断），文件可能被截断") from None
+        raise _damaged(label, sheet, f"的内容格式错误（第 {e.lineno} 行第 {e.offset} 列），文件已损坏") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+        raise _damaged(label, sheet, f"的压缩数据已损坏（{e}）") from None
+    return count
 
 
 def check_package(path: Path) -> None:
@@ -130,17 +260,51 @@ def safe_cell(ws, value: Any) -> WriteOnlyCell:
 def atomic_save(path: str | Path, save) -> Path:
     """Write through a temporary file in the same folder, so a failed write leaves no half file."""
     path = Path(path)
+    if path.is_dir():
+        raise DomainError(f"“{path}”是一个文件夹：请给出要写入的文件名，如 {path / '导出.xlsx'}。")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+    except OSError as e:
+        raise _write_refused(path, e) from None
     os.close(fd)
     try:
         save(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise _write_refused(path, e) from None
         raise
     return path
+
+
+def _save_workbook(wb, tmp: str) -> None:
+    """openpyxl's save, with the zip closed even when the disk fills up halfway."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(wb, archive).save()
+    except BaseException:
+        try:
+            archive.close()
+        except OSError:
+            pass
+        if archive.fp is not None:
+            try:
+                archive.fp.close()
+            except OSError:
+                pass
+        raise
+
+
+def _write_refused(path: Path, e: OSError) -> DomainError:
+    from ..storage import describe
+
+    why = describe(OSError(e.errno, e.strerror)) or f"{e.strerror or e}。"
+    return DomainError(f"无法写入“{path}”：{why}")
 
 
 def write_sheets(path: str | Path, sheets: Iterable[tuple[Any, Iterator[list[Any]]]], *, masked: bool = False) -> Path:
@@ -164,7 +328,7 @@ def write_sheets(path: str | Path, sheets: Iterable[tuple[Any, Iterator[list[Any
             ws.append(header)
             for values in rows:
                 ws.append([safe_cell(ws, v) for v in values])
-        wb.save(tmp)
+        _save_workbook(wb, tmp)
 
     return atomic_save(path, save)
 
@@ -213,7 +377,7 @@ def write_template(path: str | Path, sheet_defs: list) -> Path:
                     ws.column_dimensions[col].number_format = "@"  # typed ID numbers stay text
         if LISTS_SHEET in wb.sheetnames:
             wb.move_sheet(LISTS_SHEET, len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
-        wb.save(tmp)
+        _save_workbook(wb, tmp)
 
     return atomic_save(path, save)
 

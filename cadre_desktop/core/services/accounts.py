@@ -4,10 +4,11 @@ the same rule."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,6 +41,8 @@ class Actor:
 
     name: str
     role: str
+    # set at sign-in when a 管理员 demanded a new password: nothing but changing it is allowed
+    must_change_password: bool = field(default=False, compare=False)
 
     def can(self, permission: str) -> bool:
         return self.role in PERMISSIONS[permission]
@@ -83,9 +86,28 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
+MIN_PASSWORD = 8
+MAX_FAILURES = 5  # consecutive wrong passwords that lock an account
+LOCK_MINUTES = 15
+_DUMMY_HASH: list[str] = []
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is too weak, or None: at least 8 characters, letters and digits."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        return f"密码至少{MIN_PASSWORD}位，并同时包含字母和数字。"
+    if not any(c.isascii() and c.isalpha() for c in password) or not any(c.isdigit() for c in password):
+        return "密码须同时包含字母和数字。"
+    if len(password) > 200:
+        return "密码不能超过200个字符。"
+    return None
+
+
 def _check_password(password: str) -> None:
-    if not password or len(password) < 4:
-        raise DomainError("密码至少4位。", field="password")
+    problem = password_problem(password)
+    if problem:
+        raise DomainError(problem, field="password")
 
 
 def _check_name(name: str) -> str:
@@ -104,12 +126,17 @@ def has_accounts(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(Account)))
 
 
-def create_first_admin(session: Session, *, name: str, password: str) -> Actor:
-    """The first 管理员 of a new database (only while there is no account at all)."""
+def create_first_admin(session: Session, *, name: str, password: str, demo: bool = False) -> Actor:
+    """The first 管理员 of a new database (only while there is no account at all).
+
+    `demo`: the demo county's own database, whose 管理员 signs in as admin/demo (cli.md); only
+    there may the password be shorter than the rule.
+    """
     if has_accounts(session):
         raise DomainError("已有账号，不能再创建初始管理员。")
     name = _check_name(name)
-    _check_password(password)
+    if not demo:
+        _check_password(password)
     account = Account(name=name, role=ADMIN, password_hash=hash_password(password), active=True, created_at=utcnow())
     session.add(account)
     session.flush()
@@ -118,7 +145,8 @@ def create_first_admin(session: Session, *, name: str, password: str) -> Actor:
     return actor
 
 
-def add_account(session: Session, *, actor: Actor, name: str, role: str, password: str) -> None:
+def add_account(session: Session, *, actor: Actor, name: str, role: str, password: str,
+                must_change: bool = False) -> None:
     require(actor, "admin")
     name = _check_name(name)
     if role not in ROLES:
@@ -126,22 +154,75 @@ def add_account(session: Session, *, actor: Actor, name: str, role: str, passwor
     _check_password(password)
     if session.scalar(select(Account).where(Account.name == name)):
         raise DomainError(f"用户名“{name}”已存在。", field="name")
-    account = Account(name=name, role=role, password_hash=hash_password(password), active=True, created_at=utcnow())
+    account = Account(name=name, role=role, password_hash=hash_password(password), active=True, created_at=utcnow(),
+                      failed_attempts=0, must_change_password=must_change)
     session.add(account)
     session.flush()
-    audit.record(session, actor, "新增", "account", account.id, name, None, {"用户名": name, "角色": role})
+    after = {"用户名": name, "角色": role}
+    if must_change:
+        after["下次登录须改密码"] = "是"
+    audit.record(session, actor, "新增", "account", account.id, name, None, after)
 
 
-def change_password(session: Session, *, actor: Actor, name: str, password: str) -> None:
-    """A 管理员 sets anyone's password; every account may change its own."""
+def change_password(session: Session, *, actor: Actor, name: str, password: str,
+                    must_change: bool = False) -> None:
+    """A 管理员 sets anyone's password (and may demand a new one at the next sign-in); every
+    account may change its own, which ends such a demand."""
     if actor.name != name:
         require(actor, "admin")
     _check_password(password)
     account = session.scalar(select(Account).where(Account.name == name))
     if account is None:
         raise DomainError(f"没有用户“{name}”。", field="name")
+    own = actor.name == name
+    if own and verify_password(password, account.password_hash):
+        raise DomainError("新密码不能与原密码相同。", field="password")
     account.password_hash = hash_password(password)
-    audit.record(session, actor, "修改", "account", account.id, name, {"密码": "（旧）"}, {"密码": "（已更改）"})
+    account.must_change_password = bool(must_change) and not own
+    after = {"密码": "（已更改）"}
+    if account.must_change_password:
+        after["下次登录须改密码"] = "是"
+    audit.record(session, actor, "修改", "account", account.id, name, {"密码": "（旧）"}, after)
+
+
+def require_password_change(session: Session, *, actor: Actor, name: str) -> None:
+    """A 管理员 demands that `name` choose a new password at the next sign-in."""
+    require(actor, "admin")
+    account = _account(session, name)
+    if not account.must_change_password:
+        account.must_change_password = True
+        audit.record(session, actor, "修改", "account", account.id, name, {"下次登录须改密码": "否"},
+                     {"下次登录须改密码": "是"})
+
+
+def unlock(session: Session, *, actor: Actor, name: str) -> None:
+    """A 管理员 lifts a lock caused by wrong passwords."""
+    require(actor, "admin")
+    account = _account(session, name)
+    was = account.locked_until
+    account.failed_attempts, account.locked_until = 0, None
+    audit.record(session, actor, "解锁", "account", account.id, name,
+                 {"锁定至": was.isoformat(timespec="minutes") if was else "未锁定"}, {"锁定至": "未锁定"})
+
+
+def _account(session: Session, name: str) -> Account:
+    account = session.scalar(select(Account).where(Account.name == name))
+    if account is None:
+        raise DomainError(f"没有用户“{name}”。", field="name")
+    return account
+
+
+def locked_until(account: Account, now: dt.datetime | None = None) -> dt.datetime | None:
+    """The end of the account's lock (UTC), or None when it is not locked."""
+    now = now or utcnow()
+    return account.locked_until if account.locked_until and account.locked_until > now else None
+
+
+def local_clock(at: dt.datetime) -> str:
+    """A UTC time as the clerk's clock shows it: `21:45`, with the date when it is not today."""
+    local = at.replace(tzinfo=dt.timezone.utc).astimezone()
+    today = dt.datetime.now().astimezone().date()
+    return local.strftime("%H:%M") if local.date() == today else local.strftime("%Y.%m.%d %H:%M")
 
 
 def set_role(session: Session, *, actor: Actor, name: str, role: str, active: bool = True) -> None:
@@ -163,13 +244,42 @@ def _active_admins(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Account).where(Account.role == ADMIN, Account.active))
 
 
+def _dummy_hash() -> str:
+    """A hash of the same cost as a real one, that no password matches (random salt and digest)."""
+    if not _DUMMY_HASH:
+        b64 = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
+        _DUMMY_HASH.append(f"scrypt${_N}${_R}${_P}${b64(os.urandom(16))}${b64(os.urandom(32))}")
+    return _DUMMY_HASH[0]
+
+
 def authenticate(session: Session, *, name: str, password: str) -> Actor:
+    """Sign in. An unknown name costs the same hash as a wrong password; five wrong passwords in a
+    row lock the account for 15 minutes. The count is committed even when sign-in is refused."""
     account = session.scalar(select(Account).where(Account.name == (name or "").strip()))
-    if account is None or not verify_password(password or "", account.password_hash):
+    if account is None:
+        verify_password(password or "", _dummy_hash())  # the same time as a wrong password
         raise DomainError("用户名或密码错误。")
+    now = utcnow()
+    until = locked_until(account, now)
+    if until is not None:
+        raise DomainError(f"账号已锁定，请于 {local_clock(until)} 后再试（或请管理员解锁）。")
+    if not verify_password(password or "", account.password_hash):
+        account.failed_attempts = (account.failed_attempts or 0) + 1
+        message = "用户名或密码错误。"
+        if account.failed_attempts >= MAX_FAILURES:
+            account.failed_attempts = 0
+            account.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+            audit.record(session, SYSTEM, "锁定", "account", account.id, account.name, None,
+                         {"原因": f"连续 {MAX_FAILURES} 次密码错误", "锁定分钟": LOCK_MINUTES})
+            message = (f"密码连续错误 {MAX_FAILURES} 次，账号已锁定，"
+                       f"请于 {local_clock(account.locked_until)} 后再试（或请管理员解锁）。")
+        session.commit()
+        raise DomainError(message)
     if not account.active:
         raise DomainError(f"账号“{account.name}”已停用，请联系管理员。")
-    return Actor(account.name, account.role)
+    if account.failed_attempts or account.locked_until:
+        account.failed_attempts, account.locked_until = 0, None
+    return Actor(account.name, account.role, must_change_password=bool(account.must_change_password))
 
 
 def confirm_actor(session: Session, actor: Actor) -> None:
@@ -188,7 +298,10 @@ def confirm_actor(session: Session, actor: Actor) -> None:
 def list_accounts(session: Session, *, actor: Actor) -> list[dict]:
     require(actor, "admin")
     rows = session.scalars(select(Account).order_by(Account.id)).all()
+    now = utcnow()
     return [
-        {"name": a.name, "role": a.role, "active": a.active, "created_at": a.created_at.isoformat(timespec="seconds")}
+        {"name": a.name, "role": a.role, "active": a.active, "created_at": a.created_at.isoformat(timespec="seconds"),
+         "locked_until": locked_until(a, now).isoformat(timespec="minutes") if locked_until(a, now) else None,
+         "must_change_password": bool(a.must_change_password)}
         for a in rows
     ]

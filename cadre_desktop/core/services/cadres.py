@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..models import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
 from .. import search_index
+from .. import masking
 from ..search import normalize_query, search_text
 from ..values import (
     AGE_BANDS, APPRAISAL_RESULTS, CADRE_LEVELS, CODE_FIELDS, EDUCATION_LEVELS, FIVE_CATEGORIES, RANKS, REWARD_KINDS,
@@ -468,8 +469,16 @@ class RosterFilter:
     rank_years: int | None = None
     post_years: int | None = None
     today: dt.date = field(default_factory=dt.date.today)
-    # Whether the search also matches a fragment of the ID number.
-    search_id: bool = True
+    # a role that sees ID and phone numbers masked (查阅) may not search by their digits
+    hide_numbers: bool = False
+
+    @property
+    def search_note(self) -> str | None:
+        """Why part of the search was ignored, for the window and the command line to show."""
+        return masking.roster_search(self.search, hides_numbers=self.hide_numbers)[1]
+
+
+MAX_SEARCH = 100  # characters a search may have (a name, pinyin or an ID number fits easily)
 
 
 SORT_KEYS = ("name", "sex", "birth", "age", "unit", "post", "post_since", "rank", "rank_since", "level", "education", "incomplete", "default")
@@ -489,21 +498,25 @@ def _like_pattern(text: str) -> str:
 
 def _search_condition(session: Session, flt: RosterFilter):
     """What one keystroke in a search box selects: a substring of the name, its full pinyin or
-    initials (core.search), or of the ID number (unless flt.search_id is off). A selective query of
-    three characters or more is answered from the trigram index (core.search_index); any other walks
-    the covering index in the department's order."""
-    q = normalize_query(flt.search)
+    initials (core.search), or of the ID number (not for a role that sees numbers masked). A
+    selective query of three characters or more is answered from the trigram index
+    (core.search_index); any other walks the covering index in the department's order."""
+    search, _note = masking.roster_search(flt.search, hides_numbers=flt.hide_numbers)
+    if len(search) > MAX_SEARCH:
+        raise DomainError(f"搜索内容过长（{len(search)} 个字符），请不超过 {MAX_SEARCH} 个字符。")
+    q = normalize_query(search)
     if not q:
         return None
-    raw = (flt.search or "").strip()
+    raw = search.strip()
     spaced = any(ch.isspace() for ch in raw)
+    with_id = not flt.hide_numbers
     if len(q) >= 3 and not spaced and search_index.has_fts(session):
-        ids = search_index.fts_ids(session, q, with_id=flt.search_id)
+        ids = search_index.fts_ids(session, q, with_id=with_id)
         if ids is not None:
             return Cadre.id.in_(ids) if ids else false()
     like = _like_pattern(q)
     conds = [Cadre.search_text.like(like, escape="\\")]
-    if flt.search_id:
+    if with_id:
         conds.append(Cadre.id_number.ilike(like, escape="\\"))
     if spaced:
         conds.append(Cadre.name.like(_like_pattern(raw), escape="\\"))

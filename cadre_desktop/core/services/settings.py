@@ -15,6 +15,7 @@ DEFAULTS = {
     "young_age": 35,  # 年轻干部: age ≤ this at the reference date
     "mentoring_talk_days": 90,  # 结对帮带: a 谈心谈话 at least this often (days)
     "mentoring_report_period": "quarter",  # 结对帮带: a 定期汇报 in every period (month / quarter / year)
+    "backup_keep": 10,  # automatic backups kept beside the database (the oldest are removed)
     "tag_window_months": 24,  # 容错纠错: a decided case tags the cadre for this many months
     "tolerance_colours": {  # 容错纠错: what each colour means and what it does to lists
         "绿": {"meaning": "予以容错免责", "effect": "none"},
@@ -25,7 +26,8 @@ DEFAULTS = {
 }
 LABELS = {"young_age": "年轻干部年龄上限", "mentoring_talk_days": "谈心谈话间隔天数",
           "mentoring_report_period": "定期汇报周期", "tag_window_months": "容错纠错标记期限（月）",
-          "tolerance_colours": "容错纠错颜色含义及影响", "print_fonts": "打印字体"}
+          "tolerance_colours": "容错纠错颜色含义及影响", "print_fonts": "打印字体",
+          "backup_keep": "自动备份保留份数"}
 REPORT_PERIODS = {"month": "每月", "quarter": "每季度", "year": "每年"}
 # What a colour does to commendation and promotion lists.
 COLOUR_EFFECTS = {
@@ -77,6 +79,7 @@ VALIDATORS = {
     "print_fonts": _check_print_fonts,
     "mentoring_talk_days": _check_int("mentoring_talk_days", 7, 366),
     "tag_window_months": _check_int("tag_window_months", 1, 120),
+    "backup_keep": _check_int("backup_keep", 1, 100),
     "mentoring_report_period": _check_period,
     "tolerance_colours": _check_colours,
 }

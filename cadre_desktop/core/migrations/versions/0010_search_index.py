@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0010_search_index'
-down_revision = '0006_allowance'  # brief: '0002'; chained to this branch's head so it runs here
+down_revision = '0005_accounts'  # brief: '0002'; chained to this branch's head so it runs here
 branch_labels = None
 depends_on = None
 
