@@ -12,9 +12,9 @@ from tests.exchange import county_roster as cr
 @pytest.fixture
 def signed_in(tmp_path, monkeypatch):
     dbarg = ["--db", str(tmp_path / "cli.sqlite3")]
-    assert main([*dbarg, "init", "--admin-password", "pw1234"]) == 0
+    assert main([*dbarg, "init", "--admin-password", "pw123456"]) == 0
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw1234")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     return dbarg
 
 

@@ -48,7 +48,7 @@ def test_rates_round_trip_and_reimport_changes_nothing(db, admin, tmp_path):
     other = open_database(f"sqlite:///{other_path}")
     try:
         with other.session() as s:
-            actor = accounts.create_first_admin(s, name="admin", password="secret")
+            actor = accounts.create_first_admin(s, name="admin", password="secret2026")
         assert import_xlsx(other, actor, out).counts["津贴标准"] == (4, 0)
         assert _rates(other) == first
     finally:

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from cadre_desktop.core.masking import mask_value
 from cadre_desktop.core.exchange import lrmx, lrmx_files
 from cadre_desktop.core.models import AuditEvent, Cadre
 from cadre_desktop.core.services import cadres
@@ -221,7 +222,7 @@ def test_a_reader_account_cannot_import_and_exports_masked(db, reader, folder, c
         cid = cadres.find_by_id_number(s, ID_ZHAO).id
     with db.session() as s:
         (path,) = lrmx_files.export_cadres(s, actor=reader, cadre_ids=[cid], out_dir=tmp_path / "r")
-    assert f"<ShenFenZheng>{ID_ZHAO[:6]}********{ID_ZHAO[-4:]}</ShenFenZheng>" in path.read_text("utf-8")
+    assert f"<ShenFenZheng>{mask_value(ID_ZHAO)}</ShenFenZheng>" in path.read_text("utf-8")
 
 
 @pytest.mark.parametrize("text, expected", [
