@@ -48,15 +48,16 @@ ONCE = ("单位", "培训班", "津贴标准")  # reference records: one set for
 
 # -- the synthetic county ------------------------------------------------------------------------
 
-def county(n: int) -> dict[str, list[dict]]:
-    """N cadres with every record type: the demo county's rows, copy c under area code 52cccc."""
+def county(n: int):
+    """N cadres with every record type: the demo county's rows, copy c under area code 52cccc.
+    Yields (sheet, headers, rows) with each sheet's rows made lazily (memory stays small at any N)."""
     from cadre_desktop.core.demo import demo_rows
     from cadre_desktop.core.values import id_check_digit
 
     base = demo_rows()
-    out: dict[str, list[dict]] = {k: [] for k in base}
     people = base["干部"]
     copies = -(-n // len(people))
+    remaps = []
     for c in range(copies):
         take = people[: n - c * len(people)] if (c + 1) * len(people) > n else people
         remap = {}
@@ -64,35 +65,43 @@ def county(n: int) -> dict[str, list[dict]]:
             old = r["身份证号"]
             first17 = old[:17] if c == 0 else f"52{c:04d}" + old[6:17]
             remap[old] = first17 + id_check_digit(first17)
-        for sheet, rows in base.items():
-            if sheet in ONCE:
-                if c == 0:
-                    out[sheet].extend(rows)
-                continue
+        remaps.append(remap)
+
+    def rows_of(sheet):
+        rows = base[sheet]
+        if sheet in ONCE:
+            yield from rows
+            return
+        for c, remap in enumerate(remaps):
             for r in rows:
                 refs = [r.get(col) for col in ID_COLUMNS if r.get(col)]
                 if not refs:
                     if c == 0:
-                        out[sheet].append(r)
+                        yield r
                     continue
                 if all(x in remap for x in refs):
-                    out[sheet].append({**r, **{col: remap[r[col]] for col in ID_COLUMNS if r.get(col)}})
-    return {k: out[k] for k in IMPORT_ORDER if out.get(k)}
+                    yield {**r, **{col: remap[r[col]] for col in ID_COLUMNS if r.get(col)}}
+
+    for sheet in IMPORT_ORDER:
+        if base.get(sheet):
+            yield sheet, list(dict.fromkeys(h for r in base[sheet] for h in r)), rows_of(sheet)
 
 
-def write_bare(path: Path, data: dict[str, list[dict]]) -> float:
+def write_bare(path: Path, n: int) -> tuple[float, int]:
+    """The county written by bare openpyxl (write_only); returns (seconds, rows)."""
     import openpyxl
 
     t = time.perf_counter()
+    count = 0
     wb = openpyxl.Workbook(write_only=True)
-    for name, rows in data.items():
+    for name, headers, rows in county(n):
         ws = wb.create_sheet(name)
-        headers = list(dict.fromkeys(h for r in rows for h in r))
         ws.append(headers)
         for r in rows:
             ws.append([r.get(h) for h in headers])
+            count += 1
     wb.save(path)
-    return time.perf_counter() - t
+    return time.perf_counter() - t, count
 
 
 # -- child processes: one measurement each -------------------------------------------------------
@@ -113,8 +122,7 @@ def child(kind: str, args: list[str]) -> dict:
         wb.close()
         return {"s": time.perf_counter() - t0, "rows": rows, "mb": _maxrss_mb()}
     if kind == "bare-write":
-        data = json.loads(Path(args[0]).read_text("utf-8"))
-        s = write_bare(Path(args[1]), data)
+        s, _rows = write_bare(Path(args[1]), int(args[0]))
         return {"s": s, "mb": _maxrss_mb()}
     from cadre_desktop.core.db import open_database
     from cadre_desktop.core.services import accounts
@@ -353,14 +361,32 @@ def main() -> None:
     ap.add_argument("--out", default=str(HERE / "results.md"))
     ap.add_argument("--forms", type=int, default=1000)
     ap.add_argument("--skip-gui", action="store_true")
+    ap.add_argument("--parts", default="exchange,search,gui,print,check",
+                    help="which measurements (comma-separated); without exchange the roster is filled directly")
     ap.add_argument("--import-timeout", type=float, default=3600, help="seconds before an import is given up")
     args = ap.parse_args()
+    parts = set(args.parts.split(","))
     tmp = Path(tempfile.mkdtemp(prefix="cadre-bench-"))
     rows: list[tuple[str, str, str, str]] = []
+
+    n_rows = 0
+
+    def write_table(final: bool = False) -> None:
+        """The table so far (a long run leaves what it has measured if it is stopped)."""
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        lines = [f"# Benchmark at {args.size:,} cadres", "", f"- date: {stamp}", f"- machine: {machine()}",
+                 (f"- county: {n_rows:,} workbook rows in {len(IMPORT_ORDER)} sheets" if n_rows else
+                  "- county: cadres written straight into the database (no exchange measured)")
+                 + f"; `python bench/run.py --size {args.size} --parts {args.parts}`",
+                 *([] if final else ["- (run still in progress)"]),
+                 "", "| measure | ours | floor (same run) | ratio |", "|---|---|---|---|"]
+        lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+        Path(args.out).write_text("\n".join(lines) + "\n", "utf-8")
 
     def row(what, ours, floor, ratio):
         rows.append((what, ours, floor, ratio))
         print(f"{what:34s} {ours:>22s} {floor:>22s} {ratio:>8s}", flush=True)
+        write_table()
 
     def secs(r, key="s"):
         return f"{r[key]:.2f} s" if key in r else r.get("error", "?")
@@ -369,40 +395,37 @@ def main() -> None:
         return f"{a[key] / b[key]:.2f}×" if key in a and key in b and b[key] else "—"
 
     print(f"county of {args.size} cadres in {tmp}", flush=True)
-    data = county(args.size)
-    n_rows = sum(len(v) for v in data.values())
-    data_json = tmp / "county.json"
-    data_json.write_text(json.dumps(data, ensure_ascii=False, default=str), "utf-8")
     xlsx = tmp / "county.xlsx"
-    write_bare(xlsx, data)
-    del data
+    if "exchange" in parts:
+        _s, n_rows = write_bare(xlsx, args.size)  # noqa: F841 - read by write_table
+        print(f"{n_rows} rows in {xlsx.stat().st_size / 2**20:.1f} MiB", flush=True)
     db_path = tmp / "county.sqlite3"
     from cadre_desktop.core.db import open_database
 
     make_db(db_path)
-    print(f"{n_rows} rows in {xlsx.stat().st_size / 2**20:.1f} MiB", flush=True)
     print(f"{'':34s} {'ours':>22s} {'floor':>22s} {'ratio':>8s}")
 
-    read = run_child("bare-read", xlsx)
-    imp = run_child("import", db_path, xlsx, timeout=args.import_timeout)
-    row("import", secs(imp), f"{secs(read)} (openpyxl read)", ratio(imp, read))
-    row("import peak memory", f"{imp.get('mb', 0):.0f} MB", f"{read.get('mb', 0):.0f} MB", ratio(imp, read, "mb"))
-    again = run_child("import", db_path, xlsx, timeout=args.import_timeout) if "error" not in imp else imp
-    row("re-import (unchanged)", secs(again), secs(read), ratio(again, read))
-    dry = run_child("dry-run", db_path, xlsx, timeout=args.import_timeout) if "error" not in imp else imp
-    row("import --dry-run", secs(dry), secs(read), ratio(dry, read))
-    write = run_child("bare-write", data_json, tmp / "bare-out.xlsx")
-    exp = run_child("export", db_path, tmp / "export.xlsx")
-    row("export", secs(exp), f"{secs(write)} (openpyxl write)", ratio(exp, write))
-
+    imp = {"error": "not measured (--parts)"}
+    if "exchange" in parts:
+        read = run_child("bare-read", xlsx)
+        imp = run_child("import", db_path, xlsx, timeout=args.import_timeout)
+        row("import", secs(imp), f"{secs(read)} (openpyxl read)", ratio(imp, read))
+        row("import peak memory", f"{imp.get('mb', 0):.0f} MB", f"{read.get('mb', 0):.0f} MB", ratio(imp, read, "mb"))
+        again = run_child("import", db_path, xlsx, timeout=args.import_timeout) if "error" not in imp else imp
+        row("re-import (unchanged)", secs(again), secs(read), ratio(again, read))
+        dry = run_child("dry-run", db_path, xlsx, timeout=args.import_timeout) if "error" not in imp else imp
+        row("import --dry-run", secs(dry), secs(read), ratio(dry, read))
+        write = run_child("bare-write", args.size, tmp / "bare-out.xlsx")
+        exp = run_child("export", db_path, tmp / "export.xlsx")
+        row("export", secs(exp), f"{secs(write)} (openpyxl write)", ratio(exp, write))
     if "error" in imp:  # still measure the roster at N: cadres written straight in, as bench_roster does
         import bench_roster
 
-        print(f"import failed ({imp['error']}); filling the roster directly", flush=True)
+        print(f"no imported county ({imp['error']}); filling the roster directly", flush=True)
         db = open_database(f"sqlite:///{db_path}")
         bench_roster.fill(db, args.size)
         db.dispose()
-    if db_path.exists():
+    if "search" in parts:
         found = run_child("search", db_path)
         for kind in ("name", "initials", "full pinyin", "ID fragment", "department order"):
             r = found.get(kind)
@@ -413,31 +436,28 @@ def main() -> None:
             label = f"roster search {kind} ({r['n']} keys)" if kind != "department order" else "roster, department order"
             row(label, f"p50 {o50:.1f} / p95 {o95:.1f} ms", f"p50 {f50:.1f} / p95 {f95:.1f} ms",
                 f"{o95 / f95:.2f}×" if f95 else "—")
-        if not args.skip_gui:
-            paint, bare = gui_child("paint", str(db_path)), gui_child("floor", str(db_path))
-            row("first paint (roster shown)", secs(paint), f"{secs(bare)} (bare QTableView)", ratio(paint, bare))
-            row("window memory", f"{paint.get('mb', 0):.0f} MB", f"{bare.get('mb', 0):.0f} MB", ratio(paint, bare, "mb"))
-            tour = gui_child("tour", str(db_path))
-            row("GUI stall tour (longest gap)", f"{tour['stall_ms']} ms on {tour['page']}" if "stall_ms" in tour
-                else tour.get("error", "?"), "10 ms heartbeat", "—")
+    if "gui" in parts and not args.skip_gui:
+        paint, bare = gui_child("paint", str(db_path)), gui_child("floor", str(db_path))
+        row("first paint (roster shown)", secs(paint), f"{secs(bare)} (bare QTableView)", ratio(paint, bare))
+        row("window memory", f"{paint.get('mb', 0):.0f} MB", f"{bare.get('mb', 0):.0f} MB", ratio(paint, bare, "mb"))
+        tour = gui_child("tour", str(db_path))
+        row("GUI stall tour (longest gap)", f"{tour['stall_ms']} ms on {tour['page']}" if "stall_ms" in tour
+            else tour.get("error", "?"), "10 ms heartbeat", "—")
+    if "print" in parts:
         pr = run_child("print", db_path, args.forms)
         row(f"{args.forms} 审批表 to one PDF", secs(pr), f"{pr['floor']:.2f} s (bare ReportLab)" if "floor" in pr else "",
             f"{pr['s'] / pr['floor']:.2f}×" if "floor" in pr else "—")
+    if "check" in parts:
         small_db = tmp / "small.sqlite3"
         small_xlsx = tmp / "small.xlsx"
-        write_bare(small_xlsx, county(300))
+        write_bare(small_xlsx, 300)
         make_db(small_db)
         run_child("import", small_db, small_xlsx)
         chk, chk_small = run_child("check", db_path), run_child("check", small_db)
         row("cadre check", secs(chk), f"{secs(chk_small)} (300 cadres)",
             f"+{chk['s'] - chk_small['s']:.2f} s" if "s" in chk and "s" in chk_small else "—")
 
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"# Benchmark at {args.size:,} cadres", "", f"- date: {stamp}", f"- machine: {machine()}",
-             f"- county: {n_rows:,} workbook rows in {len(IMPORT_ORDER)} sheets; `python bench/run.py --size {args.size}`",
-             "", "| measure | ours | floor (same run) | ratio |", "|---|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
-    Path(args.out).write_text("\n".join(lines) + "\n", "utf-8")
+    write_table(final=True)
     print(f"written to {args.out}")
 
 
