@@ -386,7 +386,10 @@ def write_sheets(path: str | Path, sheets: Iterable[tuple[Any, Iterator[list[Any
                 header.append(cell)
             ws.append(header)
             for values in rows:
-                ws.append([safe_cell(ws, v) for v in values])
+                # Plain values go straight to openpyxl (which reuses one cell for them); only text
+                # that starts like a formula needs a cell of its own marked as text.
+                ws.append([safe_cell(ws, v) if type(v) is str and v.startswith(FORMULA_STARTS) else v
+                           for v in values])
         _save_workbook(wb, tmp)
 
     return atomic_save(path, save)
