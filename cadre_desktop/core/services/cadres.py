@@ -590,7 +590,8 @@ def roster_ids(session: Session, flt: RosterFilter, *, sort: str = "default", de
     # "age" ascending means youngest first: the latest birth month first.
     desc = (not descending) if sort == "age" else descending
     keys = [k.desc() if desc else k.asc() for k in by] + list(default)
-    return list(session.scalars(q.order_by(*keys)))
+    # Plain rows through the session's connection: a 100,000-id answer skips the ORM's per-row work.
+    return [i for (i,) in session.connection().execute(q.order_by(*keys))]
 
 
 def roster_count(session: Session, flt: RosterFilter) -> int:
