@@ -221,12 +221,18 @@ def _auto_path(db_path: Path, reason: str) -> Path:
     return out
 
 
+def tidy(db_path: Path) -> None:
+    """Remove the `.part` files a killed backup left in the backup folder."""
+    folder = backup_folder(db_path)
+    if folder.is_dir():
+        for part in folder.glob("*.part"):
+            part.unlink(missing_ok=True)
+
+
 def rotate(db_path: Path) -> None:
     """Keep the newest `backup_keep` automatic backups; remove the rest and any `.part` left by a
     backup that was killed."""
-    folder = backup_folder(db_path)
-    for part in folder.glob("*.part") if folder.is_dir() else ():
-        part.unlink(missing_ok=True)
+    tidy(db_path)
     files = automatic_backups(db_path)
     for old in files[: max(0, len(files) - keep_count(db_path))]:
         old.unlink(missing_ok=True)

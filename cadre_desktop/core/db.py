@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +17,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import search_index
 from . import backups
-from .backups import check_backup_file  # noqa: F401 - part of this module's interface
 from .values import DomainError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -133,6 +131,7 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
         if migrate:
             migrate_database(db)
         if existed:
+            backups.tidy(path)
             backups.daily_backup(path)
     except BaseException:
         db.dispose()
@@ -151,8 +150,6 @@ def migrate_database(db: Database) -> str | None:
     if current is None and _has_tables(db):
         raise DomainError("数据库中有数据表但没有本程序的版本标记：它不是本程序的数据库，未做任何改动。")
     backup_path = None
-    if current is not None:
-        backup_path = backups.auto_backup(db.path, "migrate")
     cfg = alembic_config()
     with db.engine.connect() as conn:
         if db.is_sqlite:
@@ -162,6 +159,13 @@ def migrate_database(db: Database) -> str | None:
             conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
+                if db.is_sqlite and current is not None:
+                    # Take the write lock first, with a write that changes nothing as the transaction's
+                    # first statement (so the busy timeout applies): another program's write finishes
+                    # before the migration, and none lands between the backup and the migration.
+                    conn.exec_driver_sql("DELETE FROM alembic_version WHERE 0")
+                if current is not None:
+                    backup_path = backups.auto_backup(db.path, "migrate")
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
                 if db.is_sqlite:

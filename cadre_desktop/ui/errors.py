@@ -29,8 +29,14 @@ def show_unexpected(error: BaseException) -> None:
     log.error("unexpected error\n%s", text)
     if _showing or QApplication.instance() is None:
         return
+    from ..core.storage import describe
+
+    storage = describe(error)  # a full or read-only disk: the clerk's words, not a crash report
     _showing = True
     try:
+        if storage:
+            QMessageBox(QMessageBox.Icon.Warning, "无法完成", storage).exec()
+            return
         box = QMessageBox(QMessageBox.Icon.Critical, "程序出错",
                           f"发生了意外错误，刚才的操作没有完成。\n\n{type(error).__name__}: {error}\n\n"
                           f"详细信息已记录在：{log_path()}")

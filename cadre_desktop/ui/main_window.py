@@ -16,6 +16,7 @@ from ..core.services import maintenance
 from ..core.values import DomainError
 from .common import confirm, inform, refuse
 from .exchange_dialogs import ExportDialog, ImportDialog, save_template
+from .jobs import Job, run_job
 from .state import AppState
 
 
@@ -135,35 +136,49 @@ class MainWindow(QMainWindow):
 
         RosterImportDialog(self.state, self).exec()
 
-    def backup_database(self) -> None:
+    def backup_database(self) -> Job | None:
         from datetime import datetime
 
         default = str(Path(self.state.last_folder()) / f"干部数据备份-{datetime.now():%Y%m%d-%H%M}.sqlite3")
         path, _ = QFileDialog.getSaveFileName(self, "备份到", default, "数据库备份 (*.sqlite3)")
         if not path:
-            return
+            return None
         self.state.remember_folder(path)
-        try:
-            out = maintenance.backup_database(self.state.db, actor=self.state.actor, out=path)
-        except DomainError as e:
-            refuse(self, e)
-            return
-        self.state.changes.emit("audit")
-        inform(self, f"已备份到：\n{out}")
+        state = self.state
 
-    def restore_database(self) -> None:
+        def done(out) -> None:
+            state.changes.emit("audit")
+            inform(self, f"已备份到：\n{out}")
+
+        return run_job(self, "备份数据库",
+                       lambda _p, _c: maintenance.backup_database(state.db, actor=state.actor, out=path),
+                       on_success=done, on_failure=self._maintenance_failed, cancellable=False)
+
+    def restore_database(self) -> Job | None:
         path, _ = QFileDialog.getOpenFileName(self, "选择备份文件", self.state.last_folder(), "数据库备份 (*.sqlite3)")
         if not path:
-            return
-        if not confirm(self, f"用备份“{Path(path).name}”替换当前全部数据？\n\n当前数据会先自动备份一份。", "从备份恢复", "恢复"):
-            return
-        try:
-            safety = maintenance.restore_database(self.state.db, actor=self.state.actor, source=path)
-        except DomainError as e:
-            refuse(self, e)
-            return
-        self.state.changes.emit("*")
-        inform(self, f"已恢复。恢复前的数据已备份到：\n{safety}")
+            return None
+        if not confirm(self, f"用备份“{Path(path).name}”替换当前全部数据？\n\n先检查备份文件；当前数据会先自动备份一份。"
+                             "正在进行的导入或保存会先完成。", "从备份恢复", "恢复"):
+            return None
+        state = self.state
+
+        def done(safety) -> None:
+            state.changes.emit("*")
+            inform(self, f"已恢复。恢复前的数据已备份到：\n{safety}")
+
+        # off the GUI thread: the restore may wait for another clerk's import to finish
+        return run_job(self, "从备份恢复",
+                       lambda _p, _c: maintenance.restore_database(state.db, actor=state.actor, source=path),
+                       on_success=done, on_failure=self._maintenance_failed, cancellable=False)
+
+    def _maintenance_failed(self, error: BaseException) -> None:
+        from .errors import show_unexpected
+
+        if isinstance(error, DomainError):
+            refuse(self, error)
+        else:
+            show_unexpected(error)
 
     def edit_settings(self) -> None:
         from .settings_dialog import SettingsDialog

@@ -105,6 +105,7 @@ class FirstAdminDialog(QDialog):
         self.name = QLineEdit("admin")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("至少8位，含字母和数字")
         self.again = QLineEdit()
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
         self.message = error_label()

@@ -182,3 +182,23 @@ def test_a_full_disk_while_exporting_and_importing(db, tmp_path):
         assert code == 0 and out.strip() == "[]", err
         code, out, err = cadre("audit", "--verify", db=target)
         assert code == 0, err
+
+
+def test_damaged_or_misnamed_workbooks_through_the_command(db, tmp_path):
+    import zipfile
+
+    from conftest import make_id, write_xlsx
+
+    rows = [["身份证号", "姓名", "工作单位", "干部层级"], [make_id(), "甲", "青山镇", "一般干部"]]
+    path = write_xlsx(tmp_path / "w.xlsx", {"单位": [["单位名称", "单位类别"], ["青山镇", "乡镇"]], "干部信息": rows})
+    err = refused(cadre("import", str(path), db=db), "干部信息", "可能是“干部”", "未导入任何数据")
+    assert "提示" not in err.splitlines()[0]
+
+    good = write_xlsx(tmp_path / "g.xlsx", {"干部": rows})
+    with zipfile.ZipFile(good) as z:
+        items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(cut, "w") as z:
+        for name, data in items:
+            z.writestr(name, data[: len(data) // 2] if name.startswith("xl/worksheets/") else data)
+    refused(cadre("import", str(cut), db=db), "干部", "不完整")

@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import text
 
 from cadre_desktop.core import backups
 from cadre_desktop.core.db import backup, open_database, restore
@@ -171,3 +170,52 @@ def test_a_folder_or_random_bytes_as_the_database_is_refused(tmp_path):
     with pytest.raises(DomainError, match="不是 SQLite"):
         open_database(f"sqlite:///{junk}")
     assert junk.read_bytes() == bytes(range(256)) * 16
+
+
+def test_a_migration_waits_for_a_writer_and_its_backup_holds_the_writers_work(db_path):
+    from alembic import command
+
+    from cadre_desktop.core.db import alembic_config, head_revision
+
+    database = open_database(f"sqlite:///{db_path}")
+    cfg = alembic_config()
+    with database.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    database.dispose()
+    writer = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("insert into unit (name, kind, sort_order, version) values ('迁移前写入', '其他', 1, 1)")
+    t = threading.Timer(1.0, lambda: writer.execute("COMMIT"))
+    t.start()
+    migrated = open_database(f"sqlite:///{db_path}")
+    t.join()
+    writer.close()
+    assert migrated.current_revision() == head_revision()
+    migrated.dispose()
+    [pre] = [p for p in backups.automatic_backups(db_path) if "迁移前备份" in p.name]
+    con = sqlite3.connect(pre)
+    assert con.execute("select name from unit").fetchall() == [("迁移前写入",)]
+    con.close()
+
+
+def test_a_backup_of_an_older_schema_is_restored_then_migrated(db, admin, cadre_id, tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from cadre_desktop.core.db import alembic_config, head_revision
+
+    old = backup(db, tmp_path / "old.sqlite3")
+    engine = create_engine(f"sqlite:///{old}")
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    engine.dispose()
+    with db.session() as s:
+        cadres.delete_cadre(s, actor=admin, cadre_id=cadre_id)
+    restore(db, old)
+    assert db.current_revision() == head_revision()
+    with db.session() as s:
+        assert cadres.roster_count(s, cadres.RosterFilter()) == 1
+    assert [p for p in backups.automatic_backups(db.path) if "迁移前备份" in p.name]

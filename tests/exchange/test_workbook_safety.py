@@ -195,3 +195,17 @@ def test_formula_like_text_is_exported_as_text(db, admin, tmp_path, unit_id):
     wb = openpyxl.load_workbook(out)
     cell = next(c for c in wb["单位"]["A"] if c.value and str(c.value).startswith("="))
     assert cell.data_type == "s"
+
+
+def test_the_quick_row_count_sees_every_tag_whatever_the_chunk_borders():
+    from cadre_desktop.core.exchange.workbook import quick_row_limit
+
+    for n, ok in ((1000, True), (1001, False)):
+        data = (b'<worksheet><sheetData>' + b"".join(b'<x:row r="%d"><c><v>1</v></c></x:row>' % i for i in range(n))
+                + b'</sheetData><rowBreaks count="0"/></worksheet>')
+        for chunk in (5, 64, 1 << 20):
+            if ok:
+                quick_row_limit(io.BytesIO(data), sheet="干部", label="w.xlsx", limit=1000, chunk=chunk)
+            else:
+                with pytest.raises(DomainError, match="超过 1,000 行"):
+                    quick_row_limit(io.BytesIO(data), sheet="干部", label="w.xlsx", limit=1000, chunk=chunk)

@@ -87,3 +87,45 @@ def test_a_demanded_new_password_is_asked_for_at_sign_in(qtbot, db, state, clerk
     assert dialog.actor is not None and not dialog.actor.must_change_password
     with db.session() as s:
         assert accounts.authenticate(s, name="clerk", password="mine5678").must_change_password is False
+
+
+def test_the_window_restores_off_the_gui_thread_and_refuses_a_damaged_backup(qtbot, demo_db, demo_admin, tmp_path,
+                                                                              monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from cadre_desktop.core.services import cadres
+    from cadre_desktop.ui import main_window
+    from cadre_desktop.ui.main_window import MainWindow
+
+    told, refused = [], []
+    monkeypatch.setattr(main_window, "inform", lambda parent, text, title="": told.append(text))
+    monkeypatch.setattr(main_window, "refuse", lambda parent, e, title="": refused.append(str(e)))
+    monkeypatch.setattr(main_window, "confirm", lambda *a, **k: True)
+    state = AppState(db=demo_db, actor=demo_admin,
+                     settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(state)
+    qtbot.addWidget(window)
+    out = tmp_path / "b.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    job = window.backup_database()
+    qtbot.waitUntil(lambda: job.done, timeout=60000)
+    assert out.is_file() and told and str(out) in told[-1]
+
+    with state.session() as s:
+        n = cadres.roster_count(s, cadres.RosterFilter())
+        cadres.delete_cadre(s, actor=demo_admin, cadre_id=cadres.roster_ids(s, cadres.RosterFilter())[0])
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(out.read_bytes()[: out.stat().st_size // 3])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(bad), "")))
+    job = window.restore_database()
+    qtbot.waitUntil(lambda: job.done, timeout=60000)
+    assert refused and "损坏" in refused[-1]
+    with state.session() as s:
+        assert cadres.roster_count(s, cadres.RosterFilter()) == n - 1
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    job = window.restore_database()
+    qtbot.waitUntil(lambda: job.done, timeout=60000)
+    assert "恢复前的数据已备份到" in told[-1]
+    with state.session() as s:
+        assert cadres.roster_count(s, cadres.RosterFilter()) == n

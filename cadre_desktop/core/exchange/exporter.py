@@ -12,7 +12,6 @@ from ..values import DomainError
 from .sheets import Cancelled, SheetDef, sheets
 from .workbook import write_sheets, write_template
 
-from ..masking import MASKED_ATTRS as MASKED  # noqa: F401 - re-exported
 from ..masking import mask  # the one rule for ID and phone numbers (查阅)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 import zipfile
 import zlib
@@ -74,7 +75,7 @@ class WorkbookSource:
     def open(cls, path: str | Path) -> WorkbookSource:
         path = Path(path)
         check_package(path)
-        # Every sheet's XML is read once, streaming, before openpyxl parses anything: a damaged
+        # Every sheet's XML is read once, streaming, before any reader parses it: a damaged
         # part, an entity or a sheet over the row limit is refused here, in bounded memory.
         scan_parts(path)
         # Then python-calamine (Rust) reads the cells, many times faster than openpyxl; its values
@@ -200,6 +201,9 @@ def scan_parts(path: Path) -> None:
             name = info.filename
             if name == "xl/sharedStrings.xml" or (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                 sheet = titles.get(name) or ("共享字符串表" if name.endswith("sharedStrings.xml") else name)
+                if name.startswith("xl/worksheets/"):
+                    with z.open(info) as part:  # a quick count first: an over-long sheet goes at C speed
+                        quick_row_limit(part, sheet=sheet, label=path.name)
                 with z.open(info) as part:
                     count_rows(part, sheet=sheet, label=path.name)
 
@@ -216,6 +220,36 @@ def _guarded(rows, *, sheet: str, label: str):
         raise
     except Exception as e:  # the pre-scan catches these first; this is the last line of defence
         raise _damaged(label, sheet, f"无法读取（{type(e).__name__}），文件可能已损坏") from None
+
+
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def quick_row_limit(stream, *, sheet: str, label: str, limit: int | None = None, chunk: int = 1 << 22) -> None:
+    """Refuse a sheet with more row tags than the limit, counting them with a regular expression
+    over the raw bytes (no parsing): a 2,000,001-row sheet is refused in seconds."""
+    limit = MAX_ROWS if limit is None else limit
+    count, tail = 0, b""
+    try:
+        while True:
+            data = stream.read(chunk)
+            if not data:
+                break
+            buf = tail + data
+            # up to the last "<": no tag crosses it (a tag holds no "<"), the rest waits for more
+            cut = buf.rfind(b"<")
+            if cut < 0:
+                cut = len(buf)
+            count += len(_ROW_TAG.findall(buf, 0, cut))
+            tail = buf[cut:]
+            if count > limit:
+                raise DomainError(
+                    f"工作簿“{label}”的工作表“{sheet}”超过 {limit:,} 行的上限，已拒绝导入，未写入任何数据。")
+        count += len(_ROW_TAG.findall(tail))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+        raise _damaged(label, sheet, f"的压缩数据已损坏（{e}）") from None
+    if count > limit:
+        raise DomainError(f"工作簿“{label}”的工作表“{sheet}”超过 {limit:,} 行的上限，已拒绝导入，未写入任何数据。")
 
 
 def count_rows(stream, *, sheet: str, label: str, limit: int | None = None, chunk: int = 1 << 20) -> int:
