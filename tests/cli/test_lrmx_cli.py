@@ -56,9 +56,9 @@ def test_export_by_id_writes_named_files_that_read_back(signed_in, tmp_path, cap
 
 
 def test_a_reader_cannot_import(signed_in, tmp_path, capsys, monkeypatch):
-    assert main([*signed_in, "user", "add", "reader", "--role", "查阅", "--password", "read1"]) == 0
+    assert main([*signed_in, "user", "add", "reader", "--role", "查阅", "--password", "read12345"]) == 0
     monkeypatch.setenv("CADRE_USER", "reader")
-    monkeypatch.setenv("CADRE_PASSWORD", "read1")
+    monkeypatch.setenv("CADRE_PASSWORD", "read12345")
     folder = write_samples(tmp_path / "in", bad=False)
     code, _, err = run([*signed_in, "lrmx", "import", str(folder)], capsys)
     assert code == 2 and "不能导入" in err
