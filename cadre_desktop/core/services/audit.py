@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import event as sa_event, insert, select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEvent
@@ -46,18 +47,22 @@ def _digest(prev: str, e: AuditEvent) -> str:
 
 
 def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None, label: str,
-           before, after) -> AuditEvent:
+           before, after) -> None:
     """Write one event in the caller's transaction.
 
     The head of the chain is read once per session and then carried in `session.info`, so a
-    large import does not query (and flush) once per event.
+    large import does not query (and flush) once per event. Events are inserted in batches of
+    plain rows (an import records one per row written), always before the session commits, flushes
+    or runs a query, so whoever reads the log in the same transaction sees them.
     """
     head = session.info.get(HEAD_KEY)
+    pending = session.info.get(PENDING_KEY)
     if head is None:
+        _write_pending(session)
         with session.no_autoflush:
-            prev = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+            prev = session.execute(select(AuditEvent.id, AuditEvent.digest).order_by(AuditEvent.id.desc()).limit(1)).first()
         head = (prev.id, prev.digest) if prev else (0, GENESIS)
-    event = AuditEvent(
+    ev = SimpleNamespace(
         id=head[0] + 1,
         at=utcnow().replace(microsecond=0),
         account=actor.name,
@@ -68,10 +73,40 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
         before=_dump(before),
         after=_dump(after),
     )
-    event.digest = _digest(head[1], event)
-    session.add(event)
-    session.info[HEAD_KEY] = (event.id, event.digest)
-    return event
+    ev.digest = _digest(head[1], ev)
+    if pending is None:
+        pending = session.info[PENDING_KEY] = []
+    pending.append(vars(ev))
+    session.info[HEAD_KEY] = (ev.id, ev.digest)
+    if len(pending) >= BATCH:
+        _write_pending(session)
+
+
+PENDING_KEY = "audit_pending"
+BATCH = 1000
+
+
+def _write_pending(session: Session, *_args) -> None:
+    rows = session.info.get(PENDING_KEY)
+    if rows:
+        session.info[PENDING_KEY] = []
+        session.connection().execute(insert(AuditEvent.__table__), rows)
+
+
+def _write_before_query(orm_execute_state) -> None:
+    if orm_execute_state.session.info.get(PENDING_KEY):
+        _write_pending(orm_execute_state.session)
+
+
+def _discard_pending(session: Session, *_args) -> None:
+    session.info.pop(PENDING_KEY, None)
+    session.info.pop(HEAD_KEY, None)
+
+
+sa_event.listen(Session, "before_commit", _write_pending)
+sa_event.listen(Session, "before_flush", _write_pending)
+sa_event.listen(Session, "do_orm_execute", _write_before_query)
+sa_event.listen(Session, "after_rollback", _discard_pending)
 
 
 def record_change(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None, label: str,
@@ -87,8 +122,9 @@ def record_change(session: Session, actor: Actor, action: str, entity: str, enti
 
 
 def forget_head(session: Session) -> None:
-    """After a rollback inside a session, the carried chain head is no longer true."""
-    session.info.pop(HEAD_KEY, None)
+    """After a rollback inside a session, the carried chain head (and any event not yet inserted)
+    is no longer true."""
+    _discard_pending(session)
 
 
 def event_dict(e: AuditEvent) -> dict:
