@@ -361,6 +361,7 @@ def main() -> None:
     ap.add_argument("--out", default=str(HERE / "results.md"))
     ap.add_argument("--forms", type=int, default=1000)
     ap.add_argument("--skip-gui", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the generated workbook and databases")
     ap.add_argument("--parts", default="exchange,search,gui,print,check",
                     help="which measurements (comma-separated); without exchange the roster is filled directly")
     ap.add_argument("--import-timeout", type=float, default=3600, help="seconds before an import is given up")
@@ -458,6 +459,10 @@ def main() -> None:
             f"+{chk['s'] - chk_small['s']:.2f} s" if "s" in chk and "s" in chk_small else "—")
 
     write_table(final=True)
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
     print(f"written to {args.out}")
 
 
