@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import search_index
 from . import backups
 from .values import DomainError, StaleEdit
 
@@ -333,6 +334,8 @@ def migrate_database(db: Database) -> str | None:
                     backup_path = backups.auto_backup(db.path, "migrate")
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
+                if db.is_sqlite:
+                    search_index.restore_triggers(conn)
                 if db.is_sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
                     raise DomainError("数据库升级后发现无效的关联记录，已撤销升级；请联系管理员检查数据库。")
         finally:
