@@ -59,8 +59,8 @@ def copy_database(source: sqlite3.Connection, out: Path) -> Path:
     `.part` file that is synced and renamed, so a crash never leaves a half file under `out`."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
+    for stale in (tmp, tmp.with_name(tmp.name + "-journal")):
+        stale.unlink(missing_ok=True)
     try:
         dst = sqlite3.connect(str(tmp))
         try:
@@ -222,11 +222,13 @@ def _auto_path(db_path: Path, reason: str) -> Path:
 
 
 def tidy(db_path: Path) -> None:
-    """Remove the `.part` files a killed backup left in the backup folder."""
+    """Remove the `.part` files a killed backup left in the backup folder, with the journal SQLite
+    keeps beside a `.part` while the copy is being written (`….part-journal`)."""
     folder = backup_folder(db_path)
     if folder.is_dir():
-        for part in folder.glob("*.part"):
-            part.unlink(missing_ok=True)
+        for pattern in ("*.part", "*.part-journal", "*.part-wal", "*.part-shm"):
+            for part in folder.glob(pattern):
+                part.unlink(missing_ok=True)
 
 
 def rotate(db_path: Path) -> None:
@@ -310,6 +312,11 @@ def _replace_contents(con: sqlite3.Connection) -> None:
     """Inside the caller's transaction: drop main's schema objects and rebuild them and their rows
     from the attached `src`."""
     q = lambda name: '"' + name.replace('"', '""') + '"'  # noqa: E731
+    # A virtual table (the FTS5 search index) owns shadow tables: it is dropped and created as one,
+    # and rebuilt from its content table after the rows are in.
+    for (name,) in con.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' "
+                               "AND sql LIKE 'CREATE VIRTUAL TABLE%'").fetchall():
+        con.execute(f"DROP TABLE main.{q(name)}")
     old = con.execute("SELECT type, name FROM main.sqlite_master "
                       "WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%'").fetchall()
     for kind, name in old:
@@ -320,8 +327,11 @@ def _replace_contents(con: sqlite3.Connection) -> None:
             con.execute(f"DROP TABLE main.{q(name)}")
     objects = con.execute("SELECT type, name, sql FROM src.sqlite_master "
                           "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'").fetchall()
+    virtual = [n for t, n, sql in objects if t == "table" and sql.upper().startswith("CREATE VIRTUAL TABLE")]
+    shadow = {n for t, n, _ in objects if t == "table" and any(n.startswith(v + "_") for v in virtual)}
+    objects = [o for o in objects if o[1] not in shadow]
     order = {"table": 0, "index": 1, "view": 2, "trigger": 3}
-    tables = [n for t, n, _ in objects if t == "table"]
+    tables = [n for t, n, _ in objects if t == "table" and n not in virtual]
     for kind, _name, sql in sorted(objects, key=lambda o: order.get(o[0], 9)):
         if kind == "table":
             con.execute(sql)
@@ -330,6 +340,8 @@ def _replace_contents(con: sqlite3.Connection) -> None:
     for kind, _name, sql in sorted(objects, key=lambda o: order.get(o[0], 9)):
         if kind != "table":
             con.execute(sql)
+    for name in virtual:
+        con.execute(f"INSERT INTO main.{q(name)}({q(name)}) VALUES ('rebuild')")
     has_seq = con.execute("SELECT 1 FROM src.sqlite_master WHERE name='sqlite_sequence'").fetchone()
     if has_seq and con.execute("SELECT 1 FROM main.sqlite_master WHERE name='sqlite_sequence'").fetchone():
         con.execute("DELETE FROM main.sqlite_sequence")

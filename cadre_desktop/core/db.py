@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import search_index
 from . import backups
 from .values import DomainError, StaleEdit
 
@@ -333,6 +334,8 @@ def migrate_database(db: Database) -> str | None:
                     backup_path = backups.auto_backup(db.path, "migrate")
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
+                if db.is_sqlite:
+                    search_index.restore_triggers(conn)
                 if db.is_sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
                     raise DomainError("数据库升级后发现无效的关联记录，已撤销升级；请联系管理员检查数据库。")
         finally:
@@ -345,11 +348,15 @@ def _has_tables(db: Database) -> bool:
     return bool(inspect(db.engine).get_table_names())
 
 
+SERVER_BACKUP = ("本程序只{what}本机的 SQLite 数据库文件；共享服务器（PostgreSQL）上的数据库请由服务器管理员用"
+                 "服务器自己的备份工具{what}（如 pg_dump / pg_restore），未做任何改动。")
+
+
 def backup(db: Database, out: str | Path) -> Path:
     """A consistent copy of the database (SQLite's online backup, safe while others write)."""
     out = Path(out)
     if not db.is_sqlite or db.path is None:
-        raise DomainError("备份仅支持本地 SQLite 数据库；共享数据库请由服务器管理员备份。")
+        raise DomainError(SERVER_BACKUP.format(what="备份"))
     problem = backups.file_problem(out) if out.is_dir() else None
     if problem:
         raise DomainError(f"备份位置{problem}")
@@ -366,7 +373,7 @@ def restore(db: Database, source: str | Path) -> Path:
     connections (another window, an import) are waited for, or the restore is refused."""
     source = Path(source)
     if not db.is_sqlite or db.path is None:
-        raise DomainError("恢复仅支持本地 SQLite 数据库。")
+        raise DomainError(SERVER_BACKUP.format(what="恢复"))
     backups.check_backup_file(source)
     db.engine.dispose()
     safety = backups.restore_file(db.path, source)

@@ -49,6 +49,8 @@ def extend_demo(rows: dict, rng: random.Random, today: dt.date) -> dict[str, lis
                                    主要事迹=rng.choice(DEEDS)))
         picked += n_ind
 
+    # A few township team members' present posts begin this year, whatever the draws before gave.
+    _posts_of_this_year(rows, people, kinds, rng, today)
     # Team members whose present post began this year get the appointment that put them there.
     starts = {line["身份证号"]: line["起始年月"] for line in rows.get("简历", []) if not line.get("截止年月")}
     appointed = {a["身份证号"] for a in rows.get("选拔任用", []) if str(a.get("任职日期", "")).startswith(str(today.year))}
@@ -67,3 +69,37 @@ def extend_demo(rows: dict, rng: random.Random, today: dt.date) -> dict[str, lis
                "是否一线干部": "是", "一线领域": "乡村振兴"}
         out["选拔任用"].append({k: v for k, v in row.items() if v not in (None, "")})
     return out
+
+
+MIN_TEAM_POSTS_THIS_YEAR = 3
+
+
+def _posts_of_this_year(rows: dict, people: list[dict], kinds: dict, rng: random.Random, today: dt.date) -> None:
+    """Move the start of the present post of the township team members who took it most recently
+    (and have no appointment on record) into this year, until at least MIN_TEAM_POSTS_THIS_YEAR
+    present posts began this year: the open resume line starts then, the line before it ends then,
+    and 任现职务时间 (and a leader's 任现职级时间, which came with the post) follow."""
+    lines: dict[str, list[dict]] = {}
+    for line in rows.get("简历", []):
+        lines.setdefault(line["身份证号"], []).append(line)
+    this_year = f"{today.year}."
+    with_appointment = {a["身份证号"] for a in rows.get("选拔任用", [])}
+    team = []
+    for r in people:
+        own = lines.get(r["身份证号"], [])
+        open_lines = [line for line in own if not line.get("截止年月")]
+        if r.get("班子职务") and kinds.get(r.get("工作单位")) in ("乡镇", "街道") and len(open_lines) == 1:
+            team.append((str(open_lines[0]["起始年月"]), r, open_lines[0], own))
+    missing = MIN_TEAM_POSTS_THIS_YEAR - sum(1 for start, *_ in team if start.startswith(this_year))
+    candidates = sorted((t for t in team if not t[0].startswith(this_year) and t[1]["身份证号"] not in with_appointment),
+                        key=lambda t: t[0], reverse=True)
+    for old, r, line, own in candidates[:max(0, missing)]:
+        new = f"{today.year}.{rng.randint(1, today.month):02d}"
+        for other in own:
+            if other is not line and str(other.get("截止年月")) == old:
+                other["截止年月"] = new
+        line["起始年月"] = new
+        if r.get("任现职级时间") == r.get("任现职务时间") == old:
+            r["任现职级时间"] = new
+        if r.get("任现职务时间") == old:
+            r["任现职务时间"] = new

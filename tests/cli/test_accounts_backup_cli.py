@@ -112,7 +112,8 @@ def rows_of(path):
     con = sqlite3.connect(path)
     try:
         names = [r[0] for r in con.execute(
-            "select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name")]
+            "select name from sqlite_master where type='table' and name not like 'sqlite_%' "
+            "and name not like 'cadre_fts%' order by name")]  # the search index is derived from cadre
         return {n: con.execute(f'select * from "{n}" order by rowid').fetchall() for n in names}
     finally:
         con.close()

@@ -11,10 +11,10 @@ from tests.printing.helpers import open_pdf, page_text
 
 
 @pytest.fixture
-def dbarg(demo_db, tmp_path, monkeypatch):
+def dbarg(demo_db, monkeypatch):
     monkeypatch.setenv("CADRE_USER", demo.DEMO_USER)
     monkeypatch.setenv("CADRE_PASSWORD", demo.DEMO_PASSWORD)
-    return ["--db", str(tmp_path / "demo.sqlite3")]
+    return ["--db", demo_db.url]  # the test's own database, on either engine
 
 
 def run(args, capsys):

@@ -107,21 +107,38 @@ def test_a_client_never_migrates_the_server_and_is_told_who_does(db_target, back
 def test_an_empty_server_database_is_set_up_by_init_only(db_target, backend, capsys, monkeypatch):
     code, _, err = run(["--db", db_target, "roster"], capsys)
     assert code == 2 and "cadre init" in err
-    assert run(["--db", db_target, "init", "--admin-password", "pw1234"], capsys)[0] == 0
+    assert run(["--db", db_target, "init", "--admin-password", "pw123456"], capsys)[0] == 0
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw1234")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     assert run(["--db", db_target, "roster"], capsys)[0] == 0
 
 
 def test_migrate_needs_a_manager(db_target, capsys, monkeypatch):
-    assert run(["--db", db_target, "init", "--admin-password", "pw1234"], capsys)[0] == 0
+    assert run(["--db", db_target, "init", "--admin-password", "pw123456"], capsys)[0] == 0
     monkeypatch.setenv("CADRE_USER", "admin")
     monkeypatch.setenv("CADRE_PASSWORD", "wrong")
     code, _, err = run(["--db", db_target, "migrate"], capsys)
     assert code == 2 and "用户名或密码错误" in err
-    monkeypatch.setenv("CADRE_PASSWORD", "pw1234")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     code, out, _ = run(["--db", db_target, "migrate"], capsys)
     assert code == 0 and "无需升级" in out
+
+
+@pytest.mark.postgresql_only
+def test_backup_and_restore_of_a_server_are_refused_with_the_servers_own_tools_named(db_target, backend, tmp_path,
+                                                                                    capsys, monkeypatch):
+    assert run(["--db", db_target, "init", "--admin-password", "pw123456"], capsys)[0] == 0
+    monkeypatch.setenv("CADRE_USER", "admin")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
+    code, _, err = run(["--db", db_target, "backup", str(tmp_path / "b.sqlite3")], capsys)
+    assert code == 2 and "服务器自己的备份工具备份" in err and "pg_dump" in err
+    assert not (tmp_path / "b.sqlite3").exists()
+    old = tmp_path / "old.sqlite3"
+    open_database(f"sqlite:///{old}").dispose()  # a real backup file of this program
+    code, _, err = run(["--db", db_target, "restore", str(old)], capsys)
+    assert code == 2 and "服务器自己的备份工具恢复" in err and "Traceback" not in err
+    code, out, _ = run(["--db", db_target, "audit", "--verify"], capsys)
+    assert code == 0  # nothing was changed
 
 
 # --- an SQLite file on a network share ----------------------------------------------------------

@@ -81,7 +81,7 @@ def test_a_second_writer_waits_for_the_busy_timeout_then_gets_a_message(db, db_u
                 assert list(r.scalars(select(Unit.name))) == ["青山镇"]
             # The command line says the same, exit 2.
             monkeypatch.setenv("CADRE_USER", "admin")
-            monkeypatch.setenv("CADRE_PASSWORD", "secret")
+            monkeypatch.setenv("CADRE_PASSWORD", "secret12")
             code = main(["--db", db_url, "user", "add", "reader2", "--role", "查阅", "--password", "reader22"])
             err = capsys.readouterr().err
             assert code == 2 and BUSY in err and "Traceback" not in err
@@ -115,7 +115,7 @@ def test_sqlite_writer_waits_for_another_process_then_succeeds(db, db_path, admi
         assert holder.stdout.readline().strip() == "holding"
         writer = subprocess.Popen(
             [sys.executable, "-m", "cadre_desktop.cli", "--db", str(db_path), "user", "add", "reader2", "--role",
-             "查阅", "--password", "reader22"], env=_env(CADRE_USER="admin", CADRE_PASSWORD="secret"),
+             "查阅", "--password", "reader22"], env=_env(CADRE_USER="admin", CADRE_PASSWORD="secret12"),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             writer.wait(timeout=1.5)  # it cannot finish while the write is held
@@ -138,7 +138,7 @@ def test_verify_finds_the_latest_events_removed(db, admin, cadre_id, capsys, mon
         for post in ("甲", "乙", "丙"):
             cadres.save_cadre(s, actor=admin, data={"post": post}, cadre_id=cadre_id)
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "secret")
+    monkeypatch.setenv("CADRE_PASSWORD", "secret12")
     url = str(db.engine.url.render_as_string(hide_password=False))
     assert main(["--db", url, "audit", "--verify"]) == 0
     assert "操作记录完整" in capsys.readouterr().out
@@ -175,7 +175,7 @@ def test_verify_finds_an_edit_with_the_chain_recomputed(db, admin, cadre_id, cap
             prev = digest
         s.execute(text("UPDATE audit_head SET digest = :d"), {"d": prev})
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "secret")
+    monkeypatch.setenv("CADRE_PASSWORD", "secret12")
     url = str(db.engine.url.render_as_string(hide_password=False))
     assert main(["--db", url, "audit", "--verify"]) == 2
     err = capsys.readouterr().err

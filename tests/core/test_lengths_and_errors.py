@@ -59,7 +59,7 @@ def test_the_command_line_refuses_a_too_long_value_with_exit_2(db, db_url, admin
         [make_id("19900715", "011"), "甲", "青山镇", "副科级", LONG_POST],
     ]})
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "secret")
+    monkeypatch.setenv("CADRE_PASSWORD", "secret12")
     assert main(["--db", db_url, "import", str(path)]) == 2
     err = capsys.readouterr().err
     assert "现任职务: 不能超过 200 个字" in err and "Traceback" not in err

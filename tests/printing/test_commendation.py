@@ -361,7 +361,7 @@ def test_cli_print_commendation(demo_db, demo_admin, tmp_path, monkeypatch, caps
                                                       "body": "特此通报。"})
     monkeypatch.setenv("CADRE_USER", demo.DEMO_USER)
     monkeypatch.setenv("CADRE_PASSWORD", demo.DEMO_PASSWORD)
-    db = ["--db", str(tmp_path / "demo.sqlite3")]
+    db = ["--db", demo_db.url]
     out = tmp_path / "cli.pdf"
 
     assert main([*db, "print", "commendation", "--batch", "没有这个通报", "--out", str(out)]) == 2

@@ -14,13 +14,13 @@ from tests.report_county import build
 @pytest.fixture
 def county(tmp_path, monkeypatch):
     path = tmp_path / "report.sqlite3"
-    assert main(["--db", str(path), "init", "--admin-password", "pw1234"]) == 0
+    assert main(["--db", str(path), "init", "--admin-password", "pw123456"]) == 0
     database = open_database(f"sqlite:///{path}")
     with database.session() as s:
         build(s)
     database.dispose()
     monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw1234")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     return ["--db", str(path)]
 
 

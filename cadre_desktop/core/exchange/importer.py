@@ -156,6 +156,7 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
     if not parsed and not ctx.errors:
         ctx.error(source.label, None, None, "工作簿中没有可导入的工作表（工作表名须与模板一致）")
     ordered = [sd for sd in defs.values() if sd.name in parsed]
+    ctx.parsed = {sd.name: (sd, parsed[sd.name]) for sd in ordered}
     for sd in ordered:
         _check_keys(ctx, sd, parsed[sd.name])
         sd.check(ctx, parsed[sd.name])

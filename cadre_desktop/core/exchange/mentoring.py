@@ -97,8 +97,10 @@ class PairSheet(SheetDef):
             end = r.get("end") if "end" in r.values else (existing.end if existing else None)
             data = {"mentor_id": mentor, "mentee_id": mentee, "kind": r.get("kind"), "role": r.get("role"),
                     "start": r.get("start"), "end": end}
-            for attr, msg in mentoring.check_pair(ctx.session, data, existing.id if existing else None,
-                                                  others=earlier, skip_ids=skip):
+            with ctx.session.no_autoflush:  # checking reads; nothing is pending to write
+                problems = mentoring.check_pair(ctx.session, data, existing.id if existing else None,
+                                                others=earlier, skip_ids=skip)
+            for attr, msg in problems:
                 ctx.error(self.name, r.number, ATTR_HEADERS.get(attr), msg)
             earlier.append(OtherPair(mentee.key, mentor.name, r.get("kind"), r.get("role") or None, r.get("start"),
                                      end))

@@ -345,6 +345,12 @@ def parse_id_number(value: object) -> str | None:
         return None
     # NFKC also folds a full-width Ｘ; check_id_number's own message (校验位错误，应为 X, …)
     # passes through unchanged.
+    return _checked_id(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _checked_id(text: str) -> str:
+    # One cadre's ID number recurs on every sheet of a workbook: validate each spelling once.
     return check_id_number(_normalized(text).upper()).number
 
 

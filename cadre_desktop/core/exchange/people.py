@@ -24,12 +24,32 @@ def _units_by_name(ctx: Context) -> dict[str, Unit]:
 
 
 def _cadres_by_id(ctx: Context) -> dict[str, Cadre]:
+    """The database's cadres that this workbook names (any ID-number column of any sheet), with
+    their four lists: looked up by key in batches, never the whole database."""
     if "cadres" not in ctx.cache:
-        ctx.cache["cadres"] = {
-            c.id_number: c
-            for c in ctx.session.scalars(select(Cadre).options(*[selectinload(getattr(Cadre, n)) for n in cadres.LISTS]))
-        }
+        wanted = sorted(referenced_ids(ctx))
+        found: dict[str, Cadre] = {}
+        options = [selectinload(getattr(Cadre, n)) for n in cadres.LISTS]
+        for chunk in _chunks(wanted, 500):
+            for c in ctx.session.scalars(select(Cadre).where(Cadre.id_number.in_(chunk)).options(*options)):
+                found[c.id_number] = c
+        ctx.cache["cadres"] = found
     return ctx.cache["cadres"]
+
+
+def referenced_ids(ctx: Context) -> set[str]:
+    """Every ID number in an ID-number column of the workbook's sheets."""
+    if "referenced_ids" not in ctx.cache:
+        ids: set[str] = set()
+        for sd, rows in ctx.parsed.values():
+            attrs = [c.attr for c in sd.columns if c.kind == "id_number"]
+            for r in rows:
+                for a in attrs:
+                    v = r.values.get(a)
+                    if v:
+                        ids.add(v)
+        ctx.cache["referenced_ids"] = ids
+    return ctx.cache["referenced_ids"]
 
 
 def cadre_known(ctx: Context, id_number: str) -> str | None:

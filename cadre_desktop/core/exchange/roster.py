@@ -623,7 +623,10 @@ def is_interchange(path: str | Path) -> bool:
             sd = defs.get(ws.title.strip())
             if sd is None:
                 continue
-            first = next(ws.iter_rows(max_row=1, values_only=True), ())
+            try:
+                first = next(ws.iter_rows(max_row=1, values_only=True), ())
+            except Exception:  # noqa: BLE001 - a damaged sheet: the interchange reader says what is wrong
+                return True
             headers = {norm(v) for v in first}
             if any(c.required and c.header in headers for c in sd.columns):
                 return True

@@ -123,6 +123,8 @@ class Context:
     # name -> Row of the 单位 sheet, id number -> Row of the 干部 sheet, etc. Filled per sheet.
     provided: dict[str, dict] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
+    # sheet name -> (its SheetDef, its parsed rows): the whole workbook, for lookups by key
+    parsed: dict[str, tuple] = field(default_factory=dict)
     progress: Callable[[int, int, str], None] | None = None
     cancelled: Callable[[], bool] | None = None
     done: int = 0

@@ -3,6 +3,7 @@ it with formula-safe text cells. What the sheets mean is in sheets.py and its de
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tempfile
@@ -74,25 +75,83 @@ class WorkbookSource:
     def open(cls, path: str | Path) -> WorkbookSource:
         path = Path(path)
         check_package(path)
-        # Every sheet's XML is read once, streaming, before openpyxl parses anything: a damaged
+        # Every sheet's XML is read once, streaming, before any reader parses it: a damaged
         # part, an entity or a sheet over the row limit is refused here, in bounded memory.
         scan_parts(path)
+        # Then python-calamine (Rust) reads the cells, many times faster than openpyxl; its values
+        # are brought to openpyxl's shapes (None for blank, int for a whole number, datetime for a
+        # date) so every check reads a cell the same way whichever reader produced it.
+        from python_calamine import CalamineWorkbook, SheetTypeEnum
+
         try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as e:  # openpyxl raises many kinds for a damaged file
+            wb = CalamineWorkbook.from_path(str(path))
+            names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        except Exception as e:  # calamine raises several kinds for a damaged file
             raise DomainError(f"无法读取工作簿“{path.name}”：文件已损坏或不是 .xlsx 格式（{type(e).__name__}）。") from None
-        masked = (wb.properties.keywords or "") == MASK_MARK
+        masked = _keywords(path) == MASK_MARK
 
         def sheets():
-            for ws in wb.worksheets:
-                # Read every row in the sheet whatever its <dimension> says: some programs
-                # write a stale one, and trusting it silently drops the rows past it.
-                ws.reset_dimensions()
-                rows = _guarded(ws.iter_rows(values_only=True), sheet=ws.title, label=path.name)
+            for name in names:
+                # Every row in the sheet whatever its <dimension> says (calamine reads the cells
+                # themselves); rows come from Excel row 1, so row numbers are Excel's.
+                try:
+                    ws = wb.get_sheet_by_name(name)
+                except Exception as e:  # noqa: BLE001 - a damaged part: a clear refusal
+                    raise _damaged(path.name, name, f"无法读取（{type(e).__name__}），文件可能已损坏") from None
+                rows = _guarded(map(_cells, ws.iter_rows()), sheet=name, label=path.name)
                 header = next(rows, None)
-                yield SheetSource(ws.title, list(header or []), ((i + 2, list(r)) for i, r in enumerate(rows)))
+                yield SheetSource(name, list(header or []), ((i + 2, r) for i, r in enumerate(rows)))
 
         return cls(sheets(), label=path.name, masked=masked, closer=wb.close)
+
+
+_date, _datetime = dt.date, dt.datetime
+
+
+def _cell(v: Any) -> Any:
+    t = type(v)
+    if t is str:
+        return v if v else None
+    if t is float:
+        return int(v) if v.is_integer() else v
+    if t is _date:
+        return _datetime(v.year, v.month, v.day)
+    return v
+
+
+def _cells(row: list[Any]) -> list[Any]:
+    return [_cell(v) for v in row]
+
+
+def _keywords(path: Path) -> str:
+    """The workbook's 关键词 (docProps/core.xml), where an export marks itself masked."""
+    found: list[str] = []
+    inside = False
+
+    def start(name, _attrs):
+        nonlocal inside
+        inside = name.endswith("keywords")
+
+    def end(_name):
+        nonlocal inside
+        inside = False
+
+    def data(text):
+        if inside:
+            found.append(text)
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            if "docProps/core.xml" not in z.namelist():
+                return ""
+            p = expat.ParserCreate(namespace_separator=" ")
+            p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, data
+            p.StartDoctypeDeclHandler = p.EntityDeclHandler = _raise
+            with z.open("docProps/core.xml") as f:
+                p.ParseFile(f)
+    except Exception:  # noqa: BLE001 - a workbook without readable properties is simply not marked
+        return ""
+    return "".join(found).strip()
 
 
 def _sheet_titles(z: zipfile.ZipFile) -> dict[str, str]:
@@ -361,7 +420,10 @@ def write_sheets(path: str | Path, sheets: Iterable[tuple[Any, Iterator[list[Any
                 header.append(cell)
             ws.append(header)
             for values in rows:
-                ws.append([safe_cell(ws, v) for v in values])
+                # Plain values go straight to openpyxl (which reuses one cell for them); only text
+                # that starts like a formula needs a cell of its own marked as text.
+                ws.append([safe_cell(ws, v) if type(v) is str and v.startswith(FORMULA_STARTS) else v
+                           for v in values])
         _save_workbook(wb, tmp)
 
     return atomic_save(path, save)

@@ -7,6 +7,7 @@ from .development import Appointment, Attendance, Posting, TrainingClass
 from .honours import Award, CareRecord, CommendationBatch, QuotaAllocation, QuotaLine, Visit
 from .mentoring import MentoringRecord, MentorPair, ToleranceCase
 from .people import Appraisal, Cadre, FamilyMember, Resume, Reward, Unit
+from . import roster_key  # noqa: F401  (keeps cadre.roster_key on every flush)
 
 __all__ = [
     "Account", "AllowancePayroll", "AllowancePayrollLine", "AllowanceRate", "Appointment", "Appraisal", "Attendance",

@@ -76,6 +76,10 @@ class Cadre(Versioned, Base):
     # What a search matches: name, full pinyin and initials (all readings of the surname),
     # lower case, separated by '|'. Computed on write (core.search).
     search_text: Mapped[str] = mapped_column(String(500), default="")
+    # The department's order (unit 排序 and 名称, 干部层级, 姓名) as one sortable text, kept by
+    # core.models.roster_key on every flush; indexed with the search columns (migration 0010).
+    roster_key: Mapped[str | None] = mapped_column(
+        String(260).with_variant(String(260, collation="C"), "postgresql"))
     # What an imported .lrmx form carried that the product does not edit (JSON, core.exchange.lrmx):
     # unknown elements and where they stood, the texts of 奖惩/考核/入党时间 as they came.
     lrmx: Mapped[str | None] = mapped_column(Text, deferred=True)

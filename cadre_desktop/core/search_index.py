@@ -1,0 +1,86 @@
+"""The index that serves substring search over cadres (what core.search stores, and ID numbers).
+
+SQLite (>= 3.34): an FTS5 table with the trigram tokenizer over cadre(search_text, id_number), kept in
+step by triggers; PostgreSQL: pg_trgm GIN indexes on the same columns (migration 0010). A query of
+three characters or more that few cadres match is answered from the trigram index; a short or a
+very common one (an ID number's region prefix matches everyone) walks the covering index
+(roster_key, id, search_text, id_number) in the department's order, which costs one pass over a
+narrow index whatever it matches.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import weakref
+
+FTS_TABLE = ("CREATE VIRTUAL TABLE cadre_fts USING fts5(search_text, id_number, content='cadre', "
+             "content_rowid='id', tokenize='trigram')")
+FTS_TRIGGERS = {
+    "cadre_fts_ai": """CREATE TRIGGER cadre_fts_ai AFTER INSERT ON cadre BEGIN
+  INSERT INTO cadre_fts(rowid, search_text, id_number) VALUES (new.id, new.search_text, new.id_number);
+END""",
+    "cadre_fts_ad": """CREATE TRIGGER cadre_fts_ad AFTER DELETE ON cadre BEGIN
+  INSERT INTO cadre_fts(cadre_fts, rowid, search_text, id_number) VALUES ('delete', old.id, old.search_text, old.id_number);
+END""",
+    "cadre_fts_au": """CREATE TRIGGER cadre_fts_au AFTER UPDATE OF search_text, id_number ON cadre BEGIN
+  INSERT INTO cadre_fts(cadre_fts, rowid, search_text, id_number) VALUES ('delete', old.id, old.search_text, old.id_number);
+  INSERT INTO cadre_fts(rowid, search_text, id_number) VALUES (new.id, new.search_text, new.id_number);
+END""",
+}
+REBUILD = "INSERT INTO cadre_fts(cadre_fts) VALUES ('rebuild')"
+# Above this many matches the trigram index is slower than walking the covering index.
+SELECTIVE = 5000
+
+
+_HAS_FTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def sqlite_has_trigram() -> bool:
+    return sqlite3.sqlite_version_info >= (3, 34, 0)
+
+
+def create_sqlite(conn) -> None:
+    conn.exec_driver_sql(FTS_TABLE)
+    for ddl in FTS_TRIGGERS.values():
+        conn.exec_driver_sql(ddl)
+    conn.exec_driver_sql(REBUILD)
+
+
+def restore_triggers(conn) -> None:
+    """A later migration that rebuilds the cadre table (Alembic's batch mode on SQLite) drops the
+    triggers that keep cadre_fts in step: put them back and rebuild the index."""
+    names = {n for (n,) in conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'cadre_fts%' AND type IN ('table', 'trigger')")}
+    if "cadre_fts" not in names:
+        return
+    missing = [ddl for name, ddl in FTS_TRIGGERS.items() if name not in names]
+    for ddl in missing:
+        conn.exec_driver_sql(ddl)
+    if missing:
+        conn.exec_driver_sql(REBUILD)
+
+
+def has_fts(session) -> bool:
+    """Whether this database has the trigram table (cached on the engine)."""
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    cached = _HAS_FTS.get(engine)
+    if cached is None:
+        cached = bool(engine.dialect.name == "sqlite" and session.connection().exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cadre_fts'").first())
+        _HAS_FTS[engine] = cached
+    return cached
+
+
+def fts_phrase(query: str, *, with_id: bool) -> str:
+    phrase = '"' + query.replace('"', '""') + '"'
+    return phrase if with_id else "search_text : " + phrase
+
+
+def fts_ids(session, query: str, *, with_id: bool) -> list[int] | None:
+    """Ids of the cadres whose text holds `query` (3+ characters), or None when more than
+    SELECTIVE match (the caller then walks the covering index instead)."""
+    ids = [r for (r,) in session.connection().exec_driver_sql(
+        "SELECT rowid FROM cadre_fts WHERE cadre_fts MATCH ? LIMIT ?",
+        (fts_phrase(query, with_id=with_id), SELECTIVE + 1))]
+    return None if len(ids) > SELECTIVE else ids

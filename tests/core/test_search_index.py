@@ -1,0 +1,99 @@
+"""Search through the trigram index and the department's order stored on the cadre, kept in step on
+every write (save, rename, unit reorder, delete) on a real SQLite file."""
+
+from sqlalchemy import text
+
+from cadre_desktop.core import search_index
+from cadre_desktop.core.services import cadres, units
+
+from conftest import make_id
+
+
+def _add(s, actor, unit_id, name, seq, level="一般干部"):
+    return cadres.save_cadre(s, actor=actor, data={"id_number": make_id("19900715", seq), "name": name,
+                                                    "unit_id": unit_id, "level": level})
+
+
+def _names(s, search="", **kw):
+    ids = cadres.roster_ids(s, cadres.RosterFilter(search=search, **kw))
+    return [r["name"] for r in cadres.roster_rows(s, ids)]
+
+
+def test_the_trigram_index_exists_and_follows_every_write(db, admin, unit_id):
+    assert search_index.sqlite_has_trigram()
+    with db.session() as s:
+        cid = _add(s, admin, unit_id, "张伟强", "011")
+        _add(s, admin, unit_id, "李芳", "023")
+    with db.session() as s:
+        assert search_index.has_fts(s)
+        # three characters or more: answered from cadre_fts (a name, full pinyin, initials, an ID fragment)
+        assert search_index.fts_ids(s, "weiq", with_id=True) == [cid]
+        assert _names(s, "zhangwei") == ["张伟强"]
+        assert _names(s, "张伟强") == ["张伟强"]
+        assert _names(s, "ZWQ") == ["张伟强"]
+        assert _names(s, "0715011") == ["张伟强"]
+        # short queries walk the covering index
+        assert _names(s, "zw") == ["张伟强"]
+        assert _names(s, "芳") == ["李芳"]
+    with db.session() as s:
+        data = cadres.get_cadre(s, cid)
+        data["name"] = "王建国"
+        cadres.save_cadre(s, actor=admin, data=data, cadre_id=cid)
+    with db.session() as s:
+        assert _names(s, "zhangwei") == []
+        assert _names(s, "wangjian") == ["王建国"]
+        cadres.delete_cadre(s, actor=admin, cadre_id=cid)
+    with db.session() as s:
+        assert _names(s, "wangjian") == []
+        assert s.execute(text("SELECT count(*) FROM cadre_fts WHERE cadre_fts MATCH '\"wangjian\"'")).scalar() == 0
+
+
+def test_id_fragments_can_be_left_out_and_wildcards_are_literal(db, admin, unit_id):
+    with db.session() as s:
+        _add(s, admin, unit_id, "张伟强", "011")
+    with db.session() as s:
+        assert _names(s, "0715011") == ["张伟强"]
+        assert _names(s, "zw0715", hide_numbers=True) == ["张伟强"]  # 查阅: digits are dropped
+        assert search_index.fts_ids(s, "0715011", with_id=False) == []
+        assert _names(s, "%") == [] and _names(s, "_") == [] and _names(s, "zh%") == []
+
+
+def test_a_common_fragment_falls_back_to_the_scan_with_the_same_answer(db, admin, unit_id, monkeypatch):
+    with db.session() as s:
+        for i in range(6):
+            _add(s, admin, unit_id, f"张伟{'一二三四五六'[i]}", f"{i + 40:03d}")
+    monkeypatch.setattr(search_index, "SELECTIVE", 3)
+    with db.session() as s:
+        assert search_index.fts_ids(s, "zhangwei", with_id=True) is None
+        assert len(_names(s, "zhangwei")) == 6
+
+
+def test_the_department_order_follows_units_levels_and_names(db, admin, unit_id):
+    with db.session() as s:
+        other = units.save_unit(s, actor=admin, name="县财政局", kind="县直部门", sort_order=5)
+        units.save_unit(s, actor=admin, name="测试镇", kind="乡镇", sort_order=1, unit_id=unit_id)
+        _add(s, admin, unit_id, "乙", "051")
+        _add(s, admin, unit_id, "甲", "052", level="正科级")
+        _add(s, admin, other, "丙", "053", level="县级领导")
+    with db.session() as s:
+        assert _names(s) == ["甲", "乙", "丙"]
+        units.save_unit(s, actor=admin, name="县财政局", kind="县直部门", sort_order=0, unit_id=other)
+    with db.session() as s:
+        assert _names(s) == ["丙", "甲", "乙"]
+        # the same order with a search on the scan path and on the trigram path
+        assert _names(s, "一") == [] and _names(s, "0715") == ["丙", "甲", "乙"]
+        c = cadres.get_cadre(s, cadres.roster_ids(s, cadres.RosterFilter(search="乙"))[0])
+        c["level"] = "县级领导"
+        cadres.save_cadre(s, actor=admin, data=c, cadre_id=c["id"])
+    with db.session() as s:
+        assert _names(s) == ["丙", "乙", "甲"]
+
+
+def test_triggers_dropped_by_a_table_rebuild_are_restored(db, admin, unit_id):
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER cadre_fts_ai")
+        search_index.restore_triggers(conn)
+    with db.session() as s:
+        _add(s, admin, unit_id, "张伟强", "011")
+    with db.session() as s:
+        assert _names(s, "zhangwei") == ["张伟强"]

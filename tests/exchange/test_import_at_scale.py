@@ -1,0 +1,62 @@
+"""What keeps an import cheap at county scale, observed in the SQL it sends: an unchanged workbook
+writes nothing, and checking a workbook looks cadres up by the ID numbers it names (in batches)
+instead of loading the whole database."""
+
+import re
+
+from sqlalchemy import event, func, select
+
+from cadre_desktop.core.exchange import exporter, importer
+from cadre_desktop.core.exchange.workbook import WorkbookSource
+from cadre_desktop.core.models import AuditEvent, Cadre
+
+from conftest import write_xlsx
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+def _statements(db):
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_a):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    return seen, lambda: event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_reimporting_an_unchanged_export_writes_nothing(demo_db, demo_admin, tmp_path):
+    path = tmp_path / "全县.xlsx"
+    with demo_db.session() as s:
+        exporter.export_workbook(s, actor=demo_admin, path=path)
+        events = s.scalar(select(func.count()).select_from(AuditEvent))
+    seen, stop = _statements(demo_db)
+    try:
+        with demo_db.session() as s:
+            result = importer.run_import(s, actor=demo_admin, source=WorkbookSource.open(path))
+    finally:
+        stop()
+    assert result.ok, result.errors[:3]
+    assert all(added == 0 and updated == 0 for added, updated in result.counts.values()), result.counts
+    writes = [st for st in seen if WRITE.match(st)]
+    assert writes == [], writes[:3]
+    with demo_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == events
+
+
+def test_checking_a_workbook_looks_up_only_the_cadres_it_names(demo_db, demo_admin, tmp_path):
+    with demo_db.session() as s:
+        total = s.scalar(select(func.count()).select_from(Cadre))
+        idn, name = s.execute(select(Cadre.id_number, Cadre.name).order_by(Cadre.id).limit(1)).one()
+    path = tmp_path / "一人.xlsx"
+    write_xlsx(path, {"年度考核": [["身份证号", "姓名", "年度", "考核结果"], [idn, name, 2019, "优秀"]]})
+    seen, stop = _statements(demo_db)
+    try:
+        with demo_db.session() as s:
+            result = importer.run_import(s, actor=demo_admin, source=WorkbookSource.open(path), dry_run=True)
+    finally:
+        stop()
+    assert result.ok, result.errors[:3]
+    assert total > 100
+    cadre_reads = [st for st in seen if re.search(r"\bFROM cadre\b", st) and st.lstrip().upper().startswith("SELECT")]
+    assert cadre_reads and all("WHERE" in st.upper() for st in cadre_reads), cadre_reads
