@@ -3,6 +3,7 @@
 from alembic import context
 
 from cadre_desktop.core.models import Base
+from cadre_desktop.core.search_index import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -19,6 +20,7 @@ def run_migrations() -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
