@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 
 import pdfplumber
 import pytest
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import QPushButton
 
 from cadre_desktop.core import printing
 from cadre_desktop.core.services import cadres
-from cadre_desktop.ui import print_preview
+from cadre_desktop.ui import jobs, print_preview
 from cadre_desktop.ui.print_order import PrintOrderDialog
 from cadre_desktop.ui.roster_page import RosterPage
 from cadre_desktop.ui.state import AppState
@@ -166,16 +167,30 @@ def test_cancel_during_a_40_form_batch_writes_nothing(qtbot, demo_state, tmp_pat
     ids = [page.model.id_at(r) for r in range(40)]
     folder = tmp_path / "会议"
     seen = []
+    # The worker must not finish the batch before the click lands (a loaded machine runs the GUI
+    # thread late): the one worker is held until the job's first progress report is wrapped, and
+    # that report then waits for the click.
+    start, clicked = threading.Event(), threading.Event()
+    jobs.pool().submit(lambda: start.wait(60))
     if each:
         job = print_preview.save_each(page, demo_state, ids, str(folder), on_done=seen.append)
     else:
         job = print_preview.preview_form(page, demo_state, "appointment-form", {"cadre_ids": ids})
+    report = job._progress
+
+    def held(done, total, text):
+        report(done, total, text)
+        clicked.wait(60)
+
+    job._progress = held
+    start.set()
     dialog = job.dialog
     qtbot.waitUntil(lambda: dialog.maximum() > 0, timeout=60000)  # the first progress has arrived
     total, label = dialog.maximum(), dialog.labelText()
     dialog.findChild(QPushButton).click()  # the progress dialog's 取消
-    qtbot.waitUntil(lambda: job.done, timeout=60000)
-    qtbot.wait(50)  # the queued callbacks
+    clicked.set()
+    # the job's last queued callback (finished) has run, so its failure/success callbacks have too
+    qtbot.waitUntil(lambda: job.done and job not in jobs._LIVE, timeout=60000)
     assert total == (80 if each else 40) and f"/{total}）" in label
     assert isinstance(job.error, printing.PrintCancelled)
     assert getattr(page, "preview", None) is None and seen == []
