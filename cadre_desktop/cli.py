@@ -28,7 +28,8 @@ def _prompt_password(prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
-def sign_in(db: Database, *, changing_own_password: str | None = None) -> Actor:
+def _credentials() -> tuple[str, str]:
+    """The user name and password: CADRE_USER / CADRE_PASSWORD, else asked on the terminal."""
     name = os.environ.get("CADRE_USER")
     password = os.environ.get("CADRE_PASSWORD")
     if not name:
@@ -37,6 +38,11 @@ def sign_in(db: Database, *, changing_own_password: str | None = None) -> Actor:
         name = input("用户名：").strip()
     if password is None:
         password = _prompt_password("密码：")
+    return name, password
+
+
+def sign_in(db: Database, *, changing_own_password: str | None = None) -> Actor:
+    name, password = _credentials()
     with db.session() as s:
         if not accounts.has_accounts(s):
             raise Refused("数据库中还没有账号，请先运行 cadre init 创建管理员。")
@@ -48,28 +54,9 @@ def sign_in(db: Database, *, changing_own_password: str | None = None) -> Actor:
 
 
 def sign_in_admin_raw(db: Database) -> Actor:
-    """Sign in a 管理员 on a database whose schema may be older than this program's (cadre
-    migrate): reads the account table with plain SQL that every schema revision answers."""
-    from sqlalchemy import text
-
-    name = os.environ.get("CADRE_USER")
-    password = os.environ.get("CADRE_PASSWORD")
-    if not name:
-        if not sys.stdin or not sys.stdin.isatty():
-            raise Refused("未登录：请设置环境变量 CADRE_USER 和 CADRE_PASSWORD，或在终端中运行以输入用户名和密码。")
-        name = input("用户名：").strip()
-    if password is None:
-        password = _prompt_password("密码：")
-    with db.engine.connect() as conn:
-        row = conn.execute(text("SELECT role, password_hash, active FROM account WHERE name = :n"),
-                           {"n": name.strip()}).first()
-    if row is None or not accounts.verify_password(password, row.password_hash):
-        raise Refused("用户名或密码错误。")
-    if not row.active:
-        raise Refused(f"账号“{name}”已停用，请联系管理员。")
-    actor = Actor(name.strip(), row.role)
-    accounts.require(actor, "admin")
-    return actor
+    """Sign in a 管理员 on a database whose schema may be older than this program's (cadre migrate)."""
+    name, password = _credentials()
+    return accounts.authenticate_admin_any_schema(db.engine, name=name, password=password)
 
 
 def _warn_network_share(url: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
@@ -20,6 +20,7 @@ from ..core.reports import charts
 from ..core.reports.indicators import Period, compute, value_text
 from .common import shortcut
 from .jobs import QueryBridge
+from .page_kit import RefreshWhenShown
 from .report_kit import Card, ChartView, open_behind
 from .state import AppState
 
@@ -52,7 +53,7 @@ def this_year(today: dt.date | None = None) -> Period:
     return Period(dt.date(today.year, 1, 1), today)
 
 
-class OverviewPage(QWidget):
+class OverviewPage(RefreshWhenShown, QWidget):
     open_cadre = Signal(int)
     navigate = Signal(str)  # a page's name in the navigation
 
@@ -204,19 +205,6 @@ class OverviewPage(QWidget):
         for name, view in self.charts.items():
             view.set_drawing(*drawings[name])
         self.status.setText("")
-
-    def _changed(self, entities: set) -> None:
-        if not (entities - {"audit", "account"}):
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     # -- the records behind -------------------------------------------------------------------------
     def show_behind(self, key: str):

@@ -58,6 +58,29 @@ def record_verbs(owner, new: Callable, edit: Callable, delete: Callable, *, new_
             export_verb(owner), *print_verbs(owner), *after]
 
 
+# -- refreshing ----------------------------------------------------------------------------------
+class RefreshWhenShown:
+    """A page that recomputes on refresh(): a change to records refreshes it at once while it is in
+    view, or marks it stale and refreshes it when next shown. The page sets `self._stale = True`
+    before its first show, clears it in refresh(), and connects state.changes.changed to
+    `_changed`. Changes to the record of changes and to accounts alone are ignored."""
+
+    _stale = True
+
+    def _changed(self, entities: set) -> None:
+        if not (entities - {"audit", "account"}):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+
 # -- printing ----------------------------------------------------------------------------------
 class Printable:
     """A page with printed forms. PRINT_FORMS lists (form, menu text); only the forms that exist in

@@ -18,6 +18,7 @@ from ..core.reports import draft
 from ..core.reports.indicators import Period, compute, value_text
 from .common import shortcut
 from .jobs import QueryBridge, run_job
+from .page_kit import RefreshWhenShown
 from .report_kit import PeriodPicker, open_behind
 from .state import AppState
 
@@ -67,7 +68,7 @@ class DraftDialog(QDialog):
         self.copy_button.setText("已复制")
 
 
-class ReportPage(QWidget):
+class ReportPage(RefreshWhenShown, QWidget):
     open_cadre = Signal(int)
 
     def __init__(self, state: AppState, parent=None):
@@ -173,19 +174,6 @@ class ReportPage(QWidget):
             self.tree.addTopLevelItem(group)
             group.setExpanded(True)
         self.summary.setText(f"统计期间：{report.period.label}，共 {len(report.indicators)} 项指标。")
-
-    def _changed(self, entities: set) -> None:
-        if not (entities - {"audit", "account"}):
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     # -- the records behind ------------------------------------------------------------------
     def item_for(self, key: str) -> QTreeWidgetItem | None:

@@ -10,7 +10,7 @@ thread (ui.jobs.QueryBridge); only the newest check's answer is shown.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
@@ -20,6 +20,7 @@ from .list_kit import export_list, install_copy, print_list
 from ..core.reports import rules
 from .common import shortcut
 from .jobs import QueryBridge
+from .page_kit import RefreshWhenShown
 from .models import ID_ROLE
 from .state import AppState
 from .widgets import mask_tail
@@ -33,7 +34,7 @@ GREY = QColor("#888")
 RED = QColor("#b03a2e")
 
 
-class RulesPage(QWidget):
+class RulesPage(RefreshWhenShown, QWidget):
     open_cadre = Signal(int)
 
     def __init__(self, state: AppState, parent=None):
@@ -154,19 +155,6 @@ class RulesPage(QWidget):
         self.found = found
         self.loaded = True
         self.rebuild()
-
-    def _changed(self, entities: set) -> None:
-        if not (entities - {"audit", "account"}):
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     # -- the tree -------------------------------------------------------------------------------
     def groups(self) -> list[tuple[str, str, list[rules.Finding]]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
     QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
@@ -19,6 +19,7 @@ from ..core.reports.indicators import TEAM_LABELS, Period, compute
 from ..core.reports.teams import team_structure
 from .common import shortcut
 from .jobs import QueryBridge
+from .page_kit import RefreshWhenShown
 from .models import ID_ROLE
 from .report_kit import ChartView, PeriodPicker, open_behind
 from .state import AppState
@@ -28,7 +29,7 @@ FLAG = QColor("#fde8e6")
 MEMBER_COLUMNS = ("姓名", "性别", "年龄", "学历", "五类人员", "工作年限", "班子职务")
 
 
-class TeamsPage(QWidget):
+class TeamsPage(RefreshWhenShown, QWidget):
     open_cadre = Signal(int)
 
     def __init__(self, state: AppState, parent=None):
@@ -237,16 +238,3 @@ class TeamsPage(QWidget):
             return None
         return open_behind(self, item.data(ID_ROLE), self.period)
 
-    # -- refresh on change ----------------------------------------------------------------------
-    def _changed(self, entities: set) -> None:
-        if not (entities - {"audit", "account"}):
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
