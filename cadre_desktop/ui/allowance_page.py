@@ -216,11 +216,8 @@ class AllowancePage(QWidget, TableSelection):
         self.payroll = p
         rows: list[dict] = []
         seq = 0
-        by_unit: dict[str, list[dict]] = {}
-        for ln in p["lines"]:
-            by_unit.setdefault(ln["unit"], []).append(ln)
-        for u in p["units"]:
-            for ln in by_unit[u["unit"]]:
+        for u, lines in allowances.unit_groups(p):
+            for ln in lines:
                 seq += 1
                 rows.append(dict(ln, id=len(rows) + 1, seq=seq))
             rows.append({"id": len(rows) + 1, "subtotal": "unit", "unit": f"{u['unit']} 小计",

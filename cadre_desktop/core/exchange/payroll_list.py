@@ -65,11 +65,8 @@ def write_payroll_xlsx(session: Session, *, actor: Actor, month: Month, path: st
         ws.freeze_panes = "A4"
         row = 4
         seq = 0
-        by_unit: dict[str, list[dict]] = {}
-        for ln in p["lines"]:
-            by_unit.setdefault(ln["unit"], []).append(ln)
-        for u in p["units"]:
-            for ln in by_unit[u["unit"]]:
+        for u, lines in allowances.unit_groups(p):
+            for ln in lines:
                 seq += 1
                 values = dict(ln, seq=seq, township_start=str(ln["township_start"]) if ln["township_start"] else None,
                               id_number=mask("id_number", ln["id_number"]) if masked else ln["id_number"])

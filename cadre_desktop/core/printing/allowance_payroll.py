@@ -44,11 +44,8 @@ def month_param(value) -> Month:
 
 def payroll_rows(p: dict, *, masked: bool) -> list[dict]:
     rows: list[dict] = []
-    by_unit: dict[str, list[dict]] = {}
-    for ln in p["lines"]:
-        by_unit.setdefault(ln["unit"], []).append(ln)
-    for u in p["units"]:
-        for ln in by_unit[u["unit"]]:
+    for u, lines in allowances.unit_groups(p):
+        for ln in lines:
             rows.append({
                 "unit": ln["unit"], "name": ln["name"],
                 "id_number": mask("id_number", ln["id_number"]) if masked else ln["id_number"],

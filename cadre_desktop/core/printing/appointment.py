@@ -12,8 +12,8 @@ from ..exchange.exporter import mask
 from ..models import Cadre
 from ..services import cadre_texts
 from ..services.cadres import FIELDS as CADRE_FIELDS
-from ..services.cadres import LISTS, cadre_data
-from ..values import DomainError, Month, check_id_number, day_text
+from ..services.cadres import LISTS, cadre_data, value_text
+from ..values import DomainError, check_id_number
 from . import grid
 from .errors import PrintError
 from .layout import Page
@@ -43,15 +43,8 @@ THIRD_CHOICES = ("出生年月", "年龄")
 
 
 def _text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, Month):
-        return str(v)
-    if isinstance(v, dt.date):
-        return day_text(v)
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    return str(v).strip()
+    t = value_text(v)
+    return "" if t is None else str(t).strip()
 
 
 def who(data: dict, masked: bool = False) -> str:

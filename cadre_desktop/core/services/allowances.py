@@ -305,6 +305,15 @@ def _confirmed(session: Session, month: Month) -> AllowancePayroll | None:
     return session.scalar(select(AllowancePayroll).where(AllowancePayroll.month == month))
 
 
+def unit_groups(payroll_: dict) -> list[tuple[dict, list[dict]]]:
+    """A payroll's lines grouped under their unit's summary, units in payroll order: what every
+    list of a payroll (the page, the workbook, the printed form) walks to put subtotals in."""
+    lines: dict[str, list[dict]] = {}
+    for ln in payroll_["lines"]:
+        lines.setdefault(ln["unit"], []).append(ln)
+    return [(u, lines[u["unit"]]) for u in payroll_["units"]]
+
+
 def payroll(session: Session, month: Month, *, progress: Callable[[int, int, str], None] | None = None) -> dict:
     """The payroll of `month`: as issued when confirmed, else computed from the current records.
 

@@ -113,7 +113,9 @@ LIST_MODELS = {"resumes": Resume, "rewards": Reward, "appraisals": Appraisal, "f
 # --- reading ------------------------------------------------------------------------------
 
 
-def _text(v: Any) -> Any:
+def value_text(v: Any) -> Any:
+    """A value as a clerk reads it (months and days as 1985.03 / 2022.06.15, yes/no as 是/否); None
+    for a blank one."""
     if v is None or v == "":
         return None
     if isinstance(v, Month):
@@ -151,7 +153,7 @@ def snapshot(data: dict, unit_names: dict[int, str] | None = None) -> dict:
         v = data[f.attr]
         if f.kind == "unit":
             v = (unit_names or {}).get(v, data.get("unit_name")) if v is not None else None
-        out[f.label] = _text(v)
+        out[f.label] = value_text(v)
     for name in LISTS:
         if name in data:
             out[LIST_LABELS[name]] = [_item_line(name, item) for item in data[name]]
@@ -161,8 +163,8 @@ def snapshot(data: dict, unit_names: dict[int, str] | None = None) -> dict:
 def _item_line(name: str, item: dict) -> str:
     """One list item as a line of text, as the 任免审批表 writes it (`2012.07--至今  青山镇副镇长`)."""
     if name == "resumes":
-        return f"{_text(item.get('start')) or ''}--{_text(item.get('end')) or '至今'}  {item.get('text') or ''}"
-    return " ".join(str(_text(item.get(k)) or "") for k, _ in LIST_FIELDS[name] if item.get(k) not in (None, ""))
+        return f"{value_text(item.get('start')) or ''}--{value_text(item.get('end')) or '至今'}  {item.get('text') or ''}"
+    return " ".join(str(value_text(item.get(k)) or "") for k, _ in LIST_FIELDS[name] if item.get(k) not in (None, ""))
 
 
 def get_cadre(session: Session, cadre_id: int) -> dict:
