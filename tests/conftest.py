@@ -273,3 +273,32 @@ def demo_db(request, backend, tmp_path):
 @pytest.fixture
 def demo_admin() -> Actor:
     return Actor("admin", "管理员")
+
+
+# --- the command line, run in this process ------------------------------------------------------
+
+
+def run_cli(args, capsys):
+    """`cadre ARGS` in this process: (exit code, stdout, stderr)."""
+    from cadre_desktop.cli import main
+
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def dbarg(tmp_path):
+    """`--db` naming a new SQLite file (a module may override it, e.g. with db_target)."""
+    return ["--db", str(tmp_path / "cli.sqlite3")]
+
+
+@pytest.fixture
+def signed_in(dbarg, monkeypatch):
+    """The database of `dbarg` made by `cadre init`, signed in as its 管理员 admin."""
+    from cadre_desktop.cli import main
+
+    assert main([*dbarg, "init", "--admin-password", "pw123456"]) == 0
+    monkeypatch.setenv("CADRE_USER", "admin")
+    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
+    return dbarg

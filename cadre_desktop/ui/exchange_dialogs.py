@@ -34,6 +34,22 @@ def import_job(state: AppState, path: str, *, dry_run: bool = False):
     return work
 
 
+def import_buttons(dialog) -> QDialogButtonBox:
+    """只检查 / 检查并导入 / 关闭, the same in every import dialog: the first two call
+    dialog.start(dry_run=…), and are kept as dialog.check_button and dialog.import_button."""
+    dialog.check_button = QPushButton("只检查")
+    dialog.check_button.clicked.connect(lambda: dialog.start(dry_run=True))
+    dialog.import_button = QPushButton("检查并导入")
+    dialog.import_button.setDefault(True)
+    dialog.import_button.clicked.connect(lambda: dialog.start(dry_run=False))
+    buttons = QDialogButtonBox()
+    buttons.addButton(dialog.check_button, QDialogButtonBox.ButtonRole.ActionRole)
+    buttons.addButton(dialog.import_button, QDialogButtonBox.ButtonRole.ActionRole)
+    close = buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+    close.clicked.connect(dialog.reject)
+    return buttons
+
+
 class ImportDialog(QDialog):
     """Pick a workbook, check and import it; shows the problems or the counts."""
 
@@ -49,11 +65,6 @@ class ImportDialog(QDialog):
         self.path.setPlaceholderText("选择要导入的 .xlsx 工作簿")
         browse = QPushButton("选择文件…")
         browse.clicked.connect(self.browse)
-        self.check_button = QPushButton("只检查")
-        self.check_button.clicked.connect(lambda: self.start(dry_run=True))
-        self.import_button = QPushButton("检查并导入")
-        self.import_button.setDefault(True)
-        self.import_button.clicked.connect(lambda: self.start(dry_run=False))
         pick = QHBoxLayout()
         pick.addWidget(self.path, 1)
         pick.addWidget(browse)
@@ -61,12 +72,7 @@ class ImportDialog(QDialog):
         self.status = QLabel("导入前会先检查整个工作簿：只要有一处错误，就不写入任何数据。")
         self.status.setWordWrap(True)
         self.problems = problems_table()
-
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.ActionRole)
-        close = buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        close.clicked.connect(self.reject)
+        buttons = import_buttons(self)
 
         layout = QVBoxLayout(self)
         layout.addLayout(pick)

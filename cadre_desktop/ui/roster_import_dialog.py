@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QGroupBox, QHBoxLayout,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QGroupBox, QHBoxLayout,
     QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
     QVBoxLayout,
 )
@@ -20,7 +20,7 @@ from ..core.exchange.parse import clean_text
 from ..core.exchange.sheets import sheet
 from ..core.values import DomainError
 from .common import fit_to_screen
-from .exchange_dialogs import problems_table, show_result
+from .exchange_dialogs import import_buttons, problems_table, show_result
 from .jobs import Job, run_job
 from .state import AppState
 
@@ -114,16 +114,7 @@ class RosterImportDialog(QDialog):
         self.tabs.addTab(split, "列对应与预览")
         self.tabs.addTab(self.problems, "检查结果")
 
-        self.check_button = QPushButton("只检查")
-        self.check_button.clicked.connect(lambda: self.start(dry_run=True))
-        self.import_button = QPushButton("检查并导入")
-        self.import_button.setDefault(True)
-        self.import_button.clicked.connect(lambda: self.start(dry_run=False))
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.ActionRole)
-        close = buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        close.clicked.connect(self.reject)
+        buttons = import_buttons(self)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)

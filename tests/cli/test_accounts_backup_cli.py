@@ -10,32 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
-from cadre_desktop.cli import main
 
-from conftest import make_id, write_xlsx
+from conftest import make_id, write_xlsx, run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def dbarg(tmp_path):
-    return ["--db", str(tmp_path / "cli.sqlite3")]
-
-
-@pytest.fixture
-def signed_in(dbarg, monkeypatch):
-    assert main([*dbarg, "init", "--admin-password", "pw123456"]) == 0
-    monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
-    return dbarg
-
-
-def run(args, capsys):
-    code = main(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def as_user(monkeypatch, name, password):

@@ -15,7 +15,7 @@ from cadre_desktop.core.services import accounts
 from cadre_desktop.core.services.accounts import Actor
 from tests.core.test_rules import build_county
 
-from conftest import url_of
+from conftest import url_of, run_cli as run
 
 
 @pytest.fixture
@@ -32,12 +32,6 @@ def county_db(db_target, monkeypatch):
     monkeypatch.setenv("CADRE_USER", "admin")
     monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     return ["--db", str(path)], built, id_numbers
-
-
-def run(args, capsys):
-    code = main(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_check_json_names_each_breach_and_no_compliant_record(county_db, capsys):

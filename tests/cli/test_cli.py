@@ -9,24 +9,12 @@ import pytest
 from cadre_desktop.cli import main
 from cadre_desktop.core.values import id_check_digit
 
+from conftest import run_cli as run
+
 
 @pytest.fixture
 def dbarg(db_target):
     return ["--db", db_target]
-
-
-@pytest.fixture
-def signed_in(dbarg, monkeypatch):
-    assert main([*dbarg, "init", "--admin-password", "pw123456"]) == 0
-    monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
-    return dbarg
-
-
-def run(args, capsys):
-    code = main(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗单曾解"

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from cadre_desktop.cli import main
 from cadre_desktop.core.exchange import lrmx
 from tests.exchange.lrmx_samples import BAD, ID_QIAN, ID_ZHAO, JPEG, write_samples
 
-
-@pytest.fixture
-def signed_in(tmp_path, monkeypatch):
-    dbarg = ["--db", str(tmp_path / "cli.sqlite3")]
-    assert main([*dbarg, "init", "--admin-password", "pw123456"]) == 0
-    monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
-    return dbarg
-
-
-def run(args, capsys):
-    code = main(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from conftest import run_cli as run
 
 
 def test_import_a_folder_prints_the_summary_and_exits_2_naming_each_refusal(signed_in, tmp_path, capsys):

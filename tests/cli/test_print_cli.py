@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from cadre_desktop.cli import main
 from cadre_desktop.core.services import cadres, demo, tolerance
 from tests.conftest import make_id
 from tests.printing.helpers import open_pdf, page_text
+
+from conftest import run_cli as run
 
 
 @pytest.fixture
@@ -15,12 +16,6 @@ def dbarg(demo_db, monkeypatch):
     monkeypatch.setenv("CADRE_USER", demo.DEMO_USER)
     monkeypatch.setenv("CADRE_PASSWORD", demo.DEMO_PASSWORD)
     return ["--db", demo_db.url]  # the test's own database, on either engine
-
-
-def run(args, capsys):
-    code = main(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture

@@ -5,23 +5,9 @@ import json
 
 import pytest
 
-from cadre_desktop.cli import main
 from tests.exchange import county_roster as cr
 
-
-@pytest.fixture
-def signed_in(tmp_path, monkeypatch):
-    dbarg = ["--db", str(tmp_path / "cli.sqlite3")]
-    assert main([*dbarg, "init", "--admin-password", "pw123456"]) == 0
-    monkeypatch.setenv("CADRE_USER", "admin")
-    monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
-    return dbarg
-
-
-def run(args, capsys):
-    code = main(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from conftest import run_cli as run
 
 
 def write_mapping(tmp_path, columns):

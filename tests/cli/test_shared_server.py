@@ -9,26 +9,19 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from cadre_desktop.cli import main
 from cadre_desktop.core.db import alembic_config, head_revision, open_database
 from cadre_desktop.core.netshare import DRIVE_REMOTE, network_share_warning, share_kind
 from cadre_desktop.core.services import accounts, audit, cadres
 from cadre_desktop.core.services.accounts import Actor
 from cadre_desktop.core.values import DomainError
 
-from conftest import make_id, url_of
+from conftest import make_id, url_of, run_cli as run
 
 
 @pytest.fixture
 def signed_in(monkeypatch):
     monkeypatch.setenv("CADRE_USER", "admin")
     monkeypatch.setenv("CADRE_PASSWORD", "demo")
-
-
-def run(args, capsys):
-    code = main(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_migrate_to_copies_every_record_and_the_chain_and_checks_both(_demo_template, tmp_path, db_target,
