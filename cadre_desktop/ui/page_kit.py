@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QMenu, QPlainTextEdit, QSpinBox, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
     QToolBar, QToolTip, QVBoxLayout, QWidget,
 )
+from shiboken6 import isValid
 
 from ..core import conflicts
 from ..core.values import DomainError, StaleEdit
@@ -210,7 +211,8 @@ def fit_columns_once(table: QTableView, cap: int = COLUMN_CAP) -> None:
     model = table.model()
 
     def fit() -> None:
-        if table.property("columns_fitted") or model.rowCount() == 0:
+        # The model can outlive its table (a page rebuilt, a dialog closed): a late signal does nothing.
+        if not isValid(table) or table.property("columns_fitted") or model.rowCount() == 0:
             return
         table.setProperty("columns_fitted", True)
         if table.property("widths_restored"):
@@ -223,9 +225,13 @@ def fit_columns_once(table: QTableView, cap: int = COLUMN_CAP) -> None:
             if header.sectionSize(col) > cap:
                 header.resizeSection(col, cap)
 
+    def later(*_) -> None:
+        if isValid(table):
+            QTimer.singleShot(0, table, fit)  # dropped with the table if it goes first
+
     for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
-        signal.connect(lambda *_: QTimer.singleShot(0, fit))
-    QTimer.singleShot(0, fit)
+        signal.connect(later)
+    later()
 
 
 def elided_tip(view: QAbstractItemView, index: QModelIndex) -> str | None:
