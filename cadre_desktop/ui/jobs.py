@@ -1,8 +1,15 @@
-"""Background jobs: work that can take over a tenth of a second runs off the GUI thread, on one
-worker, with a progress dialog that appears after 600 ms and a cancel button that sets a flag.
+"""The operations layer: nothing that touches the database runs on the GUI thread.
 
-The core reports progress through a callback `progress(done, total, text)` and polls
-`cancelled()`; it never sees Qt.
+- An action (import, export, save of many records, printing, backup) is a Job: `run_job` runs
+  it on the one action worker and reports success or failure back on the GUI thread, shows a
+  progress dialog once it has taken 600 ms, and its 取消 button sets a flag the core polls.
+  The core reports progress through a callback `progress(done, total, text)` and polls
+  `cancelled()`; it never sees Qt.
+- A read for a view (a page's list, a search box's answer, a picker) goes through the view's
+  Loads: `loads.run(key, fetch, apply)` runs fetch() on the view's query thread and apply(answer)
+  on the GUI thread; an answer that is stale when it returns (a newer run of the same key was
+  started since) is dropped. `wait=True` runs both here, for the few places that must have the
+  answer before going on.
 """
 
 from __future__ import annotations
@@ -125,51 +132,94 @@ def _default_failure(parent):
     return show
 
 
-class QueryBridge(QObject):
-    """Runs read-only queries for one view off the GUI thread (each keystroke of a search box
-    starts one); only the newest query's answer is applied, older ones are dropped."""
+class Loads(QObject):
+    """A view's reads, off the GUI thread, on one query thread of its own (so a slow list on one
+    page never holds up another page's search). Each read has a key ("list", "details", ...):
+    only the newest run of a key is applied; an older one still queued is skipped, an older
+    one that already ran has its answer dropped."""
 
-    done = Signal(int, object, object)
+    done = Signal(str, int, object, object)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.generations: dict[str, int] = {}
+        self._applies: dict[str, Callable[[Any], None]] = {}
+        self._errors: dict[str, Callable[[BaseException], None] | None] = {}
+        self._pending: set[str] = set()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cadre-query")
+        self.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def pending(self) -> bool:
+        """Some read has been asked for and its answer not yet applied."""
+        return bool(self._pending)
+
+    def is_pending(self, key: str) -> bool:
+        return key in self._pending
+
+    def run(self, key: str, fetch: Callable[[], Any], apply: Callable[[Any], None], *, wait: bool = False,
+            on_error: Callable[[BaseException], None] | None = None) -> None:
+        generation = self.generations.get(key, 0) + 1
+        self.generations[key] = generation
+        if wait:
+            self._pending.discard(key)
+            apply(fetch())
+            return
+        self._applies[key], self._errors[key] = apply, on_error
+        self._pending.add(key)
+        self._pool.submit(self._work, key, fetch, generation)
+
+    def _work(self, key: str, fetch: Callable[[], Any], generation: int) -> None:  # on the query thread
+        if generation != self.generations.get(key):
+            return  # superseded before it started: skip the query
+        try:
+            result, error = fetch(), None
+        except BaseException as e:  # handed to the GUI thread
+            result, error = None, e
+        self.done.emit(key, generation, result, error)
+
+    def wait(self) -> None:
+        """Block until the reads started so far have run (tests and shutdown); their answers are
+        applied when the event loop next runs."""
+        self._pool.submit(lambda: None).result()
+
+    def _done(self, key: str, generation: int, result: Any, error: BaseException | None) -> None:
+        if generation != self.generations.get(key):
+            return  # a newer read of this key has been started since
+        self._pending.discard(key)
+        if error is not None:
+            handler = self._errors.get(key)
+            if handler is not None:
+                handler(error)
+                return
+            from ..core.values import DomainError
+            from .errors import show_unexpected
+
+            if isinstance(error, DomainError):  # e.g. the record was deleted by another clerk meanwhile
+                from .common import refuse
+
+                refuse(self.parent() if isinstance(self.parent(), QWidget) else None, error)
+            else:
+                show_unexpected(error)
+            return
+        self._applies[key](result)
+
+
+class QueryBridge(Loads):
+    """Loads with a single key and a fixed apply: a view with one read (each keystroke of a
+    search box starts one)."""
 
     def __init__(self, apply: Callable[[Any], None], parent: QObject | None = None):
         super().__init__(parent)
         self.apply = apply
-        self.generation = 0
-        self.pending = False
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cadre-query")
-        self.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
 
-    def run(self, fn: Callable[[], Any]) -> None:
-        self.generation += 1
-        self.pending = True
-        self._pool.submit(self._work, fn, self.generation)
+    @property
+    def generation(self) -> int:
+        return self.generations.get("", 0)
 
-    def _work(self, fn: Callable[[], Any], generation: int) -> None:  # on the query thread
-        if generation != self.generation:
-            return  # superseded before it started: skip the query
-        try:
-            result, error = fn(), None
-        except BaseException as e:  # handed to the GUI thread
-            result, error = None, e
-        self.done.emit(generation, result, error)
-
-    def wait(self) -> None:
-        """Block until the queries started so far have run (for tests and shutdown)."""
-        self._pool.submit(lambda: None).result()
+    def run(self, fn: Callable[[], Any], *, wait: bool = False) -> None:  # type: ignore[override]
+        super().run("", fn, self.apply, wait=wait)
 
     def run_now(self, fn: Callable[[], Any]) -> None:
         """Run on the calling thread (first fill of a page, or where the caller must wait)."""
-        self.generation += 1
-        self.pending = False
-        self.apply(fn())
-
-    def _done(self, generation: int, result: Any, error: BaseException | None) -> None:
-        if generation != self.generation:
-            return  # a newer query has been started since
-        self.pending = False
-        if error is not None:
-            from .errors import show_unexpected
-
-            show_unexpected(error)
-            return
-        self.apply(result)
+        super().run("", fn, self.apply, wait=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QMenu, QPlainTextEdit, QSpinBox, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
@@ -61,15 +61,25 @@ def record_verbs(owner, new: Callable, edit: Callable, delete: Callable, *, new_
 
 # -- refreshing ----------------------------------------------------------------------------------
 class RefreshWhenShown:
-    """A page that recomputes on refresh(): a change to records refreshes it at once while it is in
-    view, or marks it stale and refreshes it when next shown. The page sets `self._stale = True`
+    """A page that recomputes on refresh(): a change to what it shows refreshes it at once while it
+    is in view, or marks it stale and refreshes it when next shown. SHOWS names the entities the
+    page shows (see state.Changes; None: any change but to the record of changes and accounts
+    alone); '*' (a restore, a whole import) always counts. The page sets `self._stale = True`
     before its first show, clears it in refresh(), and connects state.changes.changed to
-    `_changed`. Changes to the record of changes and to accounts alone are ignored."""
+    `_changed`. refresh() should load through the page's Loads (jobs.Loads), off the GUI thread."""
 
     _stale = True
+    SHOWS: frozenset[str] | None = None
+
+    def shows(self, entities: set) -> bool:
+        if "*" in entities:
+            return True
+        if self.SHOWS is None:
+            return bool(entities - {"audit", "account"})
+        return bool(entities & self.SHOWS)
 
     def _changed(self, entities: set) -> None:
-        if not (entities - {"audit", "account"}):
+        if not self.shows(entities):
             return
         if self.isVisible():
             self.refresh()
@@ -145,12 +155,50 @@ def export_verb(owner) -> Verb:
 
 
 # -- search and filters ------------------------------------------------------------------------
-def search_line(placeholder: str, clear_button: bool = True) -> QLineEdit:
-    line = QLineEdit()
-    line.setPlaceholderText(placeholder)
-    if clear_button:
-        line.setClearButtonEnabled(True)
-    return line
+class SearchField(QLineEdit):
+    """The one search box of every page and picker: it announces `searched(text)` once typing
+    pauses for DELAY_MS (a burst of keystrokes is one query), at once on Enter, and at once when
+    cleared. Pages connect `searched`, never textChanged, and run the query through their Loads."""
+
+    searched = Signal(str)
+    DELAY_MS = 120
+
+    def __init__(self, placeholder: str = "", clear_button: bool = True, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        if clear_button:
+            self.setClearButtonEnabled(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.DELAY_MS)
+        self._timer.timeout.connect(self._announce)
+        self.textChanged.connect(self._typed)
+        self.returnPressed.connect(self.flush)
+
+    def _typed(self, text: str) -> None:
+        if text:
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self._announce()
+
+    def _announce(self) -> None:
+        self.searched.emit(self.text())
+
+    def flush(self) -> None:
+        """Announce now what a pause would announce (Enter; a test that types and then waits)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._announce()
+
+    @property
+    def waiting(self) -> bool:
+        """Typing has not paused yet: the query for the text shown has not been asked for."""
+        return self._timer.isActive()
+
+
+def search_line(placeholder: str, clear_button: bool = True) -> SearchField:
+    return SearchField(placeholder, clear_button)
 
 
 def filter_row(search: QWidget | None = None, labelled: Iterable[tuple[str, QWidget]] = (),

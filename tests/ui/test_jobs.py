@@ -64,3 +64,58 @@ def test_thousands_of_background_queries_do_not_crash_the_interpreter():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-2000:]
+
+
+def test_loads_drop_stale_answers_per_key_and_keep_other_keys(qtbot):
+    import threading
+
+    from cadre_desktop.ui.jobs import Loads
+
+    loads = Loads()
+    applied: list[tuple[str, int]] = []
+    gate = threading.Event()
+
+    def slow():
+        gate.wait(10)
+        return 1
+
+    loads.run("list", slow, lambda r: applied.append(("list", r)))
+    loads.run("details", lambda: 7, lambda r: applied.append(("details", r)))
+    loads.run("list", lambda: 2, lambda r: applied.append(("list", r)))  # the first list answer is now stale
+    assert loads.pending and loads.is_pending("list")
+    gate.set()
+    qtbot.waitUntil(lambda: not loads.pending, timeout=10000)
+    assert applied == [("details", 7), ("list", 2)]
+
+
+def test_a_failed_read_goes_to_its_handler_and_clears_pending(qtbot):
+    from cadre_desktop.ui.jobs import Loads
+
+    loads, errors = Loads(), []
+
+    def broken():
+        raise ValueError("坏了")
+
+    loads.run("list", broken, lambda r: None, on_error=errors.append)
+    qtbot.waitUntil(lambda: not loads.pending, timeout=10000)
+    assert isinstance(errors[0], ValueError)
+
+
+def test_search_field_announces_once_typing_pauses_and_at_once_on_enter_or_clear(qtbot):
+    from PySide6.QtCore import Qt
+
+    from cadre_desktop.ui.page_kit import SearchField
+
+    field = SearchField("搜索")
+    qtbot.addWidget(field)
+    said: list[str] = []
+    field.searched.connect(said.append)
+    field._timer.setInterval(1500)  # a pause long enough that a loaded machine types five keys within it
+    qtbot.keyClicks(field, "zhang")
+    assert said == [] and field.waiting  # five keystrokes, no query yet
+    qtbot.waitUntil(lambda: said == ["zhang"], timeout=10000)
+    qtbot.keyClicks(field, "s")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert said == ["zhang", "zhangs"] and not field.waiting
+    field.clear()
+    assert said == ["zhang", "zhangs", ""]
