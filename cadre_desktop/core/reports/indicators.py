@@ -130,6 +130,7 @@ class Indicator:
     count: Callable[[Ctx], Any] | None = None  # sql: SELECT of distinct things; sum: SELECT (id, v)
     rows: Callable[[Ctx], Any] | None = None  # sql: SELECT of record ids, when `count` is not one
     py: Callable[[Ctx], tuple[Any, list]] | None = None  # py: (value, record ids)
+    ids: Callable[[Ctx], list] | None = None  # py: the record ids, when fetched only for `behind`
     money: bool = False
     hours: bool = False
 
@@ -316,9 +317,9 @@ def _build(ctx: Ctx) -> list[Indicator]:
 
     # allowances (helper `allow`'s payroll; see _allowances)
     add("allowances.total_yuan", "乡镇津贴发放总额", "元", "cadre", "py", money=True,
-        py=lambda c: (_allowances(c)["total_yuan"], _allowance_recipients(c)))
+        py=lambda c: (_allowances(c)["total_yuan"], None), ids=_allowance_recipients)
     add("allowances.recipients", "领取乡镇津贴的干部", "人", "cadre", "py",
-        py=lambda c: (_allowances(c)["recipients"], _allowance_recipients(c)))
+        py=lambda c: (_allowances(c)["recipients"], None), ids=_allowance_recipients)
 
     # care
     v_in = _in(Visit.date, p)
@@ -453,15 +454,12 @@ def allowance_total(session: Session, period: Period) -> dict:
 def _allowance_recipients(c: Ctx) -> list[int]:
     """The cadres paid in at least one whole month of the period (the payroll names them by ID number)."""
     def compute():
-        from ..services.allowances import months_inside, period_months
+        from ..services.allowances import months_inside, recipient_numbers
 
-        numbers: set[str] = set()
-        for m in period_months(c.session, months_inside(c.period.start, c.period.end)):
-            numbers |= m["ids"]
-        ids = []
-        for part in _chunks(sorted(numbers)):
-            ids += c.session.scalars(select(Cadre.id).where(Cadre.id_number.in_(part))).all()
-        return ids
+        numbers = recipient_numbers(c.session, months_inside(c.period.start, c.period.end))
+        if numbers is None:
+            return []
+        return c.session.scalars(select(Cadre.id).where(Cadre.id_number.in_(numbers.subquery().select()))).all()
 
     return c.once("allowance_ids", compute)
 
@@ -603,7 +601,7 @@ def behind(session: Session, key: str, period: Period, *, today: dt.date | None 
         raise DomainError(f"没有指标“{key}”。")
     value = _value(session, ind, ctx)
     if ind.how == "py":
-        ids = ind.py(ctx)[1]
+        ids = ind.ids(ctx) if ind.ids is not None else ind.py(ctx)[1]
     else:
         q = (ind.rows or ind.count)(ctx)
         sub = q.subquery()
