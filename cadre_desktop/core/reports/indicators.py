@@ -303,7 +303,8 @@ def _build(ctx: Ctx) -> list[Indicator]:
     for k in RECORD_KINDS:
         add(f"mentoring.records.{k}", f"帮带纪实·{k}", "条", "mentoring_record",
             count=lambda c, k=k: _ids(MentoringRecord, MentoringRecord.kind == k, _in(MentoringRecord.date, p)))
-    add("mentoring.overdue_pairs", "期末逾期未谈心谈话或汇报的结对", "对", "pair", "py", py=_overdue_pairs)
+    add("mentoring.overdue_pairs", "期末逾期未谈心谈话或汇报的结对", "对", "pair", "py",
+        py=lambda c: (_overdue_count(c), None), ids=lambda c: _overdue_pairs(c)[1])
 
     # tolerance
     decided = (_in(ToleranceCase.decided, p),)
@@ -432,6 +433,12 @@ def _overdue_pairs(c: Ctx) -> tuple[int, list[int]]:
     found = c.once("overdue", lambda: {r["id"]: "；".join(t for _rule, t in r["reminders"])
                                          for r in mentoring.overdue(c.session, c.period.end)})
     return len(found), list(found)
+
+
+def _overdue_count(c: Ctx) -> int:
+    from ..services import mentoring
+
+    return mentoring.overdue_count(c.session, c.period.end)
 
 
 def _findings(c: Ctx) -> list:
