@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
@@ -131,6 +131,9 @@ class Indicator:
     rows: Callable[[Ctx], Any] | None = None  # sql: SELECT of record ids, when `count` is not one
     py: Callable[[Ctx], tuple[Any, list]] | None = None  # py: (value, record ids)
     ids: Callable[[Ctx], list] | None = None  # py: the record ids, when fetched only for `behind`
+    # sql over the cadre table alone: its conditions, so that every such figure is counted in one
+    # pass over the table (`count` still lists the cadres behind it)
+    where: tuple | None = None
     money: bool = False
     hours: bool = False
 
@@ -174,20 +177,22 @@ def _build(ctx: Ctx) -> list[Indicator]:
     # cadres
     in_service = Cadre.status == "在职"
     young_bound = birth_code_bound(ctx.young, p.end)
-    add("cadres.total", "干部总数", "人", "cadre", count=lambda c: _people())
-    add("cadres.in_service", "在职干部", "人", "cadre", count=lambda c: _people(in_service))
-    add("cadres.young", f"年轻干部（期末{ctx.young}岁及以下）", "人", "cadre",
-        count=lambda c: _people(in_service, Cadre.birth >= young_bound))
-    add("cadres.women", "在职女干部", "人", "cadre", count=lambda c: _people(in_service, Cadre.sex == "女"))
-    add("cadres.reserve", "在职后备干部", "人", "cadre", count=lambda c: _people(in_service, Cadre.reserve.is_(True)))
+
+    def cadres(key, label, *where):
+        add(key, label, "人", "cadre", count=lambda c: _people(*where), where=where)
+
+    cadres("cadres.total", "干部总数")
+    cadres("cadres.in_service", "在职干部", in_service)
+    cadres("cadres.young", f"年轻干部（期末{ctx.young}岁及以下）", in_service, Cadre.birth >= young_bound)
+    cadres("cadres.women", "在职女干部", in_service, Cadre.sex == "女")
+    cadres("cadres.reserve", "在职后备干部", in_service, Cadre.reserve.is_(True))
     for label, lo, hi in AGE_BANDS:
         conds = [in_service]
         if hi is not None:  # age ≤ hi
             conds.append(Cadre.birth >= birth_code_bound(hi, p.end))
         if lo is not None:  # age ≥ lo ⇔ not age ≤ lo-1
             conds.append(Cadre.birth < birth_code_bound(lo - 1, p.end))
-        add(f"cadres.age_bands.{label}", f"在职干部年龄段 {label}岁", "人", "cadre",
-            count=lambda c, conds=conds: _people(*conds))
+        cadres(f"cadres.age_bands.{label}", f"在职干部年龄段 {label}岁", *conds)
 
     # training
     classes = _in(TrainingClass.start, p)
@@ -502,7 +507,18 @@ def _ctx(session: Session, period: Period, today: dt.date | None) -> Ctx:
     return Ctx(session, period, today or dt.date.today(), settings.young_age(session))
 
 
+def _cadre_counts(session: Session, ctx: Ctx) -> dict[str, int]:
+    """Every figure with `where` (conditions on the cadre table alone), in one pass over the table:
+    each is the number of cadres meeting its conditions, as its `count` SELECT would give."""
+    inds = [i for i in _build(ctx) if i.where is not None]
+    cols = [func.count() if not i.where else func.sum(case((and_(*i.where), 1), else_=0)) for i in inds]
+    row = session.execute(select(*cols).select_from(Cadre)).one()
+    return {i.key: int(v or 0) for i, v in zip(inds, row)}
+
+
 def _value(session: Session, ind: Indicator, ctx: Ctx):
+    if ind.where is not None:
+        return ctx.once("cadre_counts", lambda: _cadre_counts(session, ctx))[ind.key]
     if ind.how == "py":
         return ind.py(ctx)[0]
     if ind.how == "sum":
