@@ -131,9 +131,12 @@ class Indicator:
     rows: Callable[[Ctx], Any] | None = None  # sql: SELECT of record ids, when `count` is not one
     py: Callable[[Ctx], tuple[Any, list]] | None = None  # py: (value, record ids)
     ids: Callable[[Ctx], list] | None = None  # py: the record ids, when fetched only for `behind`
-    # sql over the cadre table alone: its conditions, so that every such figure is counted in one
-    # pass over the table (`count` still lists the cadres behind it)
+    # sql figures counted together in one pass (`count` still lists what is behind each): the
+    # conditions on the pass's rows, the pass ("cadre": the cadre table, counting rows; "posting":
+    # postings of the period with their cadre, counting distinct values of `distinct`)
     where: tuple | None = None
+    one_pass: str = "cadre"
+    distinct: Any = None
     money: bool = False
     hours: bool = False
 
@@ -212,38 +215,35 @@ def _build(ctx: Ctx) -> list[Indicator]:
     def posting_people(*where):
         return _people(*where, source=Posting, join_cadre=True)
 
+    def add_posting(key, label, w, record="posting"):
+        if record == "unit":
+            w = (*w, Cadre.unit_id.is_not(None))
+            add(key, label, "个", "unit", count=lambda c: select(Cadre.unit_id.label("id")).distinct()
+                .select_from(Posting).join(Cadre, Cadre.id == Posting.cadre_id).where(*w),
+                where=w, one_pass="posting", distinct=Cadre.unit_id)
+        else:
+            add(key, label, "人", "posting", count=lambda c: posting_people(*w), rows=lambda c: posting_rows(*w),
+                where=w, one_pass="posting", distinct=Posting.cadre_id)
+
     def posting_rows(*where):
         return _ids(Posting, *where, join=(Cadre, Cadre.id == Posting.cadre_id))
 
     sec = (Posting.kind == "挂职锻炼", _in(Posting.start, p))
-    add("postings.secondment.cadres", "挂职锻炼干部", "人", "posting",
-        count=lambda c: posting_people(*sec), rows=lambda c: posting_rows(*sec))
+    add_posting("postings.secondment.cadres", "挂职锻炼干部", sec)
     for d in DESTINATIONS:
-        w = (*sec, Posting.destination == d)
-        add(f"postings.secondment.by_destination.{d}", f"挂职锻炼干部·{d}", "人", "posting",
-            count=lambda c, w=w: posting_people(*w), rows=lambda c, w=w: posting_rows(*w))
+        add_posting(f"postings.secondment.by_destination.{d}", f"挂职锻炼干部·{d}", (*sec, Posting.destination == d))
     vil = (Posting.kind.in_(VILLAGE_KINDS), _overlaps(Posting.start, Posting.end, p))
     first = (Posting.kind == "驻村第一书记", _overlaps(Posting.start, Posting.end, p))
-    add("postings.village.cadres", "驻村干部（第一书记、驻村队员、尖刀班）", "人", "posting",
-        count=lambda c: posting_people(*vil), rows=lambda c: posting_rows(*vil))
-    add("postings.village.first_secretaries", "其中驻村第一书记", "人", "posting",
-        count=lambda c: posting_people(*first), rows=lambda c: posting_rows(*first))
-    add("postings.village.reserve_cadres", "其中后备干部", "人", "posting",
-        count=lambda c: posting_people(*vil, Cadre.reserve.is_(True)),
-        rows=lambda c: posting_rows(*vil, Cadre.reserve.is_(True)))
+    add_posting("postings.village.cadres", "驻村干部（第一书记、驻村队员、尖刀班）", vil)
+    add_posting("postings.village.first_secretaries", "其中驻村第一书记", first)
+    add_posting("postings.village.reserve_cadres", "其中后备干部", (*vil, Cadre.reserve.is_(True)))
     for f in TASK_FIELDS:
         w = (Posting.kind == "一线任务", Posting.field == f, _overlaps(Posting.start, Posting.end, p))
-        add(f"postings.frontline.{f}.cadres", f"{f}一线干部", "人", "posting",
-            count=lambda c, w=w: posting_people(*w), rows=lambda c, w=w: posting_rows(*w))
-        wc = (*w, Cadre.level == "县级领导")
-        add(f"postings.frontline.{f}.county_leaders", f"{f}一线·县级领导", "人", "posting",
-            count=lambda c, w=wc: posting_people(*w), rows=lambda c, w=wc: posting_rows(*w))
-        ws = (*w, Cadre.level.in_(SECTION_LEVELS))
-        add(f"postings.frontline.{f}.section_leaders", f"{f}一线·科级领导", "人", "posting",
-            count=lambda c, w=ws: posting_people(*w), rows=lambda c, w=ws: posting_rows(*w))
-        add(f"postings.frontline.{f}.units", f"{f}一线干部所在单位", "个", "unit",
-            count=lambda c, w=w: select(Cadre.unit_id.label("id")).distinct().select_from(Posting)
-            .join(Cadre, Cadre.id == Posting.cadre_id).where(*w, Cadre.unit_id.is_not(None)))
+        add_posting(f"postings.frontline.{f}.cadres", f"{f}一线干部", w)
+        add_posting(f"postings.frontline.{f}.county_leaders", f"{f}一线·县级领导", (*w, Cadre.level == "县级领导"))
+        add_posting(f"postings.frontline.{f}.section_leaders", f"{f}一线·科级领导",
+                    (*w, Cadre.level.in_(SECTION_LEVELS)))
+        add_posting(f"postings.frontline.{f}.units", f"{f}一线干部所在单位", w, record="unit")
 
     # appointments
     def appt_people(*where):
@@ -507,18 +507,26 @@ def _ctx(session: Session, period: Period, today: dt.date | None) -> Ctx:
     return Ctx(session, period, today or dt.date.today(), settings.young_age(session))
 
 
-def _cadre_counts(session: Session, ctx: Ctx) -> dict[str, int]:
-    """Every figure with `where` (conditions on the cadre table alone), in one pass over the table:
-    each is the number of cadres meeting its conditions, as its `count` SELECT would give."""
-    inds = [i for i in _build(ctx) if i.where is not None]
-    cols = [func.count() if not i.where else func.sum(case((and_(*i.where), 1), else_=0)) for i in inds]
-    row = session.execute(select(*cols).select_from(Cadre)).one()
+def _one_pass(session: Session, ctx: Ctx, name: str) -> dict[str, int]:
+    """Every figure of one pass (`where`), counted together: over the cadre table, the number of
+    cadres meeting each figure's conditions; over the postings that began by the period's end (every
+    posting figure asks at least that), the number of distinct values of `distinct` among the
+    postings meeting them. Each equals what the figure's own `count` SELECT counts."""
+    inds = [i for i in _build(ctx) if i.where is not None and i.one_pass == name]
+    if name == "cadre":
+        cols = [func.count() if not i.where else func.sum(case((and_(*i.where), 1), else_=0)) for i in inds]
+        q = select(*cols).select_from(Cadre)
+    else:
+        cols = [func.count(func.distinct(case((and_(*i.where), i.distinct)))) for i in inds]
+        q = (select(*cols).select_from(Posting).join(Cadre, Cadre.id == Posting.cadre_id)
+             .where(Posting.start <= ctx.period.end))
+    row = session.execute(q).one()
     return {i.key: int(v or 0) for i, v in zip(inds, row)}
 
 
 def _value(session: Session, ind: Indicator, ctx: Ctx):
     if ind.where is not None:
-        return ctx.once("cadre_counts", lambda: _cadre_counts(session, ctx))[ind.key]
+        return ctx.once(f"pass:{ind.one_pass}", lambda: _one_pass(session, ctx, ind.one_pass))[ind.key]
     if ind.how == "py":
         return ind.py(ctx)[0]
     if ind.how == "sum":
