@@ -3,7 +3,7 @@ way (bench_roster's builder, plus records in proportion: attendance, postings, a
 township teams, commendations, mentoring pairs and records, tolerance cases, visits, care records,
 the allowance standard), each timed as best of a few runs.
 
-    PYTHONPATH=. python bench/bench_report.py [--cadres N] [--small M]
+    PYTHONPATH=. python bench/bench_report.py [--cadres N] [--small M] [--keep DIR]
 
 Prints milliseconds and the ratio big/small; nothing is asserted.
 """
@@ -38,8 +38,17 @@ def day(rng, year=YEAR) -> dt.date:
     return dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
 
 
-def build(n: int) -> object:
-    db = open_database(f"sqlite:///{Path(tempfile.mkdtemp()) / f'report{n}.sqlite3'}")
+def build(n: int, keep: str | None = None) -> object:
+    path = Path(keep or tempfile.mkdtemp()) / f"report{n}.sqlite3"
+    if keep and path.exists():
+        return open_database(f"sqlite:///{path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = open_database(f"sqlite:///{path}")
+    _fill_all(db, n)
+    return db
+
+
+def _fill_all(db, n: int) -> None:
     fill(db, n)
     rng = random.Random(2)
     with db.session() as s:
@@ -94,7 +103,6 @@ def build(n: int) -> object:
              "amount": 50000, "version": 1} for i in range(n // 3)])
         s.execute(insert(CareRecord.__table__), [
             {"cadre_id": c, "kind": "年度体检", "date": day(rng), "version": 1} for c in rng.sample(ids, n // 2)])
-    return db
 
 
 def timed(fn, repeat: int = 3) -> float:
@@ -157,9 +165,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cadres", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=300)
+    parser.add_argument("--keep", metavar="DIR", help="keep the two databases in DIR, and reuse them when there")
     args = parser.parse_args()
     t = time.perf_counter()
-    small, big = build(args.small), build(args.cadres)
+    small, big = build(args.small, args.keep), build(args.cadres, args.keep)
     print(f"built {args.small} and {args.cadres} cadres in {time.perf_counter() - t:.0f} s")
     results = []
     for (label, fs), (_l, fb) in zip(measures(small), measures(big)):

@@ -14,7 +14,7 @@ memory is its own:
   first paint and memory         the window offscreen with the roster shown, time to first rows;
                                  floor: a bare QTableView of 200 rows in a fresh process
   1,000 审批表 to one PDF         floor: bare ReportLab drawing the same text (bench_print.py)
-  cadre check                    floor: the same check on a 300-cadre county
+  cadre check, cadre report       floor: the same on a 300-cadre county
   GUI stall tour                 a 10 ms QTimer heartbeat while every page is shown and each
                                  search box typed in; the longest gap between beats
 
@@ -155,6 +155,13 @@ def child(kind: str, args: list[str]) -> dict:
         with db.session() as s:
             found = rules.check(s)
         return {"s": time.perf_counter() - t, "findings": len(found)}
+    if kind == "report":
+        from cadre_desktop.core.reports.indicators import Period, compute
+
+        t = time.perf_counter()
+        with db.session() as s:
+            rep = compute(s, Period.current())
+        return {"s": time.perf_counter() - t, "figures": len(rep.values)}
     if kind == "print":
         import bench_print
 
@@ -457,6 +464,9 @@ def main() -> None:
         chk, chk_small = run_child("check", db_path), run_child("check", small_db)
         row("cadre check", secs(chk), f"{secs(chk_small)} (300 cadres)",
             f"+{chk['s'] - chk_small['s']:.2f} s" if "s" in chk and "s" in chk_small else "—")
+        rep, rep_small = run_child("report", db_path), run_child("report", small_db)
+        row("cadre report (this year)", secs(rep), f"{secs(rep_small)} (300 cadres)",
+            f"+{rep['s'] - rep_small['s']:.2f} s" if "s" in rep and "s" in rep_small else "—")
 
     write_table(final=True)
     if not args.keep:

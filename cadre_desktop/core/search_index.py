@@ -100,3 +100,20 @@ def fts_ids(session, query: str, *, with_id: bool) -> list[int] | None:
         "SELECT rowid FROM cadre_fts WHERE cadre_fts MATCH ? LIMIT ?",
         (fts_phrase(query, with_id=with_id), SELECTIVE + 1))]
     return None if len(ids) > SELECTIVE else ids
+
+
+def fts_selective(session, query: str, *, with_id: bool) -> bool:
+    """Whether at most SELECTIVE cadres hold `query` (3+ characters): counted inside SQLite, which
+    reads the trigram lists without handing a row to Python."""
+    return session.connection().exec_driver_sql(
+        "SELECT count(*) FROM (SELECT rowid FROM cadre_fts WHERE cadre_fts MATCH ? LIMIT ?)",
+        (fts_phrase(query, with_id=with_id), SELECTIVE + 1)).scalar() <= SELECTIVE
+
+
+def fts_rowids(query: str, *, with_id: bool):
+    """The SELECT of the ids whose text holds `query`, for `cadre.id IN (…)`: the ids stay inside
+    the database (no list of thousands of bound values built and parsed per keystroke)."""
+    from sqlalchemy import Integer, column, text
+
+    return text("SELECT rowid FROM cadre_fts WHERE cadre_fts MATCH :phrase").bindparams(
+        phrase=fts_phrase(query, with_id=with_id)).columns(column("rowid", Integer))

@@ -20,7 +20,8 @@ def test_bench_run_writes_the_table(tmp_path):
     for measure in ("| import |", "| re-import (unchanged) |", "| import --dry-run |", "| export |",
                     "| roster search name", "| roster search initials", "| roster search full pinyin",
                     "| roster search ID fragment", "| roster, department order |", "| first paint (roster shown) |",
-                    "| window memory |", "| GUI stall tour (longest gap) |", "| 10 审批表 to one PDF |", "| cadre check |"):
+                    "| window memory |", "| GUI stall tour (longest gap) |", "| 10 审批表 to one PDF |", "| cadre check |",
+                    "| cadre report (this year) |"):
         assert measure in table, measure
     # every measurement produced a number, not an error
     body = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from cadre_desktop.core.services import allowances, audit, cadres, units
 from cadre_desktop.core.values import DomainError, Month, PermissionDenied
@@ -220,3 +221,51 @@ def test_the_demo_county_pays_its_townships(demo_db):
     assert {ln["base"] for ln in before["lines"]} == {D("200.00")}
     assert {ln["base"] for ln in after["lines"]} == {D("350.00"), D("550.00"), D("800.00")}
     assert any(ln["years"] > 10 for ln in after["lines"]) and any(ln["staffing_float"] for ln in after["lines"])
+
+
+def _old_recipient_ids(s, start, end) -> list[int]:
+    """The cadres behind allowances.* as computed before: every month's lines, by ID number."""
+    from cadre_desktop.core.models import Cadre
+
+    numbers = set()
+    for m in allowances.period_months(s, allowances.months_inside(start, end)):
+        numbers |= m["ids"]
+    return sorted(s.scalars(select(Cadre.id).where(Cadre.id_number.in_(sorted(numbers)))).all())
+
+
+def test_the_grouped_period_total_equals_the_payroll_line_by_line(demo_db, demo_admin):
+    """period_total (cadres counted in SQL by tier, 编制 and 乡镇工作起始) gives what the payroll's
+    lines add up to, month by month, on the demo county: before and after a confirmed month, with a
+    tierless township, a later 乡镇工作起始 and a retired cadre."""
+    from cadre_desktop.core.models import Cadre, Unit
+    from cadre_desktop.core.reports.indicators import Period, behind
+
+    today = dt.date.today()
+    periods = [(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in range(today.year - 5, today.year)]
+    periods += [(dt.date(2022, 3, 15), dt.date(2023, 2, 27)), (dt.date(2011, 1, 1), dt.date(2012, 6, 30)),
+                (dt.date(2022, 5, 2), dt.date(2022, 5, 30))]
+
+    def compare():
+        with demo_db.session() as s:
+            for start, end in periods:
+                new, old = allowances.period_total(s, start, end), allowances.period_total_lines(s, start, end)
+                assert new == old, (start, end)
+                assert isinstance(new["total_yuan"], Decimal)
+            y = today.year - 1
+            got = behind(s, "allowances.recipients", Period.year(y), today=today)
+            assert sorted(r["cadre_id"] for r in got.rows) == _old_recipient_ids(s, dt.date(y, 1, 1), dt.date(y, 12, 31))
+            assert got.value == len(got.rows) > 0
+
+    compare()
+    with demo_db.session() as s:
+        assert allowances.period_total(s, *periods[-3])["total_yuan"] > 0
+        allowances.confirm_month(s, actor=demo_admin, month=Month(today.year - 2, 3))
+    with demo_db.session() as s:
+        towns = s.scalars(select(Unit).where(Unit.kind == "乡镇").order_by(Unit.id)).all()
+        towns[0].tier = None
+        people = s.scalars(select(Cadre).join(Unit, Cadre.unit_id == Unit.id)
+                           .where(Unit.kind == "乡镇", Cadre.status == "在职").order_by(Cadre.id)).all()
+        people[0].township_start = Month(today.year - 2, 7)
+        people[1].status = "退休"
+        people[2].staffing = "其他"
+    compare()

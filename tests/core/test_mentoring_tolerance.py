@@ -291,3 +291,25 @@ def test_the_demo_county_keeps_the_rules_and_has_something_to_remind(demo_db):
         assert {c["colour"] for c in cases} == {"绿", "黄", "红", None}
         assert any(c["colour"] == "红" and c["decided"].year == dt.date.today().year for c in cases)
         assert {c for c, _ in tolerance.tags(s).values()} == {"绿", "黄", "红"}
+
+
+def test_the_overdue_count_in_sql_equals_the_overdue_list(demo_db, demo_admin):
+    """mentoring.overdue_count (the report's figure, counted in the database) is the length of
+    mentoring.overdue on the demo county at every month end of three years, at the boundary days of
+    the talk interval, and for each 定期汇报 period."""
+    from cadre_desktop.core.models import MentoringRecord
+
+    with demo_db.session() as s:
+        last = s.scalar(select(func.max(MentoringRecord.date)))
+        days = [D(y, m, 1) - dt.timedelta(days=1) for y in range(last.year - 2, last.year + 2) for m in range(1, 13)]
+        talks = s.scalars(select(MentoringRecord.date).where(MentoringRecord.kind == "谈心谈话")
+                          .order_by(MentoringRecord.date.desc()).limit(3)).all()
+        days += [t + dt.timedelta(days=n) for t in talks for n in (0, 89, 90, 91)]
+        seen = 0
+        for period in ("month", "quarter", "year"):
+            settings.put(s, actor=demo_admin, key="mentoring_report_period", value=period)
+            for day in days:
+                n = len(mentoring.overdue(s, day))
+                assert mentoring.overdue_count(s, day) == n, (period, day)
+                seen += n
+        assert seen > 0

@@ -124,3 +124,27 @@ def test_role_words():
     assert not indicators.is_government_head("党委委员、副镇长") and not indicators.is_government_head("街道办事处副主任")
     assert indicators.is_party_head("街道党工委书记") and not indicators.is_party_head("党委副书记、镇长")
     assert not indicators.is_party_head("纪委书记")
+
+
+def test_the_one_pass_figures_equal_their_own_queries(demo_db):
+    """The cadres.* and postings.* figures, counted together in one pass each, are what each
+    figure's own SELECT counts (and what `behind` lists), on the demo county for several years."""
+    from sqlalchemy import func, select
+
+    today = dt.date.today()
+    postings = 0
+    with demo_db.session() as s:
+        for year in (today.year - 3, today.year - 1, today.year):
+            period = Period.year(year)
+            ctx = indicators._ctx(s, period, today)
+            inds = [i for i in indicators._build(ctx) if i.where is not None]
+            assert {i.one_pass for i in inds} == {"cadre", "posting"}
+            assert {i.key for i in inds} >= {"cadres.total", "cadres.young", "cadres.age_bands.≤30"}
+            report = compute(s, period, today=today)
+            for ind in inds:
+                own = s.scalar(select(func.count()).select_from(ind.count(ctx).subquery()))
+                assert report.values[ind.key] == own, ind.key
+            assert report.values["cadres.total"] > report.values["cadres.young"] > 0
+            postings += sum(report.values[i.key] for i in inds if i.one_pass == "posting")
+        assert postings > 0
+        assert behind(s, "cadres.women", period, today=today).value == len(behind(s, "cadres.women", period, today=today).rows)

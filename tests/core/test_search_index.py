@@ -2,7 +2,7 @@
 every write (save, rename, unit reorder, delete), on SQLite (FTS5 trigram) and PostgreSQL (pg_trgm)."""
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from cadre_desktop.core import search_index
 from cadre_desktop.core.services import cadres, units
@@ -119,3 +119,64 @@ def test_triggers_dropped_by_a_table_rebuild_are_restored(db, admin, unit_id):
         _add(s, admin, unit_id, "张伟强", "011")
     with db.session() as s:
         assert _names(s, "zhangwei") == ["张伟强"]
+
+
+def _expected(s, query: str, *, with_id: bool = True) -> list[int]:
+    """What a search selects by its definition (core.search): the lowered query is a substring of
+    the stored search text, or, case aside, of the ID number; in the department's order."""
+    from cadre_desktop.core.models import Cadre
+
+    q = "".join(query.split()).lower()
+    rows = s.execute(select(Cadre.id, Cadre.search_text, Cadre.id_number)
+                     .order_by(Cadre.roster_key, Cadre.id)).all()
+    return [i for i, st, idn in rows if q in st or (with_id and idn is not None and q in idn.lower())]
+
+
+@pytest.mark.parametrize("selective", [5000, 0])  # 0: every query of 3+ characters walks the scan
+def test_every_path_selects_what_the_definition_says(db, admin, unit_id, monkeypatch, selective):
+    """The trigram path, the scan (instr on SQLite, LIKE on PostgreSQL) and the masked search agree
+    with the definition, for ID numbers ending in X, upper-case queries and wildcards."""
+    monkeypatch.setattr(search_index, "SELECTIVE", selective)
+    with db.session() as s:
+        other = units.save_unit(s, actor=admin, name="县财政局", kind="县直部门", sort_order=0)
+        seqs = [f"{i:03d}" for i in range(1, 200)]
+        x_seq = next(q for q in seqs if make_id("19850312", q).endswith("X"))
+        cadres.save_cadre(s, actor=admin, data={"id_number": make_id("19850312", x_seq), "name": "单晓勇",
+                                                "unit_id": other, "level": "正科级"})
+        for i, name in enumerate(("张伟强", "李芳", "欧阳娜", "曾小红", "吕洋", "张伟")):
+            _add(s, admin, unit_id if i % 2 else other, name, f"{i * 7 + 1:03d}")
+    with db.session() as s:
+        for query in ("x", "X", "2x", "12X", "0312", "1", "19", "0715", "zw", "ZWQ", "zhangwei", "伟",
+                      "张伟", "shan", "dan", "sxy", "lv", "lu", "oy", "%", "_", "x%", "|", "q|", " zhang wei "):
+            got = cadres.roster_ids(s, cadres.RosterFilter(search=query))
+            assert got == _expected(s, query), query
+        assert cadres.roster_ids(s, cadres.RosterFilter(search="x", hide_numbers=True)) == _expected(
+            s, "x", with_id=False)
+        assert cadres.roster_count(s, cadres.RosterFilter(search="zw")) == len(_expected(s, "zw"))
+
+
+def test_the_ids_come_back_in_the_order_of_every_sort(db, admin, unit_id):
+    """roster_ids hands back the ids in the query's order (on SQLite through one joined text)."""
+    import random
+
+    from cadre_desktop.core.models import Cadre
+
+    rng = random.Random(7)
+    with db.session() as s:
+        other = units.save_unit(s, actor=admin, name="县财政局", kind="县直部门", sort_order=0)
+        names = ["张伟", "李芳", "王强", "赵敏", "钱进", "孙丽", "周杰", "吴昊", "郑爽", "冯源", "陈晨", "褚蓝"]
+        rng.shuffle(names)
+        for i, name in enumerate(names):
+            _add(s, admin, rng.choice([unit_id, other]), name, f"{i * 2 + 1:03d}",
+                 level=rng.choice(["一般干部", "正科级", "副科级"]))
+    with db.session() as s:
+        for sort in cadres.SORT_KEYS:
+            for descending in (False, True):
+                got = cadres.roster_ids(s, cadres.RosterFilter(), sort=sort, descending=descending)
+                assert sorted(got) == sorted(s.scalars(select(Cadre.id)).all())
+                assert len(got) == len(names)
+        plain = s.scalars(select(Cadre.id).order_by(Cadre.roster_key, Cadre.id)).all()
+        assert cadres.roster_ids(s, cadres.RosterFilter()) == plain
+        by_name = s.scalars(select(Cadre.id).order_by(Cadre.name.desc(), Cadre.roster_key, Cadre.id)).all()
+        assert cadres.roster_ids(s, cadres.RosterFilter(), sort="name", descending=True) == by_name
+        assert cadres.roster_ids(s, cadres.RosterFilter(search="zzz")) == []

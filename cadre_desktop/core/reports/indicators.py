@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
@@ -130,6 +130,13 @@ class Indicator:
     count: Callable[[Ctx], Any] | None = None  # sql: SELECT of distinct things; sum: SELECT (id, v)
     rows: Callable[[Ctx], Any] | None = None  # sql: SELECT of record ids, when `count` is not one
     py: Callable[[Ctx], tuple[Any, list]] | None = None  # py: (value, record ids)
+    ids: Callable[[Ctx], list] | None = None  # py: the record ids, when fetched only for `behind`
+    # sql figures counted together in one pass (`count` still lists what is behind each): the
+    # conditions on the pass's rows, the pass ("cadre": the cadre table, counting rows; "posting":
+    # postings of the period with their cadre, counting distinct values of `distinct`)
+    where: tuple | None = None
+    one_pass: str = "cadre"
+    distinct: Any = None
     money: bool = False
     hours: bool = False
 
@@ -173,20 +180,22 @@ def _build(ctx: Ctx) -> list[Indicator]:
     # cadres
     in_service = Cadre.status == "在职"
     young_bound = birth_code_bound(ctx.young, p.end)
-    add("cadres.total", "干部总数", "人", "cadre", count=lambda c: _people())
-    add("cadres.in_service", "在职干部", "人", "cadre", count=lambda c: _people(in_service))
-    add("cadres.young", f"年轻干部（期末{ctx.young}岁及以下）", "人", "cadre",
-        count=lambda c: _people(in_service, Cadre.birth >= young_bound))
-    add("cadres.women", "在职女干部", "人", "cadre", count=lambda c: _people(in_service, Cadre.sex == "女"))
-    add("cadres.reserve", "在职后备干部", "人", "cadre", count=lambda c: _people(in_service, Cadre.reserve.is_(True)))
+
+    def cadres(key, label, *where):
+        add(key, label, "人", "cadre", count=lambda c: _people(*where), where=where)
+
+    cadres("cadres.total", "干部总数")
+    cadres("cadres.in_service", "在职干部", in_service)
+    cadres("cadres.young", f"年轻干部（期末{ctx.young}岁及以下）", in_service, Cadre.birth >= young_bound)
+    cadres("cadres.women", "在职女干部", in_service, Cadre.sex == "女")
+    cadres("cadres.reserve", "在职后备干部", in_service, Cadre.reserve.is_(True))
     for label, lo, hi in AGE_BANDS:
         conds = [in_service]
         if hi is not None:  # age ≤ hi
             conds.append(Cadre.birth >= birth_code_bound(hi, p.end))
         if lo is not None:  # age ≥ lo ⇔ not age ≤ lo-1
             conds.append(Cadre.birth < birth_code_bound(lo - 1, p.end))
-        add(f"cadres.age_bands.{label}", f"在职干部年龄段 {label}岁", "人", "cadre",
-            count=lambda c, conds=conds: _people(*conds))
+        cadres(f"cadres.age_bands.{label}", f"在职干部年龄段 {label}岁", *conds)
 
     # training
     classes = _in(TrainingClass.start, p)
@@ -206,38 +215,35 @@ def _build(ctx: Ctx) -> list[Indicator]:
     def posting_people(*where):
         return _people(*where, source=Posting, join_cadre=True)
 
+    def add_posting(key, label, w, record="posting"):
+        if record == "unit":
+            w = (*w, Cadre.unit_id.is_not(None))
+            add(key, label, "个", "unit", count=lambda c: select(Cadre.unit_id.label("id")).distinct()
+                .select_from(Posting).join(Cadre, Cadre.id == Posting.cadre_id).where(*w),
+                where=w, one_pass="posting", distinct=Cadre.unit_id)
+        else:
+            add(key, label, "人", "posting", count=lambda c: posting_people(*w), rows=lambda c: posting_rows(*w),
+                where=w, one_pass="posting", distinct=Posting.cadre_id)
+
     def posting_rows(*where):
         return _ids(Posting, *where, join=(Cadre, Cadre.id == Posting.cadre_id))
 
     sec = (Posting.kind == "挂职锻炼", _in(Posting.start, p))
-    add("postings.secondment.cadres", "挂职锻炼干部", "人", "posting",
-        count=lambda c: posting_people(*sec), rows=lambda c: posting_rows(*sec))
+    add_posting("postings.secondment.cadres", "挂职锻炼干部", sec)
     for d in DESTINATIONS:
-        w = (*sec, Posting.destination == d)
-        add(f"postings.secondment.by_destination.{d}", f"挂职锻炼干部·{d}", "人", "posting",
-            count=lambda c, w=w: posting_people(*w), rows=lambda c, w=w: posting_rows(*w))
+        add_posting(f"postings.secondment.by_destination.{d}", f"挂职锻炼干部·{d}", (*sec, Posting.destination == d))
     vil = (Posting.kind.in_(VILLAGE_KINDS), _overlaps(Posting.start, Posting.end, p))
     first = (Posting.kind == "驻村第一书记", _overlaps(Posting.start, Posting.end, p))
-    add("postings.village.cadres", "驻村干部（第一书记、驻村队员、尖刀班）", "人", "posting",
-        count=lambda c: posting_people(*vil), rows=lambda c: posting_rows(*vil))
-    add("postings.village.first_secretaries", "其中驻村第一书记", "人", "posting",
-        count=lambda c: posting_people(*first), rows=lambda c: posting_rows(*first))
-    add("postings.village.reserve_cadres", "其中后备干部", "人", "posting",
-        count=lambda c: posting_people(*vil, Cadre.reserve.is_(True)),
-        rows=lambda c: posting_rows(*vil, Cadre.reserve.is_(True)))
+    add_posting("postings.village.cadres", "驻村干部（第一书记、驻村队员、尖刀班）", vil)
+    add_posting("postings.village.first_secretaries", "其中驻村第一书记", first)
+    add_posting("postings.village.reserve_cadres", "其中后备干部", (*vil, Cadre.reserve.is_(True)))
     for f in TASK_FIELDS:
         w = (Posting.kind == "一线任务", Posting.field == f, _overlaps(Posting.start, Posting.end, p))
-        add(f"postings.frontline.{f}.cadres", f"{f}一线干部", "人", "posting",
-            count=lambda c, w=w: posting_people(*w), rows=lambda c, w=w: posting_rows(*w))
-        wc = (*w, Cadre.level == "县级领导")
-        add(f"postings.frontline.{f}.county_leaders", f"{f}一线·县级领导", "人", "posting",
-            count=lambda c, w=wc: posting_people(*w), rows=lambda c, w=wc: posting_rows(*w))
-        ws = (*w, Cadre.level.in_(SECTION_LEVELS))
-        add(f"postings.frontline.{f}.section_leaders", f"{f}一线·科级领导", "人", "posting",
-            count=lambda c, w=ws: posting_people(*w), rows=lambda c, w=ws: posting_rows(*w))
-        add(f"postings.frontline.{f}.units", f"{f}一线干部所在单位", "个", "unit",
-            count=lambda c, w=w: select(Cadre.unit_id.label("id")).distinct().select_from(Posting)
-            .join(Cadre, Cadre.id == Posting.cadre_id).where(*w, Cadre.unit_id.is_not(None)))
+        add_posting(f"postings.frontline.{f}.cadres", f"{f}一线干部", w)
+        add_posting(f"postings.frontline.{f}.county_leaders", f"{f}一线·县级领导", (*w, Cadre.level == "县级领导"))
+        add_posting(f"postings.frontline.{f}.section_leaders", f"{f}一线·科级领导",
+                    (*w, Cadre.level.in_(SECTION_LEVELS)))
+        add_posting(f"postings.frontline.{f}.units", f"{f}一线干部所在单位", w, record="unit")
 
     # appointments
     def appt_people(*where):
@@ -302,7 +308,8 @@ def _build(ctx: Ctx) -> list[Indicator]:
     for k in RECORD_KINDS:
         add(f"mentoring.records.{k}", f"帮带纪实·{k}", "条", "mentoring_record",
             count=lambda c, k=k: _ids(MentoringRecord, MentoringRecord.kind == k, _in(MentoringRecord.date, p)))
-    add("mentoring.overdue_pairs", "期末逾期未谈心谈话或汇报的结对", "对", "pair", "py", py=_overdue_pairs)
+    add("mentoring.overdue_pairs", "期末逾期未谈心谈话或汇报的结对", "对", "pair", "py",
+        py=lambda c: (_overdue_count(c), None), ids=lambda c: _overdue_pairs(c)[1])
 
     # tolerance
     decided = (_in(ToleranceCase.decided, p),)
@@ -316,9 +323,9 @@ def _build(ctx: Ctx) -> list[Indicator]:
 
     # allowances (helper `allow`'s payroll; see _allowances)
     add("allowances.total_yuan", "乡镇津贴发放总额", "元", "cadre", "py", money=True,
-        py=lambda c: (_allowances(c)["total_yuan"], _allowance_recipients(c)))
+        py=lambda c: (_allowances(c)["total_yuan"], None), ids=_allowance_recipients)
     add("allowances.recipients", "领取乡镇津贴的干部", "人", "cadre", "py",
-        py=lambda c: (_allowances(c)["recipients"], _allowance_recipients(c)))
+        py=lambda c: (_allowances(c)["recipients"], None), ids=_allowance_recipients)
 
     # care
     v_in = _in(Visit.date, p)
@@ -433,6 +440,12 @@ def _overdue_pairs(c: Ctx) -> tuple[int, list[int]]:
     return len(found), list(found)
 
 
+def _overdue_count(c: Ctx) -> int:
+    from ..services import mentoring
+
+    return mentoring.overdue_count(c.session, c.period.end)
+
+
 def _findings(c: Ctx) -> list:
     from . import rules
 
@@ -453,15 +466,12 @@ def allowance_total(session: Session, period: Period) -> dict:
 def _allowance_recipients(c: Ctx) -> list[int]:
     """The cadres paid in at least one whole month of the period (the payroll names them by ID number)."""
     def compute():
-        from ..services.allowances import months_inside, period_months
+        from ..services.allowances import months_inside, recipient_numbers
 
-        numbers: set[str] = set()
-        for m in period_months(c.session, months_inside(c.period.start, c.period.end)):
-            numbers |= m["ids"]
-        ids = []
-        for part in _chunks(sorted(numbers)):
-            ids += c.session.scalars(select(Cadre.id).where(Cadre.id_number.in_(part))).all()
-        return ids
+        numbers = recipient_numbers(c.session, months_inside(c.period.start, c.period.end))
+        if numbers is None:
+            return []
+        return c.session.scalars(select(Cadre.id).where(Cadre.id_number.in_(numbers.subquery().select()))).all()
 
     return c.once("allowance_ids", compute)
 
@@ -497,7 +507,26 @@ def _ctx(session: Session, period: Period, today: dt.date | None) -> Ctx:
     return Ctx(session, period, today or dt.date.today(), settings.young_age(session))
 
 
+def _one_pass(session: Session, ctx: Ctx, name: str) -> dict[str, int]:
+    """Every figure of one pass (`where`), counted together: over the cadre table, the number of
+    cadres meeting each figure's conditions; over the postings that began by the period's end (every
+    posting figure asks at least that), the number of distinct values of `distinct` among the
+    postings meeting them. Each equals what the figure's own `count` SELECT counts."""
+    inds = [i for i in _build(ctx) if i.where is not None and i.one_pass == name]
+    if name == "cadre":
+        cols = [func.count() if not i.where else func.sum(case((and_(*i.where), 1), else_=0)) for i in inds]
+        q = select(*cols).select_from(Cadre)
+    else:
+        cols = [func.count(func.distinct(case((and_(*i.where), i.distinct)))) for i in inds]
+        q = (select(*cols).select_from(Posting).join(Cadre, Cadre.id == Posting.cadre_id)
+             .where(Posting.start <= ctx.period.end))
+    row = session.execute(q).one()
+    return {i.key: int(v or 0) for i, v in zip(inds, row)}
+
+
 def _value(session: Session, ind: Indicator, ctx: Ctx):
+    if ind.where is not None:
+        return ctx.once(f"pass:{ind.one_pass}", lambda: _one_pass(session, ctx, ind.one_pass))[ind.key]
     if ind.how == "py":
         return ind.py(ctx)[0]
     if ind.how == "sum":
@@ -603,7 +632,7 @@ def behind(session: Session, key: str, period: Period, *, today: dt.date | None 
         raise DomainError(f"没有指标“{key}”。")
     value = _value(session, ind, ctx)
     if ind.how == "py":
-        ids = ind.py(ctx)[1]
+        ids = ind.ids(ctx) if ind.ids is not None else ind.py(ctx)[1]
     else:
         q = (ind.rows or ind.count)(ctx)
         sub = q.subquery()

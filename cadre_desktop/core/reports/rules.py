@@ -87,40 +87,43 @@ def _finding(rule: str, message: str, *, at: dt.date, units: list[Unit] = (), ba
 
 
 def _batch_findings(session: Session, bound: int) -> list[Finding]:
+    # The batches are counted from plain rows (a cadre counts once, at the first appointment of the
+    # batch); the records of a batch are loaded only when it breaks the rule and a finding names them.
     rows = session.execute(
-        select(Appointment, Cadre)
+        select(Appointment.id, Appointment.batch, Appointment.date, Cadre.id, Cadre.birth)
         .join(Cadre, Appointment.cadre_id == Cadre.id)
         .where(Appointment.kind == "提拔任用", Appointment.batch.is_not(None))
         .order_by(Appointment.date, Appointment.id)
     ).all()
-    batches: dict[str, list[tuple[Appointment, Cadre]]] = {}
-    for appt, cadre in rows:
-        name = (appt.batch or "").strip()
+    batches: dict[str, dict[int, tuple]] = {}
+    first_date: dict[str, dt.date] = {}
+    for appt_id, batch, date, cadre_id, birth in rows:
+        name = (batch or "").strip()
         if name:
-            batches.setdefault(name, []).append((appt, cadre))
+            first_date.setdefault(name, date)
+            batches.setdefault(name, {}).setdefault(cadre_id, (appt_id, date, birth))
     out: list[tuple[tuple, Finding]] = []
-    for name, items in batches.items():
-        people: dict[int, tuple[Appointment, Cadre]] = {}
-        for appt, cadre in items:  # a cadre counts once, at the first appointment of the batch
-            people.setdefault(cadre.id, (appt, cadre))
+    for name, people in batches.items():
         n = len(people)
-        ages = [age_at(c.birth, appt.date) for appt, c in people.values()]
-        young = sum(1 for a in ages if a is not None and a <= bound)
+        young = sum(1 for _appt, date, birth in people.values() if (a := age_at(birth, date)) is not None and a <= bound)
         if young * 6 >= n:
             continue
         need = -(-n // 6)
+        appts = {a.id: a for a in session.scalars(select(Appointment).where(
+            Appointment.id.in_([appt_id for appt_id, _d, _b in people.values()])))}
+        found = {c.id: c for c in session.scalars(select(Cadre).where(Cadre.id.in_(list(people))))}
         units: dict[int, Unit] = {}
-        for appt, c in people.values():
-            unit = appt.new_unit or c.unit
+        for cid, (appt_id, _d, _b) in people.items():
+            unit = appts[appt_id].new_unit or found[cid].unit
             if unit is not None:
                 units.setdefault(unit.id, unit)
         message = (f"批次“{name}”提拔任用{n}人，其中年轻干部（{bound}岁及以下）{young}人，"
                    f"不足六分之一（至少应有{need}人）")
         finding = _finding("young_share_per_batch", message,
                            units=sorted(units.values(), key=lambda u: (u.sort_order, u.name)),
-                           batches=[name], cadres=[c for _, c in people.values()], at=items[0][0].date,
-                           dates={cid: appt.date for cid, (appt, _c) in people.items()})
-        out.append(((items[0][0].date, name), finding))
+                           batches=[name], cadres=[found[cid] for cid in people], at=first_date[name],
+                           dates={cid: date for cid, (_a, date, _b) in people.items()})
+        out.append(((first_date[name], name), finding))
     return [f for _, f in sorted(out, key=lambda p: p[0])]
 
 

@@ -415,6 +415,24 @@ def overdue(session: Session, today: dt.date | None = None) -> list[dict]:
     return list_pairs(session, active=True, overdue_only=True, today=today)
 
 
+def overdue_count(session: Session, today: dt.date) -> int:
+    """len(overdue(session, today)), counted in the database: an active pair is overdue when it is
+    at least talk_days old with no 谈心谈话 in the last talk_days days, or began before this
+    period (month, quarter, year) with no 定期汇报 in it (_reminders_of, the same dates)."""
+    talk_days = int(settings.get(session, "mentoring_talk_days"))
+    begin = period_start(today, settings.get(session, "mentoring_report_period"))
+    talk_since = today - dt.timedelta(days=talk_days)
+
+    def none_since(kind: str, since: dt.date):
+        return ~select(MentoringRecord.id).where(
+            MentoringRecord.pair_id == MentorPair.id, MentoringRecord.kind == kind,
+            MentoringRecord.date >= since, MentoringRecord.date <= today).exists()
+
+    return session.scalar(select(func.count()).select_from(MentorPair).where(
+        _active(today), or_(and_(MentorPair.start <= talk_since, none_since("谈心谈话", talk_since)),
+                            and_(MentorPair.start < begin, none_since("定期汇报", begin)))))
+
+
 REMINDER_RULES = {"mentoring_talk_overdue": "结对帮带谈心谈话逾期", "mentoring_report_overdue": "结对帮带定期汇报逾期"}
 
 
