@@ -44,11 +44,12 @@ def roster(qtbot, state) -> RosterPage:
     qtbot.addWidget(page)
     page.resize(1400, 700)
     page.show()
+    settle(qtbot, page)  # its units, its list and the selected cadre are read off the GUI thread
     return page
 
 
 def settle(qtbot, page) -> None:
-    qtbot.waitUntil(lambda: not page.query.pending, timeout=10000)
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=10000)
 
 
 def filtered_and_sorted(qtbot, page) -> list[int]:
