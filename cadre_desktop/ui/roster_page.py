@@ -444,7 +444,8 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
         st.setValue("roster/header", self.table.horizontalHeader().saveState())
         st.setValue("roster/splitter", self.splitter.saveState())
         st.setValue("roster/filters", {
-            "unit": self._unit_wanted or self.unit.currentText(), "level": self.level.currentText(), "band": self.band.currentText(),
+            "unit": self._unit_wanted or self.unit.currentText(), "level": self.level.currentText(),
+            "band": self.band.currentText(),
             "status": self.status.currentText(), "tag": self.tag.currentText(), "young": self.young.isChecked(),
             "reserve": self.reserve.isChecked(), "incomplete": self.incomplete.isChecked(),
             "rank_years": self.rank_years.value(), "training_short": self.training_short.isChecked(),

@@ -12,8 +12,8 @@ from .jobs import Loads
 from .models import LazyTableModel
 from .list_kit import list_verbs
 from .page_kit import (
-    FormDialog, RefreshWhenShown, TableSelection, filter_row, make_table, make_toolbar, open_dialog, restore_header, save_header,
-    search_line, set_widths, show_grouped_errors,
+    FormDialog, RefreshWhenShown, TableSelection, filter_row, make_table, make_toolbar, open_dialog, restore_header,
+    save_header, search_line, set_widths, show_grouped_errors,
 )
 from .state import AppState
 from .widgets import ChoiceCombo

@@ -8,7 +8,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from sqlalchemy import func, select
 
@@ -275,20 +275,22 @@ def test_a_grouped_list_exports_each_row_with_its_group(qtbot, state, tmp_path, 
     page.setProperty("pageTitle", "年轻干部库")
     qtbot.addWidget(page)
     page.show()
-    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() > 0, timeout=10000)
+    settle(qtbot, page)
+    m = page.tree.model()
+    assert m.rowCount() > 0
     job = export_list(page, path=str(tmp_path / "年轻.xlsx"))
     qtbot.waitUntil(lambda: job.done and bool(told), timeout=20000)
     ws = openpyxl.load_workbook(tmp_path / "年轻.xlsx").active
     assert ws["A1"].value.startswith("年轻干部库")
     header = [c.value for c in ws[2]]
-    assert header[0] == "分组" and header[1:] == [page.tree.headerItem().text(c) for c in range(page.tree.columnCount())
-                                                 if not page.tree.isColumnHidden(c)]
+    assert header[0] == "分组" and header[1:] == [m.headerData(c, Qt.Orientation.Horizontal)
+                                                 for c in range(m.columnCount()) if not page.tree.isColumnHidden(c)]
     body = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
     shown = []
-    for g in range(page.tree.topLevelItemCount()):
-        group = page.tree.topLevelItem(g)
-        for i in range(group.childCount()):
-            shown.append((group.text(0).split("（")[0], group.child(i).text(0)))
+    for g in range(m.rowCount()):
+        group = m.index(g, 0)
+        for i in range(m.rowCount(group)):
+            shown.append((group.data().split("（")[0], m.index(i, 0, group).data()))
     assert [(r[0], r[1]) for r in body] == shown and shown
 
 
@@ -354,22 +356,27 @@ def test_young_pool_has_the_roster_toolbar_and_columns(qtbot, state, monkeypatch
     page = YoungPage(state)
     qtbot.addWidget(page)
     page.show()
+    settle(qtbot, page)
     texts = [a.text() for a in page.toolbar.actions() if a.text()]
     assert texts == ["导出", "打印", "显示列", "统计", "批量"]
-    headers = {page.tree.headerItem().text(c) for c in range(page.tree.columnCount())}
+    m = page.tree.model()
+    headers = {m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())}
     assert headers == {h for _k, h in ALL_COLUMNS}
     page.set_columns(["name", "age", "ethnicity", "id_number"])
     page.save_settings()
     again = YoungPage(state)
     qtbot.addWidget(again)
+    again.show()
+    settle(qtbot, again)
     assert again.shown_keys() == ["name", "age", "id_number", "ethnicity"]
-    first = again.cadre_items()[0]
-    col = [again.tree.headerItem().text(c) for c in range(again.tree.columnCount())].index("身份证号")
-    assert len(first.text(col)) == 18
+    first = again.cadre_indexes()[0]
+    col = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())].index("身份证号")
+    assert len(first.siblingAtColumn(col).data()) == 18
     # 批量 on the pool's selection
-    items = again.cadre_items()[:2]
+    items = again.cadre_indexes()[:2]
     for it in items:
-        it.setSelected(True)
+        again.tree.selectionModel().select(it, QItemSelectionModel.SelectionFlag.Select
+                                           | QItemSelectionModel.SelectionFlag.Rows)
     ids = again.selected_ids()
     assert len(ids) == 2
     monkeypatch.setattr(roster_lists, "confirm", lambda *a, **k: True)

@@ -192,8 +192,14 @@ def test_units_page_remembers_column_widths(qtbot, state, unit_id):
 
 
 def tree_groups(page) -> list[tuple[str, int]]:
-    tree = page.tree
-    return [(tree.topLevelItem(i).text(0), tree.topLevelItem(i).childCount()) for i in range(tree.topLevelItemCount())]
+    m = page.tree.model()
+    return [(m.index(g, 0).data(), m.rowCount(m.index(g, 0))) for g in range(m.rowCount())]
+
+
+def cell(page, group: int, row: int, column: int = 0):
+    """An index under a group of the pool's tree."""
+    m = page.tree.model()
+    return m.index(row, column, m.index(group, 0))
 
 
 def check_counts(page) -> int:
@@ -208,43 +214,37 @@ def test_young_pool_groups_by_age_band_and_by_level(qtbot, demo_state):
     with demo_state.session() as s:
         pool = cadres.young_pool(s)
     assert pool["total"] > 50
-    page = YoungPage(demo_state)
-    qtbot.addWidget(page)
-    page.show()
+    page = shown(qtbot, YoungPage(demo_state))
 
     assert page.title.text() == f"年轻干部（{pool['bound']}岁及以下）共 {pool['total']} 人"
     assert [label.split("（")[0] for label, _ in tree_groups(page)] == ["≤30", "31–35"]
     assert check_counts(page) == pool["total"]
-    young = page.tree.topLevelItem(0)
-    assert all(int(young.child(j).text(1)) <= 30 for j in range(young.childCount()))
+    assert all(int(cell(page, 0, j, 1).data()) <= 30 for j in range(tree_groups(page)[0][1]))
 
     click(qtbot, page.by_level)
     assert [label.split("（")[0] for label, _ in tree_groups(page)] == [*CADRE_LEVELS, "层级未定"]
     assert check_counts(page) == pool["total"]
     for i, level in enumerate(CADRE_LEVELS):
-        group = page.tree.topLevelItem(i)
-        assert all(group.child(j).text(4) == level for j in range(group.childCount()))
+        assert all(cell(page, i, j, 4).data() == level for j in range(tree_groups(page)[i][1]))
 
 
 def test_young_search_filters_names_and_double_click_opens(qtbot, demo_state):
-    page = YoungPage(demo_state)
-    qtbot.addWidget(page)
-    page.show()
-    first = page.tree.topLevelItem(0).child(0)
-    name, cid = first.text(0), first.data(0, ID_ROLE)
+    page = shown(qtbot, YoungPage(demo_state))
+    first = cell(page, 0, 0)
+    name, cid = first.data(), first.data(ID_ROLE)
     initials = "".join(p[0] for p in lazy_pinyin(name))
     qtbot.keyClicks(page.search, initials)  # as clerks search: pinyin initials
     qtbot.waitUntil(lambda: page.count.text() != "")
-    rows = page.cadre_items()
-    assert cid in {r.data(0, ID_ROLE) for r in rows}
-    assert all(f"|{initials}" in search_text(r.text(0)) for r in rows)
+    rows = page.cadre_indexes()
+    assert cid in {r.data(ID_ROLE) for r in rows}
+    assert all(f"|{initials}" in search_text(r.data()) for r in rows)
     assert check_counts(page) == len(rows) < 20
     assert page.count.text() == f"找到 {len(rows)} 人"
 
     item = rows[0]
     with qtbot.waitSignal(page.open_cadre) as signal:
-        page.tree.itemDoubleClicked.emit(item, 0)
-    assert signal.args == [item.data(0, ID_ROLE)]
+        page.tree.doubleClicked.emit(item)
+    assert signal.args == [item.data(ID_ROLE)]
 
     page.search.clear()
     qtbot.waitUntil(lambda: page.count.text() == "")
@@ -252,21 +252,19 @@ def test_young_search_filters_names_and_double_click_opens(qtbot, demo_state):
 
 
 def test_young_page_follows_changes_and_remembers_grouping(qtbot, demo_state, demo_admin):
-    page = YoungPage(demo_state)
-    qtbot.addWidget(page)
-    item = page.tree.topLevelItem(0).child(0)
-    cid = item.data(0, ID_ROLE)
+    page = shown(qtbot, YoungPage(demo_state))
+    cid = cell(page, 0, 0).data(ID_ROLE)
     with demo_state.session() as s:
         cadres.save_cadre(s, actor=demo_admin, cadre_id=cid, data={"status": "调出"})
     before = page.pool["total"]
     demo_state.changes.emit("cadre")
+    settle(qtbot, page)
     assert page.pool["total"] == before - 1
-    assert cid not in {i.data(0, ID_ROLE) for i in page.cadre_items()}
+    assert cid not in {i.data(ID_ROLE) for i in page.cadre_indexes()}
 
     page.set_grouping("level")
     page.save_settings()
-    again = YoungPage(demo_state)
-    qtbot.addWidget(again)
+    again = shown(qtbot, YoungPage(demo_state))
     assert again.grouping_key() == "level"
     assert tree_groups(again)[0][0].startswith("县级领导")
 
