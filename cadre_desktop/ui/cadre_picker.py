@@ -266,13 +266,13 @@ class CadrePickerDialog(QDialog):
     # -- paste ----------------------------------------------------------------------------------
     def resolve(self) -> Resolution:
         """Read the pasted lines; ambiguous names get a choice list, unknown lines are shown in red."""
-        with self.state.session() as s:
+        with self.state.session(read_only=True) as s:
             res = resolve_people(s, self.paste.toPlainText().splitlines())
         self.resolution = res
         self._stale = False
         self.resolved_ids, self.already_count, self.refused = [], 0, []
         names: dict[int, str] = {}
-        with self.state.session() as s:
+        with self.state.session(read_only=True) as s:
             for r in cadres.roster_rows(s, res.ids):
                 names[r["id"]] = r["name"]
         for cid in res.ids:

@@ -371,7 +371,7 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
         cid = self.selected_id()
         if cid is None or not self.state.actor.can("edit"):
             return
-        with self.state.session() as s:
+        with self.state.session(read_only=True) as s:
             d = cadres.get_cadre(s, cid)
             goes = cadres.delete_summary(s, cid)
         text = f"删除干部“{d['name']}”（{d['id_number']}）的档案？"
@@ -416,7 +416,7 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
     def list_filters(self, _table) -> str:
         from ..core.printing.lists import filter_text
 
-        with self.state.session() as s:
+        with self.state.session(read_only=True) as s:
             text = filter_text(s, self.current_filter())
         if self.rank_years.value():
             text += f"、任现职级满{self.rank_years.value()}年"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QIdentityProxyModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -37,98 +37,61 @@ COLUMNS = tuple(_ROSTER[k] for k in KEYS)
 CENTRED = {"age", "sex", "birth", "reserve", "tag"}
 GROUP_NAMES = {"未定": "层级未定"}
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 3
-_GROUP = 0  # the internal id of a group's index; a cadre's is its group's row + 1
+class PoolModel(QIdentityProxyModel):
+    """The pool as a two-level model: group rows `≤30（12人）` with their cadres under them.
 
-
-class PoolModel(QAbstractItemModel):
-    """The pool as a two-level model: group rows `≤30（12人）` with their cadres under them. It
-    holds the rows as read; a cadre's cells are formatted (as the roster formats them) when shown,
-    so a pool of tens of thousands is set in one reset."""
+    The tree's shape is a QStandardItemModel skeleton whose cadre rows are empty (`setRowCount`), so
+    the view lays out tens of thousands of rows without calling Python once per row (so no Python
+    index, parent or flags here: an empty cell is selectable and enabled, and the view edits
+    nothing); the cells of a cadre are formatted (as the roster formats them) when shown."""
 
     def __init__(self, fmt: RosterModel, parent: QObject | None = None):
         super().__init__(parent)
         self.fmt = fmt
         self.groups: list[tuple[str, list[dict]]] = []
         self._texts: dict[int, list[str]] = {}
+        self.set_groups([])
 
     def set_groups(self, groups: list[tuple[str, list[dict]]]) -> None:
-        self.beginResetModel()
+        skeleton = QStandardItemModel(0, len(KEYS), self)
+        skeleton.setHorizontalHeaderLabels(list(COLUMNS))
+        bold = QFont()
+        bold.setBold(True)
+        for key, rows in groups:
+            item = QStandardItem(f"{GROUP_NAMES.get(key, key)}（{len(rows)}人）")
+            item.setData(key, GROUP_ROLE)
+            item.setFont(bold)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            if not rows:
+                item.setForeground(QBrush(QColor("#888")))
+            item.setColumnCount(len(KEYS))
+            item.setRowCount(len(rows))
+            skeleton.appendRow(item)
+        old = self.sourceModel()
         self.groups = groups
         self._texts.clear()
-        self.endResetModel()
+        self.setSourceModel(skeleton)  # one reset
+        if old is not None:
+            old.deleteLater()
 
     def cadre(self, index: QModelIndex | QPersistentModelIndex) -> dict | None:
-        if not index.isValid() or index.internalId() == _GROUP:
+        parent = index.parent()
+        if not index.isValid() or not parent.isValid():
             return None
-        return self.groups[index.internalId() - 1][1][index.row()]
+        return self.groups[parent.row()][1][index.row()]
 
     def group_key(self, index: QModelIndex | QPersistentModelIndex) -> str | None:
-        return self.groups[index.row()][0] if index.isValid() and index.internalId() == _GROUP else None
-
-    def _cells(self, r: dict) -> list[str]:
-        got = self._texts.get(r["id"])
-        if got is None:
-            got = self._texts[r["id"]] = [str(self.fmt.display(k, r)) for k in KEYS]
-        return got
-
-    # -- Qt -------------------------------------------------------------------------------------
-    def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        return self.createIndex(row, column, _GROUP if not parent.isValid() else parent.row() + 1)
-
-    def parent(self, index=None):  # noqa: D401 - Qt's two parents: the QObject's, and an index's
-        if index is None:
-            return QObject.parent(self)
-        if not index.isValid() or index.internalId() == _GROUP:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, _GROUP)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        if not parent.isValid():
-            return len(self.groups)
-        if parent.internalId() == _GROUP and parent.column() == 0:
-            return len(self.groups[parent.row()][1])
-        return 0
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return len(KEYS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(KEYS):
-            return COLUMNS[section]
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if index.internalId() == _GROUP:
-            return Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return self.groups[index.row()][0] if index.isValid() and not index.parent().isValid() else None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if index.internalId() == _GROUP:
-            key, rows = self.groups[index.row()]
-            if index.column() != 0:
-                return None
-            if role == Qt.ItemDataRole.DisplayRole:
-                return f"{GROUP_NAMES.get(key, key)}（{len(rows)}人）"
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
-            if role == Qt.ItemDataRole.ForegroundRole and not rows:
-                return QBrush(QColor("#888"))
-            if role == GROUP_ROLE:
-                return key
-            return None
-        r = self.groups[index.internalId() - 1][1][index.row()]
+        r = self.cadre(index)
+        if r is None:
+            return super().data(index, role)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells(r)[index.column()]
+            got = self._texts.get(r["id"])
+            if got is None:
+                got = self._texts[r["id"]] = [str(self.fmt.display(k, r)) for k in KEYS]
+            return got[index.column()]
         if role == ID_ROLE:
             return r["id"]
         if role == Qt.ItemDataRole.TextAlignmentRole and KEYS[index.column()] in CENTRED:
@@ -205,6 +168,7 @@ class YoungPage(RefreshWhenShown, QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 0; }")
         self.tree.setExpandsOnDoubleClick(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)

@@ -167,7 +167,9 @@ def test_batch_reserve_on_the_selection_is_confirmed_once_and_audited(qtbot, sta
         before = s.scalar(select(func.max(AuditEvent.id)))
     asked = []
     monkeypatch.setattr(roster_lists, "confirm", lambda parent, text, title="", ok="": asked.append(text) or True)
-    assert roster_lists.batch_reserve(page, True)
+    job = roster_lists.batch_reserve(page, True)
+    qtbot.waitUntil(lambda: job.answered, timeout=20000)  # a job: off the GUI thread
+    assert job.error is None and page.last_batch
     assert len(asked) == 1 and "（3 人）" in asked[0] and "设为后备干部" in asked[0]
     with state.session() as s:
         assert all(c.reserve for c in s.scalars(select(Cadre).where(Cadre.id.in_(ids))))
@@ -186,11 +188,15 @@ def test_batch_status_refuses_all_when_one_cannot_change(qtbot, state, monkeypat
     monkeypatch.setattr(roster_lists, "confirm", lambda *a, **k: True)
     refused = []
     monkeypatch.setattr(roster_lists, "refuse", lambda parent, e, title="": refused.append(getattr(e, "message", e)))
-    assert not roster_lists.batch_status(page, "退休", dt.date(2000, 3, 1))
+    job = roster_lists.batch_status(page, "退休", dt.date(2000, 3, 1))
+    qtbot.waitUntil(lambda: job.answered, timeout=20000)
+    assert job.error is not None
     assert refused and "均未修改" in refused[0]
     with state.session() as s:
         assert {c.status for c in s.scalars(select(Cadre).where(Cadre.id.in_(ids)))} == {"在职"}
-    assert roster_lists.batch_status(page, "退休", dt.date(2024, 3, 1))
+    job = roster_lists.batch_status(page, "退休", dt.date(2024, 3, 1))
+    qtbot.waitUntil(lambda: job.answered, timeout=20000)
+    assert job.error is None
     with state.session() as s:
         assert {c.status for c in s.scalars(select(Cadre).where(Cadre.id.in_(ids)))} == {"退休"}
 
@@ -220,6 +226,7 @@ def test_structure_view_counts_match_a_hand_count(qtbot, state, told, tmp_path):
     settle(qtbot, page)
     dialog = page.show_structure()
     dialog.set_by("sex")
+    qtbot.waitUntil(lambda: not dialog.loads.pending, timeout=20000)  # counted off the GUI thread
     m = dialog.model
     headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
     assert headers == ["单位", "男", "女", "合计"]
@@ -380,10 +387,12 @@ def test_young_pool_has_the_roster_toolbar_and_columns(qtbot, state, monkeypatch
     ids = again.selected_ids()
     assert len(ids) == 2
     monkeypatch.setattr(roster_lists, "confirm", lambda *a, **k: True)
-    assert roster_lists.batch_reserve(again, True)
+    job = roster_lists.batch_reserve(again, True)
+    qtbot.waitUntil(lambda: job.answered, timeout=20000)
     with state.session() as s:
         assert all(s.get(Cadre, i).reserve for i in ids)
     d = again.show_structure()
+    qtbot.waitUntil(lambda: not d.loads.pending and not again.loads.pending, timeout=20000)
     assert d.counts["total"] == again.pool["total"]
 
 
