@@ -83,6 +83,22 @@ class PoolModel(QIdentityProxyModel):
     def group_key(self, index: QModelIndex | QPersistentModelIndex) -> str | None:
         return self.groups[index.row()][0] if index.isValid() and not index.parent().isValid() else None
 
+    def tree_reader(self, cols: list[tuple[int, str, str]], only: set[tuple[int, int]] | None = None):
+        """For list_kit (导出, 打印, Ctrl+C): a function reading the shown values of the rows under
+        the groups ((group, row) in `only`, else all) from a snapshot, safe off the GUI thread."""
+        groups, fmt = list(self.groups), self.fmt
+
+        def read(progress=None, cancelled=None) -> list[list]:
+            out = []
+            for g, (key, rows) in enumerate(groups):
+                label = GROUP_NAMES.get(key, key)
+                for i, r in enumerate(rows):
+                    if only is None or (g, i) in only:
+                        out.append([label if c < 0 else str(fmt.display(KEYS[c], r)) for c, _k, _h in cols])
+            return out
+
+        return read
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         r = self.cadre(index)
         if r is None:
