@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QIdentityProxyModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QIdentityProxyModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -129,6 +129,7 @@ class YoungPage(RefreshWhenShown, QWidget):
         self.state = state
         self.pool: dict = {"bound": 35, "total": 0, "by_band": {}, "by_level": {}}
         self.matching: set[int] | None = None  # ids the search matches; None: no search
+        self._retired: list[dict] = []  # rows of an earlier pool, freed a slice at a time
         self.loads = Loads(self)
 
         self.title = QLabel()
@@ -241,12 +242,26 @@ class YoungPage(RefreshWhenShown, QWidget):
             return pool, self._matches(text)
 
         def apply(answer: tuple[dict, set[int] | None]) -> None:
+            self._retire(self.pool)
             self.pool, self.matching = answer
             self.rebuild()
 
         if self.loads.is_pending("matches"):  # this read answers the search too
             self.loads.run("matches", lambda: None, lambda _a: None, wait=True)
         self.loads.run("pool", fetch, apply, wait=wait)
+
+    def _retire(self, pool: dict) -> None:
+        """Let go of a pool read before, a slice of rows at a time: freeing tens of thousands of rows
+        at once holds the GUI thread for a tenth of a second."""
+        self._retired.extend(r for rows in pool["by_level"].values() for r in rows)
+        self._retired.extend(r for rows in pool["by_band"].values() for r in rows)
+        if self._retired:
+            QTimer.singleShot(0, self, self._free_some)
+
+    def _free_some(self) -> None:
+        del self._retired[-1000:]
+        if self._retired:
+            QTimer.singleShot(0, self, self._free_some)
 
     def _query_matches(self, *, wait: bool = False) -> None:
         text = self.search.text().strip()
