@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QLabel, QPlainTextEdit, QPushButton, QScrollArea, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from ..core.services import cadres, units
 from ..core.services.people_lookup import Resolution, resolve_people
 from .common import ERROR_STYLE, shortcut, fit_to_screen
-from .models import LazyTableModel
+from .jobs import Loads
+from .models import BLOCK, LazyTableModel
+from .page_kit import filter_row, search_line
 from .state import AppState
 from .widgets import mask_tail
 
@@ -106,31 +108,17 @@ class CadrePickerDialog(QDialog):
         masked = state.actor.masked_export
 
         # -- the roster tab
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索：姓名、拼音首字母或全拼" if masked else "搜索：姓名、拼音首字母、全拼或身份证号片段")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_line("搜索：姓名、拼音首字母或全拼" if masked else "搜索：姓名、拼音首字母、全拼或身份证号片段")
         self.search.setMaxLength(cadres.MAX_SEARCH)
         self.unit = QComboBox()
         self.unit.addItem("全部单位", None)
-        with state.session() as s:
-            for u in units.list_units(s):
-                self.unit.addItem(u["name"], u["id"])
         self.young = QCheckBox("年轻干部")
         self.count = QLabel()
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.unit)
-        filters.addWidget(self.young)
-        filters.addWidget(self.count)
+        filters = filter_row(self.search, extra=(self.unit, self.young), count=self.count)
 
         def fetch(ids: list[int]) -> list[dict]:
-            with state.session() as s:
-                rows = cadres.roster_rows(s, ids)
-            for r in rows:
-                r["note"] = self._note(r["id"])
-                if masked:
-                    r["id_number"] = mask_tail(r["id_number"])
-            return rows
+            with state.session(read_only=True) as s:
+                return self._noted(cadres.roster_rows(s, ids))
 
         self.model = PickModel(fetch, self, single=single)
         self.model.on_checked = self._update_count
@@ -201,16 +189,15 @@ class CadrePickerDialog(QDialog):
         layout.addLayout(bottom)
         fit_to_screen(self, 860, 560)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(80)
-        self._timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
+        # The roster's own query (cadres.roster_ids / roster_rows), on the dialog's query thread.
+        self.loads = Loads(self)
+        self.search.searched.connect(lambda _t: self.refresh())
         self.unit.currentIndexChanged.connect(lambda _i: self.refresh())
         self.young.toggled.connect(lambda _c: self.refresh())
         shortcut(self, "Ctrl+F", lambda: (self.tabs.setCurrentIndex(0), self.search.setFocus()))
         if single:
             self.tabs.setTabVisible(1, False)
+        self._load_units()
         self.refresh()
         self.search.setFocus()
 
@@ -223,13 +210,46 @@ class CadrePickerDialog(QDialog):
             self._notes[cadre_id] = note
         return self._notes[cadre_id]
 
-    def refresh(self) -> None:
+    def _noted(self, rows: list[dict]) -> list[dict]:
+        """The rows as the picker shows them: the caller's note (on the GUI thread: `annotate` is the
+        caller's), ID numbers masked for an account that may only see them masked."""
+        masked = self.state.actor.masked_export
+        for r in rows:
+            r["note"] = self._note(r["id"])
+            if masked:
+                r["id_number"] = mask_tail(r["id_number"])
+        return rows
+
+    def _load_units(self) -> None:
+        def fetch() -> list[tuple[str, int]]:
+            with self.state.session(read_only=True) as s:
+                return [(u["name"], u["id"]) for u in units.list_units(s)]
+
+        def apply(choices: list[tuple[str, int]]) -> None:
+            self.unit.blockSignals(True)
+            for name, uid in choices:
+                self.unit.addItem(name, uid)
+            self.unit.blockSignals(False)
+
+        self.loads.run("units", fetch, apply)
+
+    def refresh(self, *, wait: bool = False) -> None:
+        """Ask for the cadres matching the search and filters (with their first block of rows);
+        `wait=True` has the answer here."""
         flt = cadres.RosterFilter(search=self.search.text(), unit_id=self.unit.currentData(),
                                   young=self.young.isChecked(), status="在职",
                                   hide_numbers=self.state.actor.masked_export)
-        with self.state.session() as s:
-            ids = cadres.roster_ids(s, flt)
-        self.model.set_ids(ids)
+
+        def fetch() -> tuple[list[int], list[dict]]:
+            with self.state.session(read_only=True) as s:
+                ids = cadres.roster_ids(s, flt)
+                return ids, cadres.roster_rows(s, ids[:BLOCK])
+
+        self.loads.run("list", fetch, self._apply_list, wait=wait)
+
+    def _apply_list(self, answer: tuple[list[int], list[dict]]) -> None:
+        ids, first = answer
+        self.model.set_ids(ids, self._noted(first))
         self.count.setText(f"共 {len(ids)} 人")
         self._update_count()
 
@@ -246,13 +266,13 @@ class CadrePickerDialog(QDialog):
     # -- paste ----------------------------------------------------------------------------------
     def resolve(self) -> Resolution:
         """Read the pasted lines; ambiguous names get a choice list, unknown lines are shown in red."""
-        with self.state.session() as s:
+        with self.state.session(read_only=True) as s:
             res = resolve_people(s, self.paste.toPlainText().splitlines())
         self.resolution = res
         self._stale = False
         self.resolved_ids, self.already_count, self.refused = [], 0, []
         names: dict[int, str] = {}
-        with self.state.session() as s:
+        with self.state.session(read_only=True) as s:
             for r in cadres.roster_rows(s, res.ids):
                 names[r["id"]] = r["name"]
         for cid in res.ids:

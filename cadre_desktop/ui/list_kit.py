@@ -104,6 +104,9 @@ def row_reader(table: QTableView, rows: list[int] | None = None) -> Callable:
 
         return read
     if isinstance(table, QTreeView):
+        reader = getattr(model, "tree_reader", None)  # a big tree reads its rows off the GUI thread
+        if reader is not None:
+            return reader(cols, None if rows is None else set(rows))
         values = _tree_rows(table, cols, None if rows is None else set(rows))
         return lambda progress=None, cancelled=None: values
     # an in-memory model: read on the GUI thread now (it is already in hand)

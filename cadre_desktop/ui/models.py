@@ -35,10 +35,13 @@ class LazyTableModel(QAbstractTableModel):
         self.on_sort: Callable[[str, bool], None] | None = None
 
     # -- contents ---------------------------------------------------------------------------
-    def set_ids(self, ids: list[int]) -> None:
+    def set_ids(self, ids: list[int], rows: Sequence[dict] = ()) -> None:
+        """Show these ids; `rows` already read (e.g. the first block, read with the ids off the GUI
+        thread) are not fetched again."""
         self.beginResetModel()
         self.ids = list(ids)
         self._rows.clear()
+        self._rows.update((r["id"], r) for r in rows)
         self.endResetModel()
 
     def invalidate(self) -> None:

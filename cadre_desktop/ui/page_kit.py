@@ -17,7 +17,6 @@ from shiboken6 import isValid
 
 from ..core import conflicts
 from ..core.values import DomainError, StaleEdit
-from .cadre_picker import CadrePickerDialog
 from .common import confirm, error_label, refuse, required_text, set_error
 from .list_kit import export_list, install_copy, print_list
 from .models import LazyTableModel
@@ -395,6 +394,8 @@ class RowsModel(LazyTableModel):
 
 def pick_cadres(state, parent, title: str, exclude_ids=(), annotate=None) -> list[int]:
     """Tick cadres (or paste names/ID numbers) in the shared picker."""
+    from .cadre_picker import CadrePickerDialog  # the picker uses the page kit's search field
+
     dialog = CadrePickerDialog(state, title, parent, exclude_ids=exclude_ids, annotate=annotate)
     return list(dialog.chosen_ids()) if dialog.exec() else []
 

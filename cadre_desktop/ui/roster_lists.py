@@ -3,7 +3,9 @@ batch actions on the selected cadres (批量).
 
 Each batch action asks what is needed (a status and its date, a unit, a class, a batch and an
 honour), says once what will change for how many cadres, and runs one core call in one session:
-all the cadres change, or none (core.services.batch).
+all the cadres change, or none (core.services.batch). The call is a job (jobs.run_job): a batch
+can hold every cadre of the roster (Ctrl+A), so it runs off the GUI thread; the choices it offers
+(units with their counts, classes, commendations) are read there too.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 from ..core.services import batch, cadres, development, honours, units
 from ..core.values import STATUSES, DomainError
 from .common import confirm, error_label, fit_to_screen, refuse, set_error
+from .jobs import Job, Loads, run_job
 from .list_kit import export_list, print_form, print_list
 from .page_kit import make_table
 from .widgets import DayEdit, day_text
@@ -78,6 +81,8 @@ class StructureDialog(QDialog):
     def __init__(self, state, flt: cadres.RosterFilter, filters_text: str, parent=None):
         super().__init__(parent)
         self.state, self.flt, self.filters_text = state, flt, filters_text
+        self.loads = Loads(self)
+        self.counts: dict = {"by": "", "columns": [], "rows": [], "totals": [], "total": 0}
         self.setWindowTitle("干部结构统计")
         self.by = QComboBox()
         for key, label in cadres.STRUCTURE_BY.items():
@@ -111,14 +116,28 @@ class StructureDialog(QDialog):
     def set_by(self, key: str) -> None:
         self.by.setCurrentIndex(self.by.findData(key))
 
-    def refresh(self) -> None:
-        try:
-            with self.state.session() as s:
-                self.counts = cadres.structure_counts(s, self.flt, self.by.currentData())
-        except DomainError as e:
+    def refresh(self, *, wait: bool = False) -> None:
+        """Count on the dialog's query thread (a count over every cadre the filter takes)."""
+        flt, by = self.flt, self.by.currentData()
+
+        def fetch() -> dict:
+            with self.state.session(read_only=True) as s:
+                return cadres.structure_counts(s, flt, by)
+
+        self.summary.setText("正在统计…")
+        self.loads.run("counts", fetch, self._show, wait=wait, on_error=self._failed)
+
+    def _failed(self, e: BaseException) -> None:
+        self.summary.setText("")
+        if isinstance(e, DomainError):
             refuse(self, e)
-            return
-        c = self.counts
+        else:
+            from .errors import show_unexpected
+
+            show_unexpected(e)
+
+    def _show(self, counts: dict) -> None:
+        self.counts = c = counts
         self.model.clear()
         self.model.setHorizontalHeaderLabels(["单位", *c["columns"], "合计"])
 
@@ -206,34 +225,58 @@ def _selection(page) -> list[int]:
     return ids
 
 
-def run_batch(page, ids: list[int], question: str, title: str, call) -> bool:
-    """Confirm once, run `call(session)` in one session (all or nothing), announce the change."""
+def run_batch(page, ids: list[int], question: str, title: str, call) -> Job | None:
+    """Confirm once, then run `call(session)` in one session (all or nothing) as a job; on success
+    announce the change and keep the result on `page.last_batch`, on a refusal say why. Returns the
+    job (None when the clerk said no); `job.answered` is set once its outcome has been shown."""
     if not confirm(page, question, title, "确定"):
-        return False
-    try:
+        return None
+
+    def work(_progress, _cancelled):
         with page.state.session() as s:
-            result = call(s)
-    except DomainError as e:
-        refuse(page, e)
-        return False
-    page.state.changes.emit("cadre", "attendance", "training_class", "award", "commendation_batch")
-    page.last_batch = result
-    return True
+            return call(s)
+
+    def succeeded(result) -> None:
+        page.state.changes.emit("cadre", "attendance", "training_class", "award", "commendation_batch")
+        page.last_batch = result
+        job.answered = True
+
+    def failed(e: BaseException) -> None:
+        job.answered = True
+        if isinstance(e, DomainError):
+            refuse(page, e)
+        else:
+            from .errors import show_unexpected
+
+            show_unexpected(e)
+
+    job = run_job(page, title, work, on_success=succeeded, on_failure=failed, cancellable=False)
+    job.answered = False
+    return job
 
 
-def batch_reserve(page, reserve: bool) -> bool:
+def with_choices(page, title: str, fetch, then) -> None:
+    """Read what a batch action offers (`fetch(session)`, on the worker) and go on with it (`then`)."""
+    def work(_progress, _cancelled):
+        with page.state.session(read_only=True) as s:
+            return fetch(s)
+
+    run_job(page, title, work, on_success=then, cancellable=False)
+
+
+def batch_reserve(page, reserve: bool) -> Job | None:
     ids = _selection(page)
     if not ids:
-        return False
+        return None
     what = "设为后备干部" if reserve else "取消后备干部身份"
     return run_batch(page, ids, f"将把 {_names(page, ids)} {what}。\n\n每人的修改都记入操作记录。", what,
                      lambda s: batch.set_reserve(s, actor=page.state.actor, cadre_ids=ids, reserve=reserve))
 
 
-def batch_status(page, status: str | None = None, day: dt.date | None = None) -> bool:
+def batch_status(page, status: str | None = None, day: dt.date | None = None) -> Job | None:
     ids = _selection(page)
     if not ids:
-        return False
+        return None
     if status is None or day is None:
         combo = QComboBox()
         combo.addItems([s for s in STATUSES if s != "在职"] + ["在职"])
@@ -249,75 +292,86 @@ def batch_status(page, status: str | None = None, day: dt.date | None = None) ->
 
         dialog.check = check
         if not dialog.exec():
-            return False
+            return None
         status, day = combo.currentText(), date.value()
     return run_batch(page, ids, f"将把 {_names(page, ids)} 的人员状态改为“{status}”，变动日期 {day_text(day)}"
                      "（日期记入备注和操作记录）。", "更改人员状态",
                      lambda s: batch.set_status(s, actor=page.state.actor, cadre_ids=ids, status=status, day=day))
 
 
-def batch_move(page, unit_id: int | None = None) -> bool:
+def batch_move(page, unit_id: int | None = None) -> None:
     ids = _selection(page)
     if not ids:
-        return False
-    with page.state.session() as s:
-        names = {u["id"]: u["name"] for u in units.list_units(s)}
-    if unit_id is None:
-        combo = QComboBox()
-        for uid, name in names.items():
-            combo.addItem(name, uid)
-        if not BatchDialog("调整单位", f"所选：{_names(page, ids)}", [("调整到", combo)], page).exec():
-            return False
-        unit_id = combo.currentData()
-    return run_batch(page, ids, f"将把 {_names(page, ids)} 的工作单位改为“{names.get(unit_id, '')}”。", "调整单位",
-                     lambda s: batch.move_to_unit(s, actor=page.state.actor, cadre_ids=ids, unit_id=unit_id))
+        return
+
+    def chosen(names: dict[int, str]) -> None:
+        uid = unit_id
+        if uid is None:
+            combo = QComboBox()
+            for i, name in names.items():
+                combo.addItem(name, i)
+            if not BatchDialog("调整单位", f"所选：{_names(page, ids)}", [("调整到", combo)], page).exec():
+                return
+            uid = combo.currentData()
+        page.last_job = run_batch(
+            page, ids, f"将把 {_names(page, ids)} 的工作单位改为“{names.get(uid, '')}”。", "调整单位",
+            lambda s: batch.move_to_unit(s, actor=page.state.actor, cadre_ids=ids, unit_id=uid))
+
+    with_choices(page, "读取单位", lambda s: {u["id"]: u["name"] for u in units.list_units(s)}, chosen)
 
 
-def batch_class(page, class_id: int | None = None) -> bool:
+def batch_class(page, class_id: int | None = None) -> None:
     ids = _selection(page)
     if not ids:
-        return False
-    with page.state.session() as s:
-        classes = {c["id"]: c["name"] for c in development.list_classes(s)}
-    if not classes:
-        refuse(page, "还没有培训班，请先在“教育培训”中新增培训班。")
-        return False
-    if class_id is None:
-        combo = QComboBox()
-        for cid, name in classes.items():
-            combo.addItem(name, cid)
-        if not BatchDialog("加入培训班", f"所选：{_names(page, ids)}", [("培训班", combo)], page).exec():
-            return False
-        class_id = combo.currentData()
-    return run_batch(page, ids, f"将把 {_names(page, ids)} 加入培训班“{classes.get(class_id, '')}”"
-                     "（学时按该班学时，已在名单中的不重复加入）。", "加入培训班",
-                     lambda s: batch.add_to_class(s, actor=page.state.actor, cadre_ids=ids, class_id=class_id))
+        return
+
+    def chosen(classes: dict[int, str]) -> None:
+        cid = class_id
+        if not classes:
+            refuse(page, "还没有培训班，请先在“教育培训”中新增培训班。")
+            return
+        if cid is None:
+            combo = QComboBox()
+            for i, name in classes.items():
+                combo.addItem(name, i)
+            if not BatchDialog("加入培训班", f"所选：{_names(page, ids)}", [("培训班", combo)], page).exec():
+                return
+            cid = combo.currentData()
+        page.last_job = run_batch(
+            page, ids, f"将把 {_names(page, ids)} 加入培训班“{classes.get(cid, '')}”"
+            "（学时按该班学时，已在名单中的不重复加入）。", "加入培训班",
+            lambda s: batch.add_to_class(s, actor=page.state.actor, cadre_ids=ids, class_id=cid))
+
+    with_choices(page, "读取培训班", lambda s: {c["id"]: c["name"] for c in development.list_classes(s)}, chosen)
 
 
-def batch_commend(page, batch_id: int | None = None, honour: str | None = None) -> bool:
+def batch_commend(page, batch_id: int | None = None, honour: str | None = None) -> None:
     ids = _selection(page)
     if not ids:
-        return False
-    with page.state.session() as s:
-        batches = {b["id"]: b["title"] for b in honours.list_batches(s)}
-    if not batches:
-        refuse(page, "还没有表彰通报，请先在“表彰奖励”中新增。")
-        return False
-    if batch_id is None or not honour:
-        combo = QComboBox()
-        for bid, title in batches.items():
-            combo.addItem(title, bid)
-        line = QLineEdit("先进个人")
-        dialog = BatchDialog("加入表彰通报", f"所选：{_names(page, ids)}（作为个人表彰）",
-                             [("表彰通报", combo), ("荣誉称号", line)], page)
-        dialog.check = lambda: None if line.text().strip() else "请填写荣誉称号"
-        if not dialog.exec():
-            return False
-        batch_id, honour = combo.currentData(), line.text().strip()
-    return run_batch(page, ids, f"将把 {_names(page, ids)} 作为个人加入表彰“{batches.get(batch_id, '')}”，"
-                     f"荣誉称号“{honour}”。", "加入表彰通报",
-                     lambda s: batch.add_to_commendation(s, actor=page.state.actor, cadre_ids=ids,
-                                                         batch_id=batch_id, honour=honour))
+        return
+
+    def chosen(batches: dict[int, str]) -> None:
+        bid, title = batch_id, honour
+        if not batches:
+            refuse(page, "还没有表彰通报，请先在“表彰奖励”中新增。")
+            return
+        if bid is None or not title:
+            combo = QComboBox()
+            for i, text in batches.items():
+                combo.addItem(text, i)
+            line = QLineEdit("先进个人")
+            dialog = BatchDialog("加入表彰通报", f"所选：{_names(page, ids)}（作为个人表彰）",
+                                 [("表彰通报", combo), ("荣誉称号", line)], page)
+            dialog.check = lambda: None if line.text().strip() else "请填写荣誉称号"
+            if not dialog.exec():
+                return
+            bid, title = combo.currentData(), line.text().strip()
+        page.last_job = run_batch(
+            page, ids, f"将把 {_names(page, ids)} 作为个人加入表彰“{batches.get(bid, '')}”，荣誉称号“{title}”。",
+            "加入表彰通报", lambda s: batch.add_to_commendation(s, actor=page.state.actor, cadre_ids=ids,
+                                                              batch_id=bid, honour=title))
+
+    with_choices(page, "读取表彰通报", lambda s: {b["id"]: b["title"] for b in honours.list_batches(s)}, chosen)
 
 
 def print_forms(page, path: str | None = None):

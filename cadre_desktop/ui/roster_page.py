@@ -5,20 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSpinBox, QSplitter,
-    QTableView, QTextBrowser, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from ..core.services import cadres, tolerance, units
 from ..core.values import AGE_BANDS, CADRE_LEVELS, STATUSES, DomainError
 from .common import confirm, refuse, shortcut
-from .jobs import QueryBridge
-from .list_kit import install_copy
-from .models import RosterModel
-from .page_kit import ElidedTipDelegate, Printable, export_verb, fit_columns_once, make_toolbar, open_dialog, print_verbs
+from .jobs import Loads
+from .models import BLOCK, RosterModel
+from .page_kit import (
+    Printable, RefreshWhenShown, TableSelection, export_verb, filter_row, make_table, make_toolbar, open_dialog,
+    print_verbs, search_line,
+)
 from .print_order import PrintOrderDialog
 from .print_preview import preview_form, save_each
 from .roster_lists import ColumnChooser, StructureDialog, batch_menu
@@ -31,10 +30,17 @@ DEFAULT_SHOWN = tuple(k for k, _ in cadres.ROSTER_COLUMNS)
 ALL = "全部"
 
 
-class RosterPage(Printable, QWidget):
+class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
     """Navigation on the left (the window's), the table in the middle, details at the right.
-    Several cadres can be selected (Ctrl/Shift) for printing their 任免审批表."""
+    Several cadres can be selected (Ctrl/Shift) for printing their 任免审批表.
 
+    Every read runs on the page's query thread (jobs.Loads): "units" fills the unit filter, "list"
+    the ids of the cadres shown (with the first block of their rows), "details" the selected
+    cadre's summary."""
+
+    # the rows show cadres in their units, their 容错纠错 mark (its months are a setting) and
+    # 本年学时 (training classes and attendance)
+    SHOWS = frozenset({"cadre", "unit", "tolerance", "setting", "training_class", "attendance"})
     PRINT_FORMS = (("appointment-form", "干部任免审批表（选中的干部）…"), ("roster", "干部花名册（当前筛选）"))
 
     import_requested = Signal()
@@ -68,12 +74,9 @@ class RosterPage(Printable, QWidget):
             self.act_edit.setText("查看")
 
         # search and filters
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索：姓名、拼音首字母（zsf）、全拼或身份证号片段")
-        self.search.setClearButtonEnabled(True)
+        self.search = search_line("搜索：姓名、拼音首字母（zsf）或全拼" if state.actor.masked_export
+                                  else "搜索：姓名、拼音首字母（zsf）、全拼或身份证号片段")
         self.search.setMaxLength(cadres.MAX_SEARCH)
-        if state.actor.masked_export:
-            self.search.setPlaceholderText("搜索：姓名、拼音首字母（zsf）或全拼")
         self.search_note = QLabel()
         self.search_note.setStyleSheet("color: #a15c00;")
         self.search_note.setVisible(False)
@@ -100,46 +103,26 @@ class RosterPage(Printable, QWidget):
         self.rank_years.setAccessibleName("任现职级满几年")
         self.count = QLabel()
 
-        filters = QHBoxLayout()
-        for label, w in (("单位", self.unit), ("层级", self.level), ("年龄段", self.band), ("状态", self.status),
-                         ("标记", self.tag)):
-            filters.addWidget(QLabel(label))
-            filters.addWidget(w)
-        filters.addWidget(QLabel("任现职级满"))
-        filters.addWidget(self.rank_years)
-        for w in (self.young, self.reserve, self.incomplete, self.training_short):
-            filters.addWidget(w)
-        filters.addStretch(1)
-        filters.addWidget(self.count)
+        filters = filter_row(None, (("单位", self.unit), ("层级", self.level), ("年龄段", self.band),
+                                    ("状态", self.status), ("标记", self.tag), ("任现职级满", self.rank_years)),
+                             (self.young, self.reserve, self.incomplete, self.training_short), self.count, stretch=True)
 
         # the table
         self.model = RosterModel(ALL_COLUMNS, self._fetch, SORT_KEYS, self)
         self.model.masked = state.actor.masked_export
         self.model.on_sort = self._sorted
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table = make_table(self.model, widths=(70, 40, 44, 76, 44, 120, 190, 92, 100, 92, 76, 66, 56))
         # No sort indicator until the clerk clicks a header: the department's own order by default.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setAlternatingRowColors(True)
-        self.table.setItemDelegate(ElidedTipDelegate(self.table))
-        fit_columns_once(self.table)
         self.tag_delegate = TagBadgeDelegate(self.table)
         self.table.setItemDelegateForColumn([k for k, _ in cadres.ROSTER_COLUMNS].index("tag"), self.tag_delegate)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
         self._chosen: dict[int, None] = {}  # selected cadres in the order the clerk selected them
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        for col, width in enumerate((70, 40, 44, 76, 44, 120, 190, 92, 100, 92, 76, 66, 56)):
-            self.table.setColumnWidth(col, width)
         for col in range(len(cadres.ROSTER_COLUMNS), len(ALL_COLUMNS)):
             self.table.setColumnWidth(col, 160 if ALL_COLUMNS[col][0] == "id_number" else 86)
-        install_copy(self.table)
 
         self.details = QTextBrowser()
         self.details.setMinimumWidth(240)
@@ -166,29 +149,31 @@ class RosterPage(Printable, QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
 
-        # Each keystroke re-queries; a short timer coalesces a burst of typing into one query.
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(80)
-        self._timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
+        # The search field announces a pause in typing (one query for a burst of keystrokes).
+        self.search.searched.connect(lambda _t: self.refresh())
         for combo in (self.unit, self.level, self.band, self.status, self.tag):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         for box in (self.young, self.reserve, self.incomplete, self.training_short):
             box.toggled.connect(lambda _c: self.refresh())
-        self.rank_years.valueChanged.connect(lambda _v: self._timer.start())
+        self.rank_years.valueChanged.connect(lambda _v: self.refresh())
         shortcut(self, "Ctrl+F", self.focus_search)
         shortcut(self.table, Qt.Key.Key_Return, self.open_selected)
         shortcut(self.table, Qt.Key.Key_Enter, self.open_selected)
         shortcut(self.table, Qt.Key.Key_Delete, self.delete_selected)
         self.search.returnPressed.connect(self._search_enter)
 
-        self.query = QueryBridge(self._apply_ids, self)
+        self.loads = Loads(self)
         self._select_next: int | None = None
-        self.reload_units()
+        self._enter_after_list = False  # Enter in the search box waits for the list it asked for
+        self._unit_wanted: str | None = None  # the remembered unit filter, chosen once the units are in
+        self._listed_unit: int | None = None  # the unit filter of the list last asked for
+        self._units_stale = False
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh(wait=True)
+        self.reload_units()
+        if self._unit_wanted is None:
+            self.refresh()  # else the units' answer sets the unit filter and asks for the list
+        self._stale = False
 
     # -- data ---------------------------------------------------------------------------------
     def _fetch(self, ids: list[int]) -> list[dict]:
@@ -207,23 +192,29 @@ class RosterPage(Printable, QWidget):
         )
 
     def refresh(self, *, wait: bool = False) -> None:
-        """Re-run the roster query. It runs off the GUI thread (at 100,000 cadres a query takes a
-        good part of a second); `wait=True` runs it here, for the first fill."""
+        """Re-run the roster query on the page's query thread (at 100,000 cadres it takes a good
+        part of a second); `wait=True` runs it here, for code that must have the answer."""
+        self._stale = False
+        if self._units_stale:
+            self.reload_units(wait=wait)
         flt, sort, descending = self.current_filter(), self.sort_key, self.descending
+        self._listed_unit = flt.unit_id
         self.search_note.setText(flt.search_note or "")
         self.search_note.setVisible(bool(flt.search_note))
 
-        def query() -> list[int]:
+        def query() -> tuple[list[int], list[dict]]:
             with self.state.session(read_only=True) as s:
-                return cadres.roster_ids(s, flt, sort=sort, descending=descending)
+                ids = cadres.roster_ids(s, flt, sort=sort, descending=descending)
+                return ids, cadres.roster_rows(s, ids[:BLOCK])  # the first screenful comes with them
 
-        (self.query.run_now if wait else self.query.run)(query)
+        self.loads.run("list", query, self._apply_list, wait=wait)
 
-    def _apply_ids(self, ids: list[int]) -> None:
+    def _apply_list(self, answer: tuple[list[int], list[dict]]) -> None:
+        ids, first = answer
         keep = self._select_next or self.selected_id()
         chosen = [] if self._select_next else list(self._chosen)
         self._select_next = None
-        self.model.set_ids(ids)  # a reset: the selection is gone, without a signal
+        self.model.set_ids(ids, first)  # a reset: the selection is gone, without a signal
         present = set(ids)
         self._chosen = {i: None for i in chosen if i in present}
         if keep is not None:
@@ -235,22 +226,40 @@ class RosterPage(Printable, QWidget):
                           QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
         self._show_count()
         self._show_details()
+        if self._enter_after_list:
+            self._enter_after_list = False
+            self._search_enter()
 
     def _show_count(self) -> None:
         chosen = len(self._chosen)
         self.count.setText(f"共 {self.model.rowCount()} 人" + (f"，已选 {chosen} 人" if chosen > 1 else ""))
 
-    def reload_units(self) -> None:
+    def reload_units(self, *, wait: bool = False) -> None:
+        """The unit filter's choices (list_units counts each unit's cadres: not for the GUI thread)."""
+        self._units_stale = False
+
+        def fetch() -> list[tuple[str, int]]:
+            with self.state.session(read_only=True) as s:
+                return [(u["name"], u["id"]) for u in units.list_units(s)]
+
+        self.loads.run("units", fetch, self._apply_units, wait=wait)
+
+    def _apply_units(self, choices: list[tuple[str, int]]) -> None:
         current = self.unit.currentData()
         self.unit.blockSignals(True)
         self.unit.clear()
         self.unit.addItem(ALL, None)
-        with self.state.session() as s:
-            for u in units.list_units(s):
-                self.unit.addItem(u["name"], u["id"])
-        i = self.unit.findData(current)
+        for name, uid in choices:
+            self.unit.addItem(name, uid)
+        if self._unit_wanted is not None:
+            i = self.unit.findText(self._unit_wanted)
+            self._unit_wanted = None
+        else:
+            i = self.unit.findData(current)
         self.unit.setCurrentIndex(max(i, 0))
         self.unit.blockSignals(False)
+        if self.unit.currentData() != self._listed_unit or not self.loads.generations.get("list"):
+            self.refresh()  # the remembered unit is chosen now, or the unit filtered on is gone
 
     def _sorted(self, key: str, descending: bool) -> None:
         self.sort_key, self.descending = key, descending
@@ -258,23 +267,10 @@ class RosterPage(Printable, QWidget):
 
     def _changed(self, entities: set) -> None:
         if "unit" in entities or "*" in entities:
-            self.reload_units()
-        if entities & {"cadre", "unit", "*"}:
-            self.refresh()
+            self._units_stale = True  # reloaded by the next refresh, now or when next shown
+        super()._changed(entities)
 
     # -- selection -----------------------------------------------------------------------------
-    def selected_id(self) -> int | None:
-        idx = self.table.currentIndex()
-        return self.model.id_at(idx.row()) if idx.isValid() else None
-
-    def select_id(self, cadre_id: int) -> None:
-        row = self.model.row_of(cadre_id)
-        if row >= 0:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-            self.table.scrollTo(self.model.index(row, 0))
-
     def _selection_changed(self, selected, deselected) -> None:
         for rng in deselected:
             for row in range(rng.top(), rng.bottom() + 1):
@@ -296,6 +292,9 @@ class RosterPage(Printable, QWidget):
         self.search.selectAll()
 
     def _search_enter(self) -> None:
+        if self.loads.is_pending("list"):  # the answer to what was typed is on its way: act on it
+            self._enter_after_list = True
+            return
         if self.model.rowCount() == 1:
             self.select_id(self.model.id_at(0))
             self.open_selected()
@@ -304,18 +303,29 @@ class RosterPage(Printable, QWidget):
             if not self.table.currentIndex().isValid():
                 self.select_id(self.model.id_at(0))
 
-    def _show_details(self) -> None:
+    def _show_details(self, *, wait: bool = False) -> None:
+        """The selected cadre's summary and photo, read on the query thread."""
         cid = self.selected_id()
-        if cid is None:
+        if cid is None:  # nothing to read; a late answer for an earlier selection is dropped
+            self.loads.run("details", lambda: None, self._apply_details, wait=True)
+            return
+
+        def fetch() -> dict | None:
+            try:
+                with self.state.session(read_only=True) as s:
+                    d = cadres.get_cadre(s, cid)
+                    d["tag"], d["tag_case"] = tolerance.tags(s, [cid]).get(cid, (None, None))
+                    return d
+            except DomainError:  # deleted by another clerk meanwhile: the list follows
+                return None
+
+        self.loads.run("details", fetch, self._apply_details, wait=wait)
+
+    def _apply_details(self, d: dict | None) -> None:
+        if d is None:  # none selected, or the cadre is gone
             self.details.setHtml("<p style='color:#888'>选择一名干部查看档案摘要；双击或按回车打开档案。</p>")
             self.photo.setPixmap(QPixmap())
             self.photo.setText("照片")
-            return
-        try:
-            with self.state.session() as s:
-                d = cadres.get_cadre(s, cid)
-                d["tag"], d["tag_case"] = tolerance.tags(s, [cid]).get(cid, (None, None))
-        except DomainError:
             return
         self.details.setHtml(summary_html(d, masked=self.state.actor.masked_export))
         pix = QPixmap()
@@ -361,7 +371,7 @@ class RosterPage(Printable, QWidget):
         cid = self.selected_id()
         if cid is None or not self.state.actor.can("edit"):
             return
-        with self.state.session() as s:
+        with self.state.session(read_only=True) as s:
             d = cadres.get_cadre(s, cid)
             goes = cadres.delete_summary(s, cid)
         text = f"删除干部“{d['name']}”（{d['id_number']}）的档案？"
@@ -406,7 +416,7 @@ class RosterPage(Printable, QWidget):
     def list_filters(self, _table) -> str:
         from ..core.printing.lists import filter_text
 
-        with self.state.session() as s:
+        with self.state.session(read_only=True) as s:
             text = filter_text(s, self.current_filter())
         if self.rank_years.value():
             text += f"、任现职级满{self.rank_years.value()}年"
@@ -434,7 +444,8 @@ class RosterPage(Printable, QWidget):
         st.setValue("roster/header", self.table.horizontalHeader().saveState())
         st.setValue("roster/splitter", self.splitter.saveState())
         st.setValue("roster/filters", {
-            "unit": self.unit.currentText(), "level": self.level.currentText(), "band": self.band.currentText(),
+            "unit": self._unit_wanted or self.unit.currentText(), "level": self.level.currentText(),
+            "band": self.band.currentText(),
             "status": self.status.currentText(), "tag": self.tag.currentText(), "young": self.young.isChecked(),
             "reserve": self.reserve.isChecked(), "incomplete": self.incomplete.isChecked(),
             "rank_years": self.rank_years.value(), "training_short": self.training_short.isChecked(),
@@ -456,8 +467,9 @@ class RosterPage(Printable, QWidget):
         self.rank_years.blockSignals(True)
         self.rank_years.setValue(int(f.get("rank_years") or 0))
         self.rank_years.blockSignals(False)
-        for combo, key in ((self.unit, "unit"), (self.level, "level"), (self.band, "band"), (self.status, "status"),
-                           (self.tag, "tag")):
+        unit = str(f.get("unit", ALL))
+        self._unit_wanted = unit if unit != ALL else None  # chosen when the units come in
+        for combo, key in ((self.level, "level"), (self.band, "band"), (self.status, "status"), (self.tag, "tag")):
             i = combo.findText(str(f.get(key, ALL)))
             combo.blockSignals(True)
             combo.setCurrentIndex(max(i, 0))

@@ -8,11 +8,12 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox, QVBoxLayou
 from ..core.services import units
 from ..core.values import TIERS, TOWNSHIP_KINDS, UNIT_KINDS, DomainError
 from .common import confirm, error_label, set_error, shortcut
+from .jobs import Loads
 from .models import LazyTableModel
 from .list_kit import list_verbs
 from .page_kit import (
-    FormDialog, TableSelection, filter_row, make_table, make_toolbar, open_dialog, restore_header, save_header,
-    search_line, set_widths, show_grouped_errors,
+    FormDialog, RefreshWhenShown, TableSelection, filter_row, make_table, make_toolbar, open_dialog, restore_header,
+    save_header, search_line, set_widths, show_grouped_errors,
 )
 from .state import AppState
 from .widgets import ChoiceCombo
@@ -43,7 +44,12 @@ class _Probe(Exception):
     """Raised inside a session to roll back a service call that was only asked whether it would succeed."""
 
 
-class UnitsPage(TableSelection, QWidget):
+class UnitsPage(RefreshWhenShown, TableSelection, QWidget):
+    """The units with their in-service cadres counted (a count over every cadre: read on the page's
+    query thread); the search box and 单位类别 filter the few dozen units in hand."""
+
+    SHOWS = frozenset({"unit", "cadre"})
+
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
@@ -54,6 +60,8 @@ class UnitsPage(TableSelection, QWidget):
         self._by_id: dict[int, dict] = {}
         self.dialog: UnitDialog | None = None
         self.last_message = ""
+        self._select_next: int | None = None  # the unit just saved, selected once the list has it
+        self.loads = Loads(self)
 
         self.toolbar = make_toolbar(self, can_edit, (("act_new", "新增", self.new_unit, True),
                                                      ("act_edit", "编辑", self.edit_selected, True),
@@ -88,7 +96,7 @@ class UnitsPage(TableSelection, QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
 
-        self.search.textChanged.connect(lambda _t: self._apply())
+        self.search.searched.connect(lambda _t: self._apply())
         self.kind.currentIndexChanged.connect(lambda _i: self._apply())
         shortcut(self, "Ctrl+F", self.focus_search)
         shortcut(self.table, Qt.Key.Key_Return, self.edit_selected)
@@ -98,24 +106,46 @@ class UnitsPage(TableSelection, QWidget):
 
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh()
+        self._stale = True  # read when first shown
 
     # -- data ---------------------------------------------------------------------------------
     def _fetch(self, ids: list[int]) -> list[dict]:
         return [self._by_id[i] for i in ids if i in self._by_id]
 
-    def refresh(self) -> None:
-        with self.state.session() as s:
-            self._all = units.list_units(s)
-        self._by_id = {u["id"]: u for u in self._all}
+    def refresh(self, *, wait: bool = False) -> None:
+        self._stale = False
+
+        def fetch() -> list[dict]:
+            with self.state.session(read_only=True) as s:
+                return units.list_units(s)
+
+        self.loads.run("list", fetch, self._loaded, wait=wait)
+
+    def _loaded(self, rows: list[dict]) -> None:
+        self._all = rows
+        self._by_id = {u["id"]: u for u in rows}
+        unit_id, self._select_next = self._select_next, None
+        if unit_id is not None and unit_id in self._by_id and not self._passes(self._by_id[unit_id]):
+            # the filters hide the unit just saved: show it anyway
+            for w in (self.search, self.kind):
+                w.blockSignals(True)
+            self.search.clear()
+            self.kind.setCurrentIndex(0)
+            for w in (self.search, self.kind):
+                w.blockSignals(False)
         self._apply()
+        if unit_id is not None:
+            self.select_id(unit_id)
+
+    def _passes(self, u: dict) -> bool:
+        text = self.search.text().strip()
+        kind = None if self.kind.currentText() == ALL else self.kind.currentText()
+        return (not text or text in u["name"]) and (kind is None or u["kind"] == kind)
 
     def _apply(self) -> None:
         """Filter and sort the units in hand (a county has a few dozen; there is nothing to page)."""
         keep = self.selected_id()
-        text = self.search.text().strip()
-        kind = None if self.kind.currentText() == ALL else self.kind.currentText()
-        rows = [u for u in self._all if (not text or text in u["name"]) and (kind is None or u["kind"] == kind)]
+        rows = [u for u in self._all if self._passes(u)]
         if self.sort_key:
             rows.sort(key=lambda u: _sort_value(self.sort_key, u), reverse=self.descending)
         self.model.set_ids([u["id"] for u in rows])
@@ -128,10 +158,6 @@ class UnitsPage(TableSelection, QWidget):
         self.sort_key, self.descending = key, descending
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self._apply()
-
-    def _changed(self, entities: set) -> None:
-        if entities & {"unit", "cadre", "*"}:
-            self.refresh()
 
     # -- selection -----------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -166,18 +192,10 @@ class UnitsPage(TableSelection, QWidget):
         open_dialog(self, dialog, lambda d: self._saved(d.saved_id))
 
     def _saved(self, unit_id: int | None) -> None:
-        self.state.changes.emit("unit")  # refreshes this page too
-        if unit_id is None:
-            return
-        if self.model.row_of(unit_id) < 0:  # the filters hide the unit just saved: show it anyway
-            for w in (self.search, self.kind):
-                w.blockSignals(True)
-            self.search.clear()
-            self.kind.setCurrentIndex(0)
-            for w in (self.search, self.kind):
-                w.blockSignals(False)
-            self._apply()
-        self.select_id(unit_id)
+        self._select_next = unit_id
+        self.state.changes.emit("unit")  # refreshes this page too, while it is in view
+        if not self.loads.is_pending("list"):
+            self.refresh()
 
     def delete_selected(self) -> None:
         uid = self.selected_id()

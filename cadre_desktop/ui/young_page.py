@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from typing import Any
+
+from PySide6.QtCore import QIdentityProxyModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QRadioButton,
     QToolBar,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.services import cadres
 from .common import shortcut
+from .jobs import Loads
 from .list_kit import export_list, install_copy, print_list
 from .models import ID_ROLE, RosterModel
+from .page_kit import RefreshWhenShown, search_line
 from .roster_lists import ColumnChooser, StructureDialog, batch_menu
 from .state import AppState
 
@@ -35,19 +37,100 @@ COLUMNS = tuple(_ROSTER[k] for k in KEYS)
 CENTRED = {"age", "sex", "birth", "reserve", "tag"}
 GROUP_NAMES = {"未定": "层级未定"}
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 3
+class PoolModel(QIdentityProxyModel):
+    """The pool as a two-level model: group rows `≤30（12人）` with their cadres under them.
+
+    The tree's shape is a QStandardItemModel skeleton whose cadre rows are empty (`setRowCount`), so
+    the view lays out tens of thousands of rows without calling Python once per row (so no Python
+    index, parent or flags here: an empty cell is selectable and enabled, and the view edits
+    nothing); the cells of a cadre are formatted (as the roster formats them) when shown."""
+
+    def __init__(self, fmt: RosterModel, parent: QObject | None = None):
+        super().__init__(parent)
+        self.fmt = fmt
+        self.groups: list[tuple[str, list[dict]]] = []
+        self._texts: dict[int, list[str]] = {}
+        self.set_groups([])
+
+    def set_groups(self, groups: list[tuple[str, list[dict]]]) -> None:
+        skeleton = QStandardItemModel(0, len(KEYS), self)
+        skeleton.setHorizontalHeaderLabels(list(COLUMNS))
+        bold = QFont()
+        bold.setBold(True)
+        for key, rows in groups:
+            item = QStandardItem(f"{GROUP_NAMES.get(key, key)}（{len(rows)}人）")
+            item.setData(key, GROUP_ROLE)
+            item.setFont(bold)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            if not rows:
+                item.setForeground(QBrush(QColor("#888")))
+            item.setColumnCount(len(KEYS))
+            item.setRowCount(len(rows))
+            skeleton.appendRow(item)
+        old = self.sourceModel()
+        self.groups = groups
+        self._texts.clear()
+        self.setSourceModel(skeleton)  # one reset
+        if old is not None:
+            old.deleteLater()
+
+    def cadre(self, index: QModelIndex | QPersistentModelIndex) -> dict | None:
+        parent = index.parent()
+        if not index.isValid() or not parent.isValid():
+            return None
+        return self.groups[parent.row()][1][index.row()]
+
+    def group_key(self, index: QModelIndex | QPersistentModelIndex) -> str | None:
+        return self.groups[index.row()][0] if index.isValid() and not index.parent().isValid() else None
+
+    def tree_reader(self, cols: list[tuple[int, str, str]], only: set[tuple[int, int]] | None = None):
+        """For list_kit (导出, 打印, Ctrl+C): a function reading the shown values of the rows under
+        the groups ((group, row) in `only`, else all) from a snapshot, safe off the GUI thread."""
+        groups, fmt = list(self.groups), self.fmt
+
+        def read(progress=None, cancelled=None) -> list[list]:
+            out = []
+            for g, (key, rows) in enumerate(groups):
+                label = GROUP_NAMES.get(key, key)
+                for i, r in enumerate(rows):
+                    if only is None or (g, i) in only:
+                        out.append([label if c < 0 else str(fmt.display(KEYS[c], r)) for c, _k, _h in cols])
+            return out
+
+        return read
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        r = self.cadre(index)
+        if r is None:
+            return super().data(index, role)
+        if role == Qt.ItemDataRole.DisplayRole:
+            got = self._texts.get(r["id"])
+            if got is None:
+                got = self._texts[r["id"]] = [str(self.fmt.display(k, r)) for k in KEYS]
+            return got[index.column()]
+        if role == ID_ROLE:
+            return r["id"]
+        if role == Qt.ItemDataRole.TextAlignmentRole and KEYS[index.column()] in CENTRED:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
 
 
-class YoungPage(QWidget):
+class YoungPage(RefreshWhenShown, QWidget):
     """The pool as a tree: group nodes `≤30（12人）` with the cadres under them.
-    Double-click or Enter on a cadre emits `open_cadre(id)`; the window opens the editor."""
+    Double-click or Enter on a cadre emits `open_cadre(id)`; the window opens the editor.
+    The pool ("pool") and what the search matches ("matches") are read on the page's query thread."""
 
     open_cadre = Signal(int)
+    # in-service young cadres in their units; the age bound is a setting
+    SHOWS = frozenset({"cadre", "unit", "setting"})
 
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
         self.pool: dict = {"bound": 35, "total": 0, "by_band": {}, "by_level": {}}
         self.matching: set[int] | None = None  # ids the search matches; None: no search
+        self._retired: list[dict] = []  # rows of an earlier pool, freed a slice at a time
+        self.loads = Loads(self)
 
         self.title = QLabel()
         font = QFont(self.title.font())
@@ -61,10 +144,8 @@ class YoungPage(QWidget):
         self.grouping.addButton(self.by_band, 0)
         self.grouping.addButton(self.by_level, 1)
         self.by_band.setChecked(True)
-        self.search = QLineEdit()
+        self.search = search_line("搜索姓名、拼音首字母或全拼")
         self.search.setMaxLength(cadres.MAX_SEARCH)
-        self.search.setPlaceholderText("搜索姓名、拼音首字母或全拼")
-        self.search.setClearButtonEnabled(True)
         self.count = QLabel()
 
         row = QHBoxLayout()
@@ -94,26 +175,29 @@ class YoungPage(QWidget):
         self._fmt = RosterModel(tuple(zip(KEYS, COLUMNS)), lambda ids: [], None, self)
         self._fmt.masked = state.actor.masked_export
 
-        self.tree = QTreeWidget()
-        self.tree.setColumnCount(len(COLUMNS))
-        self.tree.setHeaderLabels(list(COLUMNS))
+        self.model = PoolModel(self._fmt, self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         install_copy(self.tree)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 0; }")
         self.tree.setExpandsOnDoubleClick(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         for col, width in enumerate((150, 50, 170, 360, 90, 70, *(86,) * (len(KEYS) - 6))):
             self.tree.setColumnWidth(col, width)
         # A group opens and closes on double-click by itself; a cadre row opens the cadre.
-        self.tree.itemDoubleClicked.connect(lambda item, _c: item.parent() is not None and self._open(item))
+        self.tree.doubleClicked.connect(lambda index: index.parent().isValid() and self._open(index))
         self._collapsed: dict[str, set[str]] = {}
         self._building = False
-        self.tree.itemCollapsed.connect(lambda item: self._remember_open(item, False))
-        self.tree.itemExpanded.connect(lambda item: self._remember_open(item, True))
+        self._enter_after_search = False
+        self.tree.collapsed.connect(lambda index: self._remember_open(index, False))
+        self.tree.expanded.connect(lambda index: self._remember_open(index, True))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -121,20 +205,16 @@ class YoungPage(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.tree, 1)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(80)
-        self._timer.timeout.connect(self._search_changed)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.searched.connect(lambda _t: self._query_matches())
         self.grouping.idToggled.connect(lambda _id, checked: checked and self.rebuild())
         shortcut(self, "Ctrl+F", self.focus_search)
-        shortcut(self.tree, Qt.Key.Key_Return, lambda: self._open(self.tree.currentItem()))
-        shortcut(self.tree, Qt.Key.Key_Enter, lambda: self._open(self.tree.currentItem()))
+        shortcut(self.tree, Qt.Key.Key_Return, lambda: self._open(self.tree.currentIndex()))
+        shortcut(self.tree, Qt.Key.Key_Enter, lambda: self._open(self.tree.currentIndex()))
         self.search.returnPressed.connect(self._search_enter)
 
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh()
+        self._stale = True  # read when first shown
 
     # -- data ---------------------------------------------------------------------------------
     def grouping_key(self) -> str:
@@ -143,118 +223,146 @@ class YoungPage(QWidget):
     def set_grouping(self, key: str) -> None:
         (self.by_level if key == "level" else self.by_band).setChecked(True)
 
-    def refresh(self) -> None:
-        with self.state.session() as s:
-            self.pool = cadres.young_pool(s)
-        self._query_matches()
-        self.rebuild()
-
-    def _search_changed(self) -> None:
-        self._query_matches()
-        self.rebuild()
-
-    def _query_matches(self) -> None:
+    def _matches(self, text: str) -> set[int] | None:  # on the query thread
         """The search matches what the roster's does (name, pinyin initials, full pinyin), in SQL."""
-        text = self.search.text().strip()
         if not text:
-            self.matching = None
-            return
-        with self.state.session() as s:
-            self.matching = set(cadres.roster_ids(s, cadres.RosterFilter(
+            return None
+        with self.state.session(read_only=True) as s:
+            return set(cadres.roster_ids(s, cadres.RosterFilter(
                 search=text, young=True, status="在职", hide_numbers=self.state.actor.masked_export)))
+
+    def refresh(self, *, wait: bool = False) -> None:
+        """Read the pool (and what the search matches) again; `wait=True` has it here."""
+        self._stale = False
+        text = self.search.text().strip()
+
+        def fetch() -> tuple[dict, set[int] | None]:
+            with self.state.session(read_only=True) as s:
+                pool = cadres.young_pool(s)
+            return pool, self._matches(text)
+
+        def apply(answer: tuple[dict, set[int] | None]) -> None:
+            self._retire(self.pool)
+            self.pool, self.matching = answer
+            self.rebuild()
+
+        if self.loads.is_pending("matches"):  # this read answers the search too
+            self.loads.run("matches", lambda: None, lambda _a: None, wait=True)
+        self.loads.run("pool", fetch, apply, wait=wait)
+
+    def _retire(self, pool: dict) -> None:
+        """Let go of a pool read before, a slice of rows at a time: freeing tens of thousands of rows
+        at once holds the GUI thread for a tenth of a second."""
+        self._retired.extend(r for rows in pool["by_level"].values() for r in rows)
+        self._retired.extend(r for rows in pool["by_band"].values() for r in rows)
+        if self._retired:
+            QTimer.singleShot(0, self, self._free_some)
+
+    def _free_some(self) -> None:
+        del self._retired[-1000:]
+        if self._retired:
+            QTimer.singleShot(0, self, self._free_some)
+
+    def _query_matches(self, *, wait: bool = False) -> None:
+        text = self.search.text().strip()
+
+        def apply(matching: set[int] | None) -> None:
+            self.matching = matching
+            self.rebuild()
+            if self._enter_after_search:
+                self._enter_after_search = False
+                self._search_enter()
+
+        self.loads.run("matches", lambda: self._matches(text), apply, wait=wait)
 
     def groups(self) -> dict[str, list[dict]]:
         return self.pool["by_level" if self.grouping_key() == "level" else "by_band"]
 
     def rebuild(self) -> None:
+        """Show the pool in the chosen grouping, filtered by the search (one model reset)."""
         keep = self.selected_id()
         collapsed = self._collapsed.setdefault(self.grouping_key(), set())
         self._building = True
-        self.tree.setUpdatesEnabled(False)
-        self.tree.clear()
-        grey = QBrush(QColor("#888"))
-        shown = 0
+        groups = []
         for key, rows in self.groups().items():
             if self.matching is not None:
                 rows = [r for r in rows if r["id"] in self.matching]
-            group = QTreeWidgetItem([f"{GROUP_NAMES.get(key, key)}（{len(rows)}人）"])
-            group.setData(0, GROUP_ROLE, key)
-            font = group.font(0)
-            font.setBold(True)
-            group.setFont(0, font)
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            if not rows:
-                group.setForeground(0, grey)
-            for r in rows:
-                item = QTreeWidgetItem([str(self._fmt.display(k, r)) for k in KEYS])
-                item.setData(0, ID_ROLE, r["id"])
-                for c, k in enumerate(KEYS):
-                    if k in CENTRED:
-                        item.setTextAlignment(c, Qt.AlignmentFlag.AlignCenter)
-                group.addChild(item)
-            self.tree.addTopLevelItem(group)
-            group.setFirstColumnSpanned(True)
+            groups.append((key, rows))
+        self.model.set_groups(groups)
+        root = QModelIndex()
+        for g, (key, rows) in enumerate(groups):
+            self.tree.setFirstColumnSpanned(g, root, True)
             # Groups start open; one the clerk closed stays closed across refreshes.
-            group.setExpanded(bool(rows) and key not in collapsed)
-            shown += len(rows)
-        self.tree.setUpdatesEnabled(True)
+            self.tree.setExpanded(self.model.index(g, 0), bool(rows) and key not in collapsed)
         self._building = False
+        shown = sum(len(rows) for _k, rows in groups)
         self.title.setText(f"年轻干部（{self.pool['bound']}岁及以下）共 {self.pool['total']} 人")
         self.count.setText("" if self.matching is None else f"找到 {shown} 人")
         if keep is not None:
             self.select_id(keep)
 
-    def _remember_open(self, item: QTreeWidgetItem, is_open: bool) -> None:
-        if self._building or item.parent() is not None:
+    def _remember_open(self, index: QModelIndex, is_open: bool) -> None:
+        key = self.model.group_key(index)
+        if self._building or key is None:
             return
         collapsed = self._collapsed.setdefault(self.grouping_key(), set())
-        (collapsed.discard if is_open else collapsed.add)(item.data(0, GROUP_ROLE))
-
-    def _changed(self, entities: set) -> None:
-        if entities & {"cadre", "unit", "setting", "*"}:
-            self.refresh()
+        (collapsed.discard if is_open else collapsed.add)(key)
 
     # -- selection -----------------------------------------------------------------------------
-    def cadre_items(self, group: QTreeWidgetItem | None = None) -> list[QTreeWidgetItem]:
-        groups = [group] if group is not None else [self.tree.topLevelItem(i)
-                                                    for i in range(self.tree.topLevelItemCount())]
-        return [g.child(j) for g in groups for j in range(g.childCount())]
+    def group_rows(self) -> list[tuple[str, int]]:
+        """(the group's line as shown, how many cadres under it), top to bottom."""
+        return [(self.model.index(g, 0).data(), len(rows)) for g, (_k, rows) in enumerate(self.model.groups)]
+
+    def cadre_indexes(self, group: int | None = None) -> list[QModelIndex]:
+        """The first-column index of each cadre shown (of one group when given), top to bottom."""
+        groups = range(len(self.model.groups)) if group is None else [group]
+        out = []
+        for g in groups:
+            parent = self.model.index(g, 0)
+            out += [self.model.index(r, 0, parent) for r in range(self.model.rowCount(parent))]
+        return out
+
+    def shown_rows(self) -> list[dict]:
+        return [r for _k, rows in self.model.groups for r in rows]
 
     def selected_id(self) -> int | None:
-        item = self.tree.currentItem()
-        return item.data(0, ID_ROLE) if item is not None and item.parent() is not None else None
+        r = self.model.cadre(self.tree.currentIndex())
+        return r["id"] if r is not None else None
 
     def select_id(self, cadre_id: int) -> None:
-        for item in self.cadre_items():
-            if item.data(0, ID_ROLE) == cadre_id:
-                self.tree.setCurrentItem(item)
-                self.tree.scrollToItem(item)
-                return
+        for g, (_k, rows) in enumerate(self.model.groups):
+            for i, r in enumerate(rows):
+                if r["id"] == cadre_id:
+                    index = self.model.index(i, 0, self.model.index(g, 0))
+                    self.tree.setCurrentIndex(index)
+                    self.tree.scrollTo(index)
+                    return
 
-    def _open(self, item: QTreeWidgetItem | None) -> None:
-        if item is None:
+    def _open(self, index: QModelIndex) -> None:
+        if not index.isValid():
             return
-        if item.parent() is None:  # a group: Enter opens or closes it
-            item.setExpanded(not item.isExpanded())
+        if not index.parent().isValid():  # a group: Enter opens or closes it
+            index = index.siblingAtColumn(0)
+            self.tree.setExpanded(index, not self.tree.isExpanded(index))
             return
-        self.open_cadre.emit(int(item.data(0, ID_ROLE)))
+        self.open_cadre.emit(int(index.data(ID_ROLE)))
 
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
     def _search_enter(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
-            self._search_changed()
-        items = self.cadre_items()
-        if len(items) == 1:
-            self.tree.setCurrentItem(items[0])
-            self._open(items[0])
-        elif items:
+        if self.loads.is_pending("matches") or self.loads.is_pending("pool"):
+            self._enter_after_search = True  # act on the answer to what was typed
+            return
+        rows = self.shown_rows()
+        if len(rows) == 1:
+            self.select_id(rows[0]["id"])
+            self._open(self.tree.currentIndex())
+        elif rows:
             self.tree.setFocus()
             if self.selected_id() is None:
-                self.tree.setCurrentItem(items[0])
+                self.select_id(rows[0]["id"])
 
     # -- the roster's columns, 统计, 批量 ------------------------------------------------------------
     def shown_keys(self) -> list[str]:
@@ -280,10 +388,12 @@ class YoungPage(QWidget):
         return self.structure
 
     def selected_ids(self) -> list[int]:
-        return [item.data(0, ID_ROLE) for item in self.tree.selectedItems() if item.parent() is not None]
+        rows = (self.model.cadre(i) for i in self.tree.selectionModel().selectedRows())
+        return [r["id"] for r in rows if r is not None]
 
     def cadre_names(self, ids: list[int]) -> dict[int, str]:
-        return {item.data(0, ID_ROLE): item.text(0) for item in self.cadre_items() if item.data(0, ID_ROLE) in ids}
+        wanted = set(ids)
+        return {r["id"]: r["name"] for r in self.shown_rows() if r["id"] in wanted}
 
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:

@@ -149,6 +149,7 @@ def test_roster_mark_is_a_badge_that_stays_on_a_selected_row(qtbot, db, admin, t
     qtbot.addWidget(page)
     page.resize(1300, 600)
     page.show()
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     col = [k for k, _ in cadres.ROSTER_COLUMNS].index("tag")
     page.select_id(tagged["红一"])
     qtbot.wait(50)

@@ -8,7 +8,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from sqlalchemy import func, select
 
@@ -44,11 +44,12 @@ def roster(qtbot, state) -> RosterPage:
     qtbot.addWidget(page)
     page.resize(1400, 700)
     page.show()
+    settle(qtbot, page)  # its units, its list and the selected cadre are read off the GUI thread
     return page
 
 
 def settle(qtbot, page) -> None:
-    qtbot.waitUntil(lambda: not page.query.pending, timeout=10000)
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=10000)
 
 
 def filtered_and_sorted(qtbot, page) -> list[int]:
@@ -166,7 +167,9 @@ def test_batch_reserve_on_the_selection_is_confirmed_once_and_audited(qtbot, sta
         before = s.scalar(select(func.max(AuditEvent.id)))
     asked = []
     monkeypatch.setattr(roster_lists, "confirm", lambda parent, text, title="", ok="": asked.append(text) or True)
-    assert roster_lists.batch_reserve(page, True)
+    job = roster_lists.batch_reserve(page, True)
+    qtbot.waitUntil(lambda: job.answered, timeout=20000)  # a job: off the GUI thread
+    assert job.error is None and page.last_batch
     assert len(asked) == 1 and "（3 人）" in asked[0] and "设为后备干部" in asked[0]
     with state.session() as s:
         assert all(c.reserve for c in s.scalars(select(Cadre).where(Cadre.id.in_(ids))))
@@ -185,11 +188,15 @@ def test_batch_status_refuses_all_when_one_cannot_change(qtbot, state, monkeypat
     monkeypatch.setattr(roster_lists, "confirm", lambda *a, **k: True)
     refused = []
     monkeypatch.setattr(roster_lists, "refuse", lambda parent, e, title="": refused.append(getattr(e, "message", e)))
-    assert not roster_lists.batch_status(page, "退休", dt.date(2000, 3, 1))
+    job = roster_lists.batch_status(page, "退休", dt.date(2000, 3, 1))
+    qtbot.waitUntil(lambda: job.answered, timeout=20000)
+    assert job.error is not None
     assert refused and "均未修改" in refused[0]
     with state.session() as s:
         assert {c.status for c in s.scalars(select(Cadre).where(Cadre.id.in_(ids)))} == {"在职"}
-    assert roster_lists.batch_status(page, "退休", dt.date(2024, 3, 1))
+    job = roster_lists.batch_status(page, "退休", dt.date(2024, 3, 1))
+    qtbot.waitUntil(lambda: job.answered, timeout=20000)
+    assert job.error is None
     with state.session() as s:
         assert {c.status for c in s.scalars(select(Cadre).where(Cadre.id.in_(ids)))} == {"退休"}
 
@@ -219,6 +226,7 @@ def test_structure_view_counts_match_a_hand_count(qtbot, state, told, tmp_path):
     settle(qtbot, page)
     dialog = page.show_structure()
     dialog.set_by("sex")
+    qtbot.waitUntil(lambda: not dialog.loads.pending, timeout=20000)  # counted off the GUI thread
     m = dialog.model
     headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
     assert headers == ["单位", "男", "女", "合计"]
@@ -274,20 +282,22 @@ def test_a_grouped_list_exports_each_row_with_its_group(qtbot, state, tmp_path, 
     page.setProperty("pageTitle", "年轻干部库")
     qtbot.addWidget(page)
     page.show()
-    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() > 0, timeout=10000)
+    settle(qtbot, page)
+    m = page.tree.model()
+    assert m.rowCount() > 0
     job = export_list(page, path=str(tmp_path / "年轻.xlsx"))
     qtbot.waitUntil(lambda: job.done and bool(told), timeout=20000)
     ws = openpyxl.load_workbook(tmp_path / "年轻.xlsx").active
     assert ws["A1"].value.startswith("年轻干部库")
     header = [c.value for c in ws[2]]
-    assert header[0] == "分组" and header[1:] == [page.tree.headerItem().text(c) for c in range(page.tree.columnCount())
-                                                 if not page.tree.isColumnHidden(c)]
+    assert header[0] == "分组" and header[1:] == [m.headerData(c, Qt.Orientation.Horizontal)
+                                                 for c in range(m.columnCount()) if not page.tree.isColumnHidden(c)]
     body = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
     shown = []
-    for g in range(page.tree.topLevelItemCount()):
-        group = page.tree.topLevelItem(g)
-        for i in range(group.childCount()):
-            shown.append((group.text(0).split("（")[0], group.child(i).text(0)))
+    for g in range(m.rowCount()):
+        group = m.index(g, 0)
+        for i in range(m.rowCount(group)):
+            shown.append((group.data().split("（")[0], m.index(i, 0, group).data()))
     assert [(r[0], r[1]) for r in body] == shown and shown
 
 
@@ -353,29 +363,36 @@ def test_young_pool_has_the_roster_toolbar_and_columns(qtbot, state, monkeypatch
     page = YoungPage(state)
     qtbot.addWidget(page)
     page.show()
+    settle(qtbot, page)
     texts = [a.text() for a in page.toolbar.actions() if a.text()]
     assert texts == ["导出", "打印", "显示列", "统计", "批量"]
-    headers = {page.tree.headerItem().text(c) for c in range(page.tree.columnCount())}
+    m = page.tree.model()
+    headers = {m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())}
     assert headers == {h for _k, h in ALL_COLUMNS}
     page.set_columns(["name", "age", "ethnicity", "id_number"])
     page.save_settings()
     again = YoungPage(state)
     qtbot.addWidget(again)
+    again.show()
+    settle(qtbot, again)
     assert again.shown_keys() == ["name", "age", "id_number", "ethnicity"]
-    first = again.cadre_items()[0]
-    col = [again.tree.headerItem().text(c) for c in range(again.tree.columnCount())].index("身份证号")
-    assert len(first.text(col)) == 18
+    first = again.cadre_indexes()[0]
+    col = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())].index("身份证号")
+    assert len(first.siblingAtColumn(col).data()) == 18
     # 批量 on the pool's selection
-    items = again.cadre_items()[:2]
+    items = again.cadre_indexes()[:2]
     for it in items:
-        it.setSelected(True)
+        again.tree.selectionModel().select(it, QItemSelectionModel.SelectionFlag.Select
+                                           | QItemSelectionModel.SelectionFlag.Rows)
     ids = again.selected_ids()
     assert len(ids) == 2
     monkeypatch.setattr(roster_lists, "confirm", lambda *a, **k: True)
-    assert roster_lists.batch_reserve(again, True)
+    job = roster_lists.batch_reserve(again, True)
+    qtbot.waitUntil(lambda: job.answered, timeout=20000)
     with state.session() as s:
         assert all(s.get(Cadre, i).reserve for i in ids)
     d = again.show_structure()
+    qtbot.waitUntil(lambda: not d.loads.pending and not again.loads.pending, timeout=20000)
     assert d.counts["total"] == again.pool["total"]
 
 

@@ -33,6 +33,19 @@ def demo_state(demo_db, demo_admin, settings):
     return AppState(db=demo_db, actor=demo_admin, settings=settings)
 
 
+def settle(qtbot, page) -> None:
+    """Wait until the page's reads (run off the GUI thread) are in."""
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
+
+
+def shown(qtbot, page):
+    """The page in view, its list read: what a clerk sees on opening it."""
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, page)
+    return page
+
+
 def table_column(page, column: int) -> list[str]:
     m = page.model
     return [m.data(m.index(r, column)) for r in range(m.rowCount())]
@@ -46,8 +59,7 @@ def click(qtbot, button) -> None:
 
 
 def test_add_unit_through_dialog_shows_it_in_table(qtbot, state, unit_id, qtmodeltester):
-    page = UnitsPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, UnitsPage(state))
     assert table_column(page, 1) == ["青山镇"]
 
     page.act_new.trigger()
@@ -57,19 +69,20 @@ def test_add_unit_through_dialog_shows_it_in_table(qtbot, state, unit_id, qtmode
     dialog.kind.setCurrentText("乡镇")
     dialog.tier.setValue("三档")
     click(qtbot, dialog.save_button)
-
     assert not dialog.isVisible()
+    saved_id = dialog.saved_id
+    settle(qtbot, page)  # the list is read again off the GUI thread
+
     assert table_column(page, 1) == ["青山镇", "红岩乡"]
     row = page.model.row(1)
     assert (row["kind"], row["tier"], row["sort_order"], row["cadres"]) == ("乡镇", "三档", 2, 0)
-    assert page.model.id_at(page.table.currentIndex().row()) == dialog.saved_id  # the new unit is selected
+    assert page.model.id_at(page.table.currentIndex().row()) == saved_id  # the new unit is selected
     assert page.count.text().startswith("共 2 个单位")
     qtmodeltester.check(page.model)
 
 
 def test_township_tier_is_refused_beside_the_field_for_a_county_department(qtbot, state):
-    page = UnitsPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, UnitsPage(state))
     page.act_new.trigger()
     dialog = page.dialog
     dialog.name.setText("县审计局")
@@ -95,12 +108,12 @@ def test_township_tier_is_refused_beside_the_field_for_a_county_department(qtbot
     assert not dialog.tier.isEnabled() and not dialog.errors["tier"].isVisible()
     click(qtbot, dialog.save_button)
     assert not dialog.isVisible()
+    settle(qtbot, page)
     assert [(r["name"], r["tier"]) for r in (page.model.row(0),)] == [("县审计局", None)]
 
 
 def test_unit_name_errors_appear_beside_the_name(qtbot, state, unit_id):
-    page = UnitsPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, UnitsPage(state))
     page.act_new.trigger()
     dialog = page.dialog
     dialog.name.setText("青山镇")
@@ -112,9 +125,7 @@ def test_unit_name_errors_appear_beside_the_name(qtbot, state, unit_id):
 
 
 def test_enter_edits_the_selected_unit(qtbot, state, unit_id):
-    page = UnitsPage(state)
-    qtbot.addWidget(page)
-    page.show()
+    page = shown(qtbot, UnitsPage(state))
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)  # shortcuts act in the active window only
     page.select_id(unit_id)
@@ -124,15 +135,14 @@ def test_enter_edits_the_selected_unit(qtbot, state, unit_id):
     assert dialog.isVisible() and dialog.name.text() == "青山镇" and dialog.tier.value() == "二档"
     dialog.name.setText("青山乡")
     click(qtbot, dialog.save_button)
+    settle(qtbot, page)
     assert table_column(page, 1) == ["青山乡"]
 
 
 def test_delete_is_refused_for_a_unit_with_cadres(qtbot, state, unit_id, cadre_id, monkeypatch):
     asked = []
     monkeypatch.setattr("cadre_desktop.ui.units_page.confirm", lambda *a, **k: asked.append(a) or True)
-    page = UnitsPage(state)
-    qtbot.addWidget(page)
-    page.show()
+    page = shown(qtbot, UnitsPage(state))
     page.select_id(unit_id)
     page.act_delete.trigger()
 
@@ -149,10 +159,10 @@ def test_delete_an_empty_unit_asks_once_naming_it(qtbot, state, admin, monkeypat
         uid = units.save_unit(s, actor=admin, name="县档案馆", kind="其他")
     asked = []
     monkeypatch.setattr("cadre_desktop.ui.units_page.confirm", lambda _p, text, *a: asked.append(text) or True)
-    page = UnitsPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, UnitsPage(state))
     page.select_id(uid)
     page.act_delete.trigger()
+    settle(qtbot, page)
     assert len(asked) == 1 and "县档案馆" in asked[0]
     assert page.model.rowCount() == 0
     with state.session() as s:
@@ -160,9 +170,7 @@ def test_delete_an_empty_unit_asks_once_naming_it(qtbot, state, admin, monkeypat
 
 
 def test_reader_sees_units_without_edit_verbs(qtbot, db, reader, unit_id, settings):
-    page = UnitsPage(AppState(db=db, actor=reader, settings=settings))
-    qtbot.addWidget(page)
-    page.show()
+    page = shown(qtbot, UnitsPage(AppState(db=db, actor=reader, settings=settings)))
     assert not any(a.isVisible() for a in (page.act_new, page.act_edit, page.act_delete))
     assert page.act_export.isVisible() and page.act_print_list.isVisible()  # the list, for everyone
     page.select_id(unit_id)
@@ -172,12 +180,10 @@ def test_reader_sees_units_without_edit_verbs(qtbot, db, reader, unit_id, settin
 
 
 def test_units_page_remembers_column_widths(qtbot, state, unit_id):
-    page = UnitsPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, UnitsPage(state))
     page.table.setColumnWidth(1, 333)
     page.save_settings()
-    again = UnitsPage(state)
-    qtbot.addWidget(again)
+    again = shown(qtbot, UnitsPage(state))
     assert again.table.columnWidth(1) == 333
     assert table_column(again, 1) == ["青山镇"]
 
@@ -186,8 +192,14 @@ def test_units_page_remembers_column_widths(qtbot, state, unit_id):
 
 
 def tree_groups(page) -> list[tuple[str, int]]:
-    tree = page.tree
-    return [(tree.topLevelItem(i).text(0), tree.topLevelItem(i).childCount()) for i in range(tree.topLevelItemCount())]
+    m = page.tree.model()
+    return [(m.index(g, 0).data(), m.rowCount(m.index(g, 0))) for g in range(m.rowCount())]
+
+
+def cell(page, group: int, row: int, column: int = 0):
+    """An index under a group of the pool's tree."""
+    m = page.tree.model()
+    return m.index(row, column, m.index(group, 0))
 
 
 def check_counts(page) -> int:
@@ -202,43 +214,37 @@ def test_young_pool_groups_by_age_band_and_by_level(qtbot, demo_state):
     with demo_state.session() as s:
         pool = cadres.young_pool(s)
     assert pool["total"] > 50
-    page = YoungPage(demo_state)
-    qtbot.addWidget(page)
-    page.show()
+    page = shown(qtbot, YoungPage(demo_state))
 
     assert page.title.text() == f"年轻干部（{pool['bound']}岁及以下）共 {pool['total']} 人"
     assert [label.split("（")[0] for label, _ in tree_groups(page)] == ["≤30", "31–35"]
     assert check_counts(page) == pool["total"]
-    young = page.tree.topLevelItem(0)
-    assert all(int(young.child(j).text(1)) <= 30 for j in range(young.childCount()))
+    assert all(int(cell(page, 0, j, 1).data()) <= 30 for j in range(tree_groups(page)[0][1]))
 
     click(qtbot, page.by_level)
     assert [label.split("（")[0] for label, _ in tree_groups(page)] == [*CADRE_LEVELS, "层级未定"]
     assert check_counts(page) == pool["total"]
     for i, level in enumerate(CADRE_LEVELS):
-        group = page.tree.topLevelItem(i)
-        assert all(group.child(j).text(4) == level for j in range(group.childCount()))
+        assert all(cell(page, i, j, 4).data() == level for j in range(tree_groups(page)[i][1]))
 
 
 def test_young_search_filters_names_and_double_click_opens(qtbot, demo_state):
-    page = YoungPage(demo_state)
-    qtbot.addWidget(page)
-    page.show()
-    first = page.tree.topLevelItem(0).child(0)
-    name, cid = first.text(0), first.data(0, ID_ROLE)
+    page = shown(qtbot, YoungPage(demo_state))
+    first = cell(page, 0, 0)
+    name, cid = first.data(), first.data(ID_ROLE)
     initials = "".join(p[0] for p in lazy_pinyin(name))
     qtbot.keyClicks(page.search, initials)  # as clerks search: pinyin initials
     qtbot.waitUntil(lambda: page.count.text() != "")
-    rows = page.cadre_items()
-    assert cid in {r.data(0, ID_ROLE) for r in rows}
-    assert all(f"|{initials}" in search_text(r.text(0)) for r in rows)
+    rows = page.cadre_indexes()
+    assert cid in {r.data(ID_ROLE) for r in rows}
+    assert all(f"|{initials}" in search_text(r.data()) for r in rows)
     assert check_counts(page) == len(rows) < 20
     assert page.count.text() == f"找到 {len(rows)} 人"
 
     item = rows[0]
     with qtbot.waitSignal(page.open_cadre) as signal:
-        page.tree.itemDoubleClicked.emit(item, 0)
-    assert signal.args == [item.data(0, ID_ROLE)]
+        page.tree.doubleClicked.emit(item)
+    assert signal.args == [item.data(ID_ROLE)]
 
     page.search.clear()
     qtbot.waitUntil(lambda: page.count.text() == "")
@@ -246,21 +252,19 @@ def test_young_search_filters_names_and_double_click_opens(qtbot, demo_state):
 
 
 def test_young_page_follows_changes_and_remembers_grouping(qtbot, demo_state, demo_admin):
-    page = YoungPage(demo_state)
-    qtbot.addWidget(page)
-    item = page.tree.topLevelItem(0).child(0)
-    cid = item.data(0, ID_ROLE)
+    page = shown(qtbot, YoungPage(demo_state))
+    cid = cell(page, 0, 0).data(ID_ROLE)
     with demo_state.session() as s:
         cadres.save_cadre(s, actor=demo_admin, cadre_id=cid, data={"status": "调出"})
     before = page.pool["total"]
     demo_state.changes.emit("cadre")
+    settle(qtbot, page)
     assert page.pool["total"] == before - 1
-    assert cid not in {i.data(0, ID_ROLE) for i in page.cadre_items()}
+    assert cid not in {i.data(ID_ROLE) for i in page.cadre_indexes()}
 
     page.set_grouping("level")
     page.save_settings()
-    again = YoungPage(demo_state)
-    qtbot.addWidget(again)
+    again = shown(qtbot, YoungPage(demo_state))
     assert again.grouping_key() == "level"
     assert tree_groups(again)[0][0].startswith("县级领导")
 
@@ -281,8 +285,7 @@ def test_audit_page_shows_a_change_with_before_and_after(qtbot, state, admin, un
     n = page.model.rowCount()
     assert n == 2  # the first 管理员, then the unit
 
-    units_page = UnitsPage(state)
-    qtbot.addWidget(units_page)
+    units_page = shown(qtbot, UnitsPage(state))
     units_page.select_id(unit_id)
     units_page.edit_selected()
     units_page.dialog.tier.setValue("三档")

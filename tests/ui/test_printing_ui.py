@@ -46,6 +46,7 @@ def roster(qtbot, state) -> RosterPage:
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)  # its list is read off the GUI thread
     return page
 
 
@@ -102,7 +103,7 @@ def test_roster_prints_the_chosen_cadres_in_the_order_the_clerk_set(qtbot, demo_
 def test_roster_form_prints_the_roster_as_filtered(qtbot, demo_state):
     page = roster(qtbot, demo_state)
     page.young.setChecked(True)
-    qtbot.waitUntil(lambda: not page.query.pending, timeout=20000)
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     shown = [page.model.row(i)["name"] for i in range(page.model.rowCount())]
     page.print_form("roster")
     preview = wait_preview(qtbot, page)
@@ -301,5 +302,5 @@ def test_a_multi_selection_survives_a_refresh_in_its_order(qtbot, demo_state):
     ids = page.selected_ids()
     assert page.count.text().endswith("，已选 3 人")
     demo_state.changes.emit("cadre")  # another page saved a cadre: the roster queries again
-    qtbot.waitUntil(lambda: not page.query.pending, timeout=20000)
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     assert page.selected_ids() == ids and page.count.text().endswith("，已选 3 人")

@@ -20,7 +20,7 @@ def demo_state(demo_db, demo_admin):
 
 def settle(qtbot, page):
     """Wait for the roster's background query to be applied."""
-    qtbot.waitUntil(lambda: not page.query.pending, timeout=20000)
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
 
 
 def shown_names(page):
@@ -31,6 +31,7 @@ def shown_names(page):
 def test_search_box_follows_each_keystroke(qtbot, demo_state):
     page = RosterPage(demo_state)
     qtbot.addWidget(page)
+    settle(qtbot, page)
     total = page.model.rowCount()
     assert total > 600 and page.count.text() == f"共 {total} 人"
     qtbot.keyClicks(page.search, "z")
@@ -75,6 +76,7 @@ def test_filters_and_sorting_run_in_sql(qtbot, demo_state):
 def test_model_fetches_only_the_rows_it_shows(qtbot, demo_state):
     page = RosterPage(demo_state)
     qtbot.addWidget(page)
+    settle(qtbot, page)
     page.model.invalidate()
     page.model.data(page.model.index(5, 0))
     assert len(page.model._rows) <= 200 < page.model.rowCount() + 200
@@ -135,6 +137,8 @@ def test_delete_asks_once_naming_what_goes(qtbot, demo_state, monkeypatch):
 
     page = RosterPage(demo_state)
     qtbot.addWidget(page)
+    page.show()  # in view: the deletion refreshes it at once
+    settle(qtbot, page)
     cid = page.model.id_at(0)
     asked = []
     monkeypatch.setattr(roster_page, "confirm", lambda parent, text, *a: asked.append(text) or True)
@@ -163,6 +167,8 @@ def test_import_through_the_dialog_shows_progress_and_result(qtbot, demo_state, 
     qtbot.addWidget(dialog)
     page = RosterPage(demo_state)
     qtbot.addWidget(page)
+    page.show()  # in view: the import refreshes it at once
+    settle(qtbot, page)
     before = page.model.rowCount()
     job = dialog.start(dry_run=False)
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=60000)
@@ -238,6 +244,7 @@ def test_window_remembers_its_filters(qtbot, demo_state):
     page.save_settings()
     again = RosterPage(demo_state)
     qtbot.addWidget(again)
+    settle(qtbot, again)
     assert again.young.isChecked() and again.level.currentText() == "副科级"
     assert again.model.rowCount() == page.model.rowCount()
 
@@ -301,6 +308,7 @@ def test_every_mark_the_window_uses_is_in_a_shipped_font(qtbot):
 def test_roster_model_passes_qt_model_tester(qtbot, qtmodeltester, demo_state):
     page = RosterPage(demo_state)
     qtbot.addWidget(page)
+    settle(qtbot, page)
     qtmodeltester.check(page.model)
     page.search.setText("zh")
     page.refresh(wait=True)
@@ -334,6 +342,7 @@ def test_admin_changes_the_young_bound_and_the_roster_follows(qtbot, demo_state)
 
     page = RosterPage(demo_state)
     qtbot.addWidget(page)
+    page.show()  # in view: a change refreshes it at once
     page.young.setChecked(True)
     settle(qtbot, page)
     young_35 = page.model.rowCount()

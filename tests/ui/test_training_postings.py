@@ -119,6 +119,7 @@ def test_an_ambiguous_name_is_asked_about(qtbot, state, db, admin, unit_id):
                                                     "unit_id": unit_id, "level": "一般干部"})
     picker = CadrePickerDialog(state, "选择", None, annotate=lambda cid: "已有帮带人" if cid == c else None)
     qtbot.addWidget(picker)
+    qtbot.waitUntil(lambda: not picker.loads.pending, timeout=10000)  # the roster is read off the GUI thread
     picker.paste.setPlainText("李明\n王强\n")
     picker.resolve()
     assert list(picker.ambiguous_boxes) == ["李明"]
@@ -140,8 +141,8 @@ def test_an_ambiguous_name_is_asked_about(qtbot, state, db, admin, unit_id):
     assert picker.model.setData(picker.model.index(picker.model.row_of(a), 0), Qt.CheckState.Checked.value,
                                 Qt.ItemDataRole.CheckStateRole)
     assert picker.chosen_ids() == [a, b]
-    picker.search.setText("王强")
-    picker.refresh()
+    picker.search.setText("王强")  # as typed: the field asks once typing pauses
+    qtbot.waitUntil(lambda: picker.model.rowCount() == 1 and not picker.loads.pending, timeout=10000)
     assert picker.model.rowCount() == 1 and picker.chosen_ids() == [a, b]  # ticks survive a search
 
 
