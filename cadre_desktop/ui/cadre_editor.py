@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from ..core.exchange.parse import clean_text, parse_day, parse_int, parse_month
 from ..core.services import cadres
-from ..core.services.units import list_units
+from ..core.services.units import unit_choices
 from ..core import conflicts
 from ..core.values import APPRAISAL_RESULTS, REWARD_KINDS, DomainError, Month, StaleEdit, check_id_number
 from . import conflict
+from .jobs import Loads, run_job
 from .common import ERROR_STYLE, confirm, error_label, fit_to_screen, refuse, required_text, set_error, shortcut
 from .print_preview import available_forms, preview_form
 from .state import AppState
@@ -365,23 +366,28 @@ APPOINTMENT_ROWS = [
 
 
 class CadreEditor(QDialog):
-    """Create (cadre_id None) or edit one cadre's file. After a successful save `saved_id` holds
-    the record's id and the dialog is accepted. Raises DomainError if the record no longer exists."""
+    """Create (cadre_id None) or edit one cadre's file. The record, the units for the combo and the
+    career tabs are read off the GUI thread (`loads`, key "record"); until they are shown (`loaded`)
+    the form is disabled. A record deleted meanwhile is refused and the dialog closes (`gone`).
+    The save runs as a job (jobs.run_job) with the form disabled until it returns (`saving`); a
+    refusal leaves everything as typed. After a successful save `saved_id` holds the record's id,
+    `saved` what changed (cadres.Saved), the changed entities are announced and the dialog accepted."""
 
     def __init__(self, state: AppState, cadre_id: int | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
         self.cadre_id = cadre_id
         self.saved_id: int | None = None
+        self.saved: cadres.Saved | None = None
         self.readonly = not state.actor.can("edit")
+        self.loaded = False
+        self.gone = False  # the record was deleted by someone else before it could be shown
+        self.saving = False
+        self.loads = Loads(self)
+        self._version: int | None = None
+        self._photo: bytes | None = None
 
-        with state.session() as s:
-            data = cadres.get_cadre(s, cadre_id) if cadre_id is not None else {}
-            units = list_units(s)
-        self._version = data.get("version")
-        self._photo: bytes | None = data.get("photo")
-
-        self.setWindowTitle(f"干部档案 — {data.get('name') or ''}" if cadre_id is not None else "新增干部")
+        self.setWindowTitle("干部档案" if cadre_id is not None else "新增干部")
         self.setSizeGripEnabled(True)
 
         self.fields: dict[str, QWidget] = {}
@@ -398,7 +404,7 @@ class CadreEditor(QDialog):
         self.tabs = QTabWidget()
         self._build_basic()
         self._build_education()
-        self._build_rows("现任职务", POST_ROWS, units)
+        self._build_rows("现任职务", POST_ROWS, [])
         self._build_rows("任免", APPOINTMENT_ROWS)
         for name in cadres.LISTS:
             editor = ListEditor(name, readonly=self.readonly)
@@ -406,10 +412,11 @@ class CadreEditor(QDialog):
             self.tabs.addTab(editor, cadres.LIST_LABELS[name])
             self._order.append(editor.table)
             self._order.extend(editor.buttons.values())
+        self.career = None
         if cadre_id is not None:  # the read-only career records: 培训, 挂职驻村, 任用, 表彰, 关爱, 履历时间线
             from .career_tabs import add_career_tabs
 
-            self.career = add_career_tabs(self.tabs, state, cadre_id)
+            self.career = add_career_tabs(self.tabs)
 
         self._mark_required()  # before measuring: the * is part of the widest label
         width = max(label.sizeHint().width() for label in self._labels)  # one label width everywhere
@@ -437,9 +444,6 @@ class CadreEditor(QDialog):
             buttons.addWidget(self.save_button)
             self._order.append(self.save_button)
             shortcut(self, "Ctrl+S", self.save)
-        else:
-            self.status.setText("查阅账号只能查看；身份证号和联系电话只显示末4位。")
-            self.status.setStyleSheet("color: #666;")
         self.cancel_button = QPushButton("关闭" if self.readonly else "取消")
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
@@ -453,17 +457,77 @@ class CadreEditor(QDialog):
         for first, second in zip(self._order, self._order[1:]):
             QWidget.setTabOrder(first, second)
 
-        self._load(data)
-        self._mark_required()
         if isinstance(self.fields.get("status"), ChoiceCombo):
             self.fields["status"].currentIndexChanged.connect(lambda _i: self._mark_required())
         if self.readonly:
             self._make_readonly()
+        self._loaded: dict = {}
+        self._loaded_form: dict = {}
+        self._initial = self._snapshot()
+        self._set_busy(True, "正在读取档案…")
+        fit_to_screen(self, 1080, 680)
+        self.loads.run("record", self._fetch, self._apply, on_error=self._load_failed)
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def _fetch(self) -> dict:
+        """On the query thread: the record, the units for the combo, the career tabs' records."""
+        from .career_tabs import fetch_career
+
+        with self.state.session(read_only=True) as s:
+            answer = {"units": unit_choices(s), "data": {}}
+            if self.cadre_id is not None:
+                answer["data"] = cadres.get_cadre(s, self.cadre_id)
+                answer["career"] = fetch_career(s, self.cadre_id)
+            return answer
+
+    def _apply(self, answer: dict) -> None:
+        data = answer["data"]
+        self.fields["unit_id"].setChoices([(u["name"], u["id"]) for u in answer["units"]])
+        if self.cadre_id is not None:
+            self.setWindowTitle(f"干部档案 — {data.get('name') or ''}")
+        if self.career is not None:
+            self.career.fill(answer["career"])
+        self._version = data.get("version")
+        self._photo = data.get("photo")
+        self.photo_box.setPhoto(self._photo)
+        self._load(data)
+        self._mark_required()
         self._initial = self._snapshot()
         self._loaded = data  # as saved when opened: what a conflict is compared with
         self._loaded_form = self.collect()[0]  # the same, as the widgets read it back
-        fit_to_screen(self, 1080, 680)
+        self.loaded = True
+        self._set_busy(False)
+        if self.readonly:
+            self.status.setText("查阅账号只能查看；身份证号和联系电话只显示末4位。")
+            self.status.setStyleSheet("color: #666;")
         self.fields["name"].setFocus()
+
+    def _load_failed(self, error: BaseException) -> None:
+        if isinstance(error, DomainError):  # deleted by someone else since the list was shown
+            self.gone = True
+            refuse(self, error)
+            self.done(QDialog.DialogCode.Rejected)
+            return
+        from .errors import show_unexpected
+
+        self.status.setText("未能读取档案。")
+        self.status.setStyleSheet(ERROR_STYLE)
+        show_unexpected(error)
+
+    def _set_busy(self, busy: bool, text: str | None = None) -> None:
+        """Disable the form while the record is read or a save runs (nothing typed meanwhile can
+        be lost); 取消 stays usable while reading."""
+        self.tabs.setEnabled(not busy)
+        for button in (self.save_button, self.preview_button):
+            if button is not None:
+                button.setEnabled(not busy)
+        if text is not None:
+            self.status.setText(text)
+            self.status.setStyleSheet("color: #666;")
+        elif not busy:
+            self.status.setText("")
+            self.status.setStyleSheet("")
 
     # --- building ---------------------------------------------------------------------------
 
@@ -759,8 +823,10 @@ class CadreEditor(QDialog):
     # --- actions ----------------------------------------------------------------------------
 
     def save(self) -> bool:
-        """Parse, save through the core, close on success. Returns whether it saved."""
-        if self.readonly:
+        """Parse; refuse at once what cannot be read; else start the save through the core (a job:
+        the form is disabled until it returns; on success the changes are announced and the dialog
+        closes). Returns whether a save was started."""
+        if self.readonly or not self.loaded or self.saving:
             return False
         for editor in self.lists.values():  # Ctrl+S while a cell is being edited: keep what was typed
             editor.commit_open_editor()
@@ -771,23 +837,69 @@ class CadreEditor(QDialog):
             errors += [(k, m) for k, m in cadres.check_fields(data) if k not in bad]
             self.show_errors(errors)
             return False
-        try:
-            with self.state.session() as s:
-                saved = cadres.save_cadre(s, actor=self.state.actor, data=data, cadre_id=self.cadre_id,
-                                          version=self._version)
-        except StaleEdit as e:
-            return self._resolve_conflict(data, e)
-        except DomainError as e:
-            if e.errors:
-                self.show_errors(list(e.errors))
+        self._start_save(data, data, self._version)
+        return True
+
+    def _start_save(self, typed: dict, data: dict, version: int | None, against: dict | None = None) -> None:
+        """Save `data` (what was `typed`, or the clerk's own changes on top of `against`, a newer
+        version) as a job. A conflict is found in the same job, with the record as it is now."""
+        actor, cadre_id, session = self.state.actor, self.cadre_id, self.state.session
+
+        def work(_progress, _cancelled):
+            try:
+                with session() as s:
+                    return "saved", cadres.save_cadre_changes(s, actor=actor, data=data, cadre_id=cadre_id,
+                                                              version=version)
+            except StaleEdit:
+                pass  # read what the other clerk saved (the failed session is rolled back first)
+            with session(read_only=True) as s:
+                try:
+                    return "stale", cadres.get_cadre(s, cadre_id) if cadre_id is not None else None
+                except DomainError:
+                    return "stale", None
+
+        self.saving = True
+        self._focus_before = self.focusWidget()
+        self._set_busy(True, "正在保存…")
+        self.save_job = run_job(self, "保存干部档案", work, cancellable=False,
+                                on_success=lambda result: self._saved(typed, result, against),
+                                on_failure=self._save_failed)
+
+    def _save_done(self) -> None:
+        self.saving = False
+        self._set_busy(False)
+        focus = getattr(self, "_focus_before", None)
+        if focus is not None and self.isAncestorOf(focus):
+            focus.setFocus()
+
+    def _saved(self, typed: dict, result: tuple, against: dict | None) -> None:
+        self._save_done()
+        kind, value = result
+        if kind == "stale":
+            if against is not None:  # a third save in between: show again, against the newest
+                self._loaded, self._version = against, against["version"]
+            self._resolve_conflict(typed, value)
+            return
+        self.saved_id, self.saved = value.id, value
+        entities = value.entities()
+        if entities:  # a save that changed nothing announces nothing (and wrote no audit event)
+            self.state.changes.emit(*sorted(entities))
+        self.accept()
+
+    def _save_failed(self, error: BaseException) -> None:
+        self._save_done()
+        if isinstance(error, DomainError):
+            if error.errors:
+                self.show_errors(list(error.errors))
             else:
                 self.clear_errors()
-                refuse(self, e)
-            return False
-        self.saved_id = saved
-        self.state.changes.emit("cadre")
-        self.accept()
-        return True
+                refuse(self, error)
+            return
+        from .errors import show_unexpected
+
+        self.status.setText("保存失败，您的修改仍在表中，未保存。")
+        self.status.setStyleSheet(ERROR_STYLE)
+        show_unexpected(error)
 
     def preview_form(self) -> None:
         """干部任免审批表 of the record as it stands in the editor, saved or not."""
@@ -807,44 +919,26 @@ class CadreEditor(QDialog):
         name = self.fields["name"].text().strip() or "未命名"
         preview_form(self, self.state, "appointment-form", params, file_name=f"干部任免审批表_{name}")
 
-    def _resolve_conflict(self, data: dict, error: StaleEdit) -> bool:
-        """Someone saved this cadre since it was opened: show what they changed and let the clerk
-        reload it or re-apply their own changes on top of it. Nothing is overwritten unseen."""
-        with self.state.session() as s:
-            current = cadres.get_cadre(s, self.cadre_id) if self.cadre_id is not None else None
+    def _resolve_conflict(self, data: dict, current: dict | None) -> None:
+        """Someone saved this cadre since it was opened (`current` is their version, None if they
+        deleted it): show what they changed and let the clerk reload it or re-apply their own
+        changes on top of it. Nothing is overwritten unseen."""
         if current is None:
             refuse(self, "这名干部的档案已被他人删除，您的修改未保存。")
-            return False
-        changes = conflicts.diff(self._loaded, current, cadres.CONFLICT_LABELS,
-                                 mine=conflicts.my_changes(self._loaded_form, data))
+            return
+        mine = conflicts.my_changes(self._loaded_form, data)
+        changes = conflicts.diff(self._loaded, current, cadres.CONFLICT_LABELS, mine=mine)
         choice = conflict.ask(self, f"“{current.get('name') or ''}”的档案", changes)
         if choice == conflict.RELOAD:
             self._reload(current)
             self.status.setText("已载入他人保存的版本，您之前的修改已放弃。")
             self.status.setStyleSheet("")
-            return False
+            return
         if choice != conflict.KEEP:
             self.status.setText("他人已修改这条记录，您的修改尚未保存。")
             self.status.setStyleSheet(ERROR_STYLE)
-            return False
-        mine = conflicts.my_changes(self._loaded_form, data)
-        try:
-            with self.state.session() as s:
-                saved = cadres.save_cadre(s, actor=self.state.actor, data=mine, cadre_id=self.cadre_id,
-                                          version=current["version"])
-        except StaleEdit as e:  # a third save in between: show again, against the newest
-            self._loaded, self._version = current, current["version"]
-            return self._resolve_conflict(data, e)
-        except DomainError as e:
-            if e.errors:
-                self.show_errors(list(e.errors))
-            else:
-                refuse(self, e)
-            return False
-        self.saved_id = saved
-        self.state.changes.emit("cadre")
-        self.accept()
-        return True
+            return
+        self._start_save(data, mine, current["version"], against=current)  # mine on top of theirs
 
     def _reload(self, current: dict) -> None:
         self.clear_errors()
@@ -895,7 +989,10 @@ class CadreEditor(QDialog):
         self.photo_clear.setVisible(False)
 
     def reject(self) -> None:
-        """Esc, 取消 and the window's close button: ask once before dropping unsaved changes."""
+        """Esc, 取消 and the window's close button: ask once before dropping unsaved changes.
+        Not while a save runs: it closes the dialog itself when it succeeds."""
+        if self.saving:
+            return
         if self.is_dirty() and not confirm(self, "放弃未保存的修改？", ok="放弃修改"):
             return
         super().reject()

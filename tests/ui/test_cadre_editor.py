@@ -41,6 +41,17 @@ def refusals(monkeypatch):
     return shown
 
 
+def loaded(qtbot, dialog: CadreEditor) -> CadreEditor:
+    """The record is read off the GUI thread: wait until the form shows it."""
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=20000)
+    return dialog
+
+
+def saved(qtbot, dialog: CadreEditor) -> None:
+    """The save runs as a job: wait until it has returned (and any conflict was answered)."""
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=20000)
+
+
 def open_editor(qtbot, state, cadre_id=None) -> CadreEditor:
     dialog = CadreEditor(state, cadre_id)
     # Closed without asking at teardown (an unsaved change would otherwise open a message box).
@@ -49,7 +60,7 @@ def open_editor(qtbot, state, cadre_id=None) -> CadreEditor:
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
-    return dialog
+    return loaded(qtbot, dialog)
 
 
 def type_chinese(widget, text: str) -> None:
@@ -71,6 +82,7 @@ def replace_text(qtbot, widget, text: str) -> None:
 
 def press_save(qtbot, dialog) -> None:
     qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved(qtbot, dialog)
 
 
 def choose(combo: ChoiceCombo, text: str) -> None:
@@ -384,11 +396,13 @@ def test_version_conflict_reload_shows_theirs_and_cancel_keeps_my_input(qtbot, d
     seen.clear()
     answer_conflict(qtbot, "reload", seen)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved(qtbot, dialog)
     assert seen, "the conflict dialog did not open"
     assert dialog.isVisible() and dialog.fields["post"].text() == "青山镇党委副书记"
     assert not dialog.is_dirty()
     choose(dialog.fields["rank"], "一级科员")  # 职级 is picked from its code list
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # against the reloaded version: saves
+    saved(qtbot, dialog)
     assert not dialog.isVisible()
     assert reload(db, cadre_id)["rank"] == "一级科员" and reload(db, cadre_id)["post"] == "青山镇党委副书记"
 
