@@ -412,7 +412,6 @@ class CadreEditor(QDialog):
             self.tabs.addTab(editor, cadres.LIST_LABELS[name])
             self._order.append(editor.table)
             self._order.extend(editor.buttons.values())
-        self.career = None
         if cadre_id is not None:  # the read-only career records: 培训, 挂职驻村, 任用, 表彰, 关爱, 履历时间线
             from .career_tabs import add_career_tabs
 
@@ -486,7 +485,7 @@ class CadreEditor(QDialog):
         self.fields["unit_id"].setChoices([(u["name"], u["id"]) for u in answer["units"]])
         if self.cadre_id is not None:
             self.setWindowTitle(f"干部档案 — {data.get('name') or ''}")
-        if self.career is not None:
+        if "career" in answer:
             self.career.fill(answer["career"])
         self._version = data.get("version")
         self._photo = data.get("photo")
