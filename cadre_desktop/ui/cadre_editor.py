@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QImageReader, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractItemDelegate, QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog,
@@ -206,7 +206,8 @@ class ListEditor(QWidget):
             button = QPushButton(text)
             button.setAutoDefault(False)
             button.clicked.connect(slot)
-            button.setVisible(not readonly)
+            if readonly:
+                button.setVisible(False)
             buttons.addWidget(button)
             self.buttons[text] = button
         buttons.addStretch(1)
@@ -367,8 +368,8 @@ APPOINTMENT_ROWS = [
 
 class CadreEditor(QDialog):
     """Create (cadre_id None) or edit one cadre's file. The record, the units for the combo and the
-    career tabs are read off the GUI thread (`loads`, key "record"); until they are shown (`loaded`)
-    the form is disabled. A record deleted meanwhile is refused and the dialog closes (`gone`).
+    career tabs are read off the GUI thread (`loads`, key "record") while the form is built a tab
+    per turn of the event loop (`built`); until the record is shown (`loaded`) the form is disabled. A record deleted meanwhile is refused and the dialog closes (`gone`).
     The save runs as a job (jobs.run_job) with the form disabled until it returns (`saving`); a
     refusal leaves everything as typed. After a successful save `saved_id` holds the record's id,
     `saved` what changed (cadres.Saved), the changed entities are announced and the dialog accepted."""
@@ -402,30 +403,13 @@ class CadreEditor(QDialog):
         probe.deleteLater()
 
         self.tabs = QTabWidget()
-        self._build_basic()
-        self._build_education()
-        self._build_rows("现任职务", POST_ROWS, [])
-        self._build_rows("任免", APPOINTMENT_ROWS)
-        for name in cadres.LISTS:
-            editor = ListEditor(name, readonly=self.readonly)
-            self.lists[name] = editor
-            self.tabs.addTab(editor, cadres.LIST_LABELS[name])
-            self._order.append(editor.table)
-            self._order.extend(editor.buttons.values())
-        if cadre_id is not None:  # the read-only career records: 培训, 挂职驻村, 任用, 表彰, 关爱, 履历时间线
-            from .career_tabs import add_career_tabs
-
-            self.career = add_career_tabs(self.tabs)
-
-        self._mark_required()  # before measuring: the * is part of the widest label
-        width = max(label.sizeHint().width() for label in self._labels)  # one label width everywhere
-        for label in self._labels:
-            label.setMinimumWidth(width)
+        self._build_basic()  # the first tab now; the others one per turn of the event loop (_build_next)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        self._buttons: list[QWidget] = []  # after the form in the Tab order
         self.preview_button: QPushButton | None = None
         if "appointment-form" in available_forms():
             self.preview_button = QPushButton("预览审批表")
@@ -433,7 +417,7 @@ class CadreEditor(QDialog):
             self.preview_button.setAutoDefault(False)
             self.preview_button.clicked.connect(self.preview_form)
             buttons.addWidget(self.preview_button)
-            self._order.append(self.preview_button)
+            self._buttons.append(self.preview_button)
         self.save_button: QPushButton | None = None
         if not self.readonly:
             self.save_button = QPushButton("保存")
@@ -441,31 +425,71 @@ class CadreEditor(QDialog):
             self.save_button.setAutoDefault(False)
             self.save_button.clicked.connect(self.save)
             buttons.addWidget(self.save_button)
-            self._order.append(self.save_button)
+            self._buttons.append(self.save_button)
             shortcut(self, "Ctrl+S", self.save)
         self.cancel_button = QPushButton("关闭" if self.readonly else "取消")
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
         buttons.addWidget(self.cancel_button)
-        self._order.append(self.cancel_button)
+        self._buttons.append(self.cancel_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
 
+        self._loaded: dict = {}
+        self._loaded_form: dict = {}
+        self._initial: list = []
+        self._answer: dict | None = None  # the record, read before the form was finished
+        self._set_busy(True, "正在读取档案…")
+        fit_to_screen(self, 1080, 680)
+        self.loads.run("record", self._fetch, self._arrived, on_error=self._load_failed)
+        # The rest of the form, a tab at a time, so no turn of the event loop waits long for it.
+        self._steps: list = [self._build_education, lambda: self._build_rows("现任职务", POST_ROWS, []),
+                             lambda: self._build_rows("任免", APPOINTMENT_ROWS)]
+        self._steps += [lambda n=name: self._build_list(n) for name in cadres.LISTS]
+        if cadre_id is not None:
+            self._steps.append(self._build_career)
+        self._steps.append(self._finish_form)
+        self.built = False
+        QTimer.singleShot(0, self, self._build_next)
+
+    def _build_next(self) -> None:
+        if self.gone:
+            return
+        self._steps.pop(0)()
+        if self._steps:
+            QTimer.singleShot(0, self, self._build_next)
+
+    def _build_list(self, name: str) -> None:
+        editor = ListEditor(name, readonly=self.readonly, parent=self.tabs)  # never a window of its own
+        self.lists[name] = editor
+        self.tabs.addTab(editor, cadres.LIST_LABELS[name])
+        self._order.append(editor.table)
+        self._order.extend(editor.buttons.values())
+
+    def _build_career(self) -> None:
+        """The read-only career records: 培训, 挂职驻村, 任用, 表彰, 关爱, 履历时间线."""
+        from .career_tabs import add_career_tabs
+
+        self.career = add_career_tabs(self.tabs)
+
+    def _finish_form(self) -> None:
+        self._mark_required()  # before measuring: the * is part of the widest label
+        width = max(label.sizeHint().width() for label in self._labels)  # one label width everywhere
+        for label in self._labels:
+            label.setMinimumWidth(width)
+        self._order.extend(self._buttons)
         for first, second in zip(self._order, self._order[1:]):
             QWidget.setTabOrder(first, second)
-
         if isinstance(self.fields.get("status"), ChoiceCombo):
             self.fields["status"].currentIndexChanged.connect(lambda _i: self._mark_required())
         if self.readonly:
             self._make_readonly()
-        self._loaded: dict = {}
-        self._loaded_form: dict = {}
         self._initial = self._snapshot()
-        self._set_busy(True, "正在读取档案…")
-        fit_to_screen(self, 1080, 680)
-        self.loads.run("record", self._fetch, self._apply, on_error=self._load_failed)
+        self.built = True
+        if self._answer is not None:
+            self._apply(self._answer)
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -480,7 +504,14 @@ class CadreEditor(QDialog):
                 answer["career"] = fetch_career(s, self.cadre_id)
             return answer
 
+    def _arrived(self, answer: dict) -> None:
+        if self.built:
+            self._apply(answer)
+        else:
+            self._answer = answer  # shown when the form is finished
+
     def _apply(self, answer: dict) -> None:
+        self._answer = None
         data = answer["data"]
         self.fields["unit_id"].setChoices([(u["name"], u["id"]) for u in answer["units"]])
         if self.cadre_id is not None:
@@ -746,7 +777,7 @@ class CadreEditor(QDialog):
         return state
 
     def is_dirty(self) -> bool:
-        return not self.readonly and self._snapshot() != self._initial
+        return self.loaded and not self.readonly and self._snapshot() != self._initial
 
     # --- errors -----------------------------------------------------------------------------
 
