@@ -616,3 +616,33 @@ def test_ctrl_s_while_typing_in_a_cell_keeps_what_was_typed(qtbot, db, state, ca
     assert resumes.texts(1)[0] == "2015.03"  # committed and written the usual way
     assert "简历第2行 经历：经历不能为空" in resumes.error.text()
     assert len(reload(db, cadre_id)["resumes"]) == 1
+
+
+# --- off the GUI thread: a refusal keeps the form, a record deleted meanwhile closes it -------
+
+
+def test_a_refusal_found_by_the_core_keeps_everything_typed(qtbot, db, admin, state, cadre_id, refusals):
+    with db.session() as s:  # another cadre whose ID number this clerk is about to type
+        cadres.save_cadre(s, actor=admin, data={"id_number": valid_id("19850101", "041"), "name": "王五"},
+                          allow_incomplete=True)
+    seen: list = []
+    state.changes.changed.connect(seen.append)
+    dialog = open_editor(qtbot, state, cadre_id)
+    replace_text(qtbot, dialog.fields["post"], "青山镇镇长")
+    replace_text(qtbot, dialog.fields["id_number"], valid_id("19850101", "041"))
+    press_save(qtbot, dialog)
+    assert "该身份证号已属于王五" in dialog.errors["id_number"].text()
+    assert dialog.isVisible() and dialog.tabs.isEnabled() and dialog.save_button.isEnabled()
+    assert dialog.fields["post"].text() == "青山镇镇长" and dialog.is_dirty()
+    assert seen == [] and reload(db, cadre_id)["post"] == "青山镇副镇长"
+
+
+def test_a_cadre_deleted_before_the_editor_read_it_is_refused_and_the_editor_closes(
+        qtbot, db, admin, state, cadre_id, refusals):
+    with db.session() as s:
+        cadres.delete_cadre(s, actor=admin, cadre_id=cadre_id)
+    dialog = CadreEditor(state, cadre_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.gone, timeout=20000)
+    assert not dialog.isVisible() and not dialog.loaded and "已被删除" in str(refusals[0])
