@@ -369,7 +369,8 @@ APPOINTMENT_ROWS = [
 class CadreEditor(QDialog):
     """Create (cadre_id None) or edit one cadre's file. The record, the units for the combo and the
     career tabs are read off the GUI thread (`loads`, key "record") while the form is built a tab
-    per turn of the event loop (`built`); until the record is shown (`loaded`) the form is disabled. A record deleted meanwhile is refused and the dialog closes (`gone`).
+    per turn of the event loop (`built`); until the record is shown (`loaded`) the form is
+    disabled. A record deleted meanwhile is refused and the dialog closes (`gone`).
     The save runs as a job (jobs.run_job) with the form disabled until it returns (`saving`); a
     refusal leaves everything as typed. After a successful save `saved_id` holds the record's id,
     `saved` what changed (cadres.Saved), the changed entities are announced and the dialog accepted."""
