@@ -912,9 +912,8 @@ class CadreEditor(QDialog):
             self._resolve_conflict(typed, value)
             return
         self.saved_id, self.saved = value.id, value
-        entities = value.entities()
-        if entities:  # a save that changed nothing announces nothing (and wrote no audit event)
-            self.state.changes.emit(*sorted(entities))
+        # Exactly what changed; a save that changed nothing (and wrote no audit event) announces nothing.
+        self.state.changes.emit(*sorted(value.entities()))
         self.accept()
 
     def _save_failed(self, error: BaseException) -> None:

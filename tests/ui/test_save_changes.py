@@ -91,3 +91,13 @@ def test_a_save_that_changed_nothing_announces_nothing_and_writes_no_event(qtbot
     assert seen == [] and rules_calls == [] and not rules._stale
     with db.session() as s:
         assert audit.count_events(s) == before
+
+
+def test_changes_announce_audit_with_every_change_and_nothing_for_no_change(qtbot):
+    from cadre_desktop.ui.state import Changes
+
+    changes, seen = Changes(), []
+    changes.changed.connect(seen.append)
+    changes.emit()
+    changes.emit("cadre", "resume")
+    assert seen == [{"cadre", "resume", "audit"}]
