@@ -646,3 +646,17 @@ def test_a_cadre_deleted_before_the_editor_read_it_is_refused_and_the_editor_clo
     dialog.show()
     qtbot.waitUntil(lambda: dialog.gone, timeout=20000)
     assert not dialog.isVisible() and not dialog.loaded and "已被删除" in str(refusals[0])
+
+
+def test_a_closed_editor_leaves_no_query_thread_behind(qtbot, state, cadre_id):
+    import threading
+
+    def query_threads() -> int:
+        return sum(t.name.startswith("cadre-query") for t in threading.enumerate())
+
+    before = query_threads()
+    dialog = open_editor(qtbot, state, cadre_id)
+    assert query_threads() == before + 1
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: query_threads() == before, timeout=20000)
