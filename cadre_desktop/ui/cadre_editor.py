@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QImageReader, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractItemDelegate, QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog,
@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from ..core.exchange.parse import clean_text, parse_day, parse_int, parse_month
 from ..core.services import cadres
-from ..core.services.units import list_units
+from ..core.services.units import unit_choices
 from ..core import conflicts
 from ..core.values import APPRAISAL_RESULTS, REWARD_KINDS, DomainError, Month, StaleEdit, check_id_number
 from . import conflict
+from .jobs import Loads, run_job
 from .common import ERROR_STYLE, confirm, error_label, fit_to_screen, refuse, required_text, set_error, shortcut
 from .print_preview import available_forms, preview_form
 from .state import AppState
@@ -205,7 +206,8 @@ class ListEditor(QWidget):
             button = QPushButton(text)
             button.setAutoDefault(False)
             button.clicked.connect(slot)
-            button.setVisible(not readonly)
+            if readonly:
+                button.setVisible(False)
             buttons.addWidget(button)
             self.buttons[text] = button
         buttons.addStretch(1)
@@ -365,23 +367,29 @@ APPOINTMENT_ROWS = [
 
 
 class CadreEditor(QDialog):
-    """Create (cadre_id None) or edit one cadre's file. After a successful save `saved_id` holds
-    the record's id and the dialog is accepted. Raises DomainError if the record no longer exists."""
+    """Create (cadre_id None) or edit one cadre's file. The record, the units for the combo and the
+    career tabs are read off the GUI thread (`loads`, key "record") while the form is built a tab
+    per turn of the event loop (`built`); until the record is shown (`loaded`) the form is
+    disabled. A record deleted meanwhile is refused and the dialog closes (`gone`).
+    The save runs as a job (jobs.run_job) with the form disabled until it returns (`saving`); a
+    refusal leaves everything as typed. After a successful save `saved_id` holds the record's id,
+    `saved` what changed (cadres.Saved), the changed entities are announced and the dialog accepted."""
 
     def __init__(self, state: AppState, cadre_id: int | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
         self.cadre_id = cadre_id
         self.saved_id: int | None = None
+        self.saved: cadres.Saved | None = None
         self.readonly = not state.actor.can("edit")
+        self.loaded = False
+        self.gone = False  # the record was deleted by someone else before it could be shown
+        self.saving = False
+        self.loads = Loads(self)
+        self._version: int | None = None
+        self._photo: bytes | None = None
 
-        with state.session() as s:
-            data = cadres.get_cadre(s, cadre_id) if cadre_id is not None else {}
-            units = list_units(s)
-        self._version = data.get("version")
-        self._photo: bytes | None = data.get("photo")
-
-        self.setWindowTitle(f"干部档案 — {data.get('name') or ''}" if cadre_id is not None else "新增干部")
+        self.setWindowTitle("干部档案" if cadre_id is not None else "新增干部")
         self.setSizeGripEnabled(True)
 
         self.fields: dict[str, QWidget] = {}
@@ -396,30 +404,13 @@ class CadreEditor(QDialog):
         probe.deleteLater()
 
         self.tabs = QTabWidget()
-        self._build_basic()
-        self._build_education()
-        self._build_rows("现任职务", POST_ROWS, units)
-        self._build_rows("任免", APPOINTMENT_ROWS)
-        for name in cadres.LISTS:
-            editor = ListEditor(name, readonly=self.readonly)
-            self.lists[name] = editor
-            self.tabs.addTab(editor, cadres.LIST_LABELS[name])
-            self._order.append(editor.table)
-            self._order.extend(editor.buttons.values())
-        if cadre_id is not None:  # the read-only career records: 培训, 挂职驻村, 任用, 表彰, 关爱, 履历时间线
-            from .career_tabs import add_career_tabs
-
-            self.career = add_career_tabs(self.tabs, state, cadre_id)
-
-        self._mark_required()  # before measuring: the * is part of the widest label
-        width = max(label.sizeHint().width() for label in self._labels)  # one label width everywhere
-        for label in self._labels:
-            label.setMinimumWidth(width)
+        self._build_basic()  # the first tab now; the others one per turn of the event loop (_build_next)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        self._buttons: list[QWidget] = []  # after the form in the Tab order
         self.preview_button: QPushButton | None = None
         if "appointment-form" in available_forms():
             self.preview_button = QPushButton("预览审批表")
@@ -427,7 +418,7 @@ class CadreEditor(QDialog):
             self.preview_button.setAutoDefault(False)
             self.preview_button.clicked.connect(self.preview_form)
             buttons.addWidget(self.preview_button)
-            self._order.append(self.preview_button)
+            self._buttons.append(self.preview_button)
         self.save_button: QPushButton | None = None
         if not self.readonly:
             self.save_button = QPushButton("保存")
@@ -435,35 +426,140 @@ class CadreEditor(QDialog):
             self.save_button.setAutoDefault(False)
             self.save_button.clicked.connect(self.save)
             buttons.addWidget(self.save_button)
-            self._order.append(self.save_button)
+            self._buttons.append(self.save_button)
             shortcut(self, "Ctrl+S", self.save)
-        else:
-            self.status.setText("查阅账号只能查看；身份证号和联系电话只显示末4位。")
-            self.status.setStyleSheet("color: #666;")
         self.cancel_button = QPushButton("关闭" if self.readonly else "取消")
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
         buttons.addWidget(self.cancel_button)
-        self._order.append(self.cancel_button)
+        self._buttons.append(self.cancel_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
 
+        self._loaded: dict = {}
+        self._loaded_form: dict = {}
+        self._initial: list = []
+        self._answer: dict | None = None  # the record, read before the form was finished
+        self._set_busy(True, "正在读取档案…")
+        fit_to_screen(self, 1080, 680)
+        self.loads.run("record", self._fetch, self._arrived, on_error=self._load_failed)
+        self.finished.connect(lambda _result: self.loads.close())  # its query thread ends with it
+        # The rest of the form, a tab at a time, so no turn of the event loop waits long for it.
+        self._steps: list = [self._build_education, lambda: self._build_rows("现任职务", POST_ROWS, []),
+                             lambda: self._build_rows("任免", APPOINTMENT_ROWS)]
+        self._steps += [lambda n=name: self._build_list(n) for name in cadres.LISTS]
+        if cadre_id is not None:
+            self._steps.append(self._build_career)
+        self._steps.append(self._finish_form)
+        self.built = False
+        QTimer.singleShot(0, self, self._build_next)
+
+    def _build_next(self) -> None:
+        if self.gone:
+            return
+        self._steps.pop(0)()
+        if self._steps:
+            QTimer.singleShot(0, self, self._build_next)
+
+    def _build_list(self, name: str) -> None:
+        editor = ListEditor(name, readonly=self.readonly, parent=self.tabs)  # never a window of its own
+        self.lists[name] = editor
+        self.tabs.addTab(editor, cadres.LIST_LABELS[name])
+        self._order.append(editor.table)
+        self._order.extend(editor.buttons.values())
+
+    def _build_career(self) -> None:
+        """The read-only career records: 培训, 挂职驻村, 任用, 表彰, 关爱, 履历时间线."""
+        from .career_tabs import add_career_tabs
+
+        self.career = add_career_tabs(self.tabs)
+
+    def _finish_form(self) -> None:
+        self._mark_required()  # before measuring: the * is part of the widest label
+        width = max(label.sizeHint().width() for label in self._labels)  # one label width everywhere
+        for label in self._labels:
+            label.setMinimumWidth(width)
+        self._order.extend(self._buttons)
         for first, second in zip(self._order, self._order[1:]):
             QWidget.setTabOrder(first, second)
-
-        self._load(data)
-        self._mark_required()
         if isinstance(self.fields.get("status"), ChoiceCombo):
             self.fields["status"].currentIndexChanged.connect(lambda _i: self._mark_required())
         if self.readonly:
             self._make_readonly()
         self._initial = self._snapshot()
+        self.built = True
+        if self._answer is not None:
+            self._apply(self._answer)
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def _fetch(self) -> dict:
+        """On the query thread: the record, the units for the combo, the career tabs' records."""
+        from .career_tabs import fetch_career
+
+        with self.state.session(read_only=True) as s:
+            answer = {"units": unit_choices(s), "data": {}}
+            if self.cadre_id is not None:
+                answer["data"] = cadres.get_cadre(s, self.cadre_id)
+                answer["career"] = fetch_career(s, self.cadre_id)
+            return answer
+
+    def _arrived(self, answer: dict) -> None:
+        if self.built:
+            self._apply(answer)
+        else:
+            self._answer = answer  # shown when the form is finished
+
+    def _apply(self, answer: dict) -> None:
+        self._answer = None
+        data = answer["data"]
+        self.fields["unit_id"].setChoices([(u["name"], u["id"]) for u in answer["units"]])
+        if self.cadre_id is not None:
+            self.setWindowTitle(f"干部档案 — {data.get('name') or ''}")
+        if "career" in answer:
+            self.career.fill(answer["career"])
+        self._version = data.get("version")
+        self._photo = data.get("photo")
+        self.photo_box.setPhoto(self._photo)
+        self._load(data)
+        self._mark_required()
+        self._initial = self._snapshot()
         self._loaded = data  # as saved when opened: what a conflict is compared with
         self._loaded_form = self.collect()[0]  # the same, as the widgets read it back
-        fit_to_screen(self, 1080, 680)
+        self.loaded = True
+        self._set_busy(False)
+        if self.readonly:
+            self.status.setText("查阅账号只能查看；身份证号和联系电话只显示末4位。")
+            self.status.setStyleSheet("color: #666;")
         self.fields["name"].setFocus()
+
+    def _load_failed(self, error: BaseException) -> None:
+        if isinstance(error, DomainError):  # deleted by someone else since the list was shown
+            self.gone = True
+            refuse(self, error)
+            self.done(QDialog.DialogCode.Rejected)
+            return
+        from .errors import show_unexpected
+
+        self.status.setText("未能读取档案。")
+        self.status.setStyleSheet(ERROR_STYLE)
+        show_unexpected(error)
+
+    def _set_busy(self, busy: bool, text: str | None = None) -> None:
+        """Disable the form while the record is read or a save runs (nothing typed meanwhile can
+        be lost); 取消 stays usable while reading."""
+        self.tabs.setEnabled(not busy)
+        for button in (self.save_button, self.preview_button):
+            if button is not None:
+                button.setEnabled(not busy)
+        if text is not None:
+            self.status.setText(text)
+            self.status.setStyleSheet("color: #666;")
+        elif not busy:
+            self.status.setText("")
+            self.status.setStyleSheet("")
 
     # --- building ---------------------------------------------------------------------------
 
@@ -683,7 +779,7 @@ class CadreEditor(QDialog):
         return state
 
     def is_dirty(self) -> bool:
-        return not self.readonly and self._snapshot() != self._initial
+        return self.loaded and not self.readonly and self._snapshot() != self._initial
 
     # --- errors -----------------------------------------------------------------------------
 
@@ -759,8 +855,10 @@ class CadreEditor(QDialog):
     # --- actions ----------------------------------------------------------------------------
 
     def save(self) -> bool:
-        """Parse, save through the core, close on success. Returns whether it saved."""
-        if self.readonly:
+        """Parse; refuse at once what cannot be read; else start the save through the core (a job:
+        the form is disabled until it returns; on success the changes are announced and the dialog
+        closes). Returns whether a save was started."""
+        if self.readonly or not self.loaded or self.saving:
             return False
         for editor in self.lists.values():  # Ctrl+S while a cell is being edited: keep what was typed
             editor.commit_open_editor()
@@ -771,23 +869,68 @@ class CadreEditor(QDialog):
             errors += [(k, m) for k, m in cadres.check_fields(data) if k not in bad]
             self.show_errors(errors)
             return False
-        try:
-            with self.state.session() as s:
-                saved = cadres.save_cadre(s, actor=self.state.actor, data=data, cadre_id=self.cadre_id,
-                                          version=self._version)
-        except StaleEdit as e:
-            return self._resolve_conflict(data, e)
-        except DomainError as e:
-            if e.errors:
-                self.show_errors(list(e.errors))
+        self._start_save(data, data, self._version)
+        return True
+
+    def _start_save(self, typed: dict, data: dict, version: int | None, against: dict | None = None) -> None:
+        """Save `data` (what was `typed`, or the clerk's own changes on top of `against`, a newer
+        version) as a job. A conflict is found in the same job, with the record as it is now."""
+        actor, cadre_id, session = self.state.actor, self.cadre_id, self.state.session
+
+        def work(_progress, _cancelled):
+            try:
+                with session() as s:
+                    return "saved", cadres.save_cadre_changes(s, actor=actor, data=data, cadre_id=cadre_id,
+                                                              version=version)
+            except StaleEdit:
+                pass  # read what the other clerk saved (the failed session is rolled back first)
+            with session(read_only=True) as s:
+                try:
+                    return "stale", cadres.get_cadre(s, cadre_id) if cadre_id is not None else None
+                except DomainError:
+                    return "stale", None
+
+        self.saving = True
+        self._focus_before = self.focusWidget()
+        self._set_busy(True, "正在保存…")
+        self.save_job = run_job(self, "保存干部档案", work, cancellable=False,
+                                on_success=lambda result: self._saved(typed, result, against),
+                                on_failure=self._save_failed)
+
+    def _save_done(self) -> None:
+        self.saving = False
+        self._set_busy(False)
+        focus = getattr(self, "_focus_before", None)
+        if focus is not None and self.isAncestorOf(focus):
+            focus.setFocus()
+
+    def _saved(self, typed: dict, result: tuple, against: dict | None) -> None:
+        self._save_done()
+        kind, value = result
+        if kind == "stale":
+            if against is not None:  # a third save in between: show again, against the newest
+                self._loaded, self._version = against, against["version"]
+            self._resolve_conflict(typed, value)
+            return
+        self.saved_id, self.saved = value.id, value
+        # Exactly what changed; a save that changed nothing (and wrote no audit event) announces nothing.
+        self.state.changes.emit(*sorted(value.entities()))
+        self.accept()
+
+    def _save_failed(self, error: BaseException) -> None:
+        self._save_done()
+        if isinstance(error, DomainError):
+            if error.errors:
+                self.show_errors(list(error.errors))
             else:
                 self.clear_errors()
-                refuse(self, e)
-            return False
-        self.saved_id = saved
-        self.state.changes.emit("cadre")
-        self.accept()
-        return True
+                refuse(self, error)
+            return
+        from .errors import show_unexpected
+
+        self.status.setText("保存失败，您的修改仍在表中，未保存。")
+        self.status.setStyleSheet(ERROR_STYLE)
+        show_unexpected(error)
 
     def preview_form(self) -> None:
         """干部任免审批表 of the record as it stands in the editor, saved or not."""
@@ -807,44 +950,26 @@ class CadreEditor(QDialog):
         name = self.fields["name"].text().strip() or "未命名"
         preview_form(self, self.state, "appointment-form", params, file_name=f"干部任免审批表_{name}")
 
-    def _resolve_conflict(self, data: dict, error: StaleEdit) -> bool:
-        """Someone saved this cadre since it was opened: show what they changed and let the clerk
-        reload it or re-apply their own changes on top of it. Nothing is overwritten unseen."""
-        with self.state.session() as s:
-            current = cadres.get_cadre(s, self.cadre_id) if self.cadre_id is not None else None
+    def _resolve_conflict(self, data: dict, current: dict | None) -> None:
+        """Someone saved this cadre since it was opened (`current` is their version, None if they
+        deleted it): show what they changed and let the clerk reload it or re-apply their own
+        changes on top of it. Nothing is overwritten unseen."""
         if current is None:
             refuse(self, "这名干部的档案已被他人删除，您的修改未保存。")
-            return False
-        changes = conflicts.diff(self._loaded, current, cadres.CONFLICT_LABELS,
-                                 mine=conflicts.my_changes(self._loaded_form, data))
+            return
+        mine = conflicts.my_changes(self._loaded_form, data)
+        changes = conflicts.diff(self._loaded, current, cadres.CONFLICT_LABELS, mine=mine)
         choice = conflict.ask(self, f"“{current.get('name') or ''}”的档案", changes)
         if choice == conflict.RELOAD:
             self._reload(current)
             self.status.setText("已载入他人保存的版本，您之前的修改已放弃。")
             self.status.setStyleSheet("")
-            return False
+            return
         if choice != conflict.KEEP:
             self.status.setText("他人已修改这条记录，您的修改尚未保存。")
             self.status.setStyleSheet(ERROR_STYLE)
-            return False
-        mine = conflicts.my_changes(self._loaded_form, data)
-        try:
-            with self.state.session() as s:
-                saved = cadres.save_cadre(s, actor=self.state.actor, data=mine, cadre_id=self.cadre_id,
-                                          version=current["version"])
-        except StaleEdit as e:  # a third save in between: show again, against the newest
-            self._loaded, self._version = current, current["version"]
-            return self._resolve_conflict(data, e)
-        except DomainError as e:
-            if e.errors:
-                self.show_errors(list(e.errors))
-            else:
-                refuse(self, e)
-            return False
-        self.saved_id = saved
-        self.state.changes.emit("cadre")
-        self.accept()
-        return True
+            return
+        self._start_save(data, mine, current["version"], against=current)  # mine on top of theirs
 
     def _reload(self, current: dict) -> None:
         self.clear_errors()
@@ -895,7 +1020,10 @@ class CadreEditor(QDialog):
         self.photo_clear.setVisible(False)
 
     def reject(self) -> None:
-        """Esc, 取消 and the window's close button: ask once before dropping unsaved changes."""
+        """Esc, 取消 and the window's close button: ask once before dropping unsaved changes.
+        Not while a save runs: it closes the dialog itself when it succeeds."""
+        if self.saving:
+            return
         if self.is_dirty() and not confirm(self, "放弃未保存的修改？", ok="放弃修改"):
             return
         super().reject()

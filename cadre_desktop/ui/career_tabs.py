@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.services import career_file
-from .state import AppState
 
 Column = tuple[str, Callable[[dict], Any], int]  # header, value of a record, width (0: stretch)
 
@@ -89,7 +88,8 @@ class RecordTable(QWidget):
     def __init__(self, columns: Sequence[Column], rows: list[dict], empty: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.columns = columns
-        self.table = QTableWidget(len(rows), len(columns))
+        self.empty = empty
+        self.table = QTableWidget(0, len(columns))
         self.table.setHorizontalHeaderLabels([c[0] for c in columns])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -103,34 +103,55 @@ class RecordTable(QWidget):
                 header.resizeSection(col, width)
             else:
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-        for row, record in enumerate(rows):
-            for col, (_h, get, _w) in enumerate(columns):
-                item = QTableWidgetItem(_text(get(record)))
-                item.setToolTip(item.text())
-                self.table.setItem(row, col, item)
-        self.note = QLabel(empty if not rows else f"共 {len(rows)} 条")
+        self.note = QLabel()
         self.note.setStyleSheet("color: #666;")
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
+        self.set_rows(rows)
+
+    def set_rows(self, rows: list[dict]) -> None:
+        self.table.setRowCount(len(rows))
+        for row, record in enumerate(rows):
+            for col, (_h, get, _w) in enumerate(self.columns):
+                item = QTableWidgetItem(_text(get(record)))
+                item.setToolTip(item.text())
+                self.table.setItem(row, col, item)
+        self.note.setText(self.empty if not rows else f"共 {len(rows)} 条")
 
     def texts(self, column: int) -> list[str]:
         return [self.table.item(r, column).text() for r in range(self.table.rowCount())]
 
 
-class CareerTabs:
-    """The six tabs, added to a cadre editor's QTabWidget for an existing cadre."""
+def fetch_career(session, cadre_id: int) -> dict:
+    """What the six tabs show (plain data, read on a query thread): career_file.career and timeline."""
+    return {"career": career_file.career(session, cadre_id), "timeline": career_file.timeline(session, cadre_id)}
 
-    def __init__(self, tabs: QTabWidget, state: AppState, cadre_id: int):
-        with state.session() as s:
-            data = career_file.career(s, cadre_id)
-            lines = career_file.timeline(s, cadre_id)
-        self.training = RecordTable(TRAINING, data["trainings"], "没有参训记录。")
-        self.postings = RecordTable(POSTINGS, data["postings"], "没有挂职、驻村或一线任务记录。")
-        self.appointments = RecordTable(APPOINTMENTS, data["appointments"], "没有任用记录。")
-        self.awards = RecordTable(AWARDS, data["awards"], "没有表彰记录。")
-        self.care = RecordTable(CARE, data["care_records"], "没有关爱记录。")
-        self.timeline = RecordTable(TIMELINE, lines, "简历、任用和挂职驻村都还没有记录。")
+
+class CareerTabs:
+    """The six tabs, added to a cadre editor's QTabWidget for an existing cadre: built empty, filled
+    by fill() with what fetch_career read."""
+
+    def __init__(self, tabs: QTabWidget):
+        self.training = RecordTable(TRAINING, [], "没有参训记录。")
+        self.postings = RecordTable(POSTINGS, [], "没有挂职、驻村或一线任务记录。")
+        self.appointments = RecordTable(APPOINTMENTS, [], "没有任用记录。")
+        self.awards = RecordTable(AWARDS, [], "没有表彰记录。")
+        self.care = RecordTable(CARE, [], "没有关爱记录。")
+        self.timeline = RecordTable(TIMELINE, [], "简历、任用和挂职驻村都还没有记录。")
+        self.pages = {"培训": self.training, "挂职驻村": self.postings, "任用": self.appointments,
+                      "表彰": self.awards, "关爱": self.care, "履历时间线": self.timeline}
+        for title, page in self.pages.items():
+            tabs.addTab(page, title)
+
+    def fill(self, answer: dict) -> None:
+        data, lines = answer["career"], answer["timeline"]
+        self.training.set_rows(data["trainings"])
+        self.postings.set_rows(data["postings"])
+        self.appointments.set_rows(data["appointments"])
+        self.awards.set_rows(data["awards"])
+        self.care.set_rows(data["care_records"])
+        self.timeline.set_rows(lines)
         for row, entry in enumerate(lines):
             colour = KIND_COLOURS.get(entry["kind"])
             if colour:
@@ -138,11 +159,7 @@ class CareerTabs:
         if lines:
             self.timeline.note.setText(
                 f"共 {len(lines)} 条：简历按起始年月，任用和挂职驻村按日期，合并排序。以上记录只读，请在各自的页面修改。")
-        self.pages = {"培训": self.training, "挂职驻村": self.postings, "任用": self.appointments,
-                      "表彰": self.awards, "关爱": self.care, "履历时间线": self.timeline}
-        for title, page in self.pages.items():
-            tabs.addTab(page, title)
 
 
-def add_career_tabs(tabs: QTabWidget, state: AppState, cadre_id: int) -> CareerTabs:
-    return CareerTabs(tabs, state, cadre_id)
+def add_career_tabs(tabs: QTabWidget) -> CareerTabs:
+    return CareerTabs(tabs)

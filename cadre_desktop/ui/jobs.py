@@ -183,6 +183,14 @@ class Loads(QObject):
         applied when the event loop next runs."""
         self._pool.submit(lambda: None).result()
 
+    def close(self) -> None:
+        """The view is going away (a dialog closed): let its query thread end once the read it
+        may be running returns; reads not yet started are dropped, answers are no longer applied."""
+        for key in self.generations:
+            self.generations[key] += 1
+        self._pending.clear()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
     def _done(self, key: str, generation: int, result: Any, error: BaseException | None) -> None:
         if generation != self.generations.get(key):
             return  # a newer read of this key has been started since

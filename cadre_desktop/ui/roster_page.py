@@ -354,13 +354,10 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
     def open_cadre(self, cadre_id: int) -> None:
         from .cadre_editor import CadreEditor
 
-        try:
-            editor = CadreEditor(self.state, cadre_id, self)
-        except DomainError as e:  # deleted by someone else meanwhile
-            refuse(self, e)
-            self.refresh()
-            return
+        editor = CadreEditor(self.state, cadre_id, self)  # reads the record off the GUI thread
         editor.exec()
+        if editor.gone:  # deleted by someone else meanwhile (the editor said so)
+            self.refresh()
 
     def export_lrmx(self, folder: str | None = None):
         from .lrmx_dialogs import export_lrmx

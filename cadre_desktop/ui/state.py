@@ -14,11 +14,16 @@ from ..core.services.accounts import Actor
 
 class Changes(QObject):
     """Announces what a finished action changed, so only the views that show it refresh
-    (entities: 'cadre', 'unit', 'account', 'audit', ... or '*' for everything)."""
+    (entities: 'cadre', 'unit', 'account', 'audit', ... or '*' for everything). Every change writes
+    an audit event, so 'audit' goes with each announcement. Services that know exactly what they
+    changed say so (e.g. cadres.Saved.entities()); an action that changed nothing announces
+    nothing: emit() with no entities is silent."""
 
     changed = Signal(set)
 
     def emit(self, *entities: str) -> None:
+        if not entities:  # nothing changed: no view needs to look again
+            return
         self.changed.emit(set(entities) | {"audit"})
 
 

@@ -41,6 +41,17 @@ def refusals(monkeypatch):
     return shown
 
 
+def loaded(qtbot, dialog: CadreEditor) -> CadreEditor:
+    """The record is read off the GUI thread: wait until the form shows it."""
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=20000)
+    return dialog
+
+
+def saved(qtbot, dialog: CadreEditor) -> None:
+    """The save runs as a job: wait until it has returned (and any conflict was answered)."""
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=20000)
+
+
 def open_editor(qtbot, state, cadre_id=None) -> CadreEditor:
     dialog = CadreEditor(state, cadre_id)
     # Closed without asking at teardown (an unsaved change would otherwise open a message box).
@@ -49,7 +60,7 @@ def open_editor(qtbot, state, cadre_id=None) -> CadreEditor:
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
-    return dialog
+    return loaded(qtbot, dialog)
 
 
 def type_chinese(widget, text: str) -> None:
@@ -71,6 +82,7 @@ def replace_text(qtbot, widget, text: str) -> None:
 
 def press_save(qtbot, dialog) -> None:
     qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved(qtbot, dialog)
 
 
 def choose(combo: ChoiceCombo, text: str) -> None:
@@ -384,11 +396,13 @@ def test_version_conflict_reload_shows_theirs_and_cancel_keeps_my_input(qtbot, d
     seen.clear()
     answer_conflict(qtbot, "reload", seen)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved(qtbot, dialog)
     assert seen, "the conflict dialog did not open"
     assert dialog.isVisible() and dialog.fields["post"].text() == "青山镇党委副书记"
     assert not dialog.is_dirty()
     choose(dialog.fields["rank"], "一级科员")  # 职级 is picked from its code list
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # against the reloaded version: saves
+    saved(qtbot, dialog)
     assert not dialog.isVisible()
     assert reload(db, cadre_id)["rank"] == "一级科员" and reload(db, cadre_id)["post"] == "青山镇党委副书记"
 
@@ -602,3 +616,47 @@ def test_ctrl_s_while_typing_in_a_cell_keeps_what_was_typed(qtbot, db, state, ca
     assert resumes.texts(1)[0] == "2015.03"  # committed and written the usual way
     assert "简历第2行 经历：经历不能为空" in resumes.error.text()
     assert len(reload(db, cadre_id)["resumes"]) == 1
+
+
+# --- off the GUI thread: a refusal keeps the form, a record deleted meanwhile closes it -------
+
+
+def test_a_refusal_found_by_the_core_keeps_everything_typed(qtbot, db, admin, state, cadre_id, refusals):
+    with db.session() as s:  # another cadre whose ID number this clerk is about to type
+        cadres.save_cadre(s, actor=admin, data={"id_number": valid_id("19850101", "041"), "name": "王五"},
+                          allow_incomplete=True)
+    seen: list = []
+    state.changes.changed.connect(seen.append)
+    dialog = open_editor(qtbot, state, cadre_id)
+    replace_text(qtbot, dialog.fields["post"], "青山镇镇长")
+    replace_text(qtbot, dialog.fields["id_number"], valid_id("19850101", "041"))
+    press_save(qtbot, dialog)
+    assert "该身份证号已属于王五" in dialog.errors["id_number"].text()
+    assert dialog.isVisible() and dialog.tabs.isEnabled() and dialog.save_button.isEnabled()
+    assert dialog.fields["post"].text() == "青山镇镇长" and dialog.is_dirty()
+    assert seen == [] and reload(db, cadre_id)["post"] == "青山镇副镇长"
+
+
+def test_a_cadre_deleted_before_the_editor_read_it_is_refused_and_the_editor_closes(
+        qtbot, db, admin, state, cadre_id, refusals):
+    with db.session() as s:
+        cadres.delete_cadre(s, actor=admin, cadre_id=cadre_id)
+    dialog = CadreEditor(state, cadre_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.gone, timeout=20000)
+    assert not dialog.isVisible() and not dialog.loaded and "已被删除" in str(refusals[0])
+
+
+def test_a_closed_editor_leaves_no_query_thread_behind(qtbot, state, cadre_id):
+    import threading
+
+    def query_threads() -> int:
+        return sum(t.name.startswith("cadre-query") for t in threading.enumerate())
+
+    before = query_threads()
+    dialog = open_editor(qtbot, state, cadre_id)
+    assert query_threads() == before + 1
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: query_threads() == before, timeout=20000)

@@ -194,6 +194,7 @@ def test_editor_marks_unit_and_level_required_only_while_in_service(qtbot, db, a
     state = AppState(db=db, actor=admin, settings=QSettings(str(tmp_path / "e.ini"), QSettings.Format.IniFormat))
     editor = CadreEditor(state, None)
     qtbot.addWidget(editor)
+    qtbot.waitUntil(lambda: editor.loaded, timeout=20000)  # the record is read off the GUI thread
     label = lambda attr: editor.field_labels[attr][0].text()  # noqa: E731
     assert label("name").endswith(REQUIRED_MARK) and label("id_number").endswith(REQUIRED_MARK)
     assert editor.fields["status"].value() == "在职"

@@ -121,8 +121,10 @@ def test_saving_an_imported_cadre_in_the_editor_keeps_the_photo_bytes(qtbot, sta
         cid = cadres.find_by_id_number(s, ID_ZHAO).id
     editor = CadreEditor(state, cid)
     qtbot.addWidget(editor)
+    qtbot.waitUntil(lambda: editor.loaded, timeout=20000)  # the record is read off the GUI thread
     editor.fields["post"].setText("青山镇党委书记")
-    editor.save()
+    assert editor.save()
+    qtbot.waitUntil(lambda: not editor.saving, timeout=20000)  # the save runs as a job
     with db.session() as s:
         saved = cadres.get_cadre(s, cid)
     assert saved["post"] == "青山镇党委书记"
@@ -152,4 +154,5 @@ def test_a_form_without_an_id_number_waits_for_the_clerk_to_tick_it(qtbot, state
         assert c.name == "周正" and c.id_number is None
     editor = CadreEditor(state, c.id)  # the record opens in the editor with a blank ID number
     qtbot.addWidget(editor)
+    qtbot.waitUntil(lambda: editor.loaded, timeout=20000)  # the record is read off the GUI thread
     assert editor.fields["id_number"].text() == ""

@@ -31,6 +31,7 @@ def test_one_mask_in_window_export_and_command_line(qtbot, db, admin, reader, ca
     state = AppState(db=db, actor=reader, settings=QSettings(str(tmp_path / "r.ini"), QSettings.Format.IniFormat))
     editor = CadreEditor(state, cadre_id)
     qtbot.addWidget(editor)
+    qtbot.waitUntil(lambda: editor.loaded, timeout=20000)  # the record is read off the GUI thread
     assert editor.fields["id_number"].text() == shown
     assert editor.fields["phone"].text() == mask_value("13812345678")
 

@@ -206,6 +206,7 @@ def test_a_print_error_is_a_message_naming_the_cadre(qtbot, demo_state, refusals
         name = cadres.get_cadre(s, cid)["name"]
     editor = CadreEditor(demo_state, cid)
     qtbot.addWidget(editor, before_close_func=lambda d: d.done(CadreEditor.DialogCode.Rejected))
+    qtbot.waitUntil(lambda: editor.loaded, timeout=20000)  # the record is read off the GUI thread
     family = [{"relation": "兄弟", "name": f"成员{i}", "political_status": "群众", "work": "务农"} for i in range(9)]
     editor.lists["family"].set_items(family)
     editor.preview_button.click()
@@ -222,6 +223,7 @@ def test_editor_previews_the_unsaved_record(qtbot, demo_state):
         cid = cadres.roster_ids(s, cadres.RosterFilter())[0]
     editor = CadreEditor(demo_state, cid)
     qtbot.addWidget(editor, before_close_func=lambda d: d.done(CadreEditor.DialogCode.Rejected))
+    qtbot.waitUntil(lambda: editor.loaded, timeout=20000)  # the record is read off the GUI thread
     editor.fields["post"].setText("柳溪镇党委书记（拟）")
     editor.preview_button.click()
     preview = wait_preview(qtbot, editor)

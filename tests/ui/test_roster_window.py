@@ -97,9 +97,11 @@ def test_open_cadre_change_post_save_and_see_the_row_change(qtbot, demo_state, m
 
     def fake_exec(dialog):
         opened.append(dialog)
+        qtbot.waitUntil(lambda: dialog.loaded, timeout=20000)  # the record is read off the GUI thread
         edit = dialog.fields["post"]
         edit.setText("县委办公室综合科科长")
-        dialog.save()
+        assert dialog.save()
+        qtbot.waitUntil(lambda: not dialog.saving, timeout=20000)  # the save runs as a job
         return 1
 
     monkeypatch.setattr(cadre_editor.CadreEditor, "exec", fake_exec)
@@ -123,10 +125,12 @@ def test_bad_id_in_editor_saves_nothing(qtbot, demo_state):
         before = cadres.roster_count(s, cadres.RosterFilter())
     editor = CadreEditor(demo_state, None)
     qtbot.addWidget(editor)
+    qtbot.waitUntil(lambda: editor.loaded, timeout=20000)  # the record is read off the GUI thread
     good = make_id("19900715", "001", "529321")
     editor.fields["id_number"].setText(good[:17] + ("1" if good[17] != "1" else "2"))
     editor.fields["name"].setText("王新")
     editor.save()
+    qtbot.waitUntil(lambda: not editor.saving, timeout=20000)  # the save runs as a job
     assert "号码校验不通过" in editor.errors["id_number"].text()
     with demo_state.session() as s:
         assert cadres.roster_count(s, cadres.RosterFilter()) == before

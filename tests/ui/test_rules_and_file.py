@@ -137,6 +137,7 @@ def open_editor(qtbot, state, cadre_id) -> CadreEditor:
     qtbot.addWidget(dialog, before_close_func=lambda d: d.done(CadreEditor.DialogCode.Rejected))
     dialog.show()
     qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=20000)  # the record is read off the GUI thread
     return dialog
 
 

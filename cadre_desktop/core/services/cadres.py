@@ -360,9 +360,48 @@ def _unit_names(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Unit.id, Unit.name)).all())
 
 
+# What a change to a cadre's file tells the views (ui.state.Changes): the file itself ("cadre": the
+# roster, its details with the 简历, the counts and checks over cadres), which of its lists changed,
+# and "unit" when the cadre moved in or out of a unit's head count (its unit or its status).
+LIST_ENTITIES = {"resumes": "resume", "rewards": "reward", "appraisals": "appraisal", "family": "family_member"}
+HEAD_COUNT_FIELDS = frozenset({"unit_id", "status"})
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The outcome of save_cadre_changes: the record's id, whether it was created, and what changed
+    (field attributes, list names, "photo"); nothing changed means nothing written, no audit event."""
+
+    id: int
+    created: bool = False
+    changed: frozenset[str] = frozenset()
+
+    def entities(self) -> set[str]:
+        """The entities to announce (ui.state.Changes.emit); empty when nothing changed."""
+        if not self.changed:
+            return set()
+        out = {"cadre"} | {LIST_ENTITIES[n] for n in self.changed if n in LIST_ENTITIES}
+        if self.changed & HEAD_COUNT_FIELDS:
+            out.add("unit")
+        return out
+
+
 def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | None = None,
                version: int | None = None, allow_incomplete: bool = False, allow_no_id: bool = False) -> int:
-    """Create (cadre_id None) or update a cadre with validation; writes one audit event.
+    """save_cadre_changes, returning only the record's id."""
+    return save_cadre_changes(session, actor=actor, data=data, cadre_id=cadre_id, version=version,
+                              allow_incomplete=allow_incomplete, allow_no_id=allow_no_id).id
+
+
+def _field_values(cadre: Cadre) -> dict[str, Any]:
+    return {f.attr: getattr(cadre, f.attr) for f in FIELDS}
+
+
+def save_cadre_changes(session: Session, *, actor: Actor, data: dict, cadre_id: int | None = None,
+                       version: int | None = None, allow_incomplete: bool = False,
+                       allow_no_id: bool = False) -> Saved:
+    """Create (cadre_id None) or update a cadre with validation; writes one audit event when
+    something changed, none otherwise. Returns what changed (Saved).
 
     `version` is the version the editor loaded: if someone saved in between, the save is refused
     rather than overwriting their change. Raises DomainError with `.errors` [(attr, message)].
@@ -401,15 +440,18 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
         cadre = Cadre(reserve=False, status="在职")
         apply_fields(cadre, data)
         session.add(cadre)
+        changed = {f.attr for f in FIELDS if getattr(cadre, f.attr) is not None}
         for name in LISTS:
-            if name in data:
-                replace_list(session, cadre, name, data[name])
+            if name in data and replace_list(session, cadre, name, data[name]):
+                changed.add(name)
         if "photo" in data:
             cadre.photo = data["photo"]
+            if cadre.photo is not None:
+                changed.add("photo")
         session.flush()
         audit.record(session, actor, "新增", "cadre", cadre.id, f"{cadre.name}（{cadre.id_number}）", None,
                      snapshot(cadre_data(cadre), names))
-        return cadre.id
+        return Saved(cadre.id, created=True, changed=frozenset(changed))
 
     cadre = session.get(Cadre, cadre_id, options=[selectinload(getattr(Cadre, n)) for n in LISTS])
     if cadre is None:
@@ -417,14 +459,17 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
     if version is not None and cadre.version != version:
         raise StaleEdit("该干部记录已被他人修改并保存，您的修改未保存。")
     before = snapshot(cadre_data(cadre), names)
+    old_values = _field_values(cadre)
     old_photo = cadre.photo
     apply_fields(cadre, data)
+    changed = {a for a, v in _field_values(cadre).items() if v != old_values[a]}
     for name in LISTS:
-        if name in data:
-            replace_list(session, cadre, name, data[name])
+        if name in data and replace_list(session, cadre, name, data[name]):
+            changed.add(name)
     photo_changed = "photo" in data and data["photo"] != old_photo
     if photo_changed:
         cadre.photo = data["photo"]
+        changed.add("photo")
     after = snapshot(cadre_data(cadre), names)
     if before != after or photo_changed:
         if photo_changed:
@@ -436,7 +481,9 @@ def save_cadre(session: Session, *, actor: Actor, data: dict, cadre_id: int | No
             raise StaleEdit("该干部记录已被他人修改并保存，您的修改未保存。") from None
         audit.record_change(session, actor, "修改", "cadre", cadre.id, f"{cadre.name}（{cadre.id_number}）",
                             before, after)
-    return cadre.id
+    else:
+        changed = set()  # e.g. a value written differently that reads the same: nothing to announce
+    return Saved(cadre.id, changed=frozenset(changed))
 
 
 def touch(cadre: Cadre) -> None:

@@ -28,6 +28,13 @@ def list_units(session: Session) -> list[dict]:
     ]
 
 
+def unit_choices(session: Session) -> list[dict]:
+    """The units as a picker lists them (id and name, in the units' order): no head counts, so it
+    costs the same at any number of cadres."""
+    rows = session.execute(select(Unit.id, Unit.name).order_by(Unit.sort_order, Unit.name)).all()
+    return [{"id": uid, "name": name} for uid, name in rows]
+
+
 def validate_unit(name: str, kind: str, tier: str | None) -> list[tuple[str, str]]:
     errors = []
     if not (name or "").strip():
