@@ -4,7 +4,7 @@ names; double-clicking a cadre (or Enter) emits `open_cadre(id)` and the window 
 Units and batches are shown as text only: they open nothing.
 
 The check runs when the page is shown and again on any change while it is shown, off the GUI
-thread (ui.jobs.QueryBridge); only the newest check's answer is shown.
+thread (the page's Loads); only the newest check's answer is shown.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from .list_kit import export_list, install_copy, print_list
 from ..core.reports import rules
 from .common import shortcut
-from .jobs import QueryBridge
+from .jobs import Loads
 from .page_kit import RefreshWhenShown
 from .models import ID_ROLE
 from .state import AppState
@@ -35,6 +35,8 @@ RED = QColor("#b03a2e")
 
 
 class RulesPage(RefreshWhenShown, QWidget):
+    # the batches (appointments), the teams (cadres, units), the reminders (mentoring pairs)
+    SHOWS = frozenset({"cadre", "unit", "appointment", "mentoring", "setting"})
     open_cadre = Signal(int)
 
     def __init__(self, state: AppState, parent=None):
@@ -43,7 +45,7 @@ class RulesPage(RefreshWhenShown, QWidget):
         self.found: list[rules.Finding] = []
         self.loaded = False  # a check has finished at least once
         self._stale = True  # records changed while the page was hidden: check when shown
-        self.query = QueryBridge(self._apply_found, self)
+        self.loads = Loads(self)
 
         self.title = QLabel("规则检查")
         font = QFont(self.title.font())
@@ -140,16 +142,17 @@ class RulesPage(RefreshWhenShown, QWidget):
         self._stale = True  # checked when first shown
 
     # -- checking -------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Check the records again (on the query worker) and rebuild the tree when it answers."""
+    def refresh(self, *, wait: bool = False) -> None:
+        """Check the records again (on the page's query thread) and rebuild the tree when it answers."""
         self._stale = False
         self.summary.setText("正在检查……")
+        state = self.state
 
         def check() -> list:
-            with self.state.session() as s:
+            with state.session(read_only=True) as s:
                 return list(rules.check(s))
 
-        self.query.run(check)
+        self.loads.run("check", check, self._apply_found, wait=wait)
 
     def _apply_found(self, found: list) -> None:
         self.found = found

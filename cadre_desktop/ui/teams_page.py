@@ -18,7 +18,7 @@ from ..core.reports import charts
 from ..core.reports.indicators import TEAM_LABELS, Period, compute
 from ..core.reports.teams import team_structure
 from .common import shortcut
-from .jobs import QueryBridge
+from .jobs import Loads
 from .page_kit import RefreshWhenShown
 from .models import ID_ROLE
 from .report_kit import ChartView, PeriodPicker, open_behind
@@ -30,6 +30,10 @@ MEMBER_COLUMNS = ("姓名", "性别", "年龄", "学历", "五类人员", "工�
 
 
 class TeamsPage(RefreshWhenShown, QWidget):
+    """The teams and the period's team figures, read on the page's query thread (Loads keys
+    "teams", "figures", and "mix" for the selected team's chart)."""
+
+    SHOWS = frozenset({"cadre", "unit", "appointment", "setting"})
     open_cadre = Signal(int)
 
     def __init__(self, state: AppState, parent=None):
@@ -37,8 +41,7 @@ class TeamsPage(RefreshWhenShown, QWidget):
         self.state = state
         self.teams = []
         self._stale = True
-        self.query = QueryBridge(self._apply_teams, self)
-        self.figures_query = QueryBridge(self._apply_figures, self)
+        self.loads = Loads(self)
         self.period: Period | None = None
 
         title = QLabel("班子结构")
@@ -141,17 +144,18 @@ class TeamsPage(RefreshWhenShown, QWidget):
         state.changes.changed.connect(self._changed)
 
     # -- loading ------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, *, wait: bool = False) -> None:
         self._stale = False
         self.summary.setText("正在读取……")
+        state = self.state
 
         def work():
-            with self.state.session() as s:
+            with state.session(read_only=True) as s:
                 return team_structure(s)
 
-        self.query.run(work)
+        self.loads.run("teams", work, self._apply_teams, wait=wait)
         if self.period is not None or self.tabs.currentIndex() == 1:
-            self.refresh_figures()
+            self.refresh_figures(wait=wait)
 
     def _apply_teams(self, teams) -> None:
         keep = self.team_list.currentRow()
@@ -205,7 +209,13 @@ class TeamsPage(RefreshWhenShown, QWidget):
                                   "<br>".join(f"· {f.message}" for f in t.findings) + "</span>")
         else:
             self.findings.setText("<span style='color:#3c7a3c'>规则检查：未发现问题。</span>")
-        self.mix.set_drawing(charts.age_mix(t.young, t.middle, t.old, "老中青结构"))
+        young, middle, old = t.young, t.middle, t.old
+
+        def mix():  # the chart is drawn and rendered on the query thread
+            drawing = charts.age_mix(young, middle, old, "老中青结构")
+            return drawing, charts.to_svg(drawing)
+
+        self.loads.run("mix", mix, lambda got: self.mix.set_drawing(got[0], svg=got[1]))
 
     def _open_member(self, row: int) -> None:
         item = self.members.item(row, 0)
@@ -213,16 +223,19 @@ class TeamsPage(RefreshWhenShown, QWidget):
             self.open_cadre.emit(int(item.data(ID_ROLE)))
 
     # -- figures --------------------------------------------------------------------------------
-    def refresh_figures(self) -> None:
-        self.picker.emit_period()
+    def refresh_figures(self, *, wait: bool = False) -> None:
+        period = self.picker.current()
+        if period is not None:
+            self._run_figures(period, wait=wait)
 
-    def _run_figures(self, period: Period) -> None:
+    def _run_figures(self, period: Period, *, wait: bool = False) -> None:
+        state = self.state
 
         def work():
-            with self.state.session() as s:
+            with state.session(read_only=True) as s:
                 return compute(s, period, only="township_teams.")
 
-        self.figures_query.run(work)
+        self.loads.run("figures", work, self._apply_figures, wait=wait)
 
     def _apply_figures(self, report) -> None:
         self.period = report.period
