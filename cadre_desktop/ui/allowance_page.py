@@ -241,17 +241,22 @@ class AllowancePage(RefreshWhenShown, QWidget, TableSelection):
         self._asked = m
         state = self.state
 
-        def fetch() -> tuple[dict, list[dict]]:
+        def fetch() -> tuple[dict, dict[int, dict], list[int]]:
             with state.session(read_only=True) as s:
                 p = allowances.payroll(s, m)
-            return p, payroll_rows(p)
+            by_id = {r["id"]: r for r in payroll_rows(p)}
+            # the lines live on as the table's rows; the page keeps the rest of the payroll
+            return {**{k: v for k, v in p.items() if k != "lines"}, "line_count": len(p["lines"])}, by_id, list(by_id)
 
         self.loads.run("payroll", fetch, self._apply_payroll, wait=wait)
 
-    def _apply_payroll(self, answer: tuple[dict, list[dict]]) -> None:
-        p, rows = answer
+    def _apply_payroll(self, answer: tuple[dict, dict[int, dict], list[int]]) -> None:
+        p, by_id, ids = answer
+        old = (self.payroll_model.by_id, self.payroll_model.ids)
         self.payroll = p
-        self.payroll_model.set_rows(rows)
+        self.payroll_model.by_id = by_id
+        self.payroll_model.set_ids(ids)
+        self.loads.dispose(*old)  # the month shown before: freed off the GUI thread
         m = p["month"]
         if p["confirmed"]:
             self.status.setText(f"✔ 已确认发放：{p['confirmed_by']}，{local_time(p['confirmed_at'])}（按发放时的数据，不随档案变动）")
@@ -263,7 +268,7 @@ class AllowancePage(RefreshWhenShown, QWidget, TableSelection):
         if p["missing_rates"]:
             text += f"（{'、'.join(p['missing_rates'])}该月没有适用的津贴标准，未计发）"
         self.total_label.setText(text)
-        self.act_confirm.setEnabled(not p["confirmed"] and bool(p["lines"]))
+        self.act_confirm.setEnabled(not p["confirmed"] and p["line_count"] > 0)
 
     # -- rates -----------------------------------------------------------------------------
     def new_rate(self) -> None:
@@ -292,7 +297,7 @@ class AllowancePage(RefreshWhenShown, QWidget, TableSelection):
     # -- confirmation ----------------------------------------------------------------------
     def confirm_month(self) -> None:
         p = self.payroll
-        if p is None or p["confirmed"] or not p["lines"]:
+        if p is None or p["confirmed"] or not p["line_count"]:
             return
         m = p["month"]
         text = (f"确认{allowances.month_text(m)}的乡镇津贴已按此表发放？\n\n"

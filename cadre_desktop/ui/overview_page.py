@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
-from ..core.reports import charts
 from ..core.reports.indicators import Period, compute, value_text
 from .common import shortcut
 from .jobs import Loads
@@ -174,6 +173,8 @@ class OverviewPage(RefreshWhenShown, QWidget):
         state, today = self.state, self.today
 
         def work():
+            from ..core.reports import charts  # ReportLab: loaded off the GUI thread, when first needed
+
             with state.session(read_only=True) as s:
                 report = compute(s, period, today=today, skip=SLOW)
                 series = charts.report_series(s, report)

@@ -135,7 +135,8 @@ def test_report_page_gives_the_seed_figures_and_their_records(qtbot, county_stat
     assert page.print_button is not None and page.print_button.isVisible()
     pdf = tmp_path / "汇报.pdf"
     job = page.print_report(str(pdf))
-    qtbot.waitUntil(lambda: job.done, timeout=60000)
+    # done is set before the answer is handed to the GUI thread: wait for the page to show it
+    qtbot.waitUntil(lambda: job.done and (job.error is not None or "页" in page.summary.text()), timeout=60000)
     assert job.error is None and pdf.read_bytes().startswith(b"%PDF") and "页" in page.summary.text()
 
     # a period of any days
