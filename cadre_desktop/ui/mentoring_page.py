@@ -198,19 +198,21 @@ class MentoringPage(RefreshWhenShown, Printable, TableSelection, QWidget):
 
         def fetch():
             with state.session(read_only=True) as s:
-                return (mentoring.list_pairs(s, kind=kind, active=active, overdue_only=overdue_only, search=search),
-                        len(mentoring.overdue(s)))
+                rows = mentoring.list_pairs(s, kind=kind, active=active, overdue_only=overdue_only, search=search)
+                overdue = len(mentoring.overdue(s))
+            return {r["id"]: r for r in rows}, overdue
 
         self.loads.run("list", fetch, self._apply, wait=wait)
 
     def _apply(self, answer) -> None:
-        rows, overdue = answer
+        by_id, overdue = answer
         keep = self._select_after if self._select_after is not None else self.selected_id()
         self._select_after = None
         self._records_of = None  # the record may have changed with the list: read it again
-        self._rows = {r["id"]: r for r in rows}
-        self.model.set_ids([r["id"] for r in rows])
-        self.count.setText(f"共 {len(rows)} 对")
+        self.loads.dispose(self._rows)  # the pairs shown before: freed off the GUI thread
+        self._rows = by_id
+        self.model.set_ids(list(by_id))
+        self.count.setText(f"共 {len(by_id)} 对")
         self.overdue_count.setText(f"逾期提醒 {overdue} 对")
         if keep is not None:
             self.select_id(keep)
