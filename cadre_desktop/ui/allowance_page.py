@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from ..core.services import allowances
 from ..core.values import DomainError, Month, day_text, moment_text
 from .common import confirm, inform, refuse, set_error, shortcut
-from .jobs import Loads, run_job
+from .jobs import Loads, collector_paused, run_job
 from .page_kit import (
     FormDialog, RefreshWhenShown, RowsModel, TableSelection, confirm_and_delete, make_table, make_toolbar, open_dialog,
     restore_header, save_header,
@@ -329,7 +329,7 @@ class AllowancePage(RefreshWhenShown, QWidget, TableSelection):
         db = self.state
 
         def work(progress, cancelled):
-            with db.session() as s:
+            with collector_paused(), db.session(read_only=True) as s:  # a read: see jobs.collector_paused
                 return allowances.period_summary(s, first, last, progress=progress, cancelled=cancelled)
 
         def done(result: dict) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from ..core.reports import charts
 from ..core.reports.indicators import Period, behind
 from .common import shortcut
-from .jobs import run_job
+from .jobs import collector_paused, run_job
 from .models import ID_ROLE
 from .widgets import DayEdit, mask_tail
 
@@ -226,9 +226,9 @@ def open_behind(page: QWidget, key: str, period: Period):
     masked = state.actor.masked_export
 
     def work(progress, cancelled):
-        with state.session(read_only=True) as s:
+        with collector_paused(), state.session(read_only=True) as s:  # a read: see jobs.collector_paused
             result = behind(s, key, period)
-        return result, behind_rows(result, masked)
+            return result, behind_rows(result, masked)
 
     def show(answer) -> None:
         result, rows = answer
