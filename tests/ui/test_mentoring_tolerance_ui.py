@@ -236,3 +236,41 @@ def test_admin_shortens_the_talk_interval_and_the_page_follows(qtbot, state, db,
     assert page.dialog.try_accept()
     settle(qtbot, page)
     assert page.model.data(page.model.index(0, 7)).startswith("超过 30 天未谈心谈话")
+
+
+def test_a_hidden_page_reads_a_change_when_shown_and_ignores_what_it_does_not_show(qtbot, state, db, admin, people):
+    page = shown(qtbot, TolerancePage(state))
+    assert page.model.rowCount() == 0
+    page.hide()
+    today = dt.date.today()
+    with db.session() as s:
+        tolerance.save_case(s, actor=admin, data={"cadre_id": people["小王"], "matter": "一事", "occurred": today})
+    state.changes.emit("tolerance")
+    assert not page.loads.pending and page.model.rowCount() == 0  # hidden: nothing read yet
+    page.show()
+    settle(qtbot, page)
+    assert page.model.rowCount() == 1
+    with db.session() as s:
+        tolerance.save_case(s, actor=admin, data={"cadre_id": people["小李"], "matter": "二事", "occurred": today})
+    state.changes.emit("training_class")  # not shown on this page
+    assert not page.loads.pending and page.model.rowCount() == 1
+    state.changes.emit("cadre")  # the names on the cases
+    settle(qtbot, page)
+    assert page.model.rowCount() == 2
+
+
+def test_the_search_box_filters_the_pairs_once_typing_pauses(qtbot, state, db, admin, people):
+    with db.session() as s:
+        for name in ("小王", "小李"):
+            mentoring.save_pair(s, actor=admin, data={"mentor_id": people["书记乙"], "mentee_id": people[name],
+                                                      "kind": "科级领导帮带年轻干部", "start": D(2023, 1, 1)})
+    page = shown(qtbot, MentoringPage(state))
+    assert page.model.rowCount() == 2
+    asked = []
+    page.search.searched.connect(asked.append)
+    qtbot.keyClicks(page.search, "19950505")  # 小王's date of birth in the ID number
+    qtbot.waitUntil(lambda: bool(asked) and asked[-1] == "19950505", timeout=5000)
+    settle(qtbot, page)
+    assert page.model.rowCount() == 1 and page.count.text() == "共 1 对"
+    assert page.selected() is None or page.selected()["mentee"] == "小王"
+    assert page.model.data(page.model.index(0, 1)) == "小王"
