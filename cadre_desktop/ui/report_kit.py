@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ..core.reports import charts
 from ..core.reports.indicators import Period, behind
 from .common import shortcut
 from .jobs import collector_paused, run_job
@@ -43,8 +42,12 @@ class ChartView(QSvgWidget):
 
     def set_drawing(self, drawing, series=None, svg: bytes | None = None) -> None:
         """Show `drawing`; `svg` is its SVG when already rendered (off the GUI thread)."""
+        if svg is None:
+            from ..core.reports import charts  # ReportLab: not at start
+
+            svg = charts.to_svg(drawing)
         self.drawing, self.series = drawing, series
-        self.svg = svg if svg is not None else charts.to_svg(drawing)
+        self.svg = svg
         self.load(QByteArray(self.svg))
         self.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         clickable = series is not None and any(series.keys)
@@ -59,6 +62,8 @@ class ChartView(QSvgWidget):
         scale = min(self.width() / dw, self.height() / dh)
         left = (self.width() - dw * scale) / 2
         dx = (x - left) / scale
+        from ..core.reports import charts
+
         plot = charts.plot_area(self.drawing)
         if plot is None or not self.series.labels:
             return None

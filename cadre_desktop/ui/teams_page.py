@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from ..core.reports import charts
 from ..core.reports.indicators import TEAM_LABELS, Period, compute
 from ..core.reports.teams import team_structure
 from .common import shortcut
@@ -212,6 +211,8 @@ class TeamsPage(RefreshWhenShown, QWidget):
         young, middle, old = t.young, t.middle, t.old
 
         def mix():  # the chart is drawn and rendered on the query thread
+            from ..core.reports import charts  # ReportLab: not at start
+
             drawing = charts.age_mix(young, middle, old, "老中青结构")
             return drawing, charts.to_svg(drawing)
 
