@@ -20,6 +20,7 @@ from .models import ID_ROLE
 from .widgets import DayEdit, mask_tail
 
 RED = QColor("#b03a2e")
+FLAG = QColor("#fde8e6")
 # What the report pages show: every kind of record (not the accounts, not the record of changes).
 REPORTED = frozenset({"cadre", "unit", "appointment", "tolerance", "setting", "mentoring", "commendation_batch",
                       "award", "attendance", "training_class", "posting", "care_record", "visit", "allowance_rate",
@@ -120,12 +121,23 @@ class Card(QFrame):
         super().mouseReleaseEvent(event)
 
 
-class BehindModel(QAbstractTableModel):
-    """The records behind a figure as text rows in hand (made off the GUI thread)."""
+class TextTableModel(QAbstractTableModel):
+    """Rows of text in hand (made off the GUI thread where they are many), each with the cadre it
+    opens (ID_ROLE); `marked` rows are shown red on pink, `centered` columns centred, a cell's
+    tooltip is its text. A table of thousands is a model: no item object per cell."""
 
-    def __init__(self, headers: list[str], texts: list[tuple[str, ...]], cadre_ids: list[int | None], parent=None):
+    def __init__(self, headers, texts=(), cadre_ids=(), parent=None, *, centered=frozenset(), header_tips=None):
         super().__init__(parent)
-        self.headers, self.texts, self.cadre_ids = headers, texts, cadre_ids
+        self.headers = list(headers)
+        self.texts, self.cadre_ids = list(texts), list(cadre_ids)
+        self.marked: frozenset[int] = frozenset()
+        self.centered = frozenset(centered)
+        self.header_tips = header_tips or {}
+
+    def set_rows(self, texts, cadre_ids, marked=frozenset()) -> None:
+        self.beginResetModel()
+        self.texts, self.cadre_ids, self.marked = list(texts), list(cadre_ids), frozenset(marked)
+        self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt naming
         return 0 if parent.isValid() else len(self.texts)
@@ -134,24 +146,43 @@ class BehindModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole:
-            if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
+            if role == Qt.ItemDataRole.DisplayRole:
                 return self.headers[section]
-            if orientation == Qt.Orientation.Vertical:
-                return section + 1
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.header_tips.get(section)
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
         return None
 
     def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
+        row, col = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.texts[index.row()][index.column()]
+            return self.texts[row][col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.texts[row][col] or None
         if role == ID_ROLE:
-            return self.cadre_ids[index.row()]
+            return self.cadre_ids[row]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in self.centered:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if row in self.marked:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(FLAG)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(RED)
         return None
 
     def text(self, row: int, column: int) -> str:
         return self.texts[row][column]
+
+    def cadre_id_at(self, row: int) -> int | None:
+        v = self.cadre_ids[row] if 0 <= row < len(self.cadre_ids) else None
+        return int(v) if v is not None else None
+
+
+BehindModel = TextTableModel
 
 
 def behind_rows(result, masked: bool) -> tuple[list[tuple[str, ...]], list[int | None]]:
@@ -207,8 +238,7 @@ class BehindDialog(QDialog):
         return self.model.rowCount()
 
     def cadre_id_at(self, row: int) -> int | None:
-        v = self.model.cadre_ids[row] if 0 <= row < self.model.rowCount() else None
-        return int(v) if v is not None else None
+        return self.model.cadre_id_at(row)
 
     def open_row(self, row: int) -> None:
         cid = self.cadre_id_at(row)

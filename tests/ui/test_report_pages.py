@@ -9,6 +9,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -162,12 +163,15 @@ def test_teams_page_shows_members_findings_and_period_figures(qtbot, demo_state,
     page.team_list.setCurrentRow(flagged[0])
     qtbot.waitUntil(lambda: not page.loads.pending, timeout=30000)  # its chart is drawn off the GUI thread
     team = page.teams[flagged[0]]
-    assert page.members.rowCount() == len(team.members)
+    assert page.members_model.rowCount() == len(team.members)
+    flagged_rows = [r for r, m in enumerate(team.members) if m.flagged]
+    if flagged_rows:  # the members a finding names are shown in red
+        assert page.members_model.index(flagged_rows[0], 0).data(Qt.ItemDataRole.ForegroundRole) is not None
     assert team.findings[0].message in page.findings.text()
     assert page.mix.svg and "青".encode() in page.mix.svg
     opened = []
     page.open_cadre.connect(opened.append)
-    page.members.cellDoubleClicked.emit(0, 0)
+    page.members.doubleClicked.emit(page.members_model.index(0, 0))
     assert opened == [team.members[0].cadre_id]
     page.grab().save(str(tmp_path / "班子结构.png"))
 
