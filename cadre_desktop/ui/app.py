@@ -79,13 +79,6 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     from .page_kit import install_elided_tips
 
     install_elided_tips(app)
-    # What starting made (modules, classes, Qt's wrappers) lives as long as the program: out of the
-    # cyclic collector's sight, a full collection walks only what the session makes. Each full
-    # collection holds the GIL throughout: over the started program's heap that froze the window
-    # 0.2 to 0.7 s at a time (see also jobs.collector_paused).
-    import gc
-
-    gc.freeze()
     return app
 
 
