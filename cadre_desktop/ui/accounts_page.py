@@ -13,10 +13,11 @@ from ..core.services import accounts
 from ..core.values import ROLES, DomainError
 from .audit_page import local_time
 from .common import ERROR_STYLE, error_label, set_error, shortcut
+from .jobs import Loads
 from .models import LazyTableModel
 from .list_kit import list_verbs
 from .page_kit import (
-    FormDialog, TableSelection, make_table, make_toolbar, open_dialog, restore_header, save_header, set_widths,
+    FormDialog, RefreshWhenShown, TableSelection, make_table, make_toolbar, open_dialog, restore_header, save_header, set_widths,
 )
 from .state import AppState
 
@@ -35,7 +36,11 @@ class AccountsModel(LazyTableModel):
         return None
 
 
-class AccountsPage(TableSelection, QWidget):
+class AccountsPage(RefreshWhenShown, TableSelection, QWidget):
+    """The accounts, read on the page's query thread (Loads) when shown after a change to them."""
+
+    SHOWS = frozenset({"account"})
+
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
@@ -85,20 +90,32 @@ class AccountsPage(TableSelection, QWidget):
         shortcut(self.table, Qt.Key.Key_Return, self.change_role)
         shortcut(self.table, Qt.Key.Key_Enter, self.change_role)
 
+        self.loads = Loads(self)
+        self._select_after: str | None = None  # an account to select once the list is read
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh()
+        self._stale = True  # read when first shown
 
     # -- data ---------------------------------------------------------------------------------
     def _fetch(self, ids: list[int]) -> list[dict]:
         return [self._rows[i] for i in ids if i in self._rows]
 
-    def refresh(self) -> None:
+    def refresh(self, *, wait: bool = False) -> None:
+        """Read the accounts (off the GUI thread unless `wait`)."""
+        self._stale = False
         if not self.state.actor.can("admin"):
             return
-        keep = self.selected_name()
-        with self.state.session() as s:
-            rows = accounts.list_accounts(s, actor=self.state.actor)
+        state = self.state
+
+        def fetch() -> list[dict]:
+            with state.session(read_only=True) as s:
+                return accounts.list_accounts(s, actor=state.actor)
+
+        self.loads.run("list", fetch, self._apply, wait=wait)
+
+    def _apply(self, rows: list[dict]) -> None:
+        keep = self._select_after or self.selected_name()
+        self._select_after = None
         # list_accounts gives no ids; a row's place is its id here, the name is what services take.
         self._rows = {}
         for i, a in enumerate(rows, start=1):
@@ -117,10 +134,6 @@ class AccountsPage(TableSelection, QWidget):
         if keep:
             self.select_name(keep)
         self._selection_changed()
-
-    def _changed(self, entities: set) -> None:
-        if entities & {"account", "*"}:
-            self.refresh()
 
     # -- selection -----------------------------------------------------------------------------
     def selected(self) -> dict | None:
@@ -185,8 +198,8 @@ class AccountsPage(TableSelection, QWidget):
         open_dialog(self, dialog, lambda d: self._done(d.account_name))
 
     def _done(self, name: str) -> None:
+        self._select_after = name  # selected when the reloaded list arrives
         self.state.changes.emit("account")
-        self.select_name(name)
 
     # -- remembering ---------------------------------------------------------------------------
     def save_settings(self) -> None:

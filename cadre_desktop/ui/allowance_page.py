@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 from ..core.services import allowances
 from ..core.values import DomainError, Month, day_text, moment_text
 from .common import confirm, inform, refuse, set_error, shortcut
-from .jobs import QueryBridge, run_job
+from .jobs import Loads, collector_paused, run_job
 from .page_kit import (
-    FormDialog, RowsModel, TableSelection, confirm_and_delete, make_table, make_toolbar, open_dialog,
+    FormDialog, RefreshWhenShown, RowsModel, TableSelection, confirm_and_delete, make_table, make_toolbar, open_dialog,
     restore_header, save_header,
 )
 from .state import AppState
@@ -39,6 +39,23 @@ def money(v) -> str:
 
 def local_time(t: dt.datetime) -> str:
     return moment_text(t.replace(tzinfo=dt.timezone.utc).astimezone())
+
+
+def payroll_rows(p: dict) -> list[dict]:
+    """The payroll's table rows: each unit's lines numbered on, its subtotal, then the county's."""
+    rows: list[dict] = []
+    seq = 0
+    for u, lines in allowances.unit_groups(p):
+        for ln in lines:
+            seq += 1
+            rows.append(dict(ln, id=len(rows) + 1, seq=seq))
+        rows.append({"id": len(rows) + 1, "subtotal": "unit", "unit": f"{u['unit']} 小计",
+                     "name": f"{u['count']} 人", **{k: u[k] for k in ("base", "staffing_float", "years_amount",
+                                                                      "total")}})
+    if p["lines"]:
+        rows.append({"id": len(rows) + 1, "subtotal": "county", "unit": "全县合计", "name": f"{p['recipients']} 人",
+                     **p["totals"]})
+    return rows
 
 
 class _NumbersModel(RowsModel):
@@ -67,7 +84,13 @@ class _NumbersModel(RowsModel):
         return None
 
 
-class AllowancePage(QWidget, TableSelection):
+class AllowancePage(RefreshWhenShown, QWidget, TableSelection):
+    """The standards, a month's payroll and a period's total. The payroll (every township cadre)
+    and the standards are read on the page's query thread (Loads); a change to them, to a cadre
+    or to a unit reloads them at once while the page is shown, else when it is next shown."""
+
+    SHOWS = frozenset({"allowance_rate", "allowance_payroll", "cadre", "unit"})
+
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
@@ -162,23 +185,35 @@ class AllowancePage(QWidget, TableSelection):
         self.dialog = None
         self.payroll: dict | None = None
         self._asked: Month | None = None
-        self.query = QueryBridge(self._apply_payroll, self)
+        self.loads = Loads(self)
+        self._select_rate: int | None = None  # a standard just saved: selected once the list has it
         self.period_job = None
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh_rates()
-        self.load_month(wait=True)
+        self._stale = True  # read when first shown
 
     # -- data ------------------------------------------------------------------------------
-    def _changed(self, entities: set) -> None:
-        if entities & {"allowance_rate", "*"}:
-            self.refresh_rates()
-        if entities & {"allowance_rate", "allowance_payroll", "cadre", "unit", "*"}:
-            self.load_month(force=True)
+    def refresh(self, *, wait: bool = False) -> None:
+        """Read the standards and the month shown again (off the GUI thread unless `wait`)."""
+        self._stale = False
+        self.refresh_rates(wait=wait)
+        self.load_month(wait=wait, force=True)
 
-    def refresh_rates(self) -> None:
-        with self.state.session() as s:
-            self.model.set_rows(allowances.list_rates(s))
+    def refresh_rates(self, *, wait: bool = False) -> None:
+        state = self.state
+
+        def fetch() -> list[dict]:
+            with state.session(read_only=True) as s:
+                return allowances.list_rates(s)
+
+        self.loads.run("rates", fetch, self._apply_rates, wait=wait)
+
+    def _apply_rates(self, rows: list[dict]) -> None:
+        keep = self._select_rate if self._select_rate is not None else self.selected_id()
+        self._select_rate = None
+        self.model.set_rows(rows)
+        if keep is not None:
+            self.select_id(keep)
 
     def month(self) -> Month | None:
         try:
@@ -204,29 +239,24 @@ class AllowancePage(QWidget, TableSelection):
         if m is None or (m == self._asked and not force and not wait):
             return
         self._asked = m
-        db = self.state
+        state = self.state
 
-        def query():
-            with db.session() as s:
-                return allowances.payroll(s, m)
+        def fetch() -> tuple[dict, dict[int, dict], list[int]]:
+            with state.session(read_only=True) as s:
+                p = allowances.payroll(s, m)
+            by_id = {r["id"]: r for r in payroll_rows(p)}
+            # the lines live on as the table's rows; the page keeps the rest of the payroll
+            return {**{k: v for k, v in p.items() if k != "lines"}, "line_count": len(p["lines"])}, by_id, list(by_id)
 
-        (self.query.run_now if wait else self.query.run)(query)
+        self.loads.run("payroll", fetch, self._apply_payroll, wait=wait)
 
-    def _apply_payroll(self, p: dict) -> None:
+    def _apply_payroll(self, answer: tuple[dict, dict[int, dict], list[int]]) -> None:
+        p, by_id, ids = answer
+        old = (self.payroll_model.by_id, self.payroll_model.ids)
         self.payroll = p
-        rows: list[dict] = []
-        seq = 0
-        for u, lines in allowances.unit_groups(p):
-            for ln in lines:
-                seq += 1
-                rows.append(dict(ln, id=len(rows) + 1, seq=seq))
-            rows.append({"id": len(rows) + 1, "subtotal": "unit", "unit": f"{u['unit']} 小计",
-                         "name": f"{u['count']} 人", **{k: u[k] for k in ("base", "staffing_float", "years_amount",
-                                                                          "total")}})
-        if p["lines"]:
-            rows.append({"id": len(rows) + 1, "subtotal": "county", "unit": "全县合计", "name": f"{p['recipients']} 人",
-                         **p["totals"]})
-        self.payroll_model.set_rows(rows)
+        self.payroll_model.by_id = by_id
+        self.payroll_model.set_ids(ids)
+        self.loads.dispose(*old)  # the month shown before: freed off the GUI thread
         m = p["month"]
         if p["confirmed"]:
             self.status.setText(f"✔ 已确认发放：{p['confirmed_by']}，{local_time(p['confirmed_at'])}（按发放时的数据，不随档案变动）")
@@ -238,7 +268,7 @@ class AllowancePage(QWidget, TableSelection):
         if p["missing_rates"]:
             text += f"（{'、'.join(p['missing_rates'])}该月没有适用的津贴标准，未计发）"
         self.total_label.setText(text)
-        self.act_confirm.setEnabled(not p["confirmed"] and bool(p["lines"]))
+        self.act_confirm.setEnabled(not p["confirmed"] and p["line_count"] > 0)
 
     # -- rates -----------------------------------------------------------------------------
     def new_rate(self) -> None:
@@ -251,9 +281,8 @@ class AllowancePage(QWidget, TableSelection):
         open_dialog(self, RateDialog(self.state, self.model.row(idx.row()), self), self._saved)
 
     def _saved(self, dialog) -> None:
+        self._select_rate = dialog.saved_id  # selected when the reloaded list arrives
         self.state.changes.emit("allowance_rate")
-        if dialog.saved_id is not None:
-            self.select_id(dialog.saved_id)
 
     def delete_selected(self) -> None:
         idx = self.table.currentIndex()
@@ -268,7 +297,7 @@ class AllowancePage(QWidget, TableSelection):
     # -- confirmation ----------------------------------------------------------------------
     def confirm_month(self) -> None:
         p = self.payroll
-        if p is None or p["confirmed"] or not p["lines"]:
+        if p is None or p["confirmed"] or not p["line_count"]:
             return
         m = p["month"]
         text = (f"确认{allowances.month_text(m)}的乡镇津贴已按此表发放？\n\n"
@@ -283,8 +312,7 @@ class AllowancePage(QWidget, TableSelection):
         except DomainError as e:
             refuse(self, e)
             return
-        self.state.changes.emit("allowance_payroll")
-        self.load_month(wait=True)
+        self.state.changes.emit("allowance_payroll")  # the page reloads the month (SHOWS)
 
     # -- period ----------------------------------------------------------------------------
     def compute_period(self) -> None:
@@ -301,7 +329,7 @@ class AllowancePage(QWidget, TableSelection):
         db = self.state
 
         def work(progress, cancelled):
-            with db.session() as s:
+            with collector_paused(), db.session(read_only=True) as s:  # a read: see jobs.collector_paused
                 return allowances.period_summary(s, first, last, progress=progress, cancelled=cancelled)
 
         def done(result: dict) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHeaderView, QLabel, QSplitter, QTableWidget,
@@ -16,14 +16,15 @@ from PySide6.QtWidgets import (
 from ..core.services import accounts, audit, cadres
 from ..core.values import DomainError, moment_text
 from .common import ERROR_STYLE, shortcut
-from .jobs import Job, pool, run_job
+from .jobs import Loads, run_job
 from .models import LazyTableModel
 from .list_kit import list_verbs
-from .page_kit import TableSelection, filter_row, make_table, make_toolbar, restore_header, save_header, search_line
+from .page_kit import (
+    RefreshWhenShown, TableSelection, filter_row, make_table, make_toolbar, restore_header, save_header, search_line,
+)
 from .state import AppState
 
 LIMIT = 5000
-_READS: set[Job] = set()  # reads under way, kept alive until they finish even if the page goes
 ALL = "全部"
 COLUMNS = (("time", "时间"), ("account", "账号"), ("action", "操作"), ("entity_name", "对象类型"), ("label", "对象"))
 OK_STYLE = "color: #2e7d32;"
@@ -73,10 +74,12 @@ def diff_rows(before: dict | None, after: dict | None) -> list[tuple[str, str, s
     return out
 
 
-class AuditPage(TableSelection, QWidget):
-    """Events are read off the GUI thread (thousands of them take a noticeable moment), and only
-    while the page is shown: a change elsewhere marks the list stale until the page is opened."""
+class AuditPage(RefreshWhenShown, TableSelection, QWidget):
+    """Events are read off the GUI thread (the page's Loads: thousands of them take a noticeable
+    moment), and only while the page is shown: a change elsewhere marks the list stale until the
+    page is opened."""
 
+    SHOWS = frozenset({"audit"})
     loaded = Signal()  # a read finished and the table shows its result
 
     def __init__(self, state: AppState, parent=None):
@@ -87,8 +90,7 @@ class AuditPage(TableSelection, QWidget):
         self._accounts: set[str] = set()
         self.truncated = False
         self.verify_job = None
-        self._generation = 0  # the newest read asked for
-        self._shown = 0  # the read the table shows
+        self.loads = Loads(self)
         self._stale = True
 
         self.toolbar = make_toolbar(self, allowed, [*list_verbs(self), None,
@@ -157,11 +159,7 @@ class AuditPage(TableSelection, QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.denied)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(200)
-        self._timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.searched.connect(lambda _t: self.refresh())
         self.account.currentIndexChanged.connect(lambda _i: self.refresh())
         self.entity.currentIndexChanged.connect(lambda _i: self.refresh())
         self.use_since.toggled.connect(self._since_toggled)
@@ -193,24 +191,18 @@ class AuditPage(TableSelection, QWidget):
 
     @property
     def loading(self) -> bool:
-        return self._shown != self._generation
+        return self.loads.is_pending("list")
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
-    def refresh(self) -> None:
-        """Read the events the filters select, on the worker; the newest read wins."""
+    def refresh(self, *, wait: bool = False) -> None:
+        """Read the events the filters select, on the page's query thread; the newest read wins.
+        A hidden page only notes that it is stale (`wait` reads at once, shown or not)."""
         if not self.state.actor.can("admin"):
             return
-        if not self.isVisible():
+        if not self.isVisible() and not wait:
             self._stale = True
             return
         self._stale = False
-        self._generation += 1
-        generation = self._generation
-        db, actor = self.state.db, self.state.actor
+        state = self.state
         since = self.since_utc()
         query = dict(
             # The service compares days in UTC: ask from the UTC day holding local midnight,
@@ -219,29 +211,22 @@ class AuditPage(TableSelection, QWidget):
             entity=self.entity.currentData(), text=self.search.text().strip() or None, limit=LIMIT,
         )
 
-        def work(_progress, _cancelled):
-            with db.session() as s:
-                events = audit.list_events(s, actor=actor, **query)
-                known = {a["name"] for a in accounts.list_accounts(s, actor=actor)}
+        def fetch():
+            with state.session(read_only=True) as s:
+                events = audit.list_events(s, actor=state.actor, **query)
+                known = {a["name"] for a in accounts.list_accounts(s, actor=state.actor)}
             truncated = len(events) >= LIMIT
             if since is not None:
                 events = [e for e in events if dt.datetime.fromisoformat(e["at"]) >= since]
             for e in events:
                 e["time"] = local_time(e["at"])
-            return generation, events, known, truncated
+            return events, known, truncated
 
-        # A read takes under a second: the count line says so instead of a progress dialog. It runs
-        # on the one worker, so it never races an import or a backup.
+        # A read takes under a second: the count line says so instead of a progress dialog.
         self.count.setText("正在读取……")
-        job = Job(work)
-        _READS.add(job)
-        job.succeeded.connect(self._loaded, Qt.ConnectionType.QueuedConnection)
-        job.failed.connect(self._load_failed, Qt.ConnectionType.QueuedConnection)
-        job.finished.connect(lambda: _READS.discard(job), Qt.ConnectionType.QueuedConnection)
-        pool().submit(job.run)
+        self.loads.run("list", fetch, self._loaded, wait=wait, on_error=self._load_failed)
 
     def _load_failed(self, error: BaseException) -> None:
-        self._shown = self._generation
         self.count.setText("")
         if isinstance(error, DomainError):
             self.count.setText(error.message)
@@ -251,10 +236,7 @@ class AuditPage(TableSelection, QWidget):
         show_unexpected(error)
 
     def _loaded(self, result) -> None:
-        generation, events, known, truncated = result
-        if generation != self._generation:
-            return  # a newer read is under way
-        self._shown = generation
+        events, known, truncated = result
         keep = self.selected_id()
         self.truncated = truncated
         self._events = {e["id"]: e for e in events}
@@ -280,10 +262,6 @@ class AuditPage(TableSelection, QWidget):
     def _since_toggled(self, on: bool) -> None:
         self.since.setEnabled(on)
         self.refresh()
-
-    def _changed(self, entities: set) -> None:
-        if entities & {"audit", "*"}:
-            self.refresh()
 
     # -- selection and detail ------------------------------------------------------------------
     def select_row(self, row: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
@@ -16,10 +16,11 @@ from ..core.services import mentoring
 from ..core.services.mentoring import DUAL, KINDS, RECORD_KINDS, ROLES, day_text, kind_text
 from ..core.values import CADRE_LEVELS, DomainError
 from .common import confirm, error_label, set_error, shortcut
+from .jobs import Loads
 from .models import LazyTableModel
 from .list_kit import name_lists
 from .page_kit import (
-    FormDialog, Printable, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table,
+    FormDialog, Printable, RefreshWhenShown, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table,
     make_toolbar, open_dialog, record_verbs, restore_header, save_header, search_line, show_grouped_errors,
 )
 from .state import AppState
@@ -62,7 +63,11 @@ class RecordsModel(LazyTableModel):
         return super().display(key, r)
 
 
-class MentoringPage(Printable, TableSelection, QWidget):
+class MentoringPage(RefreshWhenShown, Printable, TableSelection, QWidget):
+    """The pairs (filtered), and the selected pair's record with its mentor's other pairs: both
+    read on the page's query thread (Loads keys "list" and "details")."""
+
+    SHOWS = frozenset({"mentoring", "cadre", "unit", "setting"})
     PRINT_FORMS = (("mentoring-register", "结对帮带登记表"),)
     open_cadre = Signal(int)
     import_requested = Signal()
@@ -165,7 +170,10 @@ class MentoringPage(Printable, TableSelection, QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
 
-        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.loads = Loads(self)
+        self._select_after: int | None = None  # a pair to select once the list holds it
+        self._records_of: int | None = None  # the pair whose record the panel shows
+        self.search.searched.connect(lambda _t: self.refresh())
         for combo in (self.kind, self.active):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.overdue_only.toggled.connect(lambda _c: self.refresh())
@@ -175,31 +183,40 @@ class MentoringPage(Printable, TableSelection, QWidget):
 
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh()
+        self._stale = True  # read when first shown
 
     # -- data ---------------------------------------------------------------------------------
     def _fetch(self, ids: list[int]) -> list[dict]:
         return [self._rows[i] for i in ids if i in self._rows]
 
-    def refresh(self) -> None:
-        keep = self.selected_id()
+    def refresh(self, *, wait: bool = False) -> None:
+        """Read the pairs the filters select (off the GUI thread unless `wait`)."""
+        self._stale = False
         kind = None if self.kind.currentText() == ALL else self.kind.currentText()
         active = {ALL: None, "帮带中": True, "已结束": False}[self.active.currentText()]
-        with self.state.session() as s:
-            rows = mentoring.list_pairs(s, kind=kind, active=active, overdue_only=self.overdue_only.isChecked(),
-                                        search=self.search.text())
-            overdue = len(mentoring.overdue(s))
-        self._rows = {r["id"]: r for r in rows}
-        self.model.set_ids([r["id"] for r in rows])
-        self.count.setText(f"共 {len(rows)} 对")
+        overdue_only, search, state = self.overdue_only.isChecked(), self.search.text(), self.state
+
+        def fetch():
+            with state.session(read_only=True) as s:
+                rows = mentoring.list_pairs(s, kind=kind, active=active, overdue_only=overdue_only, search=search)
+                overdue = len(mentoring.overdue(s))
+            return {r["id"]: r for r in rows}, overdue
+
+        self.loads.run("list", fetch, self._apply, wait=wait)
+
+    def _apply(self, answer) -> None:
+        by_id, overdue = answer
+        keep = self._select_after if self._select_after is not None else self.selected_id()
+        self._select_after = None
+        self._records_of = None  # the record may have changed with the list: read it again
+        self.loads.dispose(self._rows)  # the pairs shown before: freed off the GUI thread
+        self._rows = by_id
+        self.model.set_ids(list(by_id))
+        self.count.setText(f"共 {len(by_id)} 对")
         self.overdue_count.setText(f"逾期提醒 {overdue} 对")
         if keep is not None:
             self.select_id(keep)
         self._show_pair()
-
-    def _changed(self, entities: set) -> None:
-        if entities & {"mentoring", "cadre", "*"}:
-            self.refresh()
 
     def selected(self) -> dict | None:
         pid = self.selected_id()
@@ -216,15 +233,16 @@ class MentoringPage(Printable, TableSelection, QWidget):
             self.overdue_only.setChecked(False)
             for w in (self.search, self.kind, self.active, self.overdue_only):
                 w.blockSignals(False)
+            self._select_after = pair_id  # selected when the unfiltered list arrives
             self.refresh()
-            self.select_id(pair_id)
 
     # -- the 纪实 panel -------------------------------------------------------------------------
     def _show_pair(self) -> None:
         p = self.selected()
         set_error(self.rec_error, None)
-        self.mentor_list.clear()
         if p is None:
+            self._records_of = None
+            self.mentor_list.clear()
             self.pair_title.setText("选择一个结对查看帮带纪实")
             self._records = {}
             self.records_model.set_ids([])
@@ -233,15 +251,29 @@ class MentoringPage(Printable, TableSelection, QWidget):
         self.quick_row.setEnabled(True)
         span = f"{day_text(p['start'])} 至 {day_text(p['end']) or '今'}"
         self.pair_title.setText(f"{p['mentor']} 帮带 {p['mentee']}（{kind_text(p['kind'], p['role'])}，{span}）")
-        with self.state.session() as s:
-            recs = mentoring.list_records(s, p["id"])
-            mine = mentoring.list_pairs(s, mentor_id=p["mentor_id"])
+        if not self.rec_date.text():
+            self.rec_date.setValue(dt.date.today())
+        if self._records_of == p["id"]:
+            return  # shown already
+        pid, mentor_id, state = p["id"], p["mentor_id"], self.state
+
+        def fetch():
+            with state.session(read_only=True) as s:
+                return pid, mentoring.list_records(s, pid), mentoring.list_pairs(s, mentor_id=mentor_id)
+
+        self.loads.run("details", fetch, self._apply_details)
+
+    def _apply_details(self, answer) -> None:
+        pid, recs, mine = answer
+        p = self.selected()
+        if p is None or p["id"] != pid:
+            return  # the clerk has moved on
+        self._records_of = pid
         self._records = {r["id"]: r for r in recs}
         self.records_model.set_ids([r["id"] for r in recs])
         if recs:
             self.records.scrollToBottom()
-        if not self.rec_date.text():
-            self.rec_date.setValue(dt.date.today())
+        self.mentor_list.clear()
         self.mentor_list_title.setText(f"{p['mentor']} 名下的结对（{len(mine)}）")
         for q in mine:
             state = "" if q["active"] else "（已结束）"
@@ -360,7 +392,7 @@ def mentor_choices(state: AppState) -> list[tuple[str, int]]:
     from ..core.services import cadres
 
     out = []
-    with state.session() as s:
+    with state.session(read_only=True) as s:
         for level in CADRE_LEVELS[:3]:
             ids = cadres.roster_ids(s, cadres.RosterFilter(level=level, status="在职"))
             out += [(f"{r['name']}（{r['unit'] or '未定单位'}，{level}）", r["id"]) for r in cadres.roster_rows(s, ids)]
@@ -379,15 +411,20 @@ class NewPairDialog(QDialog):
         self.refused: list[tuple[int, str, str]] = []
         self._problems: dict[int, str | None] = {}
         self.setWindowTitle("新增结对")
+        # The leaders who may mentor are many in a province: read on the dialog's query thread,
+        # then handed to the combo as one list model.
         self.mentor = QComboBox()
         self.mentor.setEditable(True)
         self.mentor.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for text, cid in mentor_choices(state):
-            self.mentor.addItem(text, cid)
+        self._mentor_ids: list[int] = []
+        self.mentor.setModel(QStringListModel(self.mentor))
         self.mentor.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.mentor.completer().setCompletionMode(self.mentor.completer().CompletionMode.PopupCompletion)
         self.mentor.setCurrentIndex(-1)
+        self.mentor.lineEdit().setPlaceholderText("正在读取名单……")
         self.mentor.currentIndexChanged.connect(lambda _i: self._mentor_changed())
+        self.loads = Loads(self)
+        self.loads.run("mentors", lambda: mentor_choices(state), self._apply_mentors)
         self.kind = QComboBox()
         self.kind.addItems(KINDS)
         self.kind.setCurrentText("科级领导帮带年轻干部")
@@ -439,12 +476,20 @@ class NewPairDialog(QDialog):
             self.role.setValue(None)
         self._problems.clear()
 
+    def _apply_mentors(self, choices: list[tuple[str, int]]) -> None:
+        self._mentor_ids = [cid for _t, cid in choices]
+        self.mentor.blockSignals(True)
+        self.mentor.model().setStringList([text for text, _c in choices])
+        self.mentor.setCurrentIndex(-1)
+        self.mentor.blockSignals(False)
+        self.mentor.lineEdit().setPlaceholderText("输入姓名查找")
+
     def mentor_id(self) -> int | None:
         i = self.mentor.findText(self.mentor.currentText())
-        return self.mentor.itemData(i) if i >= 0 else None
+        return self._mentor_ids[i] if 0 <= i < len(self._mentor_ids) else None
 
     def set_mentor(self, cadre_id: int) -> None:
-        self.mentor.setCurrentIndex(self.mentor.findData(cadre_id))
+        self.mentor.setCurrentIndex(self._mentor_ids.index(cadre_id) if cadre_id in self._mentor_ids else -1)
 
     def _inputs(self) -> tuple | None:
         for label in self.errors.values():

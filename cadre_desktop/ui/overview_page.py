@@ -16,12 +16,11 @@ from PySide6.QtWidgets import (
     QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
-from ..core.reports import charts
 from ..core.reports.indicators import Period, compute, value_text
 from .common import shortcut
-from .jobs import QueryBridge
+from .jobs import Loads
 from .page_kit import RefreshWhenShown
-from .report_kit import Card, ChartView, open_behind
+from .report_kit import REPORTED, Card, ChartView, open_behind
 from .state import AppState
 
 # The cards: (indicator key, title, unit).
@@ -54,6 +53,10 @@ def this_year(today: dt.date | None = None) -> Period:
 
 
 class OverviewPage(RefreshWhenShown, QWidget):
+    """This year's figures, charts and to-dos, computed (charts rendered) on the page's query
+    thread (Loads keys "figures" and "allowance")."""
+
+    SHOWS = REPORTED
     open_cadre = Signal(int)
     navigate = Signal(str)  # a page's name in the navigation
 
@@ -65,8 +68,7 @@ class OverviewPage(RefreshWhenShown, QWidget):
         self.report = None
         self.loaded = False
         self._stale = True
-        self.query = QueryBridge(self._apply, self)
-        self.slow_query = QueryBridge(self._apply_slow, self)
+        self.loads = Loads(self)
         self.slow_report = None
 
         self.title = QLabel()
@@ -159,7 +161,7 @@ class OverviewPage(RefreshWhenShown, QWidget):
         self.title.setText(f"{p.start.year}年工作概览（今年以来，截至{p.end.month}月{p.end.day}日）")
 
     # -- computing ----------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, *, wait: bool = False) -> None:
         self._stale = False
         self.period = this_year(self.today)
         self._set_title()
@@ -168,20 +170,27 @@ class OverviewPage(RefreshWhenShown, QWidget):
 
         # The allowance payroll is the slowest figure: it follows in a second query so the rest
         # shows as soon as it is counted.
+        state, today = self.state, self.today
+
         def work():
-            with self.state.session() as s:
-                report = compute(s, period, today=self.today, skip=SLOW)
+            from ..core.reports import charts  # ReportLab: loaded off the GUI thread, when first needed
+
+            with state.session(read_only=True) as s:
+                report = compute(s, period, today=today, skip=SLOW)
                 series = charts.report_series(s, report)
-            drawings = {name: (charts.draw(name, series[name], 360, 210), series[name]) for name in CHARTS}
+            drawings = {}
+            for name in CHARTS:
+                drawing = charts.draw(name, series[name], 360, 210)
+                drawings[name] = (drawing, series[name], charts.to_svg(drawing))
             return report, drawings
 
         def slow():
-            with self.state.session() as s:
-                return compute(s, period, today=self.today, only=SLOW[0])
+            with state.session(read_only=True) as s:
+                return compute(s, period, today=today, only=SLOW[0])
 
         self.cards[SLOW_CARD].set_value("…")
-        self.query.run(work)
-        self.slow_query.run(slow)
+        self.loads.run("figures", work, self._apply, wait=wait)
+        self.loads.run("allowance", slow, self._apply_slow, wait=wait)
 
     def _apply_slow(self, report) -> None:
         self.slow_report = report

@@ -1,24 +1,30 @@
 """What the report pages share: a chart view (ReportLab drawing → SVG → QtSvg), a figure card, and
-the dialog listing the records behind a figure (a double-click opens a cadre's file)."""
+the dialog listing the records behind a figure (a double-click opens a cadre's file). The records
+behind a figure can be every cadre of a province: they are read and turned into text off the GUI
+thread, and the dialog's table is a model over them (no item per cell)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QCursor, QFont
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
-    QPushButton, QRadioButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QButtonGroup, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QPushButton, QRadioButton, QSpinBox,
+    QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ..core.reports import charts
 from ..core.reports.indicators import Period, behind
 from .common import shortcut
-from .jobs import run_job
+from .jobs import collector_paused, run_job
 from .models import ID_ROLE
 from .widgets import DayEdit, mask_tail
 
 RED = QColor("#b03a2e")
+FLAG = QColor("#fde8e6")
+# What the report pages show: every kind of record (not the accounts, not the record of changes).
+REPORTED = frozenset({"cadre", "unit", "appointment", "tolerance", "setting", "mentoring", "commendation_batch",
+                      "award", "attendance", "training_class", "posting", "care_record", "visit", "allowance_rate",
+                      "allowance_payroll"})
 
 
 class ChartView(QSvgWidget):
@@ -35,9 +41,14 @@ class ChartView(QSvgWidget):
         self.drawing = None
         self.series = None
 
-    def set_drawing(self, drawing, series=None) -> None:
+    def set_drawing(self, drawing, series=None, svg: bytes | None = None) -> None:
+        """Show `drawing`; `svg` is its SVG when already rendered (off the GUI thread)."""
+        if svg is None:
+            from ..core.reports import charts  # ReportLab: not at start
+
+            svg = charts.to_svg(drawing)
         self.drawing, self.series = drawing, series
-        self.svg = charts.to_svg(drawing)
+        self.svg = svg
         self.load(QByteArray(self.svg))
         self.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         clickable = series is not None and any(series.keys)
@@ -52,6 +63,8 @@ class ChartView(QSvgWidget):
         scale = min(self.width() / dw, self.height() / dh)
         left = (self.width() - dw * scale) / 2
         dx = (x - left) / scale
+        from ..core.reports import charts
+
         plot = charts.plot_area(self.drawing)
         if plot is None or not self.series.labels:
             return None
@@ -108,39 +121,108 @@ class Card(QFrame):
         super().mouseReleaseEvent(event)
 
 
+class TextTableModel(QAbstractTableModel):
+    """Rows of text in hand (made off the GUI thread where they are many), each with the cadre it
+    opens (ID_ROLE); `marked` rows are shown red on pink, `centered` columns centred, a cell's
+    tooltip is its text. A table of thousands is a model: no item object per cell."""
+
+    def __init__(self, headers, texts=(), cadre_ids=(), parent=None, *, centered=frozenset(), header_tips=None):
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.texts, self.cadre_ids = list(texts), list(cadre_ids)
+        self.marked: frozenset[int] = frozenset()
+        self.centered = frozenset(centered)
+        self.header_tips = header_tips or {}
+
+    def set_rows(self, texts, cadre_ids, marked=frozenset()) -> None:
+        self.beginResetModel()
+        self.texts, self.cadre_ids, self.marked = list(texts), list(cadre_ids), frozenset(marked)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt naming
+        return 0 if parent.isValid() else len(self.texts)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt naming
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.headers[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.header_tips.get(section)
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.texts[row][col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.texts[row][col] or None
+        if role == ID_ROLE:
+            return self.cadre_ids[row]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in self.centered:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if row in self.marked:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(FLAG)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(RED)
+        return None
+
+    def text(self, row: int, column: int) -> str:
+        return self.texts[row][column]
+
+    def cadre_id_at(self, row: int) -> int | None:
+        v = self.cadre_ids[row] if 0 <= row < len(self.cadre_ids) else None
+        return int(v) if v is not None else None
+
+
+BehindModel = TextTableModel
+
+
+def behind_rows(result, masked: bool) -> tuple[list[tuple[str, ...]], list[int | None]]:
+    """The rows of a Behind as the dialog shows them (ID numbers masked for `masked`), and the
+    cadre each opens."""
+    fields = [f for _h, f in result.columns]
+    texts, ids = [], []
+    for row in result.rows:
+        cells = []
+        for f in fields:
+            v = row.get(f)
+            text = "" if v is None else str(v)
+            if f == "id_number" and masked:
+                text = mask_tail(text)
+            cells.append(text)
+        texts.append(tuple(cells))
+        ids.append(row.get("cadre_id"))
+    return texts, ids
+
+
 class BehindDialog(QDialog):
-    """The records one figure was computed from; double-click (or Enter) on a row opens the cadre."""
+    """The records one figure was computed from; double-click (or Enter) on a row opens the cadre.
+    `rows` is behind_rows(result, masked), made where the records were read."""
 
     open_cadre = Signal(int)
 
-    def __init__(self, result, period: Period, masked: bool, parent=None):
+    def __init__(self, result, period: Period, masked: bool, parent=None, rows=None):
         super().__init__(parent)
+        from .page_kit import make_table
+
         self.result = result
         self.setWindowTitle(f"{result.label}（{period.label}）")
         head = QLabel(f"<b>{result.label}</b>：{_value_text(result.value)}　·　{period.label}　·　共 {len(result.rows)} 条记录")
         head.setTextFormat(Qt.TextFormat.RichText)
-        self.table = QTableWidget(len(result.rows), len(result.columns))
-        self.table.setHorizontalHeaderLabels([h for h, _f in result.columns])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        for r, row in enumerate(result.rows):
-            for c, (_h, f) in enumerate(result.columns):
-                v = row.get(f)
-                text = "" if v is None else str(v)
-                if f == "id_number" and masked:
-                    text = mask_tail(text)
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if c == 0:
-                    item.setData(ID_ROLE, row.get("cadre_id"))
-                self.table.setItem(r, c, item)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.cellDoubleClicked.connect(lambda row, _c: self.open_row(row))
-        shortcut(self.table, Qt.Key.Key_Return, lambda: self.open_row(self.table.currentRow()))
-        hint = QLabel("双击一行打开该干部的档案。" if any(r.get("cadre_id") for r in result.rows) else "")
+        texts, ids = rows if rows is not None else behind_rows(result, masked)
+        self.model = BehindModel([h for h, _f in result.columns], texts, ids, self)
+        self.table = make_table(self.model, row_numbers=False, row_height=self.fontMetrics().height() + 10)
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        shortcut(self.table, Qt.Key.Key_Return, lambda: self.open_row(self.table.currentIndex().row()))
+        hint = QLabel("双击一行打开该干部的档案。" if any(i is not None for i in ids) else "")
         hint.setStyleSheet("color: #666;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
@@ -152,10 +234,11 @@ class BehindDialog(QDialog):
         lay.addWidget(buttons)
         self.resize(900, 520)
 
+    def row_count(self) -> int:
+        return self.model.rowCount()
+
     def cadre_id_at(self, row: int) -> int | None:
-        item = self.table.item(row, 0)
-        v = item.data(ID_ROLE) if item is not None else None
-        return int(v) if v is not None else None
+        return self.model.cadre_id_at(row)
 
     def open_row(self, row: int) -> None:
         cid = self.cadre_id_at(row)
@@ -175,13 +258,16 @@ def open_behind(page: QWidget, key: str, period: Period):
     """Fetch the records behind `key` off the GUI thread, then show them in a BehindDialog
     (kept on page.behind_dialog; its cadres open through page.open_cadre)."""
     state = page.state
+    masked = state.actor.masked_export
 
     def work(progress, cancelled):
-        with state.session() as s:
-            return behind(s, key, period)
+        with collector_paused(), state.session(read_only=True) as s:  # a read: see jobs.collector_paused
+            result = behind(s, key, period)
+            return result, behind_rows(result, masked)
 
-    def show(result) -> None:
-        dialog = BehindDialog(result, period, state.actor.masked_export, page)
+    def show(answer) -> None:
+        result, rows = answer
+        dialog = BehindDialog(result, period, masked, page, rows=rows)
         if hasattr(page, "open_cadre"):
             dialog.open_cadre.connect(page.open_cadre)
         page.behind_dialog = dialog
@@ -249,11 +335,17 @@ class PeriodPicker(QWidget):
             raise self._error_type("请填写统计期间的起止日期（如 2022.01.01 至 2022.12.31）。")
         return Period(start, end)
 
-    def emit_period(self) -> None:
+    def current(self) -> Period | None:
+        """The period chosen, or None with the reason beside the picker."""
         try:
             period = self.period()
         except (self._error_type, ValueError) as e:
             self.error.setText(getattr(e, "message", str(e)))
-            return
+            return None
         self.error.setText("")
-        self.chosen.emit(period)
+        return period
+
+    def emit_period(self) -> None:
+        period = self.current()
+        if period is not None:
+            self.chosen.emit(period)

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 from ..core.reports import draft
 from ..core.reports.indicators import Period, compute, value_text
 from .common import shortcut
-from .jobs import QueryBridge, run_job
+from .jobs import Loads, run_job
 from .page_kit import RefreshWhenShown
-from .report_kit import PeriodPicker, open_behind
+from .report_kit import REPORTED, PeriodPicker, open_behind
 from .state import AppState
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 7
@@ -69,6 +69,9 @@ class DraftDialog(QDialog):
 
 
 class ReportPage(RefreshWhenShown, QWidget):
+    """Every indicator for the period chosen, computed on the page's query thread (Loads)."""
+
+    SHOWS = REPORTED
     open_cadre = Signal(int)
 
     def __init__(self, state: AppState, parent=None):
@@ -76,7 +79,7 @@ class ReportPage(RefreshWhenShown, QWidget):
         self.state = state
         self.report = None
         self.period: Period | None = None
-        self.query = QueryBridge(self._apply, self)
+        self.loads = Loads(self)
         self._stale = True
 
         title = QLabel("统计报表")
@@ -139,18 +142,21 @@ class ReportPage(RefreshWhenShown, QWidget):
         state.changes.changed.connect(self._changed)
 
     # -- the period -----------------------------------------------------------------------------
-    def refresh(self) -> None:
-        self.picker.emit_period()
+    def refresh(self, *, wait: bool = False) -> None:
+        period = self.picker.current()
+        if period is not None:
+            self.run(period, wait=wait)
 
-    def run(self, period: Period) -> None:
+    def run(self, period: Period, *, wait: bool = False) -> None:
         self._stale = False
         self.summary.setText("正在统计……")
+        state = self.state
 
         def work():
-            with self.state.session() as s:
+            with state.session(read_only=True) as s:
                 return compute(s, period)
 
-        self.query.run(work)
+        self.loads.run("report", work, self._apply, wait=wait)
 
     def _apply(self, report) -> None:
         self.report = report

@@ -4,7 +4,7 @@ names; double-clicking a cadre (or Enter) emits `open_cadre(id)` and the window 
 Units and batches are shown as text only: they open nothing.
 
 The check runs when the page is shown and again on any change while it is shown, off the GUI
-thread (ui.jobs.QueryBridge); only the newest check's answer is shown.
+thread (the page's Loads); only the newest check's answer is shown.
 """
 
 from __future__ import annotations
@@ -12,15 +12,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
-    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+    QWidget,
 )
 
 from .list_kit import export_list, install_copy, print_list
 from ..core.reports import rules
 from .common import shortcut
-from .jobs import QueryBridge
-from .page_kit import RefreshWhenShown
+from .jobs import Loads
+from .page_kit import SINGLE, RefreshWhenShown, make_table
+from .report_kit import TextTableModel
 from .models import ID_ROLE
 from .state import AppState
 from .widgets import mask_tail
@@ -35,6 +36,8 @@ RED = QColor("#b03a2e")
 
 
 class RulesPage(RefreshWhenShown, QWidget):
+    # the batches (appointments), the teams (cadres, units), the reminders (mentoring pairs)
+    SHOWS = frozenset({"cadre", "unit", "appointment", "mentoring", "setting"})
     open_cadre = Signal(int)
 
     def __init__(self, state: AppState, parent=None):
@@ -43,7 +46,7 @@ class RulesPage(RefreshWhenShown, QWidget):
         self.found: list[rules.Finding] = []
         self.loaded = False  # a check has finished at least once
         self._stale = True  # records changed while the page was hidden: check when shown
-        self.query = QueryBridge(self._apply_found, self)
+        self.loads = Loads(self)
 
         self.title = QLabel("规则检查")
         font = QFont(self.title.font())
@@ -91,19 +94,12 @@ class RulesPage(RefreshWhenShown, QWidget):
         for label in (self.batches, self.units):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.cadres = QTableWidget(0, len(CADRE_COLUMNS))
-        self.cadres.setHorizontalHeaderLabels([c for c, _ in CADRE_COLUMNS])
-        self.cadres.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.cadres.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.cadres.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.cadres.setAlternatingRowColors(True)
-        self.cadres.verticalHeader().setVisible(False)
-        self.cadres.verticalHeader().setDefaultSectionSize(self.cadres.fontMetrics().height() + 12)
-        header = self.cadres.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.cadres.horizontalHeaderItem(AGE_COLUMN).setToolTip("批次：提拔任用时的年龄；班子：今天的年龄")
-        self.cadres.cellDoubleClicked.connect(lambda row, _c: self._open_row(row))
+        # A finding can name thousands of cadres at a province's size: a model, no item per cell.
+        self.cadres_model = TextTableModel([c for c, _ in CADRE_COLUMNS], parent=self, centered={AGE_COLUMN},
+                                           header_tips={AGE_COLUMN: "批次：提拔任用时的年龄；班子：今天的年龄"})
+        self.cadres = make_table(self.cadres_model, mode=SINGLE, row_numbers=False,
+                                 row_height=self.fontMetrics().height() + 12)
+        self.cadres.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.hint = QLabel("双击干部打开其档案。")
         self.hint.setStyleSheet("color: #666;")
 
@@ -129,8 +125,8 @@ class RulesPage(RefreshWhenShown, QWidget):
         layout.addWidget(self.splitter, 1)
 
         shortcut(self, "F5", self.refresh)
-        shortcut(self.cadres, Qt.Key.Key_Return, lambda: self._open_row(self.cadres.currentRow()))
-        shortcut(self.cadres, Qt.Key.Key_Enter, lambda: self._open_row(self.cadres.currentRow()))
+        shortcut(self.cadres, Qt.Key.Key_Return, lambda: self._open_row(self.cadres.currentIndex().row()))
+        shortcut(self.cadres, Qt.Key.Key_Enter, lambda: self._open_row(self.cadres.currentIndex().row()))
         shortcut(self.tree, Qt.Key.Key_Return, lambda: self._open_only_cadre(self.tree.currentItem()))
         shortcut(self.tree, Qt.Key.Key_Enter, lambda: self._open_only_cadre(self.tree.currentItem()))
 
@@ -140,16 +136,17 @@ class RulesPage(RefreshWhenShown, QWidget):
         self._stale = True  # checked when first shown
 
     # -- checking -------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Check the records again (on the query worker) and rebuild the tree when it answers."""
+    def refresh(self, *, wait: bool = False) -> None:
+        """Check the records again (on the page's query thread) and rebuild the tree when it answers."""
         self._stale = False
         self.summary.setText("正在检查……")
+        state = self.state
 
         def check() -> list:
-            with self.state.session() as s:
+            with state.session(read_only=True) as s:
                 return list(rules.check(s))
 
-        self.query.run(check)
+        self.loads.run("check", check, self._apply_found, wait=wait)
 
     def _apply_found(self, found: list) -> None:
         self.found = found
@@ -185,13 +182,15 @@ class RulesPage(RefreshWhenShown, QWidget):
                 group.setForeground(0, QBrush(GREY))
             elif not key.startswith("reminder:"):
                 group.setForeground(0, QBrush(RED))
+            children = []
             for f in items:
                 child = QTreeWidgetItem([f.message])
                 child.setToolTip(0, f.message)
                 child.setData(0, FINDING_ROLE, index[id(f)])  # an index into self.found
-                group.addChild(child)
+                children.append(child)
                 if keep_key == (f.rule, f.message):
                     select = child
+            group.addChildren(children)  # at once: thousands of reminders at a province's size
             self.tree.addTopLevelItem(group)
             group.setExpanded(bool(items))
             if key.startswith("reminder:"):
@@ -224,8 +223,8 @@ class RulesPage(RefreshWhenShown, QWidget):
     # -- the detail -----------------------------------------------------------------------------
     def _show(self, item: QTreeWidgetItem | None) -> None:
         f = self.finding_of(item)
-        self.cadres.setRowCount(0)
         if f is None:
+            self.cadres_model.set_rows([], [])
             self.rule_label.setText("")
             self.message.setText("选择左侧的一条发现，查看它涉及的批次、单位和干部。" if self.loaded else "")
             for label in (self.batches, self.units):
@@ -239,26 +238,18 @@ class RulesPage(RefreshWhenShown, QWidget):
         self.units.setText("单位：" + "、".join(f.units))
         self.units.setVisible(bool(f.units))
         masked = self.state.actor.masked_export
-        self.cadres.setRowCount(len(f.cadres))
+        texts, ids = [], []
         for row, c in enumerate(f.cadres):
             age = c.get("age")
             shown = dict(c, age="" if age is None else str(age),
                          id_number=mask_tail(c.get("id_number")) if masked else c.get("id_number"))
-            for col, (_h, key) in enumerate(CADRE_COLUMNS):
-                value = shown.get(key)
-                cell = QTableWidgetItem(value or "")
-                cell.setToolTip(value or "")
-                if col == 0:
-                    cell.setData(ID_ROLE, c.get("id", f.cadre_ids[row] if row < len(f.cadre_ids) else None))
-                if col == AGE_COLUMN:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.cadres.setItem(row, col, cell)
+            texts.append(tuple(shown.get(key) or "" for _h, key in CADRE_COLUMNS))
+            ids.append(c.get("id", f.cadre_ids[row] if row < len(f.cadre_ids) else None))
+        self.cadres_model.set_rows(texts, ids)
         self.hint.setVisible(bool(f.cadres))
 
     def cadre_id_at(self, row: int) -> int | None:
-        item = self.cadres.item(row, 0)
-        value = item.data(ID_ROLE) if item is not None else None
-        return int(value) if value is not None else None
+        return self.cadres_model.cadre_id_at(row)
 
     def _open_row(self, row: int) -> None:
         cadre_id = self.cadre_id_at(row)

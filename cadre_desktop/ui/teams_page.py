@@ -14,14 +14,13 @@ from PySide6.QtWidgets import (
     QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from ..core.reports import charts
 from ..core.reports.indicators import TEAM_LABELS, Period, compute
 from ..core.reports.teams import team_structure
 from .common import shortcut
-from .jobs import QueryBridge
-from .page_kit import RefreshWhenShown
+from .jobs import Loads
 from .models import ID_ROLE
-from .report_kit import ChartView, PeriodPicker, open_behind
+from .page_kit import SINGLE, RefreshWhenShown, make_table
+from .report_kit import ChartView, PeriodPicker, TextTableModel, open_behind
 from .state import AppState
 
 RED = QColor("#b03a2e")
@@ -30,6 +29,10 @@ MEMBER_COLUMNS = ("姓名", "性别", "年龄", "学历", "五类人员", "工�
 
 
 class TeamsPage(RefreshWhenShown, QWidget):
+    """The teams and the period's team figures, read on the page's query thread (Loads keys
+    "teams", "figures", and "mix" for the selected team's chart)."""
+
+    SHOWS = frozenset({"cadre", "unit", "appointment", "setting"})
     open_cadre = Signal(int)
 
     def __init__(self, state: AppState, parent=None):
@@ -37,8 +40,7 @@ class TeamsPage(RefreshWhenShown, QWidget):
         self.state = state
         self.teams = []
         self._stale = True
-        self.query = QueryBridge(self._apply_teams, self)
-        self.figures_query = QueryBridge(self._apply_figures, self)
+        self.loads = Loads(self)
         self.period: Period | None = None
 
         title = QLabel("班子结构")
@@ -64,17 +66,12 @@ class TeamsPage(RefreshWhenShown, QWidget):
         self.heading.setFont(bold)
         self.figures_label = QLabel()
         self.figures_label.setWordWrap(True)
-        self.members = QTableWidget(0, len(MEMBER_COLUMNS))
-        self.members.setHorizontalHeaderLabels(list(MEMBER_COLUMNS))
-        self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.members.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.members.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.members.verticalHeader().setVisible(False)
-        self.members.verticalHeader().setDefaultSectionSize(self.members.fontMetrics().height() + 10)
-        self.members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.members.horizontalHeader().setStretchLastSection(True)
-        self.members.cellDoubleClicked.connect(lambda row, _c: self._open_member(row))
-        shortcut(self.members, Qt.Key.Key_Return, lambda: self._open_member(self.members.currentRow()))
+        # A team of a province's township can have a thousand members: a model, no item per cell.
+        self.members_model = TextTableModel(MEMBER_COLUMNS, parent=self, centered={1, 2, 5})
+        self.members = make_table(self.members_model, mode=SINGLE, row_numbers=False,
+                                  row_height=self.fontMetrics().height() + 10)
+        self.members.doubleClicked.connect(lambda index: self._open_member(index.row()))
+        shortcut(self.members, Qt.Key.Key_Return, lambda: self._open_member(self.members.currentIndex().row()))
         self.findings = QLabel()
         self.findings.setWordWrap(True)
         self.findings.setTextFormat(Qt.TextFormat.RichText)
@@ -141,17 +138,18 @@ class TeamsPage(RefreshWhenShown, QWidget):
         state.changes.changed.connect(self._changed)
 
     # -- loading ------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, *, wait: bool = False) -> None:
         self._stale = False
         self.summary.setText("正在读取……")
+        state = self.state
 
         def work():
-            with self.state.session() as s:
+            with state.session(read_only=True) as s:
                 return team_structure(s)
 
-        self.query.run(work)
+        self.loads.run("teams", work, self._apply_teams, wait=wait)
         if self.period is not None or self.tabs.currentIndex() == 1:
-            self.refresh_figures()
+            self.refresh_figures(wait=wait)
 
     def _apply_teams(self, teams) -> None:
         keep = self.team_list.currentRow()
@@ -171,8 +169,8 @@ class TeamsPage(RefreshWhenShown, QWidget):
             self._show_team(-1)
 
     def _show_team(self, row: int) -> None:
-        self.members.setRowCount(0)
         if not 0 <= row < len(self.teams):
+            self.members_model.set_rows([], [])
             self.heading.setText("没有乡镇领导班子（乡镇、街道在职干部中填写了班子职务的）。" if not self.teams else "")
             self.figures_label.setText("")
             self.findings.setText("")
@@ -184,45 +182,45 @@ class TeamsPage(RefreshWhenShown, QWidget):
             f"{len(t.members)} 人：{avg}女干部 {t.women} 人，本科及以上 {t.bachelor_or_above} 人，"
             f"五类人员 {t.five_categories} 人；党委（党工委）书记：{t.party_head or '—'}，"
             f"乡镇长（主任）：{t.government_head or '—'}")
-        self.members.setRowCount(len(t.members))
         named = {m.cadre_id for m in t.members if m.flagged}
-        for r, m in enumerate(t.members):
-            values = (m.name, m.sex, "" if m.age is None else str(m.age), m.education, m.five_category,
-                      "未填" if m.work_years is None else f"{m.work_years}年", m.team_role)
-            for c, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                item.setToolTip(v)
-                if c == 0:
-                    item.setData(ID_ROLE, m.cadre_id)
-                if c in (1, 2, 5):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                if m.cadre_id in named:
-                    item.setBackground(QBrush(FLAG))
-                    item.setForeground(QBrush(RED))
-                self.members.setItem(r, c, item)
+        texts = [(m.name, m.sex, "" if m.age is None else str(m.age), m.education, m.five_category,
+                  "未填" if m.work_years is None else f"{m.work_years}年", m.team_role) for m in t.members]
+        self.members_model.set_rows(texts, [m.cadre_id for m in t.members],
+                                    {r for r, m in enumerate(t.members) if m.cadre_id in named})
         if t.findings:
             self.findings.setText("<span style='color:#b03a2e'><b>规则检查：</b><br>" +
                                   "<br>".join(f"· {f.message}" for f in t.findings) + "</span>")
         else:
             self.findings.setText("<span style='color:#3c7a3c'>规则检查：未发现问题。</span>")
-        self.mix.set_drawing(charts.age_mix(t.young, t.middle, t.old, "老中青结构"))
+        young, middle, old = t.young, t.middle, t.old
+
+        def mix():  # the chart is drawn and rendered on the query thread
+            from ..core.reports import charts  # ReportLab: not at start
+
+            drawing = charts.age_mix(young, middle, old, "老中青结构")
+            return drawing, charts.to_svg(drawing)
+
+        self.loads.run("mix", mix, lambda got: self.mix.set_drawing(got[0], svg=got[1]))
 
     def _open_member(self, row: int) -> None:
-        item = self.members.item(row, 0)
-        if item is not None and item.data(ID_ROLE) is not None:
-            self.open_cadre.emit(int(item.data(ID_ROLE)))
+        cadre_id = self.members_model.cadre_id_at(row)
+        if cadre_id is not None:
+            self.open_cadre.emit(cadre_id)
 
     # -- figures --------------------------------------------------------------------------------
-    def refresh_figures(self) -> None:
-        self.picker.emit_period()
+    def refresh_figures(self, *, wait: bool = False) -> None:
+        period = self.picker.current()
+        if period is not None:
+            self._run_figures(period, wait=wait)
 
-    def _run_figures(self, period: Period) -> None:
+    def _run_figures(self, period: Period, *, wait: bool = False) -> None:
+        state = self.state
 
         def work():
-            with self.state.session() as s:
+            with state.session(read_only=True) as s:
                 return compute(s, period, only="township_teams.")
 
-        self.figures_query.run(work)
+        self.loads.run("figures", work, self._apply_figures, wait=wait)
 
     def _apply_figures(self, report) -> None:
         self.period = report.period

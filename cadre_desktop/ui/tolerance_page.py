@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QComboBox, QCompleter, QDialog, QFormLayout, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
+    QComboBox, QDialog, QFormLayout, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout,
     QWidget,
 )
 
@@ -15,9 +15,10 @@ from ..core.services import tolerance
 from ..core.services.mentoring import day_text
 from ..core.values import DomainError
 from .common import confirm, error_label, refuse, required_text, set_error, shortcut
+from .jobs import Loads
 from .models import TAG_COLOURS, LazyTableModel
 from .page_kit import (
-    Printable, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table, make_toolbar,
+    Printable, RefreshWhenShown, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table, make_toolbar,
     export_verb, open_dialog, print_verbs, restore_header, save_header, search_line, show_grouped_errors,
 )
 from .state import AppState
@@ -52,7 +53,11 @@ class CasesModel(LazyTableModel):
     meanings: dict = {}
 
 
-class TolerancePage(Printable, TableSelection, QWidget):
+class TolerancePage(RefreshWhenShown, Printable, TableSelection, QWidget):
+    """The cases, filtered by colour, correction status and a search; read on the page's query
+    thread (Loads) and again when what the page SHOWS changes."""
+
+    SHOWS = frozenset({"tolerance", "cadre", "unit", "setting"})
     PRINT_FORMS = (("tolerance-case", "容错纠错认定表（选中的案例）"),)
     open_cadre = Signal(int)
     import_requested = Signal()
@@ -100,7 +105,9 @@ class TolerancePage(Printable, TableSelection, QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.table, 1)
 
-        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.loads = Loads(self)
+        self._select_after: int | None = None  # a case just saved: selected once the list has it
+        self.search.searched.connect(lambda _t: self.refresh())
         for combo in (self.colour, self.status):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         shortcut(self, "Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()))
@@ -108,16 +115,26 @@ class TolerancePage(Printable, TableSelection, QWidget):
         shortcut(self.table, Qt.Key.Key_Delete, self.delete_selected)
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh()
+        self._stale = True  # read when first shown
 
-    def refresh(self) -> None:
-        keep = self.selected_id()
+    def refresh(self, *, wait: bool = False) -> None:
+        """Read the cases the filters select (off the GUI thread unless `wait`)."""
+        self._stale = False
         colour = None if self.colour.currentText() == ALL else self.colour.currentText()
         status = None if self.status.currentText() == ALL else self.status.currentText()
-        with self.state.session() as s:
-            rows = tolerance.list_cases(s, colour=colour, status=status, search=self.search.text())
-            table = tolerance.colour_table(s)
-            window = core_settings.get(s, "tag_window_months")
+        search, state = self.search.text(), self.state
+
+        def fetch():
+            with state.session(read_only=True) as s:
+                return (tolerance.list_cases(s, colour=colour, status=status, search=search),
+                        tolerance.colour_table(s), core_settings.get(s, "tag_window_months"))
+
+        self.loads.run("list", fetch, self._apply, wait=wait)
+
+    def _apply(self, answer) -> None:
+        rows, table, window = answer
+        keep = self._select_after if self._select_after is not None else self.selected_id()
+        self._select_after = None
         self.model.meanings = {k: v["meaning"] for k, v in table.items()}
         self.legend.setText("　".join(
             f"<span style='color:{TAG_COLOURS[c]}'>●</span> {c}：{table[c]['meaning']}"
@@ -128,10 +145,6 @@ class TolerancePage(Printable, TableSelection, QWidget):
         self.count.setText(f"共 {len(rows)} 件")
         if keep is not None:
             self.select_id(keep)
-
-    def _changed(self, entities: set) -> None:
-        if entities & {"tolerance", "cadre", "setting", "*"}:
-            self.refresh()
 
     def new_case(self) -> None:
         if self.state.actor.can("edit"):
@@ -146,9 +159,8 @@ class TolerancePage(Printable, TableSelection, QWidget):
         open_dialog(self, dialog, lambda d: self._saved(getattr(d, "saved_id", None)))
 
     def _saved(self, case_id: int | None) -> None:
+        self._select_after = case_id  # selected when the reloaded list arrives
         self.state.changes.emit("tolerance", "cadre")  # the roster's tag marks follow the cases
-        if case_id is not None:
-            self.select_id(case_id)
 
     def delete_selected(self) -> None:
         cid = self.selected_id()
@@ -194,14 +206,6 @@ class TolerancePage(Printable, TableSelection, QWidget):
             combo.blockSignals(False)
 
 
-def cadre_choices(state: AppState) -> list[tuple[str, int]]:
-    from ..core.services import cadres
-
-    with state.session() as s:
-        rows = cadres.roster_rows(s, cadres.roster_ids(s, cadres.RosterFilter()))
-    return [(f"{r['name']}（{r['unit'] or '未定单位'}，{(r['id_number'] or '')[-4:]}）", r["id"]) for r in rows]
-
-
 class CaseDialog(QDialog):
     """Add or edit a case. 认定颜色 and 认定日期 go together; the message is beside the fields."""
 
@@ -211,19 +215,12 @@ class CaseDialog(QDialog):
         self.case = case
         self.saved_id: int | None = None
         self.setWindowTitle("编辑容错纠错" if case else "新增容错纠错")
-        self.cadre = QComboBox()
-        if case:
-            self.cadre.addItem(f"{case['name']}（{case.get('unit') or '未定单位'}）", case["cadre_id"])
-            self.cadre.setEnabled(False)
-        else:
-            self.cadre.setEditable(True)
-            self.cadre.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            for text, cid in cadre_choices(state):
-                self.cadre.addItem(text, cid)
-            self.cadre.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-            self.cadre.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-            self.cadre.setCurrentIndex(-1)
-            self.cadre.lineEdit().setPlaceholderText("输入姓名查找")
+        # The cadre is chosen in the shared picker (its search runs off the GUI thread), not from a
+        # list of every cadre in the county.
+        self.cadre_id: int | None = case["cadre_id"] if case else None
+        self.cadre = QPushButton(f"{case['name']}（{case.get('unit') or '未定单位'}）" if case else "选择干部…")
+        self.cadre.setEnabled(case is None)
+        self.cadre.clicked.connect(self.pick_cadre)
         self.matter = QLineEdit()
         self.occurred = DayEdit()
         self.circumstance = ChoiceCombo(tolerance.CIRCUMSTANCES)
@@ -286,14 +283,27 @@ class CaseDialog(QDialog):
         self.decided.editingFinished.connect(self._check_pair)
         shortcut(self, "Ctrl+S", self.try_accept)
 
+    def pick_cadre(self) -> None:
+        from .cadre_picker import CadrePickerDialog
+
+        picker = CadrePickerDialog(self.state, "选择干部", self, single=True)
+        if picker.exec() and picker.chosen_ids():
+            self.set_cadre(picker.chosen_ids()[0])
+
     def set_cadre(self, cadre_id: int) -> None:
-        self.cadre.setCurrentIndex(self.cadre.findData(cadre_id))
+        from ..core.services import cadres
+
+        with self.state.session(read_only=True) as s:  # one cadre's row
+            rows = cadres.roster_rows(s, [cadre_id])
+        if not rows:
+            return
+        r = rows[0]
+        self.cadre_id = cadre_id
+        self.cadre.setText(f"{r['name']}（{r['unit'] or '未定单位'}，{(r['id_number'] or '')[-4:]}）")
+        set_error(self.errors["cadre_id"], None)
 
     def _cadre_id(self) -> int | None:
-        if not self.cadre.isEditable():
-            return self.cadre.currentData()
-        i = self.cadre.findText(self.cadre.currentText())
-        return self.cadre.itemData(i) if i >= 0 else None
+        return self.cadre_id
 
     def _check_pair(self) -> None:
         """Colour and date together, said beside them as soon as one is given without the other."""

@@ -19,13 +19,18 @@ def _state(db, actor, tmp_path, name="s"):
     return AppState(db=db, actor=actor, settings=QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat))
 
 
+def settle(qtbot, page) -> None:
+    """Wait until every read the page asked for has been answered and shown."""
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
+
+
 def pick_month(qtbot, page, text: str) -> None:
     page.month_edit.setFocus()
     page.month_edit.selectAll()
     page.month_edit.insert(text)
     qtbot.keyClick(page.month_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.payroll is not None and str(page.payroll["month"]) == text
-                    and not page.query.pending, timeout=10000)
+                    and not page.loads.pending, timeout=10000)
 
 
 def column(model, key: str) -> list:
@@ -57,6 +62,7 @@ def test_pick_a_month_see_the_payroll_and_confirm_it(qtbot, db, admin, county, t
     asked = []
     monkeypatch.setattr(allowance_page, "confirm", lambda parent, text, title="", ok="": asked.append(text) or True)
     page.act_confirm.trigger()
+    settle(qtbot, page)
     assert "3 人，合计 990.00 元" in asked[0] and "逐人固定保存" in asked[0] and "不能撤销" in asked[0]
     assert page.status.text().startswith("✔ 已确认发放：admin")
     assert not page.act_confirm.isEnabled()
@@ -65,10 +71,10 @@ def test_pick_a_month_see_the_payroll_and_confirm_it(qtbot, db, admin, county, t
     with db.session() as s:
         cadres.save_cadre(s, actor=admin, cadre_id=county["A"], data={"unit_id": county["units"]["县财政局"]})
     page.state.changes.emit("cadre")
-    qtbot.waitUntil(lambda: not page.query.pending, timeout=10000)
+    settle(qtbot, page)
     assert page.total_label.text() == "2022年3月：全县 3 人，合计 990.00 元"
     page.next_button.click()
-    qtbot.waitUntil(lambda: str(page.payroll["month"]) == "2022.04" and not page.query.pending, timeout=10000)
+    qtbot.waitUntil(lambda: str(page.payroll["month"]) == "2022.04" and not page.loads.pending, timeout=10000)
     assert page.total_label.text() == "2022年4月：全县 2 人，合计 720.00 元"
     assert "张甲" not in column(page.payroll_model, "name")
 
@@ -105,8 +111,11 @@ def test_the_period_total_and_the_exported_list(qtbot, db, admin, county, tmp_pa
 def test_a_clerk_adds_a_standard_and_cannot_confirm(qtbot, db, clerk, county, tmp_path):
     page = AllowancePage(_state(db, clerk, tmp_path))
     qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, page)
     assert not page.act_confirm.isVisible() and page.act_new.isVisible()
     n = page.model.rowCount()
+    assert n > 0
     page.act_new.trigger()
     dialog = page.dialog
     dialog.effective.setText("2023.1.1")
@@ -119,6 +128,7 @@ def test_a_clerk_adds_a_standard_and_cannot_confirm(qtbot, db, clerk, county, tm
     dialog.per_year.setText("30")
     dialog.year_cap.setText("30")
     assert dialog.try_accept()
+    settle(qtbot, page)
     assert page.model.rowCount() == n + 1
     assert page.model.data(page.model.index(page.table.currentIndex().row(), 2)) == "900.00"
     with db.session() as s:

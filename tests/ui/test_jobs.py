@@ -119,3 +119,51 @@ def test_search_field_announces_once_typing_pauses_and_at_once_on_enter_or_clear
     assert said == ["zhang", "zhangs"] and not field.waiting
     field.clear()
     assert said == ["zhang", "zhangs", ""]
+
+
+def test_the_collector_pauses_while_reads_run_and_resumes_after_the_last(qtbot):
+    import gc
+    import threading
+
+    from cadre_desktop.ui.jobs import Loads
+
+    assert gc.isenabled()
+    first, second = Loads(), Loads()
+    release = threading.Event()
+    seen = {}
+
+    def slow():
+        release.wait(10)
+        return gc.isenabled()
+
+    first.run("a", slow, lambda enabled: seen.setdefault("a", enabled))
+    second.run("b", lambda: gc.isenabled(), lambda enabled: seen.setdefault("b", enabled))
+    qtbot.waitUntil(lambda: "b" in seen, timeout=10000)
+    assert seen["b"] is False  # paused while its read ran
+    assert not gc.isenabled()  # still paused: the other read has not finished
+    release.set()
+    qtbot.waitUntil(lambda: "a" in seen, timeout=10000)
+    assert seen["a"] is False and gc.isenabled()
+
+
+def test_a_read_that_fails_still_resumes_the_collector(qtbot):
+    import gc
+
+    from cadre_desktop.ui.jobs import Loads
+
+    errors = []
+    loads = Loads()
+    loads.run("x", lambda: 1 / 0, lambda _r: None, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=10000)
+    assert isinstance(errors[0], ZeroDivisionError) and gc.isenabled()
+
+
+def test_dispose_empties_big_answers_on_the_query_thread(qtbot):
+    from cadre_desktop.ui.jobs import Loads
+
+    loads = Loads()
+    rows = {i: {"id": i} for i in range(10000)}
+    ids = list(rows)
+    loads.dispose(rows, ids)
+    loads.wait()
+    assert rows == {} and ids == []

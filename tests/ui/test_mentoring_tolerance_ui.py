@@ -23,6 +23,25 @@ def state(db, admin, tmp_path):
     return AppState(db=db, actor=admin, settings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
 
 
+def settle(qtbot, view) -> None:
+    """Wait until every read the page (or dialog) asked for has been answered and shown."""
+    qtbot.waitUntil(lambda: not view.loads.pending, timeout=20000)
+
+
+def shown(qtbot, page):
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, page)
+    return page
+
+
+def new_pair_dialog(qtbot, state, parent=None) -> NewPairDialog:
+    dialog = NewPairDialog(state, parent)
+    qtbot.addWidget(dialog)
+    settle(qtbot, dialog)  # the mentors' list
+    return dialog
+
+
 @pytest.fixture
 def people(db, admin, unit_id):
     spec = [("书记乙", "19720202", "正科级"), ("镇长丙", "19750303", "正科级"), ("小王", "19950505", "一般干部"),
@@ -39,11 +58,9 @@ def test_pair_a_mentor_with_several_mentees_one_refused_with_the_reason(qtbot, s
     with db.session() as s:
         mentoring.save_pair(s, actor=admin, data={"mentor_id": people["镇长丙"], "mentee_id": people["小李"],
                                                   "kind": "科级领导帮带年轻干部", "start": D(2023, 1, 1)})
-    page = MentoringPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, MentoringPage(state))
     assert page.model.rowCount() == 1
-    dialog = NewPairDialog(state, page)
-    qtbot.addWidget(dialog)
+    dialog = new_pair_dialog(qtbot, state, page)
     dialog.set_mentor(people["书记乙"])
     dialog.kind.setCurrentText("科级领导帮带年轻干部")
     dialog.start.setText("2024.3.1")
@@ -55,14 +72,14 @@ def test_pair_a_mentor_with_several_mentees_one_refused_with_the_reason(qtbot, s
     assert len(res["added"]) == 1 and [n for _, n, _ in res["refused"]] == ["小李"]
     text = dialog.result.toPlainText()
     assert "已结对 1 人：小王" in text and "小李：违反“一对一、不重复”：该干部在 2023.01.01 起已由 镇长丙 帮带" in text
+    settle(qtbot, page)
     assert page.model.rowCount() == 2  # the page followed the change
     assert page.count.text() == "共 2 对"
     qtmodeltester.check(page.model)
 
 
 def test_pair_dialog_needs_a_role_for_dual_mentors(qtbot, state, people):
-    dialog = NewPairDialog(state)
-    qtbot.addWidget(dialog)
+    dialog = new_pair_dialog(qtbot, state)
     dialog.set_mentor(people["书记乙"])
     dialog.kind.setCurrentText("双导师制")
     assert dialog.add_mentees([people["小王"]]) is None
@@ -75,9 +92,9 @@ def test_add_a_record_in_the_panel_and_a_date_outside_the_span_is_refused(qtbot,
     with db.session() as s:
         pid = mentoring.save_pair(s, actor=admin, data={"mentor_id": people["书记乙"], "mentee_id": people["小王"],
                                                         "kind": "科级领导帮带年轻干部", "start": D(2023, 1, 1)})
-    page = MentoringPage(state)
-    qtbot.addWidget(page)
-    page.select_id(pid)
+    page = shown(qtbot, MentoringPage(state))
+    assert page.select_id(pid)
+    settle(qtbot, page)
     assert page.overdue_count.text() == "逾期提醒 1 对"
     assert page.model.data(page.model.index(0, 7)).startswith("超过 90 天未谈心谈话")
     page.rec_date.setText("2022.12.01")
@@ -87,6 +104,7 @@ def test_add_a_record_in_the_panel_and_a_date_outside_the_span_is_refused(qtbot,
     assert "不在该结对的帮带期间" in page.rec_error.text()
     page.rec_date.setText(f"{dt.date.today():%Y.%m.%d}")
     qtbot.keyClick(page.rec_text, Qt.Key.Key_Return)
+    settle(qtbot, page)
     assert page.records_model.rowCount() == 1
     assert page.records_model.data(page.records_model.index(0, 2)) == "谈工作"
     assert page.rec_text.text() == ""
@@ -95,8 +113,7 @@ def test_add_a_record_in_the_panel_and_a_date_outside_the_span_is_refused(qtbot,
 
 
 def test_tag_a_case_yellow_and_see_the_mark_in_the_roster(qtbot, state, db, admin, people, qtmodeltester):
-    page = TolerancePage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, TolerancePage(state))
     page.new_case()
     dialog = page.dialog
     assert isinstance(dialog, CaseDialog)
@@ -111,7 +128,9 @@ def test_tag_a_case_yellow_and_see_the_mark_in_the_roster(qtbot, state, db, admi
     dialog.decided.setText(f"{dt.date.today():%Y.%m.%d}")
     dialog.status.setValue("整改中")
     assert dialog.try_accept(), dialog.message.text()
+    settle(qtbot, page)
     assert page.model.rowCount() == 1
+    assert page.selected_id() == dialog.saved_id  # the case just saved is selected
     assert page.model.data(page.model.index(0, 5)) == "黄"
     qtmodeltester.check(page.model)
 
@@ -141,8 +160,7 @@ def test_colour_settings_only_for_admins(qtbot, db, clerk, tmp_path):
 
 
 def test_a_mentor_who_cannot_mentor_the_kind_is_said_before_the_picker(qtbot, state, people):
-    dialog = NewPairDialog(state)
-    qtbot.addWidget(dialog)
+    dialog = new_pair_dialog(qtbot, state)
     dialog.set_mentor(people["书记乙"])
     dialog.kind.setCurrentText("县级领导帮带科级领导")
     assert dialog.add_mentees([people["镇长丙"]]) is None
@@ -211,10 +229,48 @@ def test_admin_shortens_the_talk_interval_and_the_page_follows(qtbot, state, db,
         pid = mentoring.save_pair(s, actor=admin, data={"mentor_id": people["书记乙"], "mentee_id": people["小王"],
                                                         "kind": "科级领导帮带年轻干部", "start": today - dt.timedelta(days=200)})
         mentoring.save_record(s, actor=admin, pair_id=pid, data={"date": today - dt.timedelta(days=40), "kind": "谈心谈话"})
-    page = MentoringPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, MentoringPage(state))
     assert "谈心谈话" not in page.model.data(page.model.index(0, 7))
     page.edit_settings()
     page.dialog.days.setValue(30)
     assert page.dialog.try_accept()
+    settle(qtbot, page)
     assert page.model.data(page.model.index(0, 7)).startswith("超过 30 天未谈心谈话")
+
+
+def test_a_hidden_page_reads_a_change_when_shown_and_ignores_what_it_does_not_show(qtbot, state, db, admin, people):
+    page = shown(qtbot, TolerancePage(state))
+    assert page.model.rowCount() == 0
+    page.hide()
+    today = dt.date.today()
+    with db.session() as s:
+        tolerance.save_case(s, actor=admin, data={"cadre_id": people["小王"], "matter": "一事", "occurred": today})
+    state.changes.emit("tolerance")
+    assert not page.loads.pending and page.model.rowCount() == 0  # hidden: nothing read yet
+    page.show()
+    settle(qtbot, page)
+    assert page.model.rowCount() == 1
+    with db.session() as s:
+        tolerance.save_case(s, actor=admin, data={"cadre_id": people["小李"], "matter": "二事", "occurred": today})
+    state.changes.emit("training_class")  # not shown on this page
+    assert not page.loads.pending and page.model.rowCount() == 1
+    state.changes.emit("cadre")  # the names on the cases
+    settle(qtbot, page)
+    assert page.model.rowCount() == 2
+
+
+def test_the_search_box_filters_the_pairs_once_typing_pauses(qtbot, state, db, admin, people):
+    with db.session() as s:
+        for name in ("小王", "小李"):
+            mentoring.save_pair(s, actor=admin, data={"mentor_id": people["书记乙"], "mentee_id": people[name],
+                                                      "kind": "科级领导帮带年轻干部", "start": D(2023, 1, 1)})
+    page = shown(qtbot, MentoringPage(state))
+    assert page.model.rowCount() == 2
+    asked = []
+    page.search.searched.connect(asked.append)
+    qtbot.keyClicks(page.search, "19950505")  # 小王's date of birth in the ID number
+    qtbot.waitUntil(lambda: bool(asked) and asked[-1] == "19950505", timeout=5000)
+    settle(qtbot, page)
+    assert page.model.rowCount() == 1 and page.count.text() == "共 1 对"
+    assert page.selected() is None or page.selected()["mentee"] == "小王"
+    assert page.model.data(page.model.index(0, 1)) == "小王"

@@ -344,9 +344,21 @@ def test_verify_reports_a_whole_record_and_an_altered_one(qtbot, state, admin, u
 # --- 账号 -------------------------------------------------------------------------------------
 
 
-def test_add_clerk_account_which_can_then_sign_in(qtbot, state):
+def shown_accounts_page(qtbot, state) -> AccountsPage:
     page = AccountsPage(state)
     qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, page)
+    return page
+
+
+def settle(qtbot, page) -> None:
+    """Wait until every read the page asked for has been answered and shown."""
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
+
+
+def test_add_clerk_account_which_can_then_sign_in(qtbot, state):
+    page = shown_accounts_page(qtbot, state)
     assert table_column(page, 0) == ["admin"]
 
     page.act_new.trigger()
@@ -361,6 +373,8 @@ def test_add_clerk_account_which_can_then_sign_in(qtbot, state):
     dialog.again.setText("pass1234")
     click(qtbot, dialog.save_button)
     assert not dialog.isVisible()
+    settle(qtbot, page)
+    assert page.selected_name() == "luru01"  # the new account is selected
     assert table_column(page, 0) == ["admin", "luru01"]
     assert table_column(page, 1)[1] == "录入员" and table_column(page, 2)[1] == "启用，下次登录须改密码"
     with state.session() as s:
@@ -369,8 +383,7 @@ def test_add_clerk_account_which_can_then_sign_in(qtbot, state):
 
 
 def test_account_errors_appear_beside_the_fields(qtbot, state, clerk):
-    page = AccountsPage(state)
-    qtbot.addWidget(page)
+    page = shown_accounts_page(qtbot, state)
     page.new_account()
     dialog = page.dialog
     dialog.name.setText("clerk")
@@ -386,8 +399,7 @@ def test_account_errors_appear_beside_the_fields(qtbot, state, clerk):
 
 
 def test_reset_password_and_deactivate_account(qtbot, state, clerk):
-    page = AccountsPage(state)
-    qtbot.addWidget(page)
+    page = shown_accounts_page(qtbot, state)
     page.select_name("clerk")
     page.act_password.trigger()
     page.dialog.password.setText("newpass9")
@@ -401,14 +413,14 @@ def test_reset_password_and_deactivate_account(qtbot, state, clerk):
     page.dialog.role.setCurrentText("查阅")
     page.dialog.active.setChecked(False)
     click(qtbot, page.dialog.save_button)
+    settle(qtbot, page)
     assert table_column(page, 1)[1] == "查阅" and table_column(page, 2)[1] == "已停用，下次登录须改密码"
     with state.session() as s, pytest.raises(DomainError, match="已停用"):
         accounts.authenticate(s, name="clerk", password="newpass9")
 
 
 def test_own_account_role_cannot_be_changed_here(qtbot, state):
-    page = AccountsPage(state)
-    qtbot.addWidget(page)
+    page = shown_accounts_page(qtbot, state)
     page.select_name("admin")
     page.act_role.trigger()
     assert page.dialog is None

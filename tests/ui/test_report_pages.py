@@ -9,6 +9,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -73,8 +74,8 @@ def test_window_opens_on_the_overview_with_this_years_figures(qtbot, demo_state,
     page.open_cadre.connect(opened.append)
     page.cards["township_teams.appointed"].clicked.emit("township_teams.appointed")
     dialog = behind_dialog(qtbot, page)
-    assert dialog.table.rowCount() == report.values["township_teams.appointed"] > 0
-    dialog.table.cellDoubleClicked.emit(0, 0)
+    assert dialog.row_count() == report.values["township_teams.appointed"] > 0
+    dialog.table.doubleClicked.emit(dialog.model.index(0, 0))
     assert opened == [dialog.cadre_id_at(0)]
     dialog.close()
 
@@ -86,8 +87,8 @@ def test_window_opens_on_the_overview_with_this_years_figures(qtbot, demo_state,
     x = next(x for x in range(view.width()) if view.key_at(x, y) == "tolerance.yellow")
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(x + 5, y))
     dialog = behind_dialog(qtbot, page)
-    assert dialog.table.rowCount() == report.values["tolerance.yellow"] > 0
-    assert {dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())} == {"黄"}
+    assert dialog.row_count() == report.values["tolerance.yellow"] > 0
+    assert {dialog.model.text(r, 2) for r in range(dialog.row_count())} == {"黄"}
     dialog.close()
 
     # what needs doing: the rule findings, and the page they belong to
@@ -95,7 +96,7 @@ def test_window_opens_on_the_overview_with_this_years_figures(qtbot, demo_state,
     assert page.todo["rules.findings"].text().endswith(f"{n} 条") and n > 0
     page.todo["rules.findings"].click()
     dialog = behind_dialog(qtbot, page)
-    assert dialog.table.rowCount() == n
+    assert dialog.row_count() == n
     dialog.close()
     page.navigate.emit("规则检查")
     assert window.nav.currentItem().text() == "规则检查"
@@ -114,7 +115,7 @@ def test_report_page_gives_the_seed_figures_and_their_records(qtbot, county_stat
     page.tree.setCurrentItem(item)
     page.open_item(item)
     dialog = behind_dialog(qtbot, page)
-    assert dialog.table.rowCount() == 1300
+    assert dialog.row_count() == 1300
     dialog.close()
 
     page.draft_button.click()
@@ -135,7 +136,8 @@ def test_report_page_gives_the_seed_figures_and_their_records(qtbot, county_stat
     assert page.print_button is not None and page.print_button.isVisible()
     pdf = tmp_path / "汇报.pdf"
     job = page.print_report(str(pdf))
-    qtbot.waitUntil(lambda: job.done, timeout=60000)
+    # done is set before the answer is handed to the GUI thread: wait for the page to show it
+    qtbot.waitUntil(lambda: job.done and (job.error is not None or "页" in page.summary.text()), timeout=60000)
     assert job.error is None and pdf.read_bytes().startswith(b"%PDF") and "页" in page.summary.text()
 
     # a period of any days
@@ -159,13 +161,17 @@ def test_teams_page_shows_members_findings_and_period_figures(qtbot, demo_state,
     flagged = [i for i, t in enumerate(page.teams) if t.findings]
     assert flagged and len(flagged) < len(page.teams)
     page.team_list.setCurrentRow(flagged[0])
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=30000)  # its chart is drawn off the GUI thread
     team = page.teams[flagged[0]]
-    assert page.members.rowCount() == len(team.members)
+    assert page.members_model.rowCount() == len(team.members)
+    flagged_rows = [r for r, m in enumerate(team.members) if m.flagged]
+    if flagged_rows:  # the members a finding names are shown in red
+        assert page.members_model.index(flagged_rows[0], 0).data(Qt.ItemDataRole.ForegroundRole) is not None
     assert team.findings[0].message in page.findings.text()
     assert page.mix.svg and "青".encode() in page.mix.svg
     opened = []
     page.open_cadre.connect(opened.append)
-    page.members.cellDoubleClicked.emit(0, 0)
+    page.members.doubleClicked.emit(page.members_model.index(0, 0))
     assert opened == [team.members[0].cadre_id]
     page.grab().save(str(tmp_path / "班子结构.png"))
 
@@ -175,4 +181,4 @@ def test_teams_page_shows_members_findings_and_period_figures(qtbot, demo_state,
     assert n > 0
     page.open_figure(0)
     dialog = behind_dialog(qtbot, page)
-    assert dialog.table.rowCount() == n
+    assert dialog.row_count() == n

@@ -40,6 +40,14 @@ def double_click(viewport, pos) -> None:
     QTest.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
 
 
+def cell(page, row: int, col: int) -> str:
+    return page.cadres_model.text(row, col)
+
+
+def cell_rect(page, row: int, col: int):
+    return page.cadres.visualRect(page.cadres_model.index(row, col))
+
+
 def groups(page) -> list[str]:
     return [page.tree.topLevelItem(i).text(0) for i in range(page.tree.topLevelItemCount())]
 
@@ -58,27 +66,27 @@ def test_rules_page_shows_findings_by_rule_and_opens_a_cadre(qtbot, state, db, a
 
     # The first finding is selected: its batch, unit and seven cadres are shown.
     assert page.batches.text() == "批次：2023年第2批" and page.units.text() == "单位：青山镇"
-    assert page.cadres.rowCount() == 7
+    assert page.cadres_model.rowCount() == 7
 
     # Select the finding about 白新's work years: one cadre, with the full ID number.
     item = next(i for i in page.finding_items() if "白新" in i.text(0))
     page.tree.setCurrentItem(item)
-    assert page.cadres.rowCount() == 1
-    assert page.cadres.item(0, 0).text() == "白新" and page.cadres.item(0, 1).text() == "白云街道"
-    assert len(page.cadres.item(0, 4).text()) == 18
+    assert page.cadres_model.rowCount() == 1
+    assert cell(page, 0, 0) == "白新" and cell(page, 0, 1) == "白云街道"
+    assert len(cell(page, 0, 4)) == 18
     assert page.units.text() == "单位：白云街道" and not page.batches.isVisible()
 
     # Double-click the cadre: the page asks the window to open that cadre's file.
-    rect = page.cadres.visualItemRect(page.cadres.item(0, 0))
+    rect = cell_rect(page, 0, 0)
     with qtbot.waitSignal(page.open_cadre, timeout=2000) as opened:
         double_click(page.cadres.viewport(), rect.center())
     assert opened.args == [county["cadres"]["白新"]]
 
     # A team finding names several cadres: the second row opens the second cadre.
     page.tree.setCurrentItem(next(i for i in page.finding_items() if i.text(0).startswith("红岩乡领导班子2人，没有35")))
-    names = [page.cadres.item(r, 0).text() for r in range(page.cadres.rowCount())]
+    names = [cell(page, r, 0) for r in range(page.cadres_model.rowCount())]
     assert names == ["红书记", "红乡长"]
-    rect = page.cadres.visualItemRect(page.cadres.item(1, 2))
+    rect = cell_rect(page, 1, 2)
     with qtbot.waitSignal(page.open_cadre, timeout=2000) as opened:
         double_click(page.cadres.viewport(), rect.center())
     assert opened.args == [county["cadres"]["红乡长"]]
@@ -102,7 +110,7 @@ def test_reader_sees_masked_id_numbers(qtbot, db, admin, reader, tmp_path):
     build_county(db, admin, today=dt.date.today())
     state = AppState(db=db, actor=reader, settings=QSettings(str(tmp_path / "r.ini"), QSettings.Format.IniFormat))
     page = open_page(qtbot, state)
-    shown = page.cadres.item(0, 4).text()
+    shown = cell(page, 0, 4)
     assert shown.startswith("**************") and len(shown) == 18
 
 

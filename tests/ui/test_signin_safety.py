@@ -43,6 +43,7 @@ def test_a_locked_account_is_shown_and_unlocked_on_the_accounts_page(qtbot, db, 
     page = AccountsPage(state)
     qtbot.addWidget(page)
     page.show()
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     page.select_name("admin")
     assert not page.act_unlock.isEnabled()
     page.select_name("clerk")
@@ -50,6 +51,7 @@ def test_a_locked_account_is_shown_and_unlocked_on_the_accounts_page(qtbot, db, 
     assert page.act_unlock.isEnabled()
     page.grab().save(str(tmp_path / "accounts_locked.png"))
     page.act_unlock.trigger()
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     assert "锁定" not in row_of(page, "clerk")[2]
     assert not page.act_unlock.isEnabled()
 
@@ -60,12 +62,15 @@ def test_a_locked_account_is_shown_and_unlocked_on_the_accounts_page(qtbot, db, 
 def test_a_demanded_new_password_is_asked_for_at_sign_in(qtbot, db, state, clerk, tmp_path):
     page = AccountsPage(state)
     qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     page.select_name("clerk")
     page.act_password.trigger()
     assert page.dialog.must_change.isChecked()  # a password set for someone else is temporary
     page.dialog.password.setText("temp1234")
     page.dialog.again.setText("temp1234")
     click(qtbot, page.dialog.save_button)
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     assert "下次登录须改密码" in row_of(page, "clerk")[2]
 
     dialog = SignInDialog(db)

@@ -346,7 +346,11 @@ def _last_dates(session: Session, kind: str, pair_ids: list[int] | None, today: 
          .group_by(MentoringRecord.pair_id))
     if pair_ids is not None:
         q = q.where(MentoringRecord.pair_id.in_(pair_ids))
-    return dict(session.execute(q).all())
+    # Row by row: a whole-result .all() is one long call holding the GIL (the window's thread waits).
+    out = {}
+    for pair_id, day in session.execute(q):
+        out[pair_id] = day
+    return out
 
 
 def _reminders_of(start: dt.date, last_talk: dt.date | None, last_report: dt.date | None, today: dt.date,
@@ -390,9 +394,11 @@ def list_pairs(session: Session, *, kind: str | None = None, active: bool | None
         like = f"%{search.strip()}%"
         q = q.where(or_(Mentor.name.like(like), Mentee.name.like(like), Mentor.id_number.like(like),
                         Mentee.id_number.like(like)))
-    rows = session.execute(q).all()
-    talks = _last_dates(session, "谈心谈话", None, today)
-    reports = _last_dates(session, "定期汇报", None, today)
+    rows = [row for row in session.execute(q)]  # row by row: see _last_dates
+    # One mentor's or mentee's pairs: only their dates (not every pair's in the county).
+    some = [r[0] for r in rows] if mentor_id is not None or mentee_id is not None else None
+    talks = _last_dates(session, "谈心谈话", some, today)
+    reports = _last_dates(session, "定期汇报", some, today)
     talk_days = int(settings.get(session, "mentoring_talk_days"))
     period = settings.get(session, "mentoring_report_period")
     out = []
