@@ -140,6 +140,8 @@ def test_ctrl_c_on_a_page_kit_table(qtbot, state):
     page = TrainingPage(state)
     qtbot.addWidget(page)
     page.show()
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
+    assert page.model.rowCount() > 0
     assert page.table.selectionMode() == page.table.SelectionMode.ExtendedSelection
     page.table.selectAll()
     page.table.setFocus()
@@ -388,7 +390,9 @@ def test_a_page_with_two_lists_exports_the_one_worked_in(qtbot, state, tmp_path,
     page.show()
     page.year.setCurrentIndex(1)  # a year: the classes list is filtered
     year = page.year.currentText()
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     page.table.selectRow(0)
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     name = page.model.row(0)["name"]
     page.att_table.setFocus()
     qtbot.waitUntil(lambda: page.att_table.hasFocus())
