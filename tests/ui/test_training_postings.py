@@ -170,34 +170,39 @@ def test_postings_filters_and_dialog(qtbot, state, db, admin, unit_id, cadre_id,
                                                "field": "乡村振兴", "start": dt.date(2021, 3, 1)})
         dev.save_posting(s, actor=admin, data={"cadre_id": other, "kind": "一线任务", "field": "疫情防控",
                                                "start": dt.date(2022, 4, 1), "end": dt.date(2022, 5, 1)})
-    page = PostingsPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, PostingsPage(state))
     assert sorted(column(page.model, 0)) == ["单雄信", "王五"]
     qtmodeltester.check(page.model)
 
     page.under_way.setChecked(True)
+    settle(qtbot, page)
     assert column(page.model, 0) == ["单雄信"] and column(page.model, 7) == ["进行中"]
     page.under_way.setChecked(False)
     page.kind.setCurrentText("一线任务")
+    settle(qtbot, page)
     assert column(page.model, 0) == ["王五"]
     page.kind.setCurrentIndex(0)
     page.field.setCurrentText("乡村振兴")
+    settle(qtbot, page)
     assert column(page.model, 0) == ["单雄信"]
     page.field.setCurrentIndex(0)
     page.since.setText("2022.5.2")
     page.until.setText("2022.12.31")
     page.refresh()
+    settle(qtbot, page)
     assert column(page.model, 0) == ["单雄信"]
     page.since.setText("2022.13.1")
     page.refresh()
     assert not page.filter_error.isHidden() and "期间" in page.filter_error.text()
     page.since.clear()
     page.until.clear()
-    page.search.setText("ww")
-    page.refresh()
+    qtbot.keyClicks(page.search, "ww")  # typing: one query once it pauses
+    qtbot.waitUntil(lambda: not page.search.waiting)
+    settle(qtbot, page)
     assert column(page.model, 0) == ["王五"]
-    page.search.clear()
-    page.refresh()
+    page.search.clear()  # cleared: asked at once
+    settle(qtbot, page)
+    assert sorted(column(page.model, 0)) == ["单雄信", "王五"]
 
     # a new secondment through the dialog: the cadre from the picker (one person)
     page.act_new.trigger()
@@ -220,7 +225,10 @@ def test_postings_filters_and_dialog(qtbot, state, db, admin, unit_id, cadre_id,
     dialog.place.setText("宁波市鄞州区")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
+    settle(qtbot, page)
+    assert page.model.row(page.table.currentIndex().row())["id"] == dialog.saved_id  # the new record selected
     page.under_way.setChecked(True)
+    settle(qtbot, page)
     assert sorted(column(page.model, 3)) == ["宁波市鄞州区", "石坪村"]
 
 
