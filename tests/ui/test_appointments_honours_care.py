@@ -8,12 +8,25 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from cadre_desktop.core.services import cadres, careers, welfare
+from cadre_desktop.ui import jobs
 from cadre_desktop.ui.appointments_page import AppointmentsPage, BatchDialog
 from cadre_desktop.ui.care_page import CarePage, VisitDialog
 from cadre_desktop.ui.commendations_page import QuotaDialog
 from cadre_desktop.ui.state import AppState
 
 from conftest import make_id
+
+
+def settle(qtbot, *views) -> None:
+    """Wait until every job has finished and each view has shown every answer it asked for."""
+    qtbot.waitUntil(lambda: not jobs._LIVE and not any(v.loads.pending for v in views), timeout=20000)
+
+
+def shown(qtbot, page):
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, page)
+    return page
 
 
 @pytest.fixture
@@ -26,8 +39,7 @@ def test_building_a_batch_shows_the_young_share_live(qtbot, state, unit_id, monk
         ids = [cadres.save_cadre(s, actor=state.actor, data={
             "id_number": make_id("19950101" if i < 2 else "19700101", f"{i:03d}"), "name": f"人{i}",
             "unit_id": unit_id, "level": "一般干部"}) for i in range(9)]
-    page = AppointmentsPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, AppointmentsPage(state))
     dialog = BatchDialog(state, page)
     qtbot.addWidget(dialog)
     dialog.date.setText("2022.06.15")
@@ -43,8 +55,10 @@ def test_building_a_batch_shows_the_young_share_live(qtbot, state, unit_id, monk
     asked = []
     monkeypatch.setattr(dialog, "ask_apply", lambda names: asked.append(names) or False)
     assert dialog.try_accept()
-    assert asked == [["人1"]]
+    settle(qtbot, page)
+    assert asked == [["人1"]] and dialog.result() == dialog.DialogCode.Accepted
     state.changes.emit("appointment")
+    settle(qtbot, page)
     with state.session() as s:
         b = careers.batch_summary(s, "2022年第1批")
         assert (b["young"], b["total"], b["complies"]) == (1, 8, False)

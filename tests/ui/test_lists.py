@@ -299,6 +299,7 @@ def test_appointments_show_what_a_rank_promotion_changes(qtbot, state):
     page = AppointmentsPage(state)
     qtbot.addWidget(page)
     page.show()
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     keys = [k for k, _h in page.model.columns]
     assert "new_rank" in keys and page.model.headerData(keys.index("new_rank"), Qt.Orientation.Horizontal) == "新职级"
     rows = [r for r in range(page.model.rowCount())

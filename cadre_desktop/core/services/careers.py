@@ -188,6 +188,11 @@ def list_appointments(session: Session, *, kind: str | None = None, batch: str |
     return [_row(a, c, un, cu, bound) for a, c, un, cu in session.execute(q)]
 
 
+def appointment_years(session: Session) -> list[int]:
+    """The years that have appointments, latest first."""
+    return sorted({d.year for d in session.scalars(select(Appointment.date).distinct()) if d}, reverse=True)
+
+
 def cadre_appointments(session: Session, cadre_id: int) -> list[dict]:
     return list(reversed(list_appointments(session, cadre_id=cadre_id)))
 
