@@ -77,6 +77,8 @@ def test_quota_dialog_allocates_and_shows_the_difference(qtbot, state, unit_id):
                                                           "unit_id": unit_id if i < 4 else other, "level": "一般干部"})
     dialog = QuotaDialog(state)
     qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 0 and not dialog.save_button.isEnabled()  # counting, off the GUI thread
+    settle(qtbot, dialog)
     dialog.places.setValue(3)
     got = {dialog.table.item(i, 0).text(): (dialog.table.item(i, 3).text(), dialog.spins[i].value())
            for i in range(dialog.table.rowCount())}

@@ -317,6 +317,7 @@ def test_quota_is_kept_per_batch_shown_again_and_printed(qtbot, state, told, tmp
         batch = honours.list_batches(s)[0]
     dialog = QuotaDialog(state, batch=batch)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loads.pending, timeout=20000)  # the units counted
     dialog.places.setValue(30)
     dialog.weight.setValue(1.5)
     dialog.spins[0].setValue(dialog.spins[0].value() + 1)  # adjusted by hand: one too many
@@ -331,6 +332,7 @@ def test_quota_is_kept_per_batch_shown_again_and_printed(qtbot, state, told, tmp
 
     again = QuotaDialog(state, batch=batch)
     qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: not again.loads.pending, timeout=20000)
     assert again.places.value() == 30 and again.weight.value() == 1.5 and "已保存" in again.saved_note.text()
     assert [(again.table.item(i, 0).text(), again.spins[i].value()) for i in range(again.table.rowCount())] == kept
     with state.session() as s:
