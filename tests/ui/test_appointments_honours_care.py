@@ -89,8 +89,7 @@ def test_quota_dialog_allocates_and_shows_the_difference(qtbot, state, unit_id):
 
 
 def test_add_a_visit_and_see_the_totals(qtbot, state):
-    page = CarePage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, CarePage(state))
     page.tabs.setCurrentIndex(1)
     page.new_record()
     dialog = page.dialog
@@ -104,6 +103,7 @@ def test_add_a_visit_and_see_the_totals(qtbot, state):
     assert dialog.errors["id_number"].isVisible()
     dialog.id_number.clear()
     assert dialog.try_accept()
+    settle(qtbot, page)
     assert page.visit_model.rowCount() == 1
     assert page.visit_totals.text() == "慰问 1 人次（1 人），金额合计 800.00 元"
     with state.session() as s:
