@@ -119,3 +119,56 @@ def test_reader_sees_no_edit_verbs(qtbot, db, reader, tmp_path):
         qtbot.addWidget(page)
         visible = [a.text() for a in page.toolbar.actions() if a.isVisible() and a.text()]
         assert not {"新增", "新增批次", "新增任用", "编辑", "删除", "导入", "新增通报", "添加个人"} & set(visible)
+
+
+def test_care_lists_filter_off_the_gui_thread_and_refresh_when_shown(qtbot, state, cadre_id):
+    with state.session() as s:
+        for kind, day, notes in (("年度体检", dt.date(2022, 5, 1), "体检中心"), ("困难帮扶", dt.date(2023, 2, 1), "子女就学")):
+            welfare.save_care(s, actor=state.actor, data={"cadre_id": cadre_id, "kind": kind, "date": day,
+                                                          "notes": notes})
+    page = CarePage(state)
+    qtbot.addWidget(page)
+    assert page.care_model.rowCount() == 0 and page.care_year.count() == 0  # nothing read before it is shown
+    page.show()
+    settle(qtbot, page)
+    assert page.care_model.rowCount() == 2 and page.care_count.text() == "共 2 条"
+    assert [page.care_year.itemText(i) for i in range(page.care_year.count())] == ["全部", "2023", "2022"]
+    page.care_year.setCurrentText("2022")
+    settle(qtbot, page)
+    assert [page.care_model.row(0)["kind"]] == ["年度体检"] and page.care_model.rowCount() == 1
+    page.care_year.setCurrentIndex(0)
+    page.care_search.setText("就学")  # typed: one query once typing pauses
+    qtbot.waitUntil(lambda: not page.care_search.waiting)
+    settle(qtbot, page)
+    assert page.care_model.rowCount() == 1 and page.care_model.row(0)["notes"] == "子女就学"
+    page.care_search.clear()
+    settle(qtbot, page)
+    # a change elsewhere while the page is hidden: read again when it is next shown
+    page.hide()
+    with state.session() as s:
+        welfare.save_care(s, actor=state.actor, data={"cadre_id": cadre_id, "kind": "年度体检",
+                                                      "date": dt.date(2024, 5, 1)})
+    state.changes.emit("care_record")
+    assert page._stale and page.care_model.rowCount() == 2
+    state.changes.emit("allowance_rate")  # not shown on this page
+    page.show()
+    settle(qtbot, page)
+    assert page.care_model.rowCount() == 3 and page.care_year.findText("2024") > 0
+
+
+def test_commendation_batches_search_and_a_batchs_awards(qtbot, state, cadre_id):
+    from cadre_desktop.core.services import honours
+    from cadre_desktop.ui.commendations_page import CommendationsPage
+
+    with state.session() as s:
+        first = honours.save_batch(s, actor=state.actor, data={"title": "2022年优秀党员表彰", "date": dt.date(2022, 7, 1)})
+        honours.add_individuals(s, actor=state.actor, batch_id=first, cadre_ids=[cadre_id], honour="优秀共产党员")
+        honours.save_batch(s, actor=state.actor, data={"title": "2023年脱贫攻坚表彰", "date": dt.date(2023, 3, 1)})
+    page = shown(qtbot, CommendationsPage(state))
+    assert page.batches.count() == 2 and page.individual.rowCount() == 0  # the newest batch, no one in it yet
+    page.search.setText("党员")
+    qtbot.waitUntil(lambda: not page.search.waiting)
+    settle(qtbot, page)
+    assert page.batches.count() == 1 and page.batch_id() == first
+    assert page.individual.rowCount() == 1 and page.individual.row(0)["printed_unit_post"] == "青山镇副镇长"
+    assert page.individual_label.text().startswith("个人（1 人")

@@ -145,7 +145,9 @@ def delete_appointment(session: Session, *, actor: Actor, appointment_id: int) -
 # --- reading ------------------------------------------------------------------------------
 
 
-def _row(a: Appointment, cadre: Cadre, unit_name: str | None, current_unit: str | None, bound: int) -> dict:
+def _row(a, cadre, unit_name: str | None, current_unit: str | None, bound: int) -> dict:
+    """An appointment as the pages show it; `a` and `cadre` are the records or any objects with
+    their attributes (the columns of one query row, see list_appointments)."""
     age = age_at(cadre.birth, a.date)
     return {
         "id": a.id, "version": a.version, "cadre_id": cadre.id, "name": cadre.name, "id_number": cadre.id_number,
@@ -157,13 +159,28 @@ def _row(a: Appointment, cadre: Cadre, unit_name: str | None, current_unit: str 
     }
 
 
+class _Cadre:
+    """The cadre's columns of a list_appointments row, read as the record's attributes."""
+
+    __slots__ = ("id", "name", "id_number", "birth")
+
+    def __init__(self, row):
+        self.id, self.name, self.id_number, self.birth = row.cadre_id, row.name, row.id_number, row.birth
+
+
 def list_appointments(session: Session, *, kind: str | None = None, batch: str | None = None,
                       year: int | None = None, frontline: bool | None = None, text: str | None = None,
                       cadre_id: int | None = None, no_batch: bool = False) -> list[dict]:
     """Appointments, newest first, with the cadre's name and whether they were young at the date."""
     NewUnit = Unit.__table__.alias("new_unit")
     CurUnit = Unit.__table__.alias("cur_unit")
-    q = (select(Appointment, Cadre, NewUnit.c.name, CurUnit.c.name)
+    # columns, not Appointment and Cadre objects: tens of thousands of objects would set off the
+    # collector's full passes, which stop every thread (the window's too) for hundreds of ms
+    q = (select(Appointment.id, Appointment.version, Appointment.date, Appointment.kind, Appointment.old_post,
+                Appointment.new_post, Appointment.new_unit_id, Appointment.new_rank, Appointment.new_team_role,
+                Appointment.frontline, Appointment.frontline_field, Appointment.batch, Appointment.doc_number,
+                Cadre.id.label("cadre_id"), Cadre.name, Cadre.id_number, Cadre.birth,
+                NewUnit.c.name.label("unit_name"), CurUnit.c.name.label("current_unit"))
          .join(Cadre, Appointment.cadre_id == Cadre.id)
          .outerjoin(NewUnit, Appointment.new_unit_id == NewUnit.c.id)
          .outerjoin(CurUnit, Cadre.unit_id == CurUnit.c.id))
@@ -185,7 +202,7 @@ def list_appointments(session: Session, *, kind: str | None = None, batch: str |
                         Appointment.old_post.like(like), Appointment.doc_number.like(like)))
     q = q.order_by(Appointment.date.desc(), Cadre.name, Appointment.id)
     bound = settings.young_age(session)
-    return [_row(a, c, un, cu, bound) for a, c, un, cu in session.execute(q)]
+    return [_row(r, _Cadre(r), r.unit_name, r.current_unit, bound) for r in session.execute(q)]
 
 
 def appointment_years(session: Session) -> list[int]:
