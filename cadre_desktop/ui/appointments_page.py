@@ -16,7 +16,7 @@ from ..core.values import DomainError
 from .common import confirm, error_label, set_error, shortcut, fit_to_screen
 from .jobs import Loads, _default_failure, run_job
 from .page_kit import (
-    FormDialog, RefreshWhenShown, RowsModel, button_box, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog,
+    FormDialog, RefreshWhenShown, RowsModel, indexed, button_box, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog,
     pick_cadres, record_verbs, restore_header, save_header, search_line,
 )
 from .state import AppState
@@ -160,7 +160,7 @@ class AppointmentsPage(RefreshWhenShown, QWidget):
                 "year": int(self.year.currentText()) if self.year.currentText() not in ("", ALL) else None,
                 "frontline": True if self.frontline.isChecked() else None, "text": self.search.text()}
 
-        def fetch() -> tuple[list[dict], str]:
+        def fetch() -> tuple[tuple[dict, list[int]], str]:
             with self.state.session(read_only=True) as s:
                 if sel[0] == "batch":
                     rows = careers.list_appointments(s, batch=sel[1], **args)
@@ -168,17 +168,17 @@ class AppointmentsPage(RefreshWhenShown, QWidget):
                     young = b["young_names"]
                     names = "、".join(young[:NAMES_SHOWN]) + (f" 等 {len(young)} 人" if len(young) > NAMES_SHOWN else "") \
                         or "无"
-                    return rows, f"<b>{sel[1]}</b>　{b['text']}　年轻干部：{names}"
+                    return indexed(rows), f"<b>{sel[1]}</b>　{b['text']}　年轻干部：{names}"
                 rows = careers.list_appointments(s, no_batch=sel[0] == "-", **args)
-                return rows, "全部任用记录" if sel[0] == "*" else "未填写批次的任用记录"
+                return indexed(rows), "全部任用记录" if sel[0] == "*" else "未填写批次的任用记录"
 
         self.loads.run("table", fetch, self._apply_table, wait=wait)
 
-    def _apply_table(self, got: tuple[list[dict], str]) -> None:
+    def _apply_table(self, got: tuple[tuple[dict, list[int]], str]) -> None:
         rows, summary = got
         self.summary.setText(summary)
-        self.model.set_rows(rows)
-        self.count.setText(f"共 {len(rows)} 条")
+        self.model.set_indexed(*rows)
+        self.count.setText(f"共 {len(rows[1])} 条")
 
     def selected(self) -> dict | None:
         idx = self.table.currentIndex()

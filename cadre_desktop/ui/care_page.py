@@ -13,7 +13,7 @@ from .common import set_error, shortcut
 from .jobs import Loads
 from .list_kit import name_lists
 from .page_kit import (
-    FormDialog, RefreshWhenShown, RowsModel, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, pick_cadres,
+    FormDialog, RefreshWhenShown, RowsModel, indexed, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, pick_cadres,
     record_verbs, search_line, set_widths,
 )
 from .state import AppState
@@ -125,7 +125,7 @@ class CarePage(RefreshWhenShown, QWidget):
         def fetch():
             with self.state.session(read_only=True) as s:
                 rows = welfare.list_care(s, kind=kind, year=int(year) if year else None, text=text)
-                return welfare.care_years(s), rows
+                return welfare.care_years(s), indexed(rows)
 
         def apply(got) -> None:
             years, rows = got
@@ -133,8 +133,8 @@ class CarePage(RefreshWhenShown, QWidget):
             if self._pick(self.care_year) != year:  # the chosen year has no records left: ask under 全部
                 self.refresh_care(wait=wait)
                 return
-            self.care_model.set_rows(rows)
-            self.care_count.setText(f"共 {len(rows)} 条")
+            self.care_model.set_indexed(*rows)
+            self.care_count.setText(f"共 {len(rows[1])} 条")
 
         self.loads.run("care", fetch, apply, wait=wait)
 
@@ -145,7 +145,7 @@ class CarePage(RefreshWhenShown, QWidget):
 
         def fetch():
             with self.state.session(read_only=True) as s:
-                return welfare.visit_years(s), welfare.list_visits(s, **args), welfare.visit_totals(s, **args)
+                return welfare.visit_years(s), indexed(welfare.list_visits(s, **args)), welfare.visit_totals(s, **args)
 
         def apply(got) -> None:
             years, visits, totals = got
@@ -153,7 +153,7 @@ class CarePage(RefreshWhenShown, QWidget):
             if self._pick(self.visit_year) != year:  # the chosen year has no records left: ask under 全部
                 self.refresh_visits(wait=wait)
                 return
-            self.visit_model.set_rows(visits)
+            self.visit_model.set_indexed(*visits)
             self.visit_totals.setText(
                 f"慰问 {totals['count']} 人次（{totals['people']} 人），金额合计 {totals['amount']:,.2f} 元")
 

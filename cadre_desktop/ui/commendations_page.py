@@ -14,7 +14,7 @@ from .common import confirm, fit_to_screen, refuse, set_error, shortcut
 from .jobs import Loads, run_job
 from .list_kit import export_list, install_copy, name_lists, print_list
 from .page_kit import (
-    FormDialog, Printable, RefreshWhenShown, RowsModel, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
+    FormDialog, Printable, RefreshWhenShown, RowsModel, indexed, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
     set_widths,
 )
 from .state import AppState
@@ -144,19 +144,20 @@ class CommendationsPage(RefreshWhenShown, Printable, QWidget):
         self.info.setText(f"<b>{b['title']}</b><br>{b['issuer'] or ''}　{b['doc_number'] or ''}　{day_text(b['date'])}"
                           f"　领域：{b['field'] or '—'}")
 
-        def fetch() -> tuple[list[dict], list[dict]]:
+        def fetch() -> tuple[tuple[dict, list[int]], tuple[dict, list[int]]]:
             with self.state.session(read_only=True) as s:
                 awards = honours.list_awards(s, bid)
-            return [a for a in awards if a["target_kind"] == "集体"], [a for a in awards if a["target_kind"] == "个人"]
+            return (indexed([a for a in awards if a["target_kind"] == "集体"]),
+                    indexed([a for a in awards if a["target_kind"] == "个人"]))
 
         self.loads.run("details", fetch, lambda got: self._apply_awards(bid, *got), wait=wait)
 
-    def _apply_awards(self, bid: int, col: list[dict], ind: list[dict]) -> None:
+    def _apply_awards(self, bid: int, col: tuple[dict, list[int]], ind: tuple[dict, list[int]]) -> None:
         self._awards_of = bid
-        self.collective.set_rows(col)
-        self.individual.set_rows(ind)
-        self.collective_label.setText(f"先进集体（{len(col)} 个）")
-        self.individual_label.setText(f"个人（{len(ind)} 人；双击打开档案）")
+        self.collective.set_indexed(*col)
+        self.individual.set_indexed(*ind)
+        self.collective_label.setText(f"先进集体（{len(col[1])} 个）")
+        self.individual_label.setText(f"个人（{len(ind[1])} 人；双击打开档案）")
 
     def _open_cadre(self, index) -> None:
         r = self.individual.row(index.row())

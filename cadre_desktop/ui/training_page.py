@@ -238,19 +238,19 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
         self.class_title.setText(f"参训人员：{name}")
         self.act_add.setEnabled(False)  # until the list is in: the picker leaves out those on it
 
-        def fetch() -> list[dict]:
+        def fetch() -> tuple[dict[int, dict], list[int], int]:
             with self.state.session(read_only=True) as s:
-                return dev.list_attendances(s, cid)
+                rows = dev.list_attendances(s, cid)
+            return {r["id"]: r for r in rows}, [r["id"] for r in rows], sum(1 for r in rows if r["completed"])
 
-        self.loads.run("details", fetch, lambda rows: self._apply_attendance(cid, name, rows), wait=wait)
+        self.loads.run("details", fetch, lambda got: self._apply_attendance(cid, name, *got), wait=wait)
 
-    def _apply_attendance(self, cid: int, name: str, rows: list[dict]) -> None:
+    def _apply_attendance(self, cid: int, name: str, by_id: dict[int, dict], ids: list[int], done: int) -> None:
         self._attendance_of = cid
-        self._attendance = {r["id"]: r for r in rows}
-        self.att_model.set_ids([r["id"] for r in rows])
+        self._attendance = by_id
+        self.att_model.set_ids(ids)
         self.att_table.setProperty("listTitle", f"参训人员（{name}）")
-        done = sum(1 for r in rows if r["completed"])
-        self.att_count.setText(f"{len(rows)} 人，结业 {done} 人")
+        self.att_count.setText(f"{len(ids)} 人，结业 {done} 人")
         self.act_add.setEnabled(True)
 
     def selected_attendance(self) -> list[int]:
