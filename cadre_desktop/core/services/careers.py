@@ -147,11 +147,12 @@ def delete_appointment(session: Session, *, actor: Actor, appointment_id: int) -
 
 def _row(a, cadre, unit_name: str | None, current_unit: str | None, bound: int) -> dict:
     """An appointment as the pages show it; `a` and `cadre` are the records or any objects with
-    their attributes (the columns of one query row, see list_appointments)."""
+    their attributes (the columns of one query row, see list_appointments). Plain values only
+    (the age, not the birth month): the collector then never walks the rows of a long list."""
     age = age_at(cadre.birth, a.date)
     return {
         "id": a.id, "version": a.version, "cadre_id": cadre.id, "name": cadre.name, "id_number": cadre.id_number,
-        "birth": cadre.birth, "age": age, "young": age is not None and age <= bound, "date": a.date,
+        "age": age, "young": age is not None and age <= bound, "date": a.date,
         "kind": a.kind, "old_post": a.old_post, "new_post": a.new_post, "new_unit_id": a.new_unit_id,
         "new_unit": unit_name, "current_unit": current_unit, "new_rank": a.new_rank,
         "new_team_role": a.new_team_role, "frontline": a.frontline, "frontline_field": a.frontline_field,
