@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import extract, or_, select
+from sqlalchemy import Integer, extract, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Cadre, Unit
@@ -165,8 +165,10 @@ class _Cadre:
 
     __slots__ = ("id", "name", "id_number", "birth")
 
-    def __init__(self, row):
-        self.id, self.name, self.id_number, self.birth = row.cadre_id, row.name, row.id_number, row.birth
+    def __init__(self, row, months: dict[int, Month]):
+        self.id, self.name, self.id_number = row.cadre_id, row.name, row.id_number
+        code = row.birth_code
+        self.birth = None if code is None else months.get(code) or months.setdefault(code, Month.from_code(code))
 
 
 def list_appointments(session: Session, *, kind: str | None = None, batch: str | None = None,
@@ -180,7 +182,10 @@ def list_appointments(session: Session, *, kind: str | None = None, batch: str |
     q = (select(Appointment.id, Appointment.version, Appointment.date, Appointment.kind, Appointment.old_post,
                 Appointment.new_post, Appointment.new_unit_id, Appointment.new_rank, Appointment.new_team_role,
                 Appointment.frontline, Appointment.frontline_field, Appointment.batch, Appointment.doc_number,
-                Cadre.id.label("cadre_id"), Cadre.name, Cadre.id_number, Cadre.birth,
+                Cadre.id.label("cadre_id"), Cadre.name, Cadre.id_number,
+                # the month's code: a Month object in each of thousands of rows keeps them all
+                # tracked by the collector (see _row)
+                type_coerce(Cadre.birth, Integer).label("birth_code"),
                 NewUnit.c.name.label("unit_name"), CurUnit.c.name.label("current_unit"))
          .join(Cadre, Appointment.cadre_id == Cadre.id)
          .outerjoin(NewUnit, Appointment.new_unit_id == NewUnit.c.id)
@@ -203,7 +208,8 @@ def list_appointments(session: Session, *, kind: str | None = None, batch: str |
                         Appointment.old_post.like(like), Appointment.doc_number.like(like)))
     q = q.order_by(Appointment.date.desc(), Cadre.name, Appointment.id)
     bound = settings.young_age(session)
-    return [_row(r, _Cadre(r), r.unit_name, r.current_unit, bound) for r in session.execute(q)]
+    months: dict[int, Month] = {}
+    return [_row(r, _Cadre(r, months), r.unit_name, r.current_unit, bound) for r in session.execute(q)]
 
 
 def appointment_years(session: Session) -> list[int]:
