@@ -102,7 +102,8 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
         self.model = _Model(CLASS_COLUMNS, lambda ids: [self._classes[i] for i in ids if i in self._classes], None, self)
         self.table = make_table(self.model, row_numbers=False, widths=(300, 130, 70, 86, 86, 50, 120, 66))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.refresh_attendance())
+        self._filling = False  # the list is being replaced: one attendance read after it, not one per row change
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._filling or self.refresh_attendance())
         self._attendance_of: int | None = None
 
         # the selected class's attendance
@@ -212,15 +213,14 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
             return
         self._keep, self._reveal = None, False
         self._classes = {r["id"]: r for r in rows}
-        selection = self.table.selectionModel()
-        selection.blockSignals(True)  # one attendance read below, not one per row change
+        self._filling = True
         self.model.set_ids([r["id"] for r in rows])
         self.count.setText(f"共 {len(rows)} 期，参训 {sum(r['attendance'] for r in rows)} 人次")
         if keep is not None and self.model.row_of(keep) >= 0:
             self.select_id(keep)
         elif rows:
             self.select_id(rows[0]["id"])
-        selection.blockSignals(False)
+        self._filling = False
         self.refresh_attendance(wait=wait)
 
     def refresh_attendance(self, *, wait: bool = False) -> None:
