@@ -14,14 +14,16 @@ from PySide6.QtWidgets import (
 from ..core.services import cadres, careers, units
 from ..core.values import DomainError
 from .common import confirm, error_label, set_error, shortcut, fit_to_screen
+from .jobs import Loads, _default_failure, run_job
 from .page_kit import (
-    FormDialog, RowsModel, button_box, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog,
+    FormDialog, RefreshWhenShown, RowsModel, indexed, button_box, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog,
     pick_cadres, record_verbs, restore_header, save_header, search_line,
 )
 from .state import AppState
 from .widgets import ChoiceCombo, DayEdit, day_text
 
 ALL = "全部"
+NAMES_SHOWN = 30  # young cadres named above a batch's table (a big county's batch has thousands)
 APPLY_QUESTION = "是否同时更新该干部的现任单位、职务、班子职务并添加简历？"
 COLUMNS = (("name", "姓名"), ("date", "任职日期"), ("kind", "任用类型"), ("age", "时年"), ("old_post", "原职务"),
            ("new_post", "新职务"), ("new_rank", "新职级"), ("new_unit", "新单位"), ("new_team_role", "新班子职务"), ("frontline", "一线"),
@@ -42,7 +44,11 @@ class AppointmentsModel(RowsModel):
         return super().display(key, r)
 
 
-class AppointmentsPage(QWidget):
+class AppointmentsPage(RefreshWhenShown, QWidget):
+    """The batches with their young share (key "list") and the appointments the batch and the
+    filters select (key "table") are read off the GUI thread."""
+
+    SHOWS = frozenset({"appointment", "cadre", "unit"})
     open_cadre = Signal(int)
     import_requested = Signal()
     export_requested = Signal()
@@ -51,6 +57,8 @@ class AppointmentsPage(QWidget):
         super().__init__(parent)
         self.state = state
         can_edit = state.actor.can("edit")
+        self.loads = Loads(self)
+        self._stale = True
         self.toolbar = make_toolbar(self, can_edit, [
             ("act_batch", "新增批次", self.new_batch, True),
             *record_verbs(self, self.new_appointment, self.edit_selected, self.delete_selected, new_text="新增任用",
@@ -87,7 +95,7 @@ class AppointmentsPage(QWidget):
         lay.addWidget(self.splitter, 1)
 
         self.batches.currentRowChanged.connect(lambda _r: self.refresh_table())
-        self.search.textChanged.connect(lambda _t: self.refresh_table())
+        self.search.searched.connect(lambda _t: self.refresh_table())
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh_table())
         self.year.currentIndexChanged.connect(lambda _i: self.refresh_table())
         self.frontline.toggled.connect(lambda _c: self.refresh_table())
@@ -96,14 +104,20 @@ class AppointmentsPage(QWidget):
         self.dialog = None
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh()
 
     # -- data ---------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, *, wait: bool = False) -> None:
+        """Read the batches and the years, then the table."""
+        self._stale = False
+
+        def fetch() -> tuple[list[dict], list[int]]:
+            with self.state.session(read_only=True) as s:
+                return careers.list_batches(s), careers.appointment_years(s)
+
+        self.loads.run("list", fetch, lambda got: self._apply_batches(*got, wait=wait), wait=wait)
+
+    def _apply_batches(self, batches: list[dict], years: list[int], *, wait: bool) -> None:
         keep = self.current_batch()
-        with self.state.session() as s:
-            batches = careers.list_batches(s)
-            years = sorted({r["date"].year for r in careers.list_appointments(s)}, reverse=True)
         y = self.year.currentText()
         self.year.blockSignals(True)
         self.year.clear()
@@ -134,32 +148,37 @@ class AppointmentsPage(QWidget):
                 row = i
         self.batches.setCurrentRow(row)
         self.batches.blockSignals(False)
-        self.refresh_table()
+        self.refresh_table(wait=wait)
 
     def current_batch(self):
         item = self.batches.currentItem()
         return tuple(item.data(Qt.ItemDataRole.UserRole)) if item else ("*",)
 
-    def refresh_table(self) -> None:
+    def refresh_table(self, *, wait: bool = False) -> None:
         sel = self.current_batch()
         args = {"kind": None if self.kind.currentText() == ALL else self.kind.currentText(),
                 "year": int(self.year.currentText()) if self.year.currentText() not in ("", ALL) else None,
                 "frontline": True if self.frontline.isChecked() else None, "text": self.search.text()}
-        with self.state.session() as s:
-            if sel[0] == "batch":
-                rows = careers.list_appointments(s, batch=sel[1], **args)
-                b = careers.batch_summary(s, sel[1])
-                names = "、".join(b["young_names"]) or "无"
-                self.summary.setText(f"<b>{sel[1]}</b>　{b['text']}　年轻干部：{names}")
-            else:
-                rows = careers.list_appointments(s, no_batch=sel[0] == "-", **args)
-                self.summary.setText("全部任用记录" if sel[0] == "*" else "未填写批次的任用记录")
-        self.model.set_rows(rows)
-        self.count.setText(f"共 {len(rows)} 条")
 
-    def _changed(self, entities: set) -> None:
-        if entities & {"appointment", "cadre", "unit", "*"}:
-            self.refresh()
+        def fetch() -> tuple[tuple[dict, list[int]], str]:
+            with self.state.session(read_only=True) as s:
+                if sel[0] == "batch":
+                    rows = careers.list_appointments(s, batch=sel[1], **args)
+                    b = careers.batch_summary(s, sel[1])
+                    young = b["young_names"]
+                    names = "、".join(young[:NAMES_SHOWN]) + (f" 等 {len(young)} 人" if len(young) > NAMES_SHOWN else "") \
+                        or "无"
+                    return indexed(rows), f"<b>{sel[1]}</b>　{b['text']}　年轻干部：{names}"
+                rows = careers.list_appointments(s, no_batch=sel[0] == "-", **args)
+                return indexed(rows), "全部任用记录" if sel[0] == "*" else "未填写批次的任用记录"
+
+        self.loads.run("table", fetch, self._apply_table, wait=wait)
+
+    def _apply_table(self, got: tuple[tuple[dict, list[int]], str]) -> None:
+        rows, summary = got
+        self.summary.setText(summary)
+        self.model.set_indexed(*rows)
+        self.count.setText(f"共 {len(rows[1])} 条")
 
     def selected(self) -> dict | None:
         idx = self.table.currentIndex()
@@ -320,6 +339,7 @@ class BatchDialog(QDialog):
         self.state = state
         self.setWindowTitle("新增批次")
         self.people: list[dict] = []  # cadre rows, in table order
+        self.job = None
         self.name = QLineEdit()
         self.name.setPlaceholderText(f"如 {dt.date.today().year}年第1批干部任用")
         self.date = DayEdit()
@@ -439,6 +459,8 @@ class BatchDialog(QDialog):
         return confirm(self, f"{'、'.join(names)}：{APPLY_QUESTION}", "更新干部档案", "是")
 
     def try_accept(self) -> bool:
+        """Check, then save the batch's appointments as a job (a batch may be long); the dialog
+        closes once they are saved. Returns whether the save was started."""
         set_error(self.message, None)
         if not self.people:
             set_error(self.message, "请先添加干部")
@@ -447,24 +469,42 @@ class BatchDialog(QDialog):
         if not batch:
             set_error(self.message, "请填写批次名称")
             return False
-        saved: list[tuple[int, str]] = []
-        try:
+        rows = []
+        for i, p in enumerate(self.people):
+            team = (self.table.item(i, 5).text() if self.table.item(i, 5) else "").strip()
+            rows.append((p["name"], team, {
+                "cadre_id": p["id"], "date": self.row_date(i), "kind": self.table.cellWidget(i, 1).value(),
+                "old_post": p.get("post"), "new_post": self.table.item(i, 3).text() if self.table.item(i, 3) else "",
+                "new_unit_id": self.table.cellWidget(i, 4).value(), "new_team_role": team, "batch": batch,
+                "doc_number": self.doc_number.text()}))
+        actor = self.state.actor
+
+        def save(_progress, _cancelled) -> list[tuple[int, str]]:
+            saved: list[tuple[int, str]] = []
             with self.state.session() as s:
-                for i, p in enumerate(self.people):
-                    team = (self.table.item(i, 5).text() if self.table.item(i, 5) else "").strip()
-                    aid = careers.save_appointment(s, actor=self.state.actor, data={
-                        "cadre_id": p["id"], "date": self.row_date(i), "kind": self.table.cellWidget(i, 1).value(),
-                        "old_post": p.get("post"), "new_post": self.table.item(i, 3).text() if self.table.item(i, 3) else "",
-                        "new_unit_id": self.table.cellWidget(i, 4).value(), "new_team_role": team, "batch": batch,
-                        "doc_number": self.doc_number.text()})
+                for i, (name, team, data) in enumerate(rows):
+                    try:
+                        aid = careers.save_appointment(s, actor=actor, data=data)
+                    except DomainError as e:
+                        raise DomainError(f"第 {i + 1} 行（{name}）：{e.message}") from e
                     if team:
-                        saved.append((aid, p["name"]))
-        except DomainError as e:
-            set_error(self.message, f"第 {i + 1} 行（{p['name']}）：{e.message}")
-            return False
+                        saved.append((aid, name))
+            return saved
+
+        def failed(error: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            if isinstance(error, DomainError):
+                set_error(self.message, error.message)
+            else:
+                _default_failure(self)(error)
+
+        self.save_button.setEnabled(False)
+        self.job = run_job(self, "保存批次", save, on_success=self._saved, on_failure=failed, cancellable=False)
+        return True
+
+    def _saved(self, saved: list[tuple[int, str]]) -> None:
         if saved and self.ask_apply([n for _, n in saved]):
-            with self.state.session() as s:
+            with self.state.session() as s:  # the few who enter a team
                 for aid, _ in saved:
                     careers.apply_to_cadre(s, actor=self.state.actor, appointment_id=aid)
         self.accept()
-        return True

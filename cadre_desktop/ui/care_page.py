@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBo
 from ..core.services import cadres, welfare
 from ..core.values import DomainError
 from .common import set_error, shortcut
+from .jobs import Loads
 from .list_kit import name_lists
 from .page_kit import (
-    FormDialog, RowsModel, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, pick_cadres,
+    FormDialog, RefreshWhenShown, RowsModel, indexed, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, pick_cadres,
     record_verbs, search_line, set_widths,
 )
 from .state import AppState
@@ -32,7 +33,11 @@ class _Money(RowsModel):
         return super().display(key, r)
 
 
-class CarePage(QWidget):
+class CarePage(RefreshWhenShown, QWidget):
+    """The care records (key "care") and the visits with their totals (key "visits") are read
+    off the GUI thread."""
+
+    SHOWS = frozenset({"care_record", "visit", "cadre"})
     open_cadre = Signal(int)
     import_requested = Signal()
     export_requested = Signal()
@@ -41,6 +46,8 @@ class CarePage(QWidget):
         super().__init__(parent)
         self.state = state
         can_edit = state.actor.can("edit")
+        self.loads = Loads(self)
+        self._stale = True
         self.toolbar = make_toolbar(self, can_edit, record_verbs(
             self, self.new_record, self.edit_selected, self.delete_selected))
 
@@ -82,19 +89,16 @@ class CarePage(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.toolbar)
         lay.addWidget(self.tabs, 1)
-        for w in (self.care_search, self.visit_search):
-            w.textChanged.connect(lambda _t: self.refresh_tables())
-        for w in (self.care_kind, self.care_year, self.visit_category, self.visit_year):
-            w.currentIndexChanged.connect(lambda _i: self.refresh_tables())
+        self.care_search.searched.connect(lambda _t: self.refresh_care())
+        self.visit_search.searched.connect(lambda _t: self.refresh_visits())
+        for w in (self.care_kind, self.care_year):
+            w.currentIndexChanged.connect(lambda _i: self.refresh_care())
+        for w in (self.visit_category, self.visit_year):
+            w.currentIndexChanged.connect(lambda _i: self.refresh_visits())
         shortcut(self, "Ctrl+F", lambda: (self.care_search if self.tabs.currentIndex() == 0 else self.visit_search).setFocus())
         self.dialog = None
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh()
-
-    def _changed(self, entities: set) -> None:
-        if entities & {"care_record", "visit", "cadre", "*"}:
-            self.refresh()
 
     @staticmethod
     def _fill_years(combo: QComboBox, years: list[int]) -> None:
@@ -105,25 +109,55 @@ class CarePage(QWidget):
         combo.setCurrentIndex(max(combo.findText(keep), 0))
         combo.blockSignals(False)
 
-    def refresh(self) -> None:
-        with self.state.session() as s:
-            self._fill_years(self.care_year, welfare.care_years(s))
-            self._fill_years(self.visit_year, welfare.visit_years(s))
-        self.refresh_tables()
+    def refresh(self, *, wait: bool = False) -> None:
+        """Both lists, each with the years it has for its year filter."""
+        self._stale = False
+        self.refresh_care(wait=wait)
+        self.refresh_visits(wait=wait)
 
-    def refresh_tables(self) -> None:
-        pick = lambda c: None if c.currentText() in (ALL, "") else c.currentText()  # noqa: E731
-        year = lambda c: int(c.currentText()) if pick(c) else None  # noqa: E731
-        with self.state.session() as s:
-            care = welfare.list_care(s, kind=pick(self.care_kind), year=year(self.care_year),
-                                     text=self.care_search.text())
-            args = dict(category=pick(self.visit_category), year=year(self.visit_year), text=self.visit_search.text())
-            visits = welfare.list_visits(s, **args)
-            totals = welfare.visit_totals(s, **args)
-        self.care_model.set_rows(care)
-        self.care_count.setText(f"共 {len(care)} 条")
-        self.visit_model.set_rows(visits)
-        self.visit_totals.setText(f"慰问 {totals['count']} 人次（{totals['people']} 人），金额合计 {totals['amount']:,.2f} 元")
+    @staticmethod
+    def _pick(combo: QComboBox) -> str | None:
+        return None if combo.currentText() in (ALL, "") else combo.currentText()
+
+    def refresh_care(self, *, wait: bool = False) -> None:
+        kind, year, text = self._pick(self.care_kind), self._pick(self.care_year), self.care_search.text()
+
+        def fetch():
+            with self.state.session(read_only=True) as s:
+                rows = welfare.list_care(s, kind=kind, year=int(year) if year else None, text=text)
+                return welfare.care_years(s), indexed(rows)
+
+        def apply(got) -> None:
+            years, rows = got
+            self._fill_years(self.care_year, years)
+            if self._pick(self.care_year) != year:  # the chosen year has no records left: ask under 全部
+                self.refresh_care(wait=wait)
+                return
+            self.care_model.set_indexed(*rows)
+            self.care_count.setText(f"共 {len(rows[1])} 条")
+
+        self.loads.run("care", fetch, apply, wait=wait)
+
+    def refresh_visits(self, *, wait: bool = False) -> None:
+        args = dict(category=self._pick(self.visit_category), text=self.visit_search.text())
+        year = self._pick(self.visit_year)
+        args["year"] = int(year) if year else None
+
+        def fetch():
+            with self.state.session(read_only=True) as s:
+                return welfare.visit_years(s), indexed(welfare.list_visits(s, **args)), welfare.visit_totals(s, **args)
+
+        def apply(got) -> None:
+            years, visits, totals = got
+            self._fill_years(self.visit_year, years)
+            if self._pick(self.visit_year) != year:  # the chosen year has no records left: ask under 全部
+                self.refresh_visits(wait=wait)
+                return
+            self.visit_model.set_indexed(*visits)
+            self.visit_totals.setText(
+                f"慰问 {totals['count']} 人次（{totals['people']} 人），金额合计 {totals['amount']:,.2f} 元")
+
+        self.loads.run("visits", fetch, apply, wait=wait)
 
     def _current(self):
         if self.tabs.currentIndex() == 0:

@@ -11,9 +11,10 @@ from PySide6.QtWidgets import (
 from ..core.services import honours
 from ..core.values import DomainError
 from .common import confirm, fit_to_screen, refuse, set_error, shortcut
+from .jobs import Loads, run_job
 from .list_kit import export_list, install_copy, name_lists, print_list
 from .page_kit import (
-    FormDialog, Printable, RowsModel, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
+    FormDialog, Printable, RefreshWhenShown, RowsModel, indexed, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
     set_widths,
 )
 from .state import AppState
@@ -23,7 +24,11 @@ AWARD_COLUMNS = (("target_name", "对象名称"), ("printed_unit_post", "单位�
                  ("deeds", "主要事迹"))
 
 
-class CommendationsPage(Printable, QWidget):
+class CommendationsPage(RefreshWhenShown, Printable, QWidget):
+    """The batches (key "list") and the selected batch's awards (key "details") are read off the
+    GUI thread; adding many cadres and deleting a batch with its awards run as jobs."""
+
+    SHOWS = frozenset({"commendation_batch", "award", "cadre"})
     PRINT_FORMS = (("commendation", "表彰通报（选中的通报）…"),)
     open_cadre = Signal(int)
     import_requested = Signal()
@@ -33,6 +38,12 @@ class CommendationsPage(Printable, QWidget):
         super().__init__(parent)
         self.state = state
         can_edit = state.actor.can("edit")
+        self.loads = Loads(self)
+        self._stale = True
+        self._batches: dict[int, dict] = {}
+        self._awards_of: int | None = None  # the batch whose awards are shown
+        self._keep: int | None = None  # the batch to select once the list is in
+        self.job = None
         self.toolbar = make_toolbar(self, can_edit, record_verbs(
             self, self.new_batch, self.edit_batch, self.delete_batch,
             new_text="新增通报", edit_text="编辑通报", delete_text="删除通报",
@@ -76,26 +87,31 @@ class CommendationsPage(Printable, QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.toolbar)
         lay.addWidget(self.splitter, 1)
-        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.search.searched.connect(lambda _t: self.refresh())
         self.batches.currentRowChanged.connect(lambda _r: self.show_batch())
         shortcut(self, "Ctrl+F", self.search.setFocus)
         self.dialog = None
         if (sp := state.settings.value("commendations/splitter")) is not None:
             self.splitter.restoreState(sp)
         state.changes.changed.connect(self._changed)
-        self.refresh()
+        self.show_batch()
 
     def save_settings(self) -> None:
         self.state.settings.setValue("commendations/splitter", self.splitter.saveState())
 
-    def _changed(self, entities: set) -> None:
-        if entities & {"commendation_batch", "award", "cadre", "*"}:
-            self.refresh()
+    def refresh(self, *, wait: bool = False) -> None:
+        self._stale = False
+        text = self.search.text()
 
-    def refresh(self) -> None:
-        keep = self.batch_id()
-        with self.state.session() as s:
-            rows = honours.list_batches(s, text=self.search.text())
+        def fetch() -> list[dict]:
+            with self.state.session(read_only=True) as s:
+                return honours.list_batches(s, text=text)
+
+        self.loads.run("list", fetch, lambda rows: self._apply_batches(rows, wait), wait=wait)
+
+    def _apply_batches(self, rows: list[dict], wait: bool) -> None:
+        keep = self._keep if self._keep is not None else self.batch_id()
+        self._keep = None
         self._batches = {b["id"]: b for b in rows}
         self.batches.blockSignals(True)
         self.batches.clear()
@@ -109,30 +125,39 @@ class CommendationsPage(Printable, QWidget):
                 current = i
         self.batches.setCurrentRow(current if rows else -1)
         self.batches.blockSignals(False)
-        self.show_batch()
+        self.show_batch(wait=wait)
 
     def batch_id(self) -> int | None:
         item = self.batches.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
 
-    def show_batch(self) -> None:
+    def show_batch(self, *, wait: bool = False) -> None:
         bid = self.batch_id()
         if bid is None:
+            self.loads.run("details", lambda: None, lambda _r: None, wait=True)  # drops an answer on its way
+            self._awards_of = None
             self.info.setText("<span style='color:#888'>没有表彰通报。</span>")
             self.collective.set_rows([])
             self.individual.set_rows([])
             return
         b = self._batches[bid]
-        with self.state.session() as s:
-            awards = honours.list_awards(s, bid)
         self.info.setText(f"<b>{b['title']}</b><br>{b['issuer'] or ''}　{b['doc_number'] or ''}　{day_text(b['date'])}"
                           f"　领域：{b['field'] or '—'}")
-        col = [a for a in awards if a["target_kind"] == "集体"]
-        ind = [a for a in awards if a["target_kind"] == "个人"]
-        self.collective.set_rows(col)
-        self.individual.set_rows(ind)
-        self.collective_label.setText(f"先进集体（{len(col)} 个）")
-        self.individual_label.setText(f"个人（{len(ind)} 人；双击打开档案）")
+
+        def fetch() -> tuple[tuple[dict, list[int]], tuple[dict, list[int]]]:
+            with self.state.session(read_only=True) as s:
+                awards = honours.list_awards(s, bid)
+            return (indexed([a for a in awards if a["target_kind"] == "集体"]),
+                    indexed([a for a in awards if a["target_kind"] == "个人"]))
+
+        self.loads.run("details", fetch, lambda got: self._apply_awards(bid, *got), wait=wait)
+
+    def _apply_awards(self, bid: int, col: tuple[dict, list[int]], ind: tuple[dict, list[int]]) -> None:
+        self._awards_of = bid
+        self.collective.set_indexed(*col)
+        self.individual.set_indexed(*ind)
+        self.collective_label.setText(f"先进集体（{len(col[1])} 个）")
+        self.individual_label.setText(f"个人（{len(ind[1])} 人；双击打开档案）")
 
     def _open_cadre(self, index) -> None:
         r = self.individual.row(index.row())
@@ -156,7 +181,11 @@ class CommendationsPage(Printable, QWidget):
 
     # -- batches ------------------------------------------------------------------------------
     def new_batch(self) -> None:
-        open_dialog(self, BatchEditDialog(self.state, None, self), lambda _d: self.state.changes.emit("commendation_batch"))
+        open_dialog(self, BatchEditDialog(self.state, None, self), self._batch_saved)
+
+    def _batch_saved(self, dialog: "BatchEditDialog") -> None:
+        self._keep = dialog.saved_id  # selected once the list is read again
+        self.state.changes.emit("commendation_batch")
 
     def edit_batch(self) -> None:
         bid = self.batch_id()
@@ -172,9 +201,21 @@ class CommendationsPage(Printable, QWidget):
         n = b["collective"] + b["individual"]
         if not confirm(self, f"删除表彰通报“{b['title']}”及其 {n} 个表彰对象？", "删除表彰通报", "删除"):
             return
-        with self.state.session() as s:
-            honours.delete_batch(s, actor=self.state.actor, batch_id=bid)
-        self.state.changes.emit("commendation_batch")
+        # with each of its awards recorded (thousands in a big county): a job
+        self._run("删除表彰通报", lambda s, actor: honours.delete_batch(s, actor=actor, batch_id=bid),
+                  "commendation_batch", "award")
+
+    def _run(self, title: str, work, *changed: str) -> None:
+        """A change to many records as a job: `work(session, actor)` on the worker; then what
+        changed is announced (a refusal is shown by the job)."""
+        actor = self.state.actor
+
+        def fn(_progress, _cancelled):
+            with self.state.session() as s:
+                return work(s, actor)
+
+        self.job = run_job(self, title, fn, on_success=lambda _r: self.state.changes.emit(*changed),
+                           cancellable=False)
 
     # -- awards -------------------------------------------------------------------------------
     def add_collective(self) -> None:
@@ -195,10 +236,9 @@ class CommendationsPage(Printable, QWidget):
 
     def add_individuals(self, cadre_ids=None, honour: str | None = None) -> None:
         bid = self.batch_id()
-        if bid is None:
-            return
-        with self.state.session() as s:
-            present = [a["cadre_id"] for a in honours.list_awards(s, bid, kind="个人") if a["cadre_id"]]
+        if bid is None or self._awards_of != bid:
+            return  # (its awards not read yet: the picker must leave out those in it)
+        present = [a["cadre_id"] for a in self.individual.by_id.values() if a["cadre_id"]]
         from .tolerance_page import check_effects, effect_annotate  # 容错纠错 tags on a commendation list
 
         on = self._batches[bid]["date"]
@@ -212,13 +252,8 @@ class CommendationsPage(Printable, QWidget):
             honour, ok = QInputDialog.getItem(self, "荣誉称号", "荣誉称号：", list(honours.HONOURS[1:]), 0, True)
             if not ok:
                 return
-        try:
-            with self.state.session() as s:
-                honours.add_individuals(s, actor=self.state.actor, batch_id=bid, cadre_ids=ids, honour=honour)
-        except DomainError as e:
-            refuse(self, e)
-            return
-        self.state.changes.emit("award")
+        self._run("添加表彰个人", lambda s, actor: honours.add_individuals(
+            s, actor=actor, batch_id=bid, cadre_ids=list(ids), honour=honour), "award")
 
     def delete_award(self) -> None:
         for table, model in ((self.individual_table, self.individual), (self.collective_table, self.collective)):
@@ -277,10 +312,9 @@ class QuotaDialog(QDialog):
         self.batch = batch
         self.saved = None
         self.setWindowTitle(f"名额分配（向一线倾斜）—— {batch['title']}" if batch else "名额分配（向一线倾斜）")
-        with state.session() as s:
-            self.inputs = honours.quota_inputs(s)
-            if batch is not None:
-                self.saved = honours.get_quota(s, batch["id"])
+        self.inputs: list[tuple[str, int, int]] = []  # counted over every cadre: read off the GUI thread
+        self.spins: list[QSpinBox] = []
+        self.loads = Loads(self)
         self.places = QSpinBox()
         self.places.setRange(0, 10000)
         self.places.setValue(20)
@@ -311,9 +345,10 @@ class QuotaDialog(QDialog):
         self.save_button.setToolTip("为本批表彰保存这一分配（含手工调整），下次打开时显示")
         self.save_button.clicked.connect(self.save)
         self.save_button.setVisible(batch is not None and state.actor.can("edit"))
+        self.save_button.setEnabled(False)  # until the units are counted
         self.recompute_button = buttons.addButton("按当前人数重算", QDialogButtonBox.ButtonRole.ActionRole)
         self.recompute_button.clicked.connect(self.recompute)
-        self.recompute_button.setVisible(self.saved is not None)
+        self.recompute_button.setVisible(False)
         export = buttons.addButton("导出", QDialogButtonBox.ButtonRole.ActionRole)
         export.clicked.connect(lambda: export_list(self))
         printing = buttons.addButton("打印", QDialogButtonBox.ButtonRole.ActionRole)
@@ -330,6 +365,19 @@ class QuotaDialog(QDialog):
         self.places.valueChanged.connect(lambda _v: self.allocate())
         self.weight.valueChanged.connect(lambda _v: self.allocate())
         fit_to_screen(self, 680, 560)
+        self.total.setText("正在统计各单位人数……")
+        batch_id = batch["id"] if batch is not None else None
+
+        def fetch():
+            with state.session(read_only=True) as s:
+                return honours.quota_inputs(s), honours.get_quota(s, batch_id) if batch_id is not None else None
+
+        self.loads.run("inputs", fetch, self._loaded)
+
+    def _loaded(self, got) -> None:
+        self.inputs, self.saved = got
+        self.save_button.setEnabled(True)
+        self.recompute_button.setVisible(self.saved is not None)
         if self.saved is not None:
             self.show_saved()
         else:
@@ -350,10 +398,17 @@ class QuotaDialog(QDialog):
         self.saved_note.setText(f"已保存的分配（按 {d.year}年{d.month}月{d.day}日 的人数计算，含手工调整）")
 
     def recompute(self) -> None:
-        with self.state.session() as s:
-            self.inputs = honours.quota_inputs(s)
-        self.saved_note.setText("按当前人数重新计算（尚未保存）")
-        self.allocate()
+        def fetch():
+            with self.state.session(read_only=True) as s:
+                return honours.quota_inputs(s)
+
+        def counted(inputs) -> None:
+            self.inputs = inputs
+            self.saved_note.setText("按当前人数重新计算（尚未保存）")
+            self.allocate()
+
+        self.saved_note.setText("正在按当前人数重新统计……")
+        self.loads.run("inputs", fetch, counted)
 
     def lines(self) -> list[dict]:
         result = honours.allocate_quota(self.inputs, self.places.value(), self.weight.value())

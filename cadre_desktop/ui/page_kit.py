@@ -374,6 +374,11 @@ def restore_header(settings, key: str, table: QTableView) -> None:
         table.setProperty("widths_restored", True)
 
 
+def indexed(rows: list[dict]) -> tuple[dict[int, dict], list[int]]:
+    """A list's rows by id, and the ids in order (RowsModel.set_indexed)."""
+    return {r["id"]: r for r in rows}, [r["id"] for r in rows]
+
+
 class RowsModel(LazyTableModel):
     """A LazyTableModel over rows already in hand (a page's filtered list); dates as clerks write them."""
 
@@ -382,8 +387,13 @@ class RowsModel(LazyTableModel):
         super().__init__(columns, lambda ids: [self.by_id[i] for i in ids if i in self.by_id], None, parent)
 
     def set_rows(self, rows: list[dict]) -> None:
-        self.by_id = {r["id"]: r for r in rows}
-        self.set_ids([r["id"] for r in rows])
+        self.set_indexed(*indexed(rows))
+
+    def set_indexed(self, by_id: dict[int, dict], ids: list[int]) -> None:
+        """set_rows with the rows indexed already: a read of a long list calls indexed(rows) on
+        the query thread (at 100k rows the index costs tens of ms)."""
+        self.by_id = by_id
+        self.set_ids(ids)
 
     def display(self, key, r):
         v = r.get(key)

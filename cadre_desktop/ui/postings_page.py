@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSizePolicy, QVBoxLayout,
@@ -14,9 +14,10 @@ from ..core.services import development as dev
 from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
 from .common import error_label, set_error, shortcut
+from .jobs import Loads
 from .models import LazyTableModel
 from .page_kit import (
-    FormDialog, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, record_verbs,
+    FormDialog, RefreshWhenShown, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, record_verbs,
     restore_header, save_header, search_line,
 )
 from .state import AppState
@@ -25,7 +26,6 @@ from .widgets import ChoiceCombo, DayEdit, day_text
 COLUMNS = (("name", "姓名"), ("unit", "单位"), ("kind", "类型"), ("place", "派驻单位或地点"), ("destination", "去向类别"),
            ("field", "任务领域"), ("start", "开始"), ("end", "结束"), ("evaluation", "表现评价"))
 ALL = "全部"
-ENTITIES = {"posting", "cadre", "unit", "*"}
 
 
 class PostingsModel(LazyTableModel):
@@ -45,7 +45,10 @@ class PostingsModel(LazyTableModel):
         return None
 
 
-class PostingsPage(TableSelection, QWidget):
+class PostingsPage(RefreshWhenShown, TableSelection, QWidget):
+    """The list is read off the GUI thread (Loads, key "list")."""
+
+    SHOWS = frozenset({"posting", "cadre", "unit"})
     open_cadre = Signal(int)
     import_requested = Signal()
     export_requested = Signal()
@@ -57,6 +60,9 @@ class PostingsPage(TableSelection, QWidget):
         self._rows: dict[int, dict] = {}
         self.dialog: PostingDialog | None = None
         self.period_error = ""
+        self.loads = Loads(self)
+        self._stale = True
+        self._keep: int | None = None  # the record to select once the list is in
 
         self.toolbar = make_toolbar(self, can_edit, record_verbs(
             self, self.new_posting, self.edit_selected, self.delete_selected))
@@ -92,11 +98,7 @@ class PostingsPage(TableSelection, QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notes)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(80)
-        self._timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.searched.connect(lambda _t: self.refresh())
         for combo in (self.kind, self.field):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         for edit in (self.since, self.until):
@@ -108,7 +110,6 @@ class PostingsPage(TableSelection, QWidget):
 
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh()
 
     def current_filter(self) -> dev.PostingFilter | None:
         pick = lambda c: None if c.currentText() == ALL else c.currentText()  # noqa: E731
@@ -121,24 +122,29 @@ class PostingsPage(TableSelection, QWidget):
         return dev.PostingFilter(kind=pick(self.kind), field=pick(self.field), since=since, until=until,
                                  under_way=self.under_way.isChecked(), search=self.search.text())
 
-    def refresh(self) -> None:
+    def refresh(self, *, wait: bool = False) -> None:
         flt = self.current_filter()
         if flt is None:
             return
-        keep = self.selected_id()
-        with self.state.session() as s:
-            rows = dev.list_postings(s, flt)
-        self._rows = {r["id"]: r for r in rows}
-        self.model.set_ids([r["id"] for r in rows])
-        people = len({r["cadre_id"] for r in rows})
-        self.count.setText(f"共 {len(rows)} 条，{people} 人")
+        self._stale = False
+
+        def fetch() -> tuple[dict, list[int], int]:
+            with self.state.session(read_only=True) as s:
+                rows = dev.list_postings(s, flt)
+            return {r["id"]: r for r in rows}, [r["id"] for r in rows], len({r["cadre_id"] for r in rows})
+
+        self.loads.run("list", fetch, self._apply, wait=wait)
+
+    def _apply(self, got: tuple[dict, list[int], int]) -> None:
+        by_id, ids, people = got
+        keep = self._keep if self._keep is not None else self.selected_id()
+        self._keep = None
+        self._rows = by_id
+        self.model.set_ids(ids)
+        self.count.setText(f"共 {len(ids)} 条，{people} 人")
         if keep is not None:
             self.select_id(keep)
         self._show_notes()
-
-    def _changed(self, entities: set) -> None:
-        if entities & ENTITIES:
-            self.refresh()
 
     def _show_notes(self) -> None:
         pid = self.selected_id()
@@ -170,9 +176,8 @@ class PostingsPage(TableSelection, QWidget):
         open_dialog(self, dialog, lambda d: self._saved(d.saved_id))
 
     def _saved(self, posting_id: int | None) -> None:
+        self._keep = posting_id  # selected once the list is read again
         self.state.changes.emit("posting")
-        if posting_id is not None:
-            self.select_id(posting_id)
 
     def delete_selected(self) -> None:
         pid = self.selected_id()

@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (
 from ..core.services import development as dev
 from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
-from .common import confirm, set_error, shortcut
+from .common import confirm, shortcut
+from .jobs import Loads, _default_failure, run_job
 from .models import LazyTableModel
 from .list_kit import name_lists
 from .page_kit import (
-    EXTENDED, FormDialog, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar,
+    EXTENDED, FormDialog, RefreshWhenShown, TableSelection, filter_row, make_table, make_toolbar,
     open_dialog, record_verbs, restore_header, save_header, search_line,
 )
 from .state import AppState
@@ -28,7 +29,6 @@ CLASS_COLUMNS = (("name", "培训班名称"), ("organizer", "主办单位"), ("m
 ATTENDANCE_COLUMNS = (("name", "姓名"), ("unit", "单位"), ("post", "职务"), ("hours", "学时"), ("completed", "是否结业"),
                       ("year_hours", "本年度累计学时"))
 ALL = "全部"
-ENTITIES = {"training_class", "attendance", "cadre", "unit", "*"}
 ORGANIZERS = ("县委组织部", "县委党校", "县委党校（行政学院）")
 
 
@@ -66,7 +66,11 @@ class _Model(LazyTableModel):
         return None
 
 
-class TrainingPage(TableSelection, QWidget):
+class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
+    """The classes (key "list") and the selected class's attendance (key "details") are read off
+    the GUI thread; changes to many attendance records run as a job."""
+
+    SHOWS = frozenset({"training_class", "attendance", "cadre", "unit"})
     open_cadre = Signal(int)
     import_requested = Signal()
     export_requested = Signal()
@@ -79,7 +83,12 @@ class TrainingPage(TableSelection, QWidget):
         self._attendance: dict[int, dict] = {}
         self.dialog: ClassDialog | None = None
         self.picker: CadrePickerDialog | None = None
+        self.job = None
         self.last_message = ""
+        self.loads = Loads(self)
+        self._stale = True
+        self._keep: int | None = None  # the class to select once the list is in
+        self._reveal = False  # clear the filters if that class is not in the list
 
         self.toolbar = make_toolbar(self, can_edit, record_verbs(
             self, self.new_class, self.edit_selected, self.delete_selected))
@@ -93,7 +102,9 @@ class TrainingPage(TableSelection, QWidget):
         self.model = _Model(CLASS_COLUMNS, lambda ids: [self._classes[i] for i in ids if i in self._classes], None, self)
         self.table = make_table(self.model, row_numbers=False, widths=(300, 130, 70, 86, 86, 50, 120, 66))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.refresh_attendance())
+        self._filling = False  # the list is being replaced: one attendance read after it, not one per row change
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._filling or self.refresh_attendance())
+        self._attendance_of: int | None = None
 
         # the selected class's attendance
         self.class_title = QLabel()
@@ -135,7 +146,7 @@ class TrainingPage(TableSelection, QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
 
-        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.search.searched.connect(lambda _t: self.refresh())
         self.plan.currentIndexChanged.connect(lambda _i: self.refresh())
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         shortcut(self, "Ctrl+F", lambda: (self.search.setFocus(), self.search.selectAll()))
@@ -146,12 +157,15 @@ class TrainingPage(TableSelection, QWidget):
         self.reload_choices()
         self.restore_settings()
         state.changes.changed.connect(self._changed)
-        self.refresh()
+        self.refresh_attendance()
 
     # -- data -------------------------------------------------------------------------------------
     def reload_choices(self) -> None:
-        with self.state.session() as s:
-            plans, years = dev.class_plans(s), dev.class_years(s)
+        """The plans and years of the classes (a county's few dozen classes: read here, at once)."""
+        with self.state.session(read_only=True) as s:
+            self.set_choices(dev.class_plans(s), dev.class_years(s))
+
+    def set_choices(self, plans: list[str], years: list[int]) -> None:
         for combo, values in ((self.plan, plans), (self.year, [str(y) for y in years])):
             current = combo.currentText()
             combo.blockSignals(True)
@@ -160,44 +174,84 @@ class TrainingPage(TableSelection, QWidget):
             combo.setCurrentIndex(max(combo.findText(current), 0))
             combo.blockSignals(False)
 
-    def refresh(self) -> None:
-        keep = self.selected_id()
+    def _filters(self) -> tuple[str | None, int | None, str]:
         plan = None if self.plan.currentText() in (ALL, "") else self.plan.currentText()
         year = None if self.year.currentText() in (ALL, "") else int(self.year.currentText())
-        with self.state.session() as s:
-            rows = dev.list_classes(s, plan=plan, year=year, text=self.search.text())
+        return plan, year, self.search.text()
+
+    def refresh(self, *, wait: bool = False) -> None:
+        """Read the plans, years and the classes the filters select; then the selected class's
+        attendance."""
+        self._stale = False
+        plan, year, text = filters = self._filters()
+
+        def fetch() -> dict:
+            with self.state.session(read_only=True) as s:
+                return {"plans": dev.class_plans(s), "years": dev.class_years(s),
+                        "rows": dev.list_classes(s, plan=plan, year=year, text=text)}
+
+        self.loads.run("list", fetch, lambda got: self._apply_list(got, filters, wait), wait=wait)
+
+    def _apply_list(self, got: dict, filters: tuple, wait: bool) -> None:
+        self.set_choices(got["plans"], got["years"])
+        if self._filters()[:2] != filters[:2]:  # a chosen plan or year is gone: ask again under 全部
+            self.refresh(wait=wait)
+            return
+        rows = got["rows"]
+        keep = self._keep if self._keep is not None else self.selected_id()
+        if self._reveal and keep is not None and keep not in {r["id"] for r in rows} and any(
+                (filters[0], filters[1], filters[2].strip())):
+            # a class just saved that the filters hide: show every class, with it selected
+            for w in (self.search, self.plan, self.year):
+                w.blockSignals(True)
+            self.search.clear()
+            self.plan.setCurrentIndex(0)
+            self.year.setCurrentIndex(0)
+            for w in (self.search, self.plan, self.year):
+                w.blockSignals(False)
+            self.refresh(wait=wait)
+            return
+        self._keep, self._reveal = None, False
         self._classes = {r["id"]: r for r in rows}
+        self._filling = True
         self.model.set_ids([r["id"] for r in rows])
         self.count.setText(f"共 {len(rows)} 期，参训 {sum(r['attendance'] for r in rows)} 人次")
         if keep is not None and self.model.row_of(keep) >= 0:
             self.select_id(keep)
         elif rows:
             self.select_id(rows[0]["id"])
-        self.refresh_attendance()
+        self._filling = False
+        self.refresh_attendance(wait=wait)
 
-    def refresh_attendance(self) -> None:
+    def refresh_attendance(self, *, wait: bool = False) -> None:
         cid = self.selected_id()
         if cid is None:
+            self.loads.run("details", lambda: None, lambda _r: None, wait=True)  # drops an answer on its way
+            self._attendance_of = None
             self._attendance = {}
             self.att_model.set_ids([])
             self.class_title.setText("选择一个培训班查看参训人员")
             self.att_count.setText("")
             self.act_add.setEnabled(False)
             return
-        with self.state.session() as s:
-            rows = dev.list_attendances(s, cid)
-        self._attendance = {r["id"]: r for r in rows}
-        self.att_model.set_ids([r["id"] for r in rows])
-        self.class_title.setText(f"参训人员：{self._classes[cid]['name']}")
-        self.att_table.setProperty("listTitle", f"参训人员（{self._classes[cid]['name']}）")
-        done = sum(1 for r in rows if r["completed"])
-        self.att_count.setText(f"{len(rows)} 人，结业 {done} 人")
-        self.act_add.setEnabled(True)
+        name = self._classes[cid]["name"]
+        self.class_title.setText(f"参训人员：{name}")
+        self.act_add.setEnabled(False)  # until the list is in: the picker leaves out those on it
 
-    def _changed(self, entities: set) -> None:
-        if entities & ENTITIES:
-            self.reload_choices()
-            self.refresh()
+        def fetch() -> tuple[dict[int, dict], list[int], int]:
+            with self.state.session(read_only=True) as s:
+                rows = dev.list_attendances(s, cid)
+            return {r["id"]: r for r in rows}, [r["id"] for r in rows], sum(1 for r in rows if r["completed"])
+
+        self.loads.run("details", fetch, lambda got: self._apply_attendance(cid, name, *got), wait=wait)
+
+    def _apply_attendance(self, cid: int, name: str, by_id: dict[int, dict], ids: list[int], done: int) -> None:
+        self._attendance_of = cid
+        self._attendance = by_id
+        self.att_model.set_ids(ids)
+        self.att_table.setProperty("listTitle", f"参训人员（{name}）")
+        self.att_count.setText(f"{len(ids)} 人，结业 {done} 人")
+        self.act_add.setEnabled(True)
 
     def selected_attendance(self) -> list[int]:
         rows = sorted({i.row() for i in self.att_table.selectionModel().selectedRows()})
@@ -223,36 +277,30 @@ class TrainingPage(TableSelection, QWidget):
         open_dialog(self, dialog, lambda d: self._saved(d.saved_id))
 
     def _saved(self, class_id: int | None) -> None:
+        # selected once the list is read again; the filters are cleared if they hide it
+        self._keep, self._reveal = class_id, class_id is not None
         self.state.changes.emit("training_class")
-        if class_id is not None and self.model.row_of(class_id) < 0:
-            for w in (self.search, self.plan, self.year):
-                w.blockSignals(True)
-            self.search.clear()
-            self.plan.setCurrentIndex(0)
-            self.year.setCurrentIndex(0)
-            for w in (self.search, self.plan, self.year):
-                w.blockSignals(False)
-            self.refresh()
-        if class_id is not None:
-            self.select_id(class_id)
 
     def delete_selected(self) -> None:
         cid = self.selected_id()
         if cid is None or not self.state.actor.can("edit"):
             return
-        with self.state.session() as s:
-            goes = dev.class_delete_summary(s, cid)
+        with self.state.session(read_only=True) as s:
+            goes = dev.class_delete_summary(s, cid)  # one class's count, by its index
         text = f"删除培训班“{self._classes[cid]['name']}”？"
         if goes:
             text += f"\n\n将一并删除：{goes}。"
-        confirm_and_delete(self, text, "删除培训班", lambda s: dev.delete_class(s, actor=self.state.actor, class_id=cid),
-                           "training_class", "attendance")
+        if not confirm(self, text, "删除培训班", "删除"):
+            return
+        # with its attendance (thousands of records in a big county): a job
+        self._run("删除培训班", lambda s, actor: dev.delete_class(s, actor=actor, class_id=cid),
+                  lambda _r: None, "training_class", "attendance")
 
     # -- attendance -------------------------------------------------------------------------------
     def add_people(self) -> None:
         cid = self.selected_id()
-        if cid is None or not self.state.actor.can("edit"):
-            return
+        if cid is None or self._attendance_of != cid or not self.state.actor.can("edit"):
+            return  # (its list not read yet: the picker must leave out those on it)
         present = [r["cadre_id"] for r in self._attendance.values()]
         picker = CadrePickerDialog(self.state, f"添加参训人员：{self._classes[cid]['name']}", self, exclude_ids=present)
         self.picker = picker
@@ -260,18 +308,37 @@ class TrainingPage(TableSelection, QWidget):
         picker.finished.connect(picker.deleteLater)
         picker.open()
 
-    def add_chosen(self, class_id: int, picker: CadrePickerDialog) -> None:
-        try:
+    def _run(self, title: str, work, done, *changed: str) -> None:
+        """A change to many records, as a job: `work(session, actor)` on the worker, then what
+        changed is announced and `done(result)` runs here; a refusal is said on the page."""
+        actor = self.state.actor
+
+        def fn(_progress, _cancelled):
             with self.state.session() as s:
-                added, already = dev.add_attendances(s, actor=self.state.actor, class_id=class_id,
-                                                     cadre_ids=picker.chosen_ids())
-        except DomainError as e:
-            self._say(e.message, error=True)
-            return
-        already += picker.already_count
-        unknown = len(picker.unknown_lines)
-        self.state.changes.emit("attendance")
-        self._say(f"已添加 {added} 人；已在名单中 {already} 人；未找到 {unknown} 行", error=bool(unknown))
+                return work(s, actor)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, DomainError):
+                self._say(error.message, error=True)
+            else:
+                _default_failure(self)(error)
+
+        def succeeded(result) -> None:
+            self.state.changes.emit(*(changed or ("attendance",)))
+            done(result)
+
+        self.job = run_job(self, title, fn, on_success=succeeded, on_failure=failed, cancellable=False)
+
+    def add_chosen(self, class_id: int, picker: CadrePickerDialog) -> None:
+        ids = list(picker.chosen_ids())
+        already, unknown = picker.already_count, len(picker.unknown_lines)
+
+        def done(result) -> None:
+            added, present = result
+            self._say(f"已添加 {added} 人；已在名单中 {present + already} 人；未找到 {unknown} 行", error=bool(unknown))
+
+        self._run("添加参训人员", lambda s, actor: dev.add_attendances(s, actor=actor, class_id=class_id,
+                                                                     cadre_ids=ids), done)
 
     def remove_selected(self) -> None:
         ids = self.selected_attendance()
@@ -283,10 +350,8 @@ class TrainingPage(TableSelection, QWidget):
         self.remove(ids)
 
     def remove(self, ids: list[int]) -> None:
-        with self.state.session() as s:
-            n = dev.remove_attendances(s, actor=self.state.actor, attendance_ids=ids)
-        self.state.changes.emit("attendance")
-        self._say(f"已移除 {n} 人")
+        self._run("移除参训人员", lambda s, actor: dev.remove_attendances(s, actor=actor, attendance_ids=ids),
+                  lambda n: self._say(f"已移除 {n} 人"))
 
     def toggle_completed(self) -> None:
         ids = self.selected_attendance()
@@ -309,16 +374,14 @@ class TrainingPage(TableSelection, QWidget):
         self._update(ids, hours=hours)
 
     def _update(self, ids: list[int], **change) -> None:
-        try:
-            with self.state.session() as s:
-                for i in ids:
-                    dev.update_attendance(s, actor=self.state.actor, attendance_id=i,
-                                          version=self._attendance[i]["version"], **change)
-        except DomainError as e:
-            self._say(e.message, error=True)
-            return
-        self.state.changes.emit("attendance")
-        self._say(f"已修改 {len(ids)} 人")
+        versions = {i: self._attendance[i]["version"] for i in ids}
+
+        def work(s, actor) -> int:
+            for i in ids:
+                dev.update_attendance(s, actor=actor, attendance_id=i, version=versions[i], **change)
+            return len(ids)
+
+        self._run("修改参训记录", work, lambda n: self._say(f"已修改 {n} 人"))
 
     def _open_attendee(self, index) -> None:
         aid = self.att_model.id_at(index.row())

@@ -8,12 +8,25 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from cadre_desktop.core.services import cadres, careers, welfare
+from cadre_desktop.ui import jobs
 from cadre_desktop.ui.appointments_page import AppointmentsPage, BatchDialog
 from cadre_desktop.ui.care_page import CarePage, VisitDialog
 from cadre_desktop.ui.commendations_page import QuotaDialog
 from cadre_desktop.ui.state import AppState
 
 from conftest import make_id
+
+
+def settle(qtbot, *views) -> None:
+    """Wait until every job has finished and each view has shown every answer it asked for."""
+    qtbot.waitUntil(lambda: not jobs._LIVE and not any(v.loads.pending for v in views), timeout=20000)
+
+
+def shown(qtbot, page):
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, page)
+    return page
 
 
 @pytest.fixture
@@ -26,8 +39,7 @@ def test_building_a_batch_shows_the_young_share_live(qtbot, state, unit_id, monk
         ids = [cadres.save_cadre(s, actor=state.actor, data={
             "id_number": make_id("19950101" if i < 2 else "19700101", f"{i:03d}"), "name": f"人{i}",
             "unit_id": unit_id, "level": "一般干部"}) for i in range(9)]
-    page = AppointmentsPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, AppointmentsPage(state))
     dialog = BatchDialog(state, page)
     qtbot.addWidget(dialog)
     dialog.date.setText("2022.06.15")
@@ -43,8 +55,10 @@ def test_building_a_batch_shows_the_young_share_live(qtbot, state, unit_id, monk
     asked = []
     monkeypatch.setattr(dialog, "ask_apply", lambda names: asked.append(names) or False)
     assert dialog.try_accept()
-    assert asked == [["人1"]]
+    settle(qtbot, page)
+    assert asked == [["人1"]] and dialog.result() == dialog.DialogCode.Accepted
     state.changes.emit("appointment")
+    settle(qtbot, page)
     with state.session() as s:
         b = careers.batch_summary(s, "2022年第1批")
         assert (b["young"], b["total"], b["complies"]) == (1, 8, False)
@@ -63,6 +77,8 @@ def test_quota_dialog_allocates_and_shows_the_difference(qtbot, state, unit_id):
                                                           "unit_id": unit_id if i < 4 else other, "level": "一般干部"})
     dialog = QuotaDialog(state)
     qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 0 and not dialog.save_button.isEnabled()  # counting, off the GUI thread
+    settle(qtbot, dialog)
     dialog.places.setValue(3)
     got = {dialog.table.item(i, 0).text(): (dialog.table.item(i, 3).text(), dialog.spins[i].value())
            for i in range(dialog.table.rowCount())}
@@ -73,8 +89,7 @@ def test_quota_dialog_allocates_and_shows_the_difference(qtbot, state, unit_id):
 
 
 def test_add_a_visit_and_see_the_totals(qtbot, state):
-    page = CarePage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, CarePage(state))
     page.tabs.setCurrentIndex(1)
     page.new_record()
     dialog = page.dialog
@@ -88,6 +103,7 @@ def test_add_a_visit_and_see_the_totals(qtbot, state):
     assert dialog.errors["id_number"].isVisible()
     dialog.id_number.clear()
     assert dialog.try_accept()
+    settle(qtbot, page)
     assert page.visit_model.rowCount() == 1
     assert page.visit_totals.text() == "慰问 1 人次（1 人），金额合计 800.00 元"
     with state.session() as s:
@@ -103,3 +119,56 @@ def test_reader_sees_no_edit_verbs(qtbot, db, reader, tmp_path):
         qtbot.addWidget(page)
         visible = [a.text() for a in page.toolbar.actions() if a.isVisible() and a.text()]
         assert not {"新增", "新增批次", "新增任用", "编辑", "删除", "导入", "新增通报", "添加个人"} & set(visible)
+
+
+def test_care_lists_filter_off_the_gui_thread_and_refresh_when_shown(qtbot, state, cadre_id):
+    with state.session() as s:
+        for kind, day, notes in (("年度体检", dt.date(2022, 5, 1), "体检中心"), ("困难帮扶", dt.date(2023, 2, 1), "子女就学")):
+            welfare.save_care(s, actor=state.actor, data={"cadre_id": cadre_id, "kind": kind, "date": day,
+                                                          "notes": notes})
+    page = CarePage(state)
+    qtbot.addWidget(page)
+    assert page.care_model.rowCount() == 0 and page.care_year.count() == 0  # nothing read before it is shown
+    page.show()
+    settle(qtbot, page)
+    assert page.care_model.rowCount() == 2 and page.care_count.text() == "共 2 条"
+    assert [page.care_year.itemText(i) for i in range(page.care_year.count())] == ["全部", "2023", "2022"]
+    page.care_year.setCurrentText("2022")
+    settle(qtbot, page)
+    assert [page.care_model.row(0)["kind"]] == ["年度体检"] and page.care_model.rowCount() == 1
+    page.care_year.setCurrentIndex(0)
+    page.care_search.setText("就学")  # typed: one query once typing pauses
+    qtbot.waitUntil(lambda: not page.care_search.waiting)
+    settle(qtbot, page)
+    assert page.care_model.rowCount() == 1 and page.care_model.row(0)["notes"] == "子女就学"
+    page.care_search.clear()
+    settle(qtbot, page)
+    # a change elsewhere while the page is hidden: read again when it is next shown
+    page.hide()
+    with state.session() as s:
+        welfare.save_care(s, actor=state.actor, data={"cadre_id": cadre_id, "kind": "年度体检",
+                                                      "date": dt.date(2024, 5, 1)})
+    state.changes.emit("care_record")
+    assert page._stale and page.care_model.rowCount() == 2
+    state.changes.emit("allowance_rate")  # not shown on this page
+    page.show()
+    settle(qtbot, page)
+    assert page.care_model.rowCount() == 3 and page.care_year.findText("2024") > 0
+
+
+def test_commendation_batches_search_and_a_batchs_awards(qtbot, state, cadre_id):
+    from cadre_desktop.core.services import honours
+    from cadre_desktop.ui.commendations_page import CommendationsPage
+
+    with state.session() as s:
+        first = honours.save_batch(s, actor=state.actor, data={"title": "2022年优秀党员表彰", "date": dt.date(2022, 7, 1)})
+        honours.add_individuals(s, actor=state.actor, batch_id=first, cadre_ids=[cadre_id], honour="优秀共产党员")
+        honours.save_batch(s, actor=state.actor, data={"title": "2023年脱贫攻坚表彰", "date": dt.date(2023, 3, 1)})
+    page = shown(qtbot, CommendationsPage(state))
+    assert page.batches.count() == 2 and page.individual.rowCount() == 0  # the newest batch, no one in it yet
+    page.search.setText("党员")
+    qtbot.waitUntil(lambda: not page.search.waiting)
+    settle(qtbot, page)
+    assert page.batches.count() == 1 and page.batch_id() == first
+    assert page.individual.rowCount() == 1 and page.individual.row(0)["printed_unit_post"] == "青山镇副镇长"
+    assert page.individual_label.text().startswith("个人（1 人")

@@ -141,6 +141,8 @@ def test_ctrl_c_on_a_page_kit_table(qtbot, state):
     page = TrainingPage(state)
     qtbot.addWidget(page)
     page.show()
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
+    assert page.model.rowCount() > 0
     assert page.table.selectionMode() == page.table.SelectionMode.ExtendedSelection
     page.table.selectAll()
     page.table.setFocus()
@@ -307,6 +309,7 @@ def test_appointments_show_what_a_rank_promotion_changes(qtbot, state):
     page = AppointmentsPage(state)
     qtbot.addWidget(page)
     page.show()
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     keys = [k for k, _h in page.model.columns]
     assert "new_rank" in keys and page.model.headerData(keys.index("new_rank"), Qt.Orientation.Horizontal) == "新职级"
     rows = [r for r in range(page.model.rowCount())
@@ -324,6 +327,7 @@ def test_quota_is_kept_per_batch_shown_again_and_printed(qtbot, state, told, tmp
         batch = honours.list_batches(s)[0]
     dialog = QuotaDialog(state, batch=batch)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loads.pending, timeout=20000)  # the units counted
     dialog.places.setValue(30)
     dialog.weight.setValue(1.5)
     dialog.spins[0].setValue(dialog.spins[0].value() + 1)  # adjusted by hand: one too many
@@ -338,6 +342,7 @@ def test_quota_is_kept_per_batch_shown_again_and_printed(qtbot, state, told, tmp
 
     again = QuotaDialog(state, batch=batch)
     qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: not again.loads.pending, timeout=20000)
     assert again.places.value() == 30 and again.weight.value() == 1.5 and "已保存" in again.saved_note.text()
     assert [(again.table.item(i, 0).text(), again.spins[i].value()) for i in range(again.table.rowCount())] == kept
     with state.session() as s:
@@ -405,7 +410,9 @@ def test_a_page_with_two_lists_exports_the_one_worked_in(qtbot, state, tmp_path,
     page.show()
     page.year.setCurrentIndex(1)  # a year: the classes list is filtered
     year = page.year.currentText()
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     page.table.selectRow(0)
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     name = page.model.row(0)["name"]
     page.att_table.setFocus()
     qtbot.waitUntil(lambda: page.att_table.hasFocus())

@@ -190,7 +190,9 @@ def test_commendation_list_excludes_red_and_confirms_yellow_into_the_audit(qtbot
     assert "红事" in annotate(people["小李"]) and annotate(people["小王"]) is None
     page = CommendationsPage(state)
     qtbot.addWidget(page)
+    page.refresh(wait=True)
     page.add_individuals([people["小王"], people["小李"], people["老陈"]], honour="先进个人")
+    qtbot.waitUntil(lambda: page.job is not None and page.job.done, timeout=20000)
     assert "红事" in told[0] and "黄事" in asked[0]
     with db.session() as s:
         names = {a["target_name"] for a in honours.list_awards(s, page.batch_id(), kind="个人")}

@@ -277,6 +277,7 @@ def test_commendation_notice_with_and_without_the_letterhead(qtbot, demo_state):
 
     page = CommendationsPage(demo_state)
     qtbot.addWidget(page)
+    page.refresh(wait=True)
     assert page.act_print.isVisible()
     batch = page._batches[page.batch_id()]
     assert batch["doc_number"]

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from cadre_desktop.core.services import cadres
 from cadre_desktop.core.services import development as dev
+from cadre_desktop.ui import jobs
 from cadre_desktop.ui.cadre_picker import CadrePickerDialog
 from cadre_desktop.ui.postings_page import PostingsPage
 from cadre_desktop.ui.state import AppState
@@ -27,6 +28,19 @@ def state(db, admin, settings):
     return AppState(db=db, actor=admin, settings=settings)
 
 
+def settle(qtbot, page) -> None:
+    """Wait until the page's jobs have finished and every answer it asked for is shown."""
+    qtbot.waitUntil(lambda: not jobs._LIVE and not page.loads.pending, timeout=20000)
+
+
+def shown(qtbot, page):
+    """The page in view, as the clerk sees it: its first read done."""
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, page)
+    return page
+
+
 def column(model, col: int) -> list[str]:
     return [model.data(model.index(r, col)) for r in range(model.rowCount())]
 
@@ -42,8 +56,7 @@ def add_people(db, admin, unit_id, n):
 
 
 def test_add_a_class_through_the_dialog(qtbot, state, qtmodeltester):
-    page = TrainingPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, TrainingPage(state))
     assert page.model.rowCount() == 0
 
     page.act_new.trigger()
@@ -61,6 +74,7 @@ def test_add_a_class_through_the_dialog(qtbot, state, qtmodeltester):
     dialog.end.setText("2022.06.19")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
+    settle(qtbot, page)
     assert column(page.model, 0) == ["2022年年轻干部能力提升班"]
     assert column(page.model, 3) == ["2022.06.15"] and column(page.model, 5) == ["40"]
     assert page.selected_id() == dialog.saved_id
@@ -74,8 +88,7 @@ def test_paste_twenty_id_numbers_gives_twenty_attendances(qtbot, state, db, admi
         class_id = dev.save_class(s, actor=admin, name="甲班", start=dt.date(2022, 6, 15), hours="24")
         dev.add_attendances(s, actor=admin, class_id=class_id, cadre_ids=ids[:1])
         numbers = [r["id_number"] for r in cadres.roster_rows(s, ids[:21])]
-    page = TrainingPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, TrainingPage(state))
     assert page.selected_id() == class_id and page.att_model.rowCount() == 1
 
     page.add_people()
@@ -91,6 +104,7 @@ def test_paste_twenty_id_numbers_gives_twenty_attendances(qtbot, state, db, admi
     assert picker.unknown_label.isVisible() and "查无此人" in picker.unknown_label.text()
     assert picker.chosen_label.text() == "已选 20 人"
     qtbot.mouseClick(picker.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
 
     assert page.att_model.rowCount() == 21
     assert page.last_message == "已添加 20 人；已在名单中 1 人；未找到 1 行"
@@ -101,9 +115,11 @@ def test_paste_twenty_id_numbers_gives_twenty_attendances(qtbot, state, db, admi
     # toggle 结业 and change hours of the selected rows
     page.att_table.selectRow(0)
     page.toggle_completed()
+    settle(qtbot, page)
     assert column(page.att_model, 4).count("否") == 1
     page.att_table.selectRow(1)
     page.set_hours(page.selected_attendance(), "12.5")
+    settle(qtbot, page)
     assert "12.5" in column(page.att_model, 3)
     with db.session() as s:
         assert sum(1 for r in dev.list_attendances(s, class_id) if not r["completed"]) == 1
@@ -155,34 +171,39 @@ def test_postings_filters_and_dialog(qtbot, state, db, admin, unit_id, cadre_id,
                                                "field": "乡村振兴", "start": dt.date(2021, 3, 1)})
         dev.save_posting(s, actor=admin, data={"cadre_id": other, "kind": "一线任务", "field": "疫情防控",
                                                "start": dt.date(2022, 4, 1), "end": dt.date(2022, 5, 1)})
-    page = PostingsPage(state)
-    qtbot.addWidget(page)
+    page = shown(qtbot, PostingsPage(state))
     assert sorted(column(page.model, 0)) == ["单雄信", "王五"]
     qtmodeltester.check(page.model)
 
     page.under_way.setChecked(True)
+    settle(qtbot, page)
     assert column(page.model, 0) == ["单雄信"] and column(page.model, 7) == ["进行中"]
     page.under_way.setChecked(False)
     page.kind.setCurrentText("一线任务")
+    settle(qtbot, page)
     assert column(page.model, 0) == ["王五"]
     page.kind.setCurrentIndex(0)
     page.field.setCurrentText("乡村振兴")
+    settle(qtbot, page)
     assert column(page.model, 0) == ["单雄信"]
     page.field.setCurrentIndex(0)
     page.since.setText("2022.5.2")
     page.until.setText("2022.12.31")
     page.refresh()
+    settle(qtbot, page)
     assert column(page.model, 0) == ["单雄信"]
     page.since.setText("2022.13.1")
     page.refresh()
     assert not page.filter_error.isHidden() and "期间" in page.filter_error.text()
     page.since.clear()
     page.until.clear()
-    page.search.setText("ww")
-    page.refresh()
+    qtbot.keyClicks(page.search, "ww")  # typing: one query once it pauses
+    qtbot.waitUntil(lambda: not page.search.waiting)
+    settle(qtbot, page)
     assert column(page.model, 0) == ["王五"]
-    page.search.clear()
-    page.refresh()
+    page.search.clear()  # cleared: asked at once
+    settle(qtbot, page)
+    assert sorted(column(page.model, 0)) == ["单雄信", "王五"]
 
     # a new secondment through the dialog: the cadre from the picker (one person)
     page.act_new.trigger()
@@ -205,7 +226,10 @@ def test_postings_filters_and_dialog(qtbot, state, db, admin, unit_id, cadre_id,
     dialog.place.setText("宁波市鄞州区")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
+    settle(qtbot, page)
+    assert page.model.row(page.table.currentIndex().row())["id"] == dialog.saved_id  # the new record selected
     page.under_way.setChecked(True)
+    settle(qtbot, page)
     assert sorted(column(page.model, 3)) == ["宁波市鄞州区", "石坪村"]
 
 

@@ -8,6 +8,7 @@ return at once (as "cancelled"), message boxes record their text, file pickers r
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from typing import Callable
 
@@ -77,9 +78,20 @@ def _close_modal() -> None:
             widget.close()
 
 
-def _settle() -> None:
+def _settle(page: QWidget | None = None) -> None:
+    """Let queued events run; for a page, also until the reads it has asked for are shown (its
+    Loads, off the GUI thread)."""
     for _ in range(3):
         QApplication.processEvents()
+    if page is None:
+        return
+    from cadre_desktop.ui.jobs import Loads
+
+    deadline = time.monotonic() + 30
+    while any(loads.pending for loads in page.findChildren(Loads)) and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.005)
+    QApplication.processEvents()
 
 
 def select_first_row(page: QWidget) -> None:
@@ -87,7 +99,7 @@ def select_first_row(page: QWidget) -> None:
         model = table.model()
         if table.isVisible() and model is not None and model.rowCount() and not table.currentIndex().isValid():
             table.setCurrentIndex(model.index(0, 0))
-    _settle()
+    _settle(page)
 
 
 def walk(window, on_page: Callable[[str, QWidget], None],
@@ -110,7 +122,7 @@ def walk(window, on_page: Callable[[str, QWidget], None],
 
     for page_name, page in window.pages.items():
         window.show_page(page_name)
-        _settle()
+        _settle(page)
         select_first_row(page)
         names.append(page_name)
         on_page(page_name, page)

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import extract, or_, select
+from sqlalchemy import Integer, extract, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Cadre, Unit
@@ -145,16 +145,30 @@ def delete_appointment(session: Session, *, actor: Actor, appointment_id: int) -
 # --- reading ------------------------------------------------------------------------------
 
 
-def _row(a: Appointment, cadre: Cadre, unit_name: str | None, current_unit: str | None, bound: int) -> dict:
+def _row(a, cadre, unit_name: str | None, current_unit: str | None, bound: int) -> dict:
+    """An appointment as the pages show it; `a` and `cadre` are the records or any objects with
+    their attributes (the columns of one query row, see list_appointments). Plain values only
+    (the age, not the birth month): the collector then never walks the rows of a long list."""
     age = age_at(cadre.birth, a.date)
     return {
         "id": a.id, "version": a.version, "cadre_id": cadre.id, "name": cadre.name, "id_number": cadre.id_number,
-        "birth": cadre.birth, "age": age, "young": age is not None and age <= bound, "date": a.date,
+        "age": age, "young": age is not None and age <= bound, "date": a.date,
         "kind": a.kind, "old_post": a.old_post, "new_post": a.new_post, "new_unit_id": a.new_unit_id,
         "new_unit": unit_name, "current_unit": current_unit, "new_rank": a.new_rank,
         "new_team_role": a.new_team_role, "frontline": a.frontline, "frontline_field": a.frontline_field,
         "batch": a.batch, "doc_number": a.doc_number,
     }
+
+
+class _Cadre:
+    """The cadre's columns of a list_appointments row, read as the record's attributes."""
+
+    __slots__ = ("id", "name", "id_number", "birth")
+
+    def __init__(self, row, months: dict[int, Month]):
+        self.id, self.name, self.id_number = row.cadre_id, row.name, row.id_number
+        code = row.birth_code
+        self.birth = None if code is None else months.get(code) or months.setdefault(code, Month.from_code(code))
 
 
 def list_appointments(session: Session, *, kind: str | None = None, batch: str | None = None,
@@ -163,7 +177,16 @@ def list_appointments(session: Session, *, kind: str | None = None, batch: str |
     """Appointments, newest first, with the cadre's name and whether they were young at the date."""
     NewUnit = Unit.__table__.alias("new_unit")
     CurUnit = Unit.__table__.alias("cur_unit")
-    q = (select(Appointment, Cadre, NewUnit.c.name, CurUnit.c.name)
+    # columns, not Appointment and Cadre objects: tens of thousands of objects would set off the
+    # collector's full passes, which stop every thread (the window's too) for hundreds of ms
+    q = (select(Appointment.id, Appointment.version, Appointment.date, Appointment.kind, Appointment.old_post,
+                Appointment.new_post, Appointment.new_unit_id, Appointment.new_rank, Appointment.new_team_role,
+                Appointment.frontline, Appointment.frontline_field, Appointment.batch, Appointment.doc_number,
+                Cadre.id.label("cadre_id"), Cadre.name, Cadre.id_number,
+                # the month's code: a Month object in each of thousands of rows keeps them all
+                # tracked by the collector (see _row)
+                type_coerce(Cadre.birth, Integer).label("birth_code"),
+                NewUnit.c.name.label("unit_name"), CurUnit.c.name.label("current_unit"))
          .join(Cadre, Appointment.cadre_id == Cadre.id)
          .outerjoin(NewUnit, Appointment.new_unit_id == NewUnit.c.id)
          .outerjoin(CurUnit, Cadre.unit_id == CurUnit.c.id))
@@ -185,7 +208,13 @@ def list_appointments(session: Session, *, kind: str | None = None, batch: str |
                         Appointment.old_post.like(like), Appointment.doc_number.like(like)))
     q = q.order_by(Appointment.date.desc(), Cadre.name, Appointment.id)
     bound = settings.young_age(session)
-    return [_row(a, c, un, cu, bound) for a, c, un, cu in session.execute(q)]
+    months: dict[int, Month] = {}
+    return [_row(r, _Cadre(r, months), r.unit_name, r.current_unit, bound) for r in session.execute(q)]
+
+
+def appointment_years(session: Session) -> list[int]:
+    """The years that have appointments, latest first."""
+    return sorted({d.year for d in session.scalars(select(Appointment.date).distinct()) if d}, reverse=True)
 
 
 def cadre_appointments(session: Session, cadre_id: int) -> list[dict]:

@@ -232,11 +232,17 @@ def list_attendances(session: Session, class_id: int) -> list[dict]:
     from .settings import training_hours_required
 
     start = session.scalar(select(TrainingClass.start).where(TrainingClass.id == class_id))
-    totals = year_hours(session, start.year, [r[1] for r in rows]) if start else {}
+    # the year's hours of those on this class's list (a subquery: a class may have thousands)
+    totals = dict(session.execute(
+        select(Attendance.cadre_id, func.sum(Attendance.hours))
+        .join(TrainingClass, Attendance.class_id == TrainingClass.id)
+        .where(Attendance.completed.is_(True), *_year_span(start.year),
+               Attendance.cadre_id.in_(select(Attendance.cadre_id).where(Attendance.class_id == class_id)))
+        .group_by(Attendance.cadre_id)).all()) if start and rows else {}
     required = training_hours_required(session)
     return [{"id": i, "cadre_id": c, "name": n, "unit": u, "post": p, "id_number": idn, "hours": h,
              "completed": bool(done), "version": v, "year": start.year if start else None,
-             "year_hours": totals.get(c), "required": required}
+             "year_hours": (totals.get(c) or Decimal(0)) if start else None, "required": required}
             for i, c, n, u, p, idn, h, done, v in rows]
 
 
@@ -484,20 +490,23 @@ def _posting_where(flt: PostingFilter) -> list:
 def list_postings(session: Session, flt: PostingFilter | None = None) -> list[dict]:
     """Postings the filter selects, latest start first, then by the department's order."""
     flt = flt or PostingFilter()
-    q = (select(Posting, Cadre.name, Cadre.id_number, Unit.name)
+    # columns, not Posting objects: tens of thousands of objects would set off the collector's
+    # full passes, which stop every thread (the window's too) for hundreds of milliseconds
+    q = (select(Posting.id, Posting.cadre_id, Cadre.name, Cadre.id_number, Unit.name.label("unit"), Posting.kind,
+                Posting.place, Posting.destination, Posting.field, Posting.start, Posting.end, Posting.evaluation,
+                Posting.notes, Posting.version)
          .join(Cadre, Posting.cadre_id == Cadre.id)
          .outerjoin(Unit, Cadre.unit_id == Unit.id))
     conds = _posting_where(flt)
     if conds:
         q = q.where(and_(*conds))
     q = q.order_by(Posting.start.desc(), func.coalesce(Unit.sort_order, 1 << 30), Cadre.name, Posting.id)
-    out = []
-    for p, name, idn, unit in session.execute(q):
-        out.append({"id": p.id, "cadre_id": p.cadre_id, "name": name, "id_number": idn, "unit": unit,
-                    "kind": p.kind, "place": p.place, "destination": p.destination, "field": p.field,
-                    "start": p.start, "end": p.end, "evaluation": p.evaluation, "notes": p.notes,
-                    "version": p.version, "under_way": p.end is None or p.end >= flt.today})
-    return out
+    today = flt.today
+    return [{"id": pid, "cadre_id": cid, "name": name, "id_number": idn, "unit": unit, "kind": kind, "place": place,
+             "destination": destination, "field": field, "start": start, "end": end, "evaluation": evaluation,
+             "notes": notes, "version": version, "under_way": end is None or end >= today}
+            for pid, cid, name, idn, unit, kind, place, destination, field, start, end, evaluation, notes, version
+            in session.execute(q)]
 
 
 def get_posting(session: Session, posting_id: int) -> dict:

@@ -133,7 +133,11 @@ def delete_care(session: Session, *, actor: Actor, record_id: int) -> None:
 
 def list_care(session: Session, *, kind: str | None = None, year: int | None = None, text: str | None = None,
               cadre_id: int | None = None) -> list[dict]:
-    q = (select(CareRecord, Cadre.name, Cadre.id_number, Unit.name)
+    # columns, not CareRecord objects: tens of thousands of objects would set off the collector's
+    # full passes, which stop every thread (the window's too) for hundreds of milliseconds
+    q = (select(CareRecord.id, CareRecord.version, CareRecord.cadre_id, Cadre.name, Cadre.id_number,
+                Unit.name.label("unit"), CareRecord.kind, CareRecord.date, CareRecord.days, CareRecord.amount,
+                CareRecord.notes)
          .join(Cadre, CareRecord.cadre_id == Cadre.id).outerjoin(Unit, Cadre.unit_id == Unit.id))
     if kind:
         q = q.where(CareRecord.kind == kind)
@@ -145,9 +149,9 @@ def list_care(session: Session, *, kind: str | None = None, year: int | None = N
         like = f"%{text.strip()}%"
         q = q.where(or_(Cadre.name.like(like), Cadre.id_number.like(like), CareRecord.notes.like(like)))
     q = q.order_by(CareRecord.date.desc(), Unit.sort_order, Cadre.name, CareRecord.id)
-    return [{"id": r.id, "version": r.version, "cadre_id": r.cadre_id, "name": name, "id_number": idn,
-             "unit": unit, "kind": r.kind, "date": r.date, "days": r.days, "amount": r.amount, "notes": r.notes}
-            for r, name, idn, unit in session.execute(q)]
+    return [{"id": rid, "version": version, "cadre_id": cid, "name": name, "id_number": idn, "unit": unit,
+             "kind": kind_, "date": date, "days": days, "amount": amount, "notes": notes}
+            for rid, version, cid, name, idn, unit, kind_, date, days, amount, notes in session.execute(q)]
 
 
 def cadre_care(session: Session, cadre_id: int) -> list[dict]:
@@ -239,10 +243,13 @@ def _visit_query(category, year, text):
 
 def list_visits(session: Session, *, category: str | None = None, year: int | None = None,
                 text: str | None = None) -> list[dict]:
-    q = select(Visit).where(*_visit_query(category, year, text)).order_by(Visit.date.desc(), Visit.name, Visit.id)
-    return [{"id": v.id, "version": v.version, "name": v.name, "id_number": v.id_number, "category": v.category,
-             "date": v.date, "amount": v.amount, "visitor": v.visitor, "notes": v.notes}
-            for v in session.scalars(q)]
+    # columns, not Visit objects (see list_care)
+    q = (select(Visit.id, Visit.version, Visit.name, Visit.id_number, Visit.category, Visit.date, Visit.amount,
+                Visit.visitor, Visit.notes)
+         .where(*_visit_query(category, year, text)).order_by(Visit.date.desc(), Visit.name, Visit.id))
+    return [{"id": vid, "version": version, "name": name, "id_number": idn, "category": category_, "date": date,
+             "amount": amount, "visitor": visitor, "notes": notes}
+            for vid, version, name, idn, category_, date, amount, visitor, notes in session.execute(q)]
 
 
 def visit_totals(session: Session, *, category: str | None = None, year: int | None = None,
