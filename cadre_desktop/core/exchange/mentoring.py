@@ -29,7 +29,7 @@ def _person(ctx: Context, idn: str) -> Person | None:
         return None
     name = (row.get("name") if row else None) or (c.name if c else idn)
     birth = (row.get("birth") if row else None) or (c.birth if c else None) or check_id_number(idn).birth
-    level = row.get("level") if row is not None and "level" in row.values else (c.level if c else None)
+    level = row.level if row is not None and row.has_level else (c.level if c else None)
     return Person(idn, name, birth, level)
 
 

@@ -369,6 +369,15 @@ def _enum_table(allowed: tuple[str, ...], synonyms: tuple[tuple[str, str], ...])
     return table
 
 
+def enum_table(allowed: Sequence[str], synonyms: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Exact spelling → value for the allowed values and their synonyms (a fast path before
+    parse_enum's folding; a miss goes through parse_enum)."""
+    table = {choice: choice for choice in allowed}
+    for word, canonical in _enum_table(tuple(allowed), tuple((synonyms or {}).items())).items():
+        table.setdefault(word, canonical)
+    return table
+
+
 def _not_allowed(text: str, allowed: Sequence[str]) -> ValueError:
     return ValueError(f"“{text}”不在可选值中，应为：{' / '.join(allowed)}")
 
