@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..models import Cadre, Unit, roster_key
 from ..services import audit, cadres, units
-from ..values import APPRAISAL_RESULTS, REWARD_KINDS, TIERS, UNIT_KINDS
+from ..values import check_id_number, APPRAISAL_RESULTS, REWARD_KINDS, TIERS, UNIT_KINDS
 from . import parse
 from .sheets import Column, Context, Row, SheetDef, register
 
@@ -241,9 +241,7 @@ class CadreSheet(SheetDef):
                         prefixes.get(out["unit_id"], roster_key.unit_prefix(None, None)), out["level"], out["name"])
                     new_rows.append(out)
                     continue
-                values = _Plain(row._asdict())
-                cadres.apply_fields(values, data)
-                if all(getattr(values, a) == v for a, v in zip(COMPARED, row)):
+                if not _differs(row, data):
                     continue  # unchanged: nothing loaded, nothing written
                 cadre = s.get(Cadre, row.id)
                 before = cadres.snapshot(cadres.cadre_data(cadre, with_lists=False), names)
@@ -286,6 +284,34 @@ def _expire_cadres(session: Session, ids: Iterable[int]) -> None:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Cadre) and obj.id in wanted:
             session.expire(obj)
+
+
+_FIELD_ATTRS = frozenset(f.attr for f in cadres.FIELDS)
+
+
+def _differs(row, data: dict) -> bool:
+    """Whether writing `data` (a 干部 row) would change the stored cadre `row`, as
+    cadres.apply_fields would store it: text trimmed (blank is None), a blank 性别 or 出生年月 taken
+    from the ID number, a blank 后备干部 as 否 and 人员状态 as 在职. What is derived (学历层次, the
+    search text, the roster key) follows from these."""
+    info = None
+    for a, v in data.items():
+        if a not in _FIELD_ATTRS:
+            continue
+        if type(v) is str:
+            v = v.strip() or None
+        if v is None:
+            if a in ("sex", "birth"):
+                if info is None:
+                    info = check_id_number(row.id_number)
+                v = info.sex if a == "sex" else info.birth
+            elif a == "reserve":
+                v = False
+            elif a == "status":
+                v = "在职"
+        if getattr(row, a) != v:
+            return True
+    return False
 
 
 class _Plain:

@@ -232,9 +232,11 @@ def scan_parts(path: Path) -> dict[str, int]:
                 sheet = titles.get(name) or ("共享字符串表" if name.endswith("sharedStrings.xml") else name)
                 if name.startswith("xl/worksheets/"):
                     with z.open(info) as part:  # a quick count first: an over-long sheet goes at C speed
-                        quick_row_limit(part, sheet=sheet, label=path.name)
+                        counts[sheet] = quick_row_limit(part, sheet=sheet, label=path.name)
+                # Then expat over the whole part, all in C (no handler per element): malformed or
+                # cut-short XML, entities and DTDs are refused before any reader sees the file.
                 with z.open(info) as part:
-                    counts[sheet] = count_rows(part, sheet=sheet, label=path.name)
+                    count_rows(part, sheet=sheet, label=path.name, elements=False)
     return counts
 
 
@@ -255,7 +257,7 @@ def _guarded(rows, *, sheet: str, label: str):
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 
 
-def quick_row_limit(stream, *, sheet: str, label: str, limit: int | None = None, chunk: int = 1 << 22) -> None:
+def quick_row_limit(stream, *, sheet: str, label: str, limit: int | None = None, chunk: int = 1 << 22) -> int:
     """Refuse a sheet with more row tags than the limit, counting them with a regular expression
     over the raw bytes (no parsing): a 2,000,001-row sheet is refused in seconds."""
     limit = MAX_ROWS if limit is None else limit
@@ -280,9 +282,11 @@ def quick_row_limit(stream, *, sheet: str, label: str, limit: int | None = None,
         raise _damaged(label, sheet, f"的压缩数据已损坏（{e}）") from None
     if count > limit:
         raise DomainError(f"工作簿“{label}”的工作表“{sheet}”超过 {limit:,} 行的上限，已拒绝导入，未写入任何数据。")
+    return count
 
 
-def count_rows(stream, *, sheet: str, label: str, limit: int | None = None, chunk: int = 1 << 20) -> int:
+def count_rows(stream, *, sheet: str, label: str, limit: int | None = None, chunk: int = 1 << 20,
+               elements: bool = True) -> int:
     """Count a sheet's <row> elements by streaming its XML through expat.
 
     Refuses, as a DomainError, a sheet over the row limit (as soon as the limit is passed),
@@ -309,7 +313,8 @@ def count_rows(stream, *, sheet: str, label: str, limit: int | None = None, chun
         pass
 
     p = expat.ParserCreate()
-    p.StartElementHandler = start
+    if elements:  # without it the rows are not counted (0), and the parse stays in C
+        p.StartElementHandler = start
     p.StartDoctypeDeclHandler = forbidden
     p.EntityDeclHandler = forbidden
     p.ExternalEntityRefHandler = forbidden
