@@ -287,12 +287,20 @@ CASE_HEADERS = {"matter": "事项", "occurred": "发生日期", "circumstance": 
                 "decided": "认定日期", "deciding_body": "认定机关", "measures": "整改措施", "correction_status": "整改状态"}
 
 
-def _db_cases(ctx: Context) -> dict[tuple, ToleranceCase]:
-    if "cases" not in ctx.cache:
-        rows = ctx.session.execute(
-            select(ToleranceCase, Cadre.id_number).join(Cadre, ToleranceCase.cadre_id == Cadre.id))
-        ctx.cache["cases"] = {(idn, c.matter, c.occurred): c for c, idn in rows}
-    return ctx.cache["cases"]
+def _db_cases(ctx: Context, idns=()) -> dict[tuple, ToleranceCase]:
+    """The stored cases of these cadres (by ID number) by their workbook key: in batches by key."""
+    cases: dict[tuple, ToleranceCase] = ctx.cache.setdefault("cases", {})
+    done: set[str] = ctx.cache.setdefault("cases_of", set())
+    people = _cadres_by_id(ctx)
+    wanted = sorted({i for i in idns if i and i not in done})
+    done.update(wanted)
+    ids = [people[i].id for i in wanted if i in people]
+    for chunk in _chunks(ids, BATCH):
+        rows = ctx.session.execute(select(ToleranceCase, Cadre.id_number).join(Cadre, ToleranceCase.cadre_id == Cadre.id)
+                                   .where(ToleranceCase.cadre_id.in_(chunk)))
+        for c, idn in rows:
+            cases[(idn, c.matter, c.occurred)] = c
+    return cases
 
 
 @register
@@ -324,6 +332,7 @@ class CaseSheet(SheetDef):
         return data
 
     def check(self, ctx: Context, rows: list[Row]) -> None:
+        _db_cases(ctx, {r.get("id_number") for r in rows})
         for r in rows:
             idn = r.get("id_number")
             if idn is None:
@@ -340,7 +349,7 @@ class CaseSheet(SheetDef):
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
         people = _cadres_by_id(ctx)
-        db = _db_cases(ctx)
+        db = _db_cases(ctx, {r.get("id_number") for r in rows})
         added = updated = 0
         new = []
         for r in rows:

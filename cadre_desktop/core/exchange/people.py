@@ -487,3 +487,75 @@ class FamilySheet(CadreListSheet):
         Column("工作单位及职务", "work"),
     )
     note = "某干部出现在本表时，以本表替换其全部家庭成员"
+
+
+class Item:
+    """One row to upsert (`upsert`): the id of the record it hangs on (`scope`, e.g. the cadre),
+    its key, the values it sets on a stored record, the values of a new one, and what the label
+    and snapshot functions need besides the record (`extra`, e.g. the cadre)."""
+
+    __slots__ = ("scope", "key", "sets", "new", "extra")
+
+    def __init__(self, scope, key: tuple, sets: dict, new: dict, extra=None):
+        self.scope, self.key, self.sets, self.new, self.extra = scope, key, sets, new, extra
+
+
+class _Record(_Plain):
+    """A new record's values as attributes, for the snapshot and label functions (a relationship
+    it does not carry reads as None)."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
+
+
+def upsert(ctx: Context, sheet: str, model, items: list[Item], *, scope: str, stored_key, entity: str,
+           snapshot, label) -> tuple[int, int]:
+    """Write rows keyed within a scope column (e.g. a cadre's care records by (kind, date)), a
+    batch of scopes at a time: the stored records are read as plain values and compared; a new
+    record goes in by one executemany per batch and an unchanged one is left alone; only a changed
+    one is loaded and written through the ORM (its version checked) with an event of what changed.
+    `stored_key(row)` gives a stored row's key as `Item.key` does; `snapshot(record, extra)` and
+    `label(record, extra)` are the audit forms."""
+    s = ctx.session
+    table = model.__table__
+    col = table.c[scope]
+    by_scope: dict[Any, list[Item]] = defaultdict(list)
+    for it in items:
+        by_scope[it.scope].append(it)
+    added = updated = 0
+    for chunk in _chunks(list(by_scope), BATCH):
+        existing: dict[tuple, Any] = {}
+        for row in s.execute(select(table).where(col.in_(chunk))):
+            existing.setdefault((getattr(row, scope), stored_key(row)), row)
+        new: list[Item] = []
+        for sc in chunk:
+            for it in by_scope[sc]:
+                ctx.tick(sheet)
+                row = existing.get((sc, it.key))
+                if row is None:
+                    existing[(sc, it.key)] = True
+                    new.append(it)
+                    continue
+                if row is True or all(getattr(row, a) == v for a, v in it.sets.items()):
+                    continue  # unchanged: nothing loaded, nothing written
+                obj = s.get(model, row.id)
+                before = snapshot(obj, it.extra)
+                for a, v in it.sets.items():
+                    setattr(obj, a, v)
+                if audit.record_change(s, ctx.actor, "导入修改", entity, obj.id, label(obj, it.extra), before,
+                                       snapshot(obj, it.extra)):
+                    updated += 1
+        if not new:
+            continue
+        s.execute(insert(table), [dict(it.new, version=1) if "version" in table.c else it.new for it in new])
+        ids: dict[tuple, int] = {}
+        for row in s.execute(select(table).where(col.in_(chunk)).order_by(table.c.id)):
+            ids.setdefault((getattr(row, scope), stored_key(row)), row.id)
+        for it in new:
+            rec = _Record({c.key: None for c in table.c}, **it.new)
+            rec.id = ids[(it.scope, it.key)]
+            audit.record(s, ctx.actor, "导入新增", entity, rec.id, label(rec, it.extra), None, snapshot(rec, it.extra))
+        added += len(new)
+    return added, updated
