@@ -16,7 +16,7 @@ from ..services import audit, mentoring, settings, tolerance
 from ..services.labels import length_errors
 from ..services.mentoring import OtherPair, Person
 from ..values import check_id_number
-from .people import BATCH, _cadres_by_id, _chunks, cadre_known
+from .people import BATCH, Item, _cadres_by_id, _chunks, cadre_known, upsert
 from .sheets import Column, Context, Row, SheetDef, register
 
 PAIRS, RECORDS, CASES = "结对帮带", "帮带纪实", "容错纠错"
@@ -64,6 +64,18 @@ def _stored_of(ctx: Context) -> dict[tuple, list[tuple]]:
         if p.id is not None:
             out.setdefault((e, kind, role or None), []).append((p.id, start, p.end, names.get(p.id, "")))
     return out
+
+
+def _pair_snapshot(p, people) -> dict:
+    """mentoring.pair_snapshot with the two cadres as looked up (no record loaded for them)."""
+    m, e = people
+    return {"帮带人": f"{m.name}（{m.id_number}）", "被帮带人": f"{e.name}（{e.id_number}）", "结对类型": p.kind,
+            "导师类别": p.role, "开始日期": mentoring.day_text(p.start), "结束日期": mentoring.day_text(p.end) or None}
+
+
+def _pair_label(p, people) -> str:
+    m, e = people
+    return f"{m.name} 帮带 {e.name}（{mentoring.kind_text(p.kind, p.role)}）"
 
 
 def _pair_columns() -> tuple[Column, ...]:
@@ -132,34 +144,21 @@ class PairSheet(SheetDef):
         ctx.provided[self.name] = {self.key_of(r): (r.get("end"), "end" in r) for r in rows}
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
-        db = _db_pairs(ctx, {r.get("mentee_idn") for r in rows})
         people = _cadres_by_id(ctx)
-        added = updated = 0
-        new: list[MentorPair] = []
+        items = []
         for r in rows:
-            ctx.tick(self.name)
-            pair = db.get(self.key_of(r))
-            if pair is None:
-                pair = MentorPair(mentor_id=people[r.get("mentor_idn")].id, mentee_id=people[r.get("mentee_idn")].id,
-                                  kind=r.get("kind"), role=r.get("role") or None, start=r.get("start"),
-                                  end=r.get("end"))
-                new.append(pair)
-                db[self.key_of(r)] = pair
-                continue
-            if "end" in r.values and pair.end != r.get("end"):
-                before = mentoring.pair_snapshot(pair)
-                pair.end = r.get("end")
-                after = mentoring.pair_snapshot(pair)
-                audit.record(ctx.session, ctx.actor, "导入修改", "mentor_pair", pair.id, mentoring.pair_label(pair),
-                             {"结束日期": before["结束日期"]}, {"结束日期": after["结束日期"]})
-                updated += 1
-        ctx.session.add_all(new)
-        ctx.session.flush()
-        for pair in new:
-            audit.record(ctx.session, ctx.actor, "导入新增", "mentor_pair", pair.id, mentoring.pair_label(pair), None,
-                         mentoring.pair_snapshot(pair))
-            added += 1
-        return added, updated
+            mentor, mentee = people[r.get("mentor_idn")], people[r.get("mentee_idn")]
+            role = r.get("role") or None
+            sets = {"end": r.get("end")} if "end" in r else {}
+            new = {"mentor_id": mentor.id, "mentee_id": mentee.id, "kind": r.get("kind"), "role": role,
+                   "start": r.get("start"), "end": r.get("end")}
+            items.append(Item(mentee.id, (mentor.id, r.get("kind"), role, r.get("start")), sets, new, (mentor, mentee)))
+        done = upsert(ctx, self.name, MentorPair, items, scope="mentee_id",
+                      stored_key=lambda p: (p.mentor_id, p.kind, p.role, p.start), entity="mentor_pair",
+                      snapshot=_pair_snapshot, label=_pair_label)
+        for k in ("pairs", "pairs_of", "pair_mentors"):  # read again, with the new pairs, by the next sheet
+            ctx.cache.pop(k, None)
+        return done
 
     def export(self, session: Session) -> Iterable[dict[str, Any]]:
         for p in mentoring.list_pairs(session):
@@ -227,6 +226,10 @@ class RecordSheet(SheetDef):
             k = (people[r.get("mentor_idn")].id, people[r.get("mentee_idn")].id, r.get("kind"), r.get("role") or None)
             pair = next(p for p in index.get(k, []) if p.start <= day and (p.end is None or day <= p.end))
             by_pair.setdefault(pair.id, []).append((r, pair))
+        by_cadre_id = {c.id: c for c in people.values()}
+
+        def pair_text(pair) -> str:
+            return _pair_label(pair, (by_cadre_id[pair.mentor_id], by_cadre_id[pair.mentee_id]))
         t = MentoringRecord.__table__
         added = updated = 0
         for chunk in _chunks(list(by_pair), BATCH):
@@ -258,7 +261,7 @@ class RecordSheet(SheetDef):
                     after = mentoring.record_snapshot(rec)
                     if before != after:
                         audit.record(s, ctx.actor, "导入修改", "mentoring_record", rec.id,
-                                     f"{mentoring.pair_label(pair)} {after['日期']} {rec.kind}", before, after)
+                                     f"{pair_text(pair)} {after['日期']} {rec.kind}", before, after)
                         updated += 1
             if not new:
                 continue
@@ -268,7 +271,7 @@ class RecordSheet(SheetDef):
             for values, pair in new:
                 rid = ids[(values["pair_id"], values["date"], values["kind"])]
                 audit.record(s, ctx.actor, "导入新增", "mentoring_record", rid,
-                             f"{mentoring.pair_label(pair)} {mentoring.day_text(values['date'])} {values['kind']}",
+                             f"{pair_text(pair)} {mentoring.day_text(values['date'])} {values['kind']}",
                              None, {"日期": mentoring.day_text(values["date"]), "纪实类型": values["kind"],
                                     "内容": values["content"], "记录人": values["recorded_by"]})
             added += len(new)
