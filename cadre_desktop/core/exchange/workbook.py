@@ -220,9 +220,26 @@ def _raise(*_a):
     raise ValueError("DTD")
 
 
+_scanned: dict[tuple, dict[str, int]] = {}
+
+
 def scan_parts(path: Path) -> dict[str, int]:
     """Stream every worksheet part and the shared strings through the row counter; returns each
-    sheet's number of rows by its title."""
+    sheet's number of rows by its title. The file last passed is remembered by its size and time
+    of change, so `cadre import` (which first asks whether the file is the interchange workbook)
+    scans it once."""
+    path = Path(path)
+    st = path.stat()
+    stamp = (str(path.resolve()), st.st_size, st.st_mtime_ns, MAX_ROWS)
+    if stamp in _scanned:
+        return dict(_scanned[stamp])
+    counts = _scan(path)
+    _scanned.clear()
+    _scanned[stamp] = counts
+    return dict(counts)
+
+
+def _scan(path: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     with zipfile.ZipFile(path) as z:
         titles = _sheet_titles(z)
