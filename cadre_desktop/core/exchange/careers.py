@@ -17,7 +17,7 @@ from ..models import Appointment, Award, Cadre, CareRecord, CommendationBatch, U
 from ..services import audit, careers, honours, welfare
 from ..values import CODE_SYNONYMS, RANKS
 from . import parse
-from .people import ID, _cadres_by_id, _units_by_name, cadre_known
+from .people import ID, Item, _cadres_by_id, _units_by_name, cadre_known, upsert
 from .sheets import Column, Context, Row, SheetDef, register
 
 
@@ -80,41 +80,24 @@ class AppointmentSheet(SheetDef):
                 ctx.error(self.name, r.number, "一线领域", "只有“是否一线干部”为“是”时才填写一线领域")
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
-        s = ctx.session
         by_id = _cadres_by_id(ctx)
         units = _units_by_name(ctx)
         unit_names = {u.id: name for name, u in units.items()}
-        existing = {(a.cadre_id, a.date, a.kind): a for a in s.scalars(select(Appointment))}
         plain = ("old_post", "new_post", "new_rank", "new_team_role", "frontline_field", "batch", "doc_number")
-        new: list[tuple[Appointment, Cadre]] = []
-        updated = 0
+        items = []
         for r in rows:
-            ctx.tick(self.name)
             cadre = by_id[r.get(ID)]
-            values = {k: r.get(k) for k in plain if k in r.values}
-            if "frontline" in r.values:
+            values = {k: r.get(k) for k in plain if k in r}
+            if "frontline" in r:
                 values["frontline"] = bool(r.get("frontline"))
-            if "new_unit_name" in r.values:
+            if "new_unit_name" in r:
                 values["new_unit_id"] = units[r.get("new_unit_name")].id if r.get("new_unit_name") else None
-            a = existing.get((cadre.id, r.get("date"), r.get("kind")))
-            if a is None:
-                values.setdefault("frontline", False)
-                a = Appointment(cadre_id=cadre.id, date=r.get("date"), kind=r.get("kind"), **values)
-                new.append((a, cadre))
-                existing[(cadre.id, a.date, a.kind)] = a
-                continue
-            before = careers.snapshot(a, unit_names.get(a.new_unit_id))
-            for k, v in values.items():
-                setattr(a, k, v)
-            after = careers.snapshot(a, unit_names.get(a.new_unit_id))
-            if audit.record_change(s, ctx.actor, "导入修改", "appointment", a.id, careers.label(cadre, a), before, after):
-                updated += 1
-        s.add_all([a for a, _ in new])
-        s.flush()
-        for a, cadre in new:
-            audit.record(s, ctx.actor, "导入新增", "appointment", a.id, careers.label(cadre, a), None,
-                         careers.snapshot(a, unit_names.get(a.new_unit_id)))
-        return len(new), updated
+            new = dict(values, cadre_id=cadre.id, date=r.get("date"), kind=r.get("kind"))
+            new.setdefault("frontline", False)
+            items.append(Item(cadre.id, (r.get("date"), r.get("kind")), values, new, cadre))
+        return upsert(ctx, self.name, Appointment, items, scope="cadre_id", stored_key=lambda a: (a.date, a.kind),
+                      entity="appointment", snapshot=lambda a, c: careers.snapshot(a, unit_names.get(a.new_unit_id)),
+                      label=lambda a, c: careers.label(c, a))
 
     def export(self, session: Session) -> Iterable[dict[str, Any]]:
         q = (select(Appointment, Cadre.id_number, Cadre.name, Unit.name)
@@ -276,34 +259,16 @@ class CareSheet(SheetDef):
             _check_cadre(ctx, self.name, r)
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
-        s = ctx.session
         by_id = _cadres_by_id(ctx)
-        existing = {(c.cadre_id, c.kind, c.date): c for c in s.scalars(select(CareRecord))}
-        new: list[tuple[CareRecord, Cadre]] = []
-        updated = 0
+        items = []
         for r in rows:
-            ctx.tick(self.name)
             cadre = by_id[r.get(ID)]
-            values = {k: r.get(k) for k in ("days", "amount", "notes") if k in r.values}
-            rec = existing.get((cadre.id, r.get("kind"), r.get("date")))
-            if rec is None:
-                rec = CareRecord(cadre_id=cadre.id, kind=r.get("kind"), date=r.get("date"), **values)
-                existing[(cadre.id, rec.kind, rec.date)] = rec
-                new.append((rec, cadre))
-                continue
-            before = welfare.care_snapshot(rec)
-            for k, v in values.items():
-                setattr(rec, k, v)
-            after = welfare.care_snapshot(rec)
-            if audit.record_change(s, ctx.actor, "导入修改", "care_record", rec.id,
-                                   welfare.care_label(cadre, rec), before, after):
-                updated += 1
-        s.add_all([rec for rec, _ in new])
-        s.flush()
-        for rec, cadre in new:
-            audit.record(s, ctx.actor, "导入新增", "care_record", rec.id, welfare.care_label(cadre, rec), None,
-                         welfare.care_snapshot(rec))
-        return len(new), updated
+            values = {k: r.get(k) for k in ("days", "amount", "notes") if k in r}
+            items.append(Item(cadre.id, (r.get("kind"), r.get("date")), values,
+                              dict(values, cadre_id=cadre.id, kind=r.get("kind"), date=r.get("date")), cadre))
+        return upsert(ctx, self.name, CareRecord, items, scope="cadre_id", stored_key=lambda c: (c.kind, c.date),
+                      entity="care_record", snapshot=lambda rec, c: welfare.care_snapshot(rec),
+                      label=lambda rec, c: welfare.care_label(c, rec))
 
     def export(self, session: Session) -> Iterable[dict[str, Any]]:
         q = (select(CareRecord, Cadre.id_number, Cadre.name).join(Cadre, CareRecord.cadre_id == Cadre.id)
@@ -335,32 +300,14 @@ class VisitSheet(SheetDef):
         return (row.get("name"), row.get(ID) or "", row.get("date"), row.get("category"))
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
-        s = ctx.session
-        existing = {(v.name, v.id_number or "", v.date, v.category): v for v in s.scalars(select(Visit))}
-        new: list[Visit] = []
-        updated = 0
+        items = []
         for r in rows:
-            ctx.tick(self.name)
-            values = {k: r.get(k) for k in ("amount", "visitor", "notes") if k in r.values}
-            key = self.key_of(r)
-            v = existing.get(key)
-            if v is None:
-                v = Visit(name=r.get("name"), id_number=r.get(ID), date=r.get("date"), category=r.get("category"),
-                          **values)
-                existing[key] = v
-                new.append(v)
-                continue
-            before = welfare.visit_snapshot(v)
-            for k, val in values.items():
-                setattr(v, k, val)
-            after = welfare.visit_snapshot(v)
-            if audit.record_change(s, ctx.actor, "导入修改", "visit", v.id, welfare.visit_label(v), before, after):
-                updated += 1
-        s.add_all(new)
-        s.flush()
-        for v in new:
-            audit.record(s, ctx.actor, "导入新增", "visit", v.id, welfare.visit_label(v), None, welfare.visit_snapshot(v))
-        return len(new), updated
+            values = {k: r.get(k) for k in ("amount", "visitor", "notes") if k in r}
+            new = dict(values, name=r.get("name"), id_number=r.get(ID), date=r.get("date"), category=r.get("category"))
+            items.append(Item(r.get("date"), self.key_of(r), values, new))
+        return upsert(ctx, self.name, Visit, items, scope="date",
+                      stored_key=lambda v: (v.name, v.id_number or "", v.date, v.category), entity="visit",
+                      snapshot=lambda v, _: welfare.visit_snapshot(v), label=lambda v, _: welfare.visit_label(v))
 
     def export(self, session: Session) -> Iterable[dict[str, Any]]:
         for v in session.scalars(select(Visit).order_by(Visit.date, Visit.id)):

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from ..models import Attendance, Cadre, Posting, TrainingClass, Unit
 from ..services import audit
 from ..services import development as dev
 from . import parse
-from .people import _cadres_by_id, _chunks, cadre_known
+from .people import Item, _cadres_by_id, cadre_known, upsert
 from .sheets import Column, Context, Row, SheetDef, register
 
 ID = "id_number"
@@ -132,53 +132,21 @@ class AttendanceSheet(SheetDef):
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
         classes = _classes_by_name(ctx)
         cadres = _cadres_by_id(ctx)
-        class_ids = {classes[r.get("class_name")].id for r in rows}
-        existing: dict[tuple[int, int], Attendance] = {}
-        for chunk in _chunks(sorted(class_ids), 500):
-            for a in ctx.session.scalars(select(Attendance).where(Attendance.class_id.in_(chunk))):
-                existing[(a.class_id, a.cadre_id)] = a
         names = {tc.id: tc.name for tc in classes.values()}
-        updated = 0
-        inserts: list[dict] = []
+        items = []
         for r in rows:
-            ctx.tick(self.name)
             tc, cadre = classes[r.get("class_name")], cadres[r.get(ID)]
-            a = existing.get((tc.id, cadre.id))
-            if a is None:
-                inserts.append({"class_id": tc.id, "cadre_id": cadre.id, "hours": r.get("hours"),
-                                "completed": True if r.get("completed") is None else r.get("completed"),
-                                "version": 1})
-                continue
-            before = dev.attendance_snapshot(a, tc.name, cadre)
-            if "hours" in r.values and a.hours != r.get("hours"):
-                a.hours = r.get("hours")
-            if "completed" in r.values:
-                done = True if r.get("completed") is None else r.get("completed")
-                if a.completed != done:
-                    a.completed = done
-            after = dev.attendance_snapshot(a, tc.name, cadre)
-            if before != after:
-                audit.record(ctx.session, ctx.actor, "导入修改", "attendance", a.id, dev._label(tc.name, cadre.name),
-                             before, after)
-                updated += 1
-        # Set-based: one executemany INSERT, then the new ids read back for the audit events.
-        by_cadre = {c.id: c for c in cadres.values()}
-        if inserts:
-            ctx.session.execute(insert(Attendance), inserts)
-            new = {(i["class_id"], i["cadre_id"]): i for i in inserts}
-            for chunk in _chunks(sorted(class_ids), 500):
-                got = ctx.session.execute(select(Attendance.id, Attendance.class_id, Attendance.cadre_id)
-                                          .where(Attendance.class_id.in_(chunk)).order_by(Attendance.id))
-                for aid, class_id, cadre_id in got:
-                    i = new.get((class_id, cadre_id))
-                    if i is None:
-                        continue
-                    cadre = by_cadre[cadre_id]
-                    snap = dev.attendance_snapshot(Attendance(hours=i["hours"], completed=i["completed"]),
-                                                   names[class_id], cadre)
-                    audit.record(ctx.session, ctx.actor, "导入新增", "attendance", aid,
-                                 dev._label(names[class_id], cadre.name), None, snap)
-        return len(inserts), updated
+            sets = {}
+            if "hours" in r:
+                sets["hours"] = r.get("hours")
+            if "completed" in r:
+                sets["completed"] = True if r.get("completed") is None else r.get("completed")
+            new = {"class_id": tc.id, "cadre_id": cadre.id, "hours": r.get("hours"),
+                   "completed": True if r.get("completed") is None else r.get("completed")}
+            items.append(Item(cadre.id, (tc.id,), sets, new, cadre))
+        return upsert(ctx, self.name, Attendance, items, scope="cadre_id", stored_key=lambda a: (a.class_id,),
+                      entity="attendance", snapshot=lambda a, c: dev.attendance_snapshot(a, names[a.class_id], c),
+                      label=lambda a, c: dev._label(names[a.class_id], c.name))
 
     def export(self, session) -> Iterable[dict[str, Any]]:
         q = (select(TrainingClass.name, Cadre.id_number, Cadre.name, Attendance.hours, Attendance.completed)
@@ -225,43 +193,15 @@ class PostingSheet(SheetDef):
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
         cadres = _cadres_by_id(ctx)
-        cadre_ids = {cadres[r.get(ID)].id for r in rows}
-        existing: dict[tuple, Posting] = {}
-        for chunk in _chunks(sorted(cadre_ids), 500):
-            for p in ctx.session.scalars(select(Posting).where(Posting.cadre_id.in_(chunk))):
-                existing.setdefault((p.cadre_id, p.kind, p.field or "", p.start), p)
-        updated = 0
-        inserts: list[dict] = []
+        items = []
         for r in rows:
-            ctx.tick(self.name)
             cadre = cadres[r.get(ID)]
-            p = existing.get((cadre.id, r.get("kind"), r.get("field") or "", r.get("start")))
-            if p is None:
-                inserts.append({"cadre_id": cadre.id, **{a: r.get(a) for a in POSTING_ATTRS}, "version": 1})
-                continue
-            before = dev.posting_snapshot(p, cadre)
-            for a in POSTING_ATTRS:
-                if a in r.values and getattr(p, a) != r.get(a):
-                    setattr(p, a, r.get(a))
-            after = dev.posting_snapshot(p, cadre)
-            if before != after:
-                audit.record(ctx.session, ctx.actor, "导入修改", "posting", p.id, f"{cadre.name}：{p.kind}", before, after)
-                updated += 1
-        by_cadre = {c.id: c for c in cadres.values()}
-        if inserts:
-            ctx.session.execute(insert(Posting), inserts)
-            new = {(i["cadre_id"], i["kind"], i["field"] or "", i["start"]): i for i in inserts}
-            for chunk in _chunks(sorted(cadre_ids), 500):
-                got = ctx.session.execute(select(Posting.id, Posting.cadre_id, Posting.kind, Posting.field, Posting.start)
-                                          .where(Posting.cadre_id.in_(chunk)).order_by(Posting.id))
-                for pid, cadre_id, kind, field, start in got:
-                    i = new.get((cadre_id, kind, field or "", start))
-                    if i is None or (cadre_id, kind, field or "", start) in existing:
-                        continue
-                    cadre = by_cadre[cadre_id]
-                    snap = dev.posting_snapshot(Posting(**{a: i[a] for a in POSTING_ATTRS}), cadre)
-                    audit.record(ctx.session, ctx.actor, "导入新增", "posting", pid, f"{cadre.name}：{kind}", None, snap)
-        return len(inserts), updated
+            sets = {a: r.get(a) for a in POSTING_ATTRS if a in r}
+            new = {"cadre_id": cadre.id, **{a: r.get(a) for a in POSTING_ATTRS}}
+            items.append(Item(cadre.id, (r.get("kind"), r.get("field") or "", r.get("start")), sets, new, cadre))
+        return upsert(ctx, self.name, Posting, items, scope="cadre_id",
+                      stored_key=lambda p: (p.kind, p.field or "", p.start), entity="posting",
+                      snapshot=lambda p, c: dev.posting_snapshot(p, c), label=lambda p, c: f"{c.name}：{p.kind}")
 
     def export(self, session) -> Iterable[dict[str, Any]]:
         q = (select(Posting, Cadre.id_number, Cadre.name).join(Cadre, Posting.cadre_id == Cadre.id)

@@ -12,8 +12,9 @@ from ..services import audit
 from ..services.accounts import Actor, require
 from ..values import DomainError
 from . import parse
-from .sheets import Cancelled, Context, Problem, Row, SheetDef, sheets
-from .workbook import LISTS_SHEET, MAX_CELL, MAX_ROWS, WorkbookSource
+from .people import prefetch_cadres
+from .sheets import MISSING, Context, Problem, Row, SheetDef, sheets
+from .workbook import LISTS_SHEET, MAX_CELL, MAX_ROWS, SheetSource, WorkbookSource
 
 
 @dataclass
@@ -33,7 +34,8 @@ class ImportResult:
 
 
 def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
-    """Map headers to columns and parse every row; problems go to ctx."""
+    """Map headers to columns and parse every row; problems go to ctx. Rows are compact: one
+    tuple of the present columns' values each, sharing one attr → position index."""
     by_header = {c.header: c for c in sd.columns}
     positions: dict[int, object] = {}
     seen = set()
@@ -56,29 +58,41 @@ def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
         ctx.error(sd.name, 1, h, "缺少必填列")
     if missing:
         return []
+    cols = list(positions.items())
+    index = {col.attr: j for j, (_i, col) in enumerate(cols)}
+    plan = [(i, col, col.parser(), col.required, col.header) for i, col in cols]
     out: list[Row] = []
+    append = out.append
+    error = ctx.error
+    name = sd.name
     for number, values in rows:
         if number - 1 > MAX_ROWS:
-            ctx.error(sd.name, number, None, f"超过 {MAX_ROWS:,} 行的上限，已停止读取")
+            error(name, number, None, f"超过 {MAX_ROWS:,} 行的上限，已停止读取")
             break
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        parsed = {}
-        for i, col in positions.items():
-            raw = values[i] if i < len(values) else None
-            if isinstance(raw, str) and len(raw) > MAX_CELL:
-                ctx.error(sd.name, number, col.header, f"内容超过 {MAX_CELL} 个字符的上限")
+        for v in values:
+            if v is not None and not (type(v) is str and not v.strip()):
+                break
+        else:
+            continue  # a blank row
+        n = len(values)
+        parsed = []
+        for i, col, fn, required, header in plan:
+            raw = values[i] if i < n else None
+            if type(raw) is str and len(raw) > MAX_CELL:
+                error(name, number, header, f"内容超过 {MAX_CELL} 个字符的上限")
+                parsed.append(MISSING)
                 continue
             try:
-                v = col.parse(raw)
+                v = fn(raw)
             except ValueError as e:
-                ctx.error(sd.name, number, col.header, str(e))
+                error(name, number, header, str(e))
+                parsed.append(MISSING)
                 continue
-            if v is None and col.required:
-                ctx.error(sd.name, number, col.header, "必填项为空")
-            parsed[col.attr] = v
-        out.append(Row(number, parsed))
-        ctx.tick(sd.name)
+            if v is None and required:
+                error(name, number, header, "必填项为空")
+            parsed.append(v)
+        append(Row(number, tuple(parsed), index))
+        ctx.tick(name)
     return out
 
 
@@ -125,63 +139,80 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
                cancelled: Callable[[], bool] | None = None,
                before_write: Callable[[], object] | None = None) -> ImportResult:
     """Check the whole workbook; with no error (and not a dry run) write every row in the
-    caller's transaction. With any error nothing is written. A dry run reports the same counts
-    by writing inside a savepoint that is rolled back."""
+    caller's transaction. With any error nothing is written.
+
+    One sheet at a time, in the import order (referenced sheets first): its rows are parsed and
+    checked, and while no sheet has had an error they are written inside one savepoint, so the
+    sheets after it check against what the workbook brings; then its rows are dropped, keeping only
+    what later sheets look up (`ctx.provided`). An error anywhere, or a dry run (which reports the
+    same counts), rolls the savepoint back: nothing is written."""
     require(actor, "import")
     if source.masked:
         raise DomainError(f"“{source.label}”是查阅账号导出的脱敏工作簿（身份证号、电话已隐去），不能导入。")
     ctx = Context(session=session, actor=actor, progress=progress, cancelled=cancelled)
     defs = {sd.name: sd for sd in sheets()}
-    parsed: dict[str, list[Row]] = {}
+    found: dict[str, SheetSource] = {}
+    result = ImportResult(warnings=ctx.warnings)
+    savepoint = None
     try:
         for src in source.sheets:
             sd = defs.get(src.name.strip())
             if sd is None and src.name.strip() == LISTS_SHEET:
                 continue  # the template's hidden drop-down lists
             if sd is None:
+                src.load()
                 near = near_sheet(src.name, src.headers, defs.values())
+                src.release()
                 if near:
                     ctx.error(src.name, None, None, f"不是导入工作簿的工作表名，可能是“{near}”：请把工作表改名为"
                                                      f"“{near}”后重新导入（或删除这张表）")
                 else:
                     ctx.warnings.append(Problem(src.name, None, None, "不是导入工作簿的工作表，已忽略"))
                 continue
-            if sd.name in parsed:
+            if sd.name in found:
                 ctx.error(sd.name, None, None, "工作表重复")
                 continue
-            parsed[sd.name] = _read_sheet(ctx, sd, src.headers, src.rows)
-    finally:
-        source.close()
-    result = ImportResult(warnings=ctx.warnings, rows={k: len(v) for k, v in parsed.items()})
-    if not parsed and not ctx.errors:
-        ctx.error(source.label, None, None, "工作簿中没有可导入的工作表（工作表名须与模板一致）")
-    ordered = [sd for sd in defs.values() if sd.name in parsed]
-    ctx.parsed = {sd.name: (sd, parsed[sd.name]) for sd in ordered}
-    for sd in ordered:
-        _check_keys(ctx, sd, parsed[sd.name])
-        sd.check(ctx, parsed[sd.name])
-    result.errors = sorted(ctx.errors, key=lambda p: ([s.name for s in ordered].index(p.sheet)
-                                                      if p.sheet in defs and p.sheet in parsed else -1,
-                                                      p.row or 0))
-    if result.errors:
-        return result
-    ctx.done, ctx.total = 0, sum(len(v) for v in parsed.values())
-    if before_write is not None and not dry_run:
-        before_write()  # e.g. the automatic backup before an import writes
-    savepoint = session.begin_nested() if dry_run else None
-    try:
+            found[sd.name] = src
+        if not found and not ctx.errors:
+            ctx.error(source.label, None, None, "工作簿中没有可导入的工作表（工作表名须与模板一致）")
+        ordered = [sd for sd in defs.values() if sd.name in found]
+        ctx.sheet_names = {sd.name for sd in ordered}
+        counts = [found[sd.name].count for sd in ordered]
+        ctx.total = 2 * sum(counts) if None not in counts else 0
         for sd in ordered:
-            result.counts[sd.name] = sd.write(ctx, parsed[sd.name])
-        session.flush()
-    except Cancelled:
-        if savepoint is not None:
+            src = found[sd.name].load()
+            rows = _read_sheet(ctx, sd, src.headers, src.rows)
+            src.release()
+            result.rows[sd.name] = len(rows)
+            prefetch_cadres(ctx, sd, rows)
+            _check_keys(ctx, sd, rows)
+            sd.check(ctx, rows)
+            if ctx.errors:
+                continue  # keep checking the rest; nothing will be written
+            if savepoint is None:
+                if before_write is not None and not dry_run:
+                    before_write()  # e.g. the automatic backup before an import writes
+                savepoint = session.begin_nested()
+            result.counts[sd.name] = sd.write(ctx, rows)
+            del rows
+        if ctx.errors:
+            result.counts.clear()
+        elif savepoint is not None:
+            session.flush()
+    except BaseException:
+        if savepoint is not None and savepoint.is_active:
             savepoint.rollback()
         audit.forget_head(session)
         raise
-    if savepoint is not None:
+    finally:
+        source.close()
+    order = [sd.name for sd in ordered]
+    result.errors = sorted(ctx.errors, key=lambda p: (order.index(p.sheet) if p.sheet in order else -1, p.row or 0))
+    if savepoint is not None and (result.errors or dry_run):
         savepoint.rollback()
         audit.forget_head(session)
-    else:
+    elif savepoint is not None:
+        savepoint.commit()  # released into the caller's transaction
         result.written = True
     if progress:
         progress(ctx.total, ctx.total, "完成")

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import Cadre, MentoringRecord, MentorPair, ToleranceCase
-from ..services import audit, mentoring, tolerance
+from ..services import audit, mentoring, settings, tolerance
+from ..services.labels import length_errors
 from ..services.mentoring import OtherPair, Person
 from ..values import check_id_number
-from .people import _cadres_by_id, cadre_known
+from .people import BATCH, Item, _cadres_by_id, _chunks, cadre_known, upsert
 from .sheets import Column, Context, Row, SheetDef, register
 
 PAIRS, RECORDS, CASES = "结对帮带", "帮带纪实", "容错纠错"
@@ -29,19 +30,52 @@ def _person(ctx: Context, idn: str) -> Person | None:
         return None
     name = (row.get("name") if row else None) or (c.name if c else idn)
     birth = (row.get("birth") if row else None) or (c.birth if c else None) or check_id_number(idn).birth
-    level = row.get("level") if row is not None and "level" in row.values else (c.level if c else None)
+    level = row.level if row is not None and row.has_level else (c.level if c else None)
     return Person(idn, name, birth, level)
 
 
-def _db_pairs(ctx: Context) -> dict[tuple, MentorPair]:
-    """Every stored pair by its workbook key."""
-    if "pairs" not in ctx.cache:
-        Mentor, Mentee = aliased(Cadre), aliased(Cadre)
+def _db_pairs(ctx: Context, mentee_idns=()) -> dict[tuple, MentorPair]:
+    """The stored pairs of these mentees (by ID number) by their workbook key, added to those
+    looked up so far: in batches by key, never every pair of the database."""
+    pairs: dict[tuple, MentorPair] = ctx.cache.setdefault("pairs", {})
+    names: dict[int, str] = ctx.cache.setdefault("pair_mentors", {})
+    done: set[str] = ctx.cache.setdefault("pairs_of", set())
+    people = _cadres_by_id(ctx)
+    wanted = sorted({i for i in mentee_idns if i and i not in done})
+    done.update(wanted)
+    ids = [people[i].id for i in wanted if i in people]
+    Mentor, Mentee = aliased(Cadre), aliased(Cadre)
+    for chunk in _chunks(ids, BATCH):
         rows = ctx.session.execute(
-            select(MentorPair, Mentor.id_number, Mentee.id_number)
-            .join(Mentor, MentorPair.mentor_id == Mentor.id).join(Mentee, MentorPair.mentee_id == Mentee.id))
-        ctx.cache["pairs"] = {(m, e, p.kind, p.role, p.start): p for p, m, e in rows}
-    return ctx.cache["pairs"]
+            select(MentorPair, Mentor.id_number, Mentee.id_number, Mentor.name)
+            .join(Mentor, MentorPair.mentor_id == Mentor.id).join(Mentee, MentorPair.mentee_id == Mentee.id)
+            .where(MentorPair.mentee_id.in_(chunk)))
+        for p, m, e, mentor_name in rows:
+            pairs[(m, e, p.kind, p.role, p.start)] = p
+            names[p.id] = mentor_name
+    return pairs
+
+
+def _stored_of(ctx: Context) -> dict[tuple, list[tuple]]:
+    """(mentee ID number, kind, role) → [(pair id, start, end, mentor name)] of the pairs looked up."""
+    names = ctx.cache.get("pair_mentors", {})
+    out: dict[tuple, list[tuple]] = {}
+    for (_m, e, kind, role, start), p in ctx.cache.get("pairs", {}).items():
+        if p.id is not None:
+            out.setdefault((e, kind, role or None), []).append((p.id, start, p.end, names.get(p.id, "")))
+    return out
+
+
+def _pair_snapshot(p, people) -> dict:
+    """mentoring.pair_snapshot with the two cadres as looked up (no record loaded for them)."""
+    m, e = people
+    return {"帮带人": f"{m.name}（{m.id_number}）", "被帮带人": f"{e.name}（{e.id_number}）", "结对类型": p.kind,
+            "导师类别": p.role, "开始日期": mentoring.day_text(p.start), "结束日期": mentoring.day_text(p.end) or None}
+
+
+def _pair_label(p, people) -> str:
+    m, e = people
+    return f"{m.name} 帮带 {e.name}（{mentoring.kind_text(p.kind, p.role)}）"
 
 
 def _pair_columns() -> tuple[Column, ...]:
@@ -85,10 +119,12 @@ class PairSheet(SheetDef):
     note = "一对一、不重复：同一被帮带人同一结对类型（及导师类别）的结对时间不能重叠"
 
     def check(self, ctx: Context, rows: list[Row]) -> None:
-        db = _db_pairs(ctx)
+        db = _db_pairs(ctx, {r.get("mentee_idn") for r in rows})
+        stored = _stored_of(ctx)
+        young = settings.young_age(ctx.session)
         keys = {self.key_of(r) for r in rows}
         skip = {p.id for k, p in db.items() if k in keys}
-        earlier: list[OtherPair] = []
+        earlier: dict[tuple, list[OtherPair]] = {}
         for r in rows:
             if not _check_people(ctx, self.name, r) or r.get("kind") is None or r.get("start") is None:
                 continue
@@ -97,44 +133,32 @@ class PairSheet(SheetDef):
             end = r.get("end") if "end" in r.values else (existing.end if existing else None)
             data = {"mentor_id": mentor, "mentee_id": mentee, "kind": r.get("kind"), "role": r.get("role"),
                     "start": r.get("start"), "end": end}
-            with ctx.session.no_autoflush:  # checking reads; nothing is pending to write
-                problems = mentoring.check_pair(ctx.session, data, existing.id if existing else None,
-                                                others=earlier, skip_ids=skip)
+            group = (mentee.key, r.get("kind"), r.get("role") or None)
+            problems = mentoring.check_pair(ctx.session, data, existing.id if existing else None,
+                                            others=earlier.get(group, ()), skip_ids=skip,
+                                            stored=stored.get(group, []), young_age=young)
             for attr, msg in problems:
                 ctx.error(self.name, r.number, ATTR_HEADERS.get(attr), msg)
-            earlier.append(OtherPair(mentee.key, mentor.name, r.get("kind"), r.get("role") or None, r.get("start"),
-                                     end))
-        ctx.provided[self.name] = {self.key_of(r): r for r in rows}
+            earlier.setdefault(group, []).append(
+                OtherPair(mentee.key, mentor.name, r.get("kind"), r.get("role") or None, r.get("start"), end))
+        ctx.provided[self.name] = {self.key_of(r): (r.get("end"), "end" in r) for r in rows}
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
-        db = _db_pairs(ctx)
         people = _cadres_by_id(ctx)
-        added = updated = 0
-        new: list[MentorPair] = []
+        items = []
         for r in rows:
-            ctx.tick(self.name)
-            pair = db.get(self.key_of(r))
-            if pair is None:
-                pair = MentorPair(mentor_id=people[r.get("mentor_idn")].id, mentee_id=people[r.get("mentee_idn")].id,
-                                  kind=r.get("kind"), role=r.get("role") or None, start=r.get("start"),
-                                  end=r.get("end"))
-                new.append(pair)
-                db[self.key_of(r)] = pair
-                continue
-            if "end" in r.values and pair.end != r.get("end"):
-                before = mentoring.pair_snapshot(pair)
-                pair.end = r.get("end")
-                after = mentoring.pair_snapshot(pair)
-                audit.record(ctx.session, ctx.actor, "导入修改", "mentor_pair", pair.id, mentoring.pair_label(pair),
-                             {"结束日期": before["结束日期"]}, {"结束日期": after["结束日期"]})
-                updated += 1
-        ctx.session.add_all(new)
-        ctx.session.flush()
-        for pair in new:
-            audit.record(ctx.session, ctx.actor, "导入新增", "mentor_pair", pair.id, mentoring.pair_label(pair), None,
-                         mentoring.pair_snapshot(pair))
-            added += 1
-        return added, updated
+            mentor, mentee = people[r.get("mentor_idn")], people[r.get("mentee_idn")]
+            role = r.get("role") or None
+            sets = {"end": r.get("end")} if "end" in r else {}
+            new = {"mentor_id": mentor.id, "mentee_id": mentee.id, "kind": r.get("kind"), "role": role,
+                   "start": r.get("start"), "end": r.get("end")}
+            items.append(Item(mentee.id, (mentor.id, r.get("kind"), role, r.get("start")), sets, new, (mentor, mentee)))
+        done = upsert(ctx, self.name, MentorPair, items, scope="mentee_id",
+                      stored_key=lambda p: (p.mentor_id, p.kind, p.role, p.start), entity="mentor_pair",
+                      snapshot=_pair_snapshot, label=_pair_label)
+        for k in ("pairs", "pairs_of", "pair_mentors"):  # read again, with the new pairs, by the next sheet
+            ctx.cache.pop(k, None)
+        return done
 
     def export(self, session: Session) -> Iterable[dict[str, Any]]:
         for p in mentoring.list_pairs(session):
@@ -143,18 +167,15 @@ class PairSheet(SheetDef):
                    "end": p["end"]}
 
 
-def _spans(ctx: Context) -> dict[tuple, list[tuple]]:
+def _spans(ctx: Context, mentee_idns) -> dict[tuple, list[tuple]]:
     """(mentor, mentee, kind, role) → [(start, end)] of the pairs as the workbook leaves them."""
-    if "pair_spans" in ctx.cache:
-        return ctx.cache["pair_spans"]
     spans: dict[tuple, dict] = {}
-    for (m, e, kind, role, start), p in _db_pairs(ctx).items():
+    for (m, e, kind, role, start), p in _db_pairs(ctx, mentee_idns).items():
         spans.setdefault((m, e, kind, role), {})[start] = p.end
-    for (m, e, kind, role, start), r in ctx.provided.get(PAIRS, {}).items():
+    for (m, e, kind, role, start), (end, has_end) in ctx.provided.get(PAIRS, {}).items():
         held = spans.setdefault((m, e, kind, role or None), {})
-        held[start] = r.get("end") if "end" in r.values else held.get(start)
-    ctx.cache["pair_spans"] = {k: list(v.items()) for k, v in spans.items()}
-    return ctx.cache["pair_spans"]
+        held[start] = end if has_end else held.get(start)
+    return {k: list(v.items()) for k, v in spans.items()}
 
 
 @register
@@ -174,8 +195,10 @@ class RecordSheet(SheetDef):
     note = "每条纪实属于帮带期间包含其日期的结对（系统或“结对帮带”表中）"
 
     def check(self, ctx: Context, rows: list[Row]) -> None:
-        spans = _spans(ctx)
+        spans = _spans(ctx, {r.get("mentee_idn") for r in rows})
         for r in rows:
+            for attr, msg in length_errors(MentoringRecord, {"recorded_by": r.get("recorded_by")}):
+                ctx.error(self.name, r.number, "记录人", msg)
             if not _check_people(ctx, self.name, r) or None in (r.get("kind"), r.get("date")):
                 continue
             held = spans.get((r.get("mentor_idn"), r.get("mentee_idn"), r.get("kind"), r.get("role") or None), [])
@@ -189,44 +212,69 @@ class RecordSheet(SheetDef):
                 ctx.error(self.name, r.number, "日期", msg)
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
+        """Stored records are compared as plain values, a batch of pairs at a time; new ones go in by
+        one executemany per batch, and only a changed one is loaded through the ORM."""
+        s = ctx.session
         people = _cadres_by_id(ctx)
-        pairs = list(_db_pairs(ctx).values())
+        pairs = list(_db_pairs(ctx, {r.get("mentee_idn") for r in rows}).values())
         index: dict[tuple, list[MentorPair]] = {}
         for p in pairs:
             index.setdefault((p.mentor_id, p.mentee_id, p.kind, p.role), []).append(p)
-        existing = {(rec.pair_id, rec.date, rec.kind): rec for rec in ctx.session.scalars(select(MentoringRecord))}
-        added = updated = 0
-        new = []
+        by_pair: dict[int, list[tuple[Row, MentorPair]]] = {}
         for r in rows:
-            ctx.tick(self.name)
             day = r.get("date")
             k = (people[r.get("mentor_idn")].id, people[r.get("mentee_idn")].id, r.get("kind"), r.get("role") or None)
             pair = next(p for p in index.get(k, []) if p.start <= day and (p.end is None or day <= p.end))
-            rec = existing.get((pair.id, day, r.get("record_kind")))
-            content = r.get("content")
-            if rec is None:
-                rec = MentoringRecord(pair_id=pair.id, date=day, kind=r.get("record_kind"), content=content,
-                                      recorded_by=r.get("recorded_by") or ctx.actor.name)
-                new.append((rec, pair))
-                existing[(pair.id, day, rec.kind)] = rec
+            by_pair.setdefault(pair.id, []).append((r, pair))
+        by_cadre_id = {c.id: c for c in people.values()}
+
+        def pair_text(pair) -> str:
+            return _pair_label(pair, (by_cadre_id[pair.mentor_id], by_cadre_id[pair.mentee_id]))
+        t = MentoringRecord.__table__
+        added = updated = 0
+        for chunk in _chunks(list(by_pair), BATCH):
+            existing = {(pid, day, kind): (rid, content, by) for rid, pid, day, kind, content, by in s.execute(
+                select(t.c.id, t.c.pair_id, t.c.date, t.c.kind, t.c.content, t.c.recorded_by)
+                .where(t.c.pair_id.in_(chunk)))}
+            new: list[tuple[dict, MentorPair]] = []
+            for pid in chunk:
+                for r, pair in by_pair[pid]:
+                    ctx.tick(self.name)
+                    day, kind = r.get("date"), r.get("record_kind")
+                    got = existing.get((pid, day, kind))
+                    if got is None:
+                        values = {"pair_id": pid, "date": day, "kind": kind, "content": r.get("content"),
+                                  "recorded_by": r.get("recorded_by") or ctx.actor.name, "version": 1}
+                        existing[(pid, day, kind)] = (None, values["content"], values["recorded_by"])
+                        new.append((values, pair))
+                        continue
+                    rid, content, by = got
+                    if ("content" not in r or r.get("content") == content) and \
+                            (not r.get("recorded_by") or r.get("recorded_by") == by):
+                        continue
+                    rec = s.get(MentoringRecord, rid)
+                    before = mentoring.record_snapshot(rec)
+                    if "content" in r:
+                        rec.content = r.get("content")
+                    if r.get("recorded_by"):
+                        rec.recorded_by = r.get("recorded_by")
+                    after = mentoring.record_snapshot(rec)
+                    if before != after:
+                        audit.record(s, ctx.actor, "导入修改", "mentoring_record", rec.id,
+                                     f"{pair_text(pair)} {after['日期']} {rec.kind}", before, after)
+                        updated += 1
+            if not new:
                 continue
-            before = mentoring.record_snapshot(rec)
-            if "content" in r.values:
-                rec.content = content
-            if r.get("recorded_by"):
-                rec.recorded_by = r.get("recorded_by")
-            after = mentoring.record_snapshot(rec)
-            if before != after:
-                audit.record(ctx.session, ctx.actor, "导入修改", "mentoring_record", rec.id,
-                             f"{mentoring.pair_label(pair)} {after['日期']} {rec.kind}", before, after)
-                updated += 1
-        ctx.session.add_all([rec for rec, _ in new])
-        ctx.session.flush()
-        for rec, pair in new:
-            audit.record(ctx.session, ctx.actor, "导入新增", "mentoring_record", rec.id,
-                         f"{mentoring.pair_label(pair)} {mentoring.day_text(rec.date)} {rec.kind}", None,
-                         mentoring.record_snapshot(rec))
-            added += 1
+            s.execute(insert(t), [v for v, _ in new])
+            ids = {(pid, day, kind): rid for rid, pid, day, kind in s.execute(
+                select(t.c.id, t.c.pair_id, t.c.date, t.c.kind).where(t.c.pair_id.in_(chunk)))}
+            for values, pair in new:
+                rid = ids[(values["pair_id"], values["date"], values["kind"])]
+                audit.record(s, ctx.actor, "导入新增", "mentoring_record", rid,
+                             f"{pair_text(pair)} {mentoring.day_text(values['date'])} {values['kind']}",
+                             None, {"日期": mentoring.day_text(values["date"]), "纪实类型": values["kind"],
+                                    "内容": values["content"], "记录人": values["recorded_by"]})
+            added += len(new)
         return added, updated
 
     def export(self, session: Session) -> Iterable[dict[str, Any]]:
@@ -242,12 +290,20 @@ CASE_HEADERS = {"matter": "事项", "occurred": "发生日期", "circumstance": 
                 "decided": "认定日期", "deciding_body": "认定机关", "measures": "整改措施", "correction_status": "整改状态"}
 
 
-def _db_cases(ctx: Context) -> dict[tuple, ToleranceCase]:
-    if "cases" not in ctx.cache:
-        rows = ctx.session.execute(
-            select(ToleranceCase, Cadre.id_number).join(Cadre, ToleranceCase.cadre_id == Cadre.id))
-        ctx.cache["cases"] = {(idn, c.matter, c.occurred): c for c, idn in rows}
-    return ctx.cache["cases"]
+def _db_cases(ctx: Context, idns=()) -> dict[tuple, ToleranceCase]:
+    """The stored cases of these cadres (by ID number) by their workbook key: in batches by key."""
+    cases: dict[tuple, ToleranceCase] = ctx.cache.setdefault("cases", {})
+    done: set[str] = ctx.cache.setdefault("cases_of", set())
+    people = _cadres_by_id(ctx)
+    wanted = sorted({i for i in idns if i and i not in done})
+    done.update(wanted)
+    ids = [people[i].id for i in wanted if i in people]
+    for chunk in _chunks(ids, BATCH):
+        rows = ctx.session.execute(select(ToleranceCase, Cadre.id_number).join(Cadre, ToleranceCase.cadre_id == Cadre.id)
+                                   .where(ToleranceCase.cadre_id.in_(chunk)))
+        for c, idn in rows:
+            cases[(idn, c.matter, c.occurred)] = c
+    return cases
 
 
 @register
@@ -279,6 +335,7 @@ class CaseSheet(SheetDef):
         return data
 
     def check(self, ctx: Context, rows: list[Row]) -> None:
+        _db_cases(ctx, {r.get("id_number") for r in rows})
         for r in rows:
             idn = r.get("id_number")
             if idn is None:
@@ -295,7 +352,7 @@ class CaseSheet(SheetDef):
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
         people = _cadres_by_id(ctx)
-        db = _db_cases(ctx)
+        db = _db_cases(ctx, {r.get("id_number") for r in rows})
         added = updated = 0
         new = []
         for r in rows:

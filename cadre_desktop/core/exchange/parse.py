@@ -51,6 +51,7 @@ _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
 
 # Full-width digits ０-９ to ASCII; nothing else is touched.
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_HAS_FULLWIDTH_DIGIT = re.compile("[０-９]").search
 
 
 def fold(text: str) -> str:
@@ -74,6 +75,11 @@ def clean_text(value: object) -> str | None:
     ASCII, None when blank. Numbers, dates and booleans become the text Excel would show."""
     if value is None:
         return None
+    if type(value) is str:  # the common case, first
+        text = value.strip()
+        if _HAS_FULLWIDTH_DIGIT(text) is not None:
+            text = text.translate(_FULLWIDTH_DIGITS)
+        return text or None
     if isinstance(value, bool):  # before int: bool is an int subclass
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, (int, float, Decimal)):
@@ -366,6 +372,15 @@ def _enum_table(allowed: tuple[str, ...], synonyms: tuple[tuple[str, str], ...])
         canonical = table.get(fold(target))
         if canonical is not None:
             table.setdefault(fold(word), canonical)
+    return table
+
+
+def enum_table(allowed: Sequence[str], synonyms: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Exact spelling → value for the allowed values and their synonyms (a fast path before
+    parse_enum's folding; a miss goes through parse_enum)."""
+    table = {choice: choice for choice in allowed}
+    for word, canonical in _enum_table(tuple(allowed), tuple((synonyms or {}).items())).items():
+        table.setdefault(word, canonical)
     return table
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterable
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Cadre, Unit
+from ..models import Cadre, Unit, roster_key
 from ..services import audit, cadres, units
-from ..values import APPRAISAL_RESULTS, REWARD_KINDS, TIERS, UNIT_KINDS
+from ..values import check_id_number, APPRAISAL_RESULTS, REWARD_KINDS, TIERS, UNIT_KINDS
 from . import parse
 from .sheets import Column, Context, Row, SheetDef, register
 
@@ -23,40 +23,69 @@ def _units_by_name(ctx: Context) -> dict[str, Unit]:
     return ctx.cache["units"]
 
 
-def _cadres_by_id(ctx: Context) -> dict[str, Cadre]:
-    """The database's cadres that this workbook names (any ID-number column of any sheet), with
-    their four lists: looked up by key in batches, never the whole database."""
-    if "cadres" not in ctx.cache:
-        wanted = sorted(referenced_ids(ctx))
-        found: dict[str, Cadre] = {}
-        options = [selectinload(getattr(Cadre, n)) for n in cadres.LISTS]
-        for chunk in _chunks(wanted, 500):
-            for c in ctx.session.scalars(select(Cadre).where(Cadre.id_number.in_(chunk)).options(*options)):
-                found[c.id_number] = c
-        ctx.cache["cadres"] = found
-    return ctx.cache["cadres"]
+class CadreRef:
+    """What the sheets need of a stored cadre (looked up by ID number in batches): never the
+    whole record, never its lists."""
+
+    __slots__ = ("id", "id_number", "name", "birth", "level", "unit_id", "status")
+
+    def __init__(self, id, id_number, name, birth, level, unit_id, status):  # noqa: A002
+        self.id, self.id_number, self.name, self.birth = id, id_number, name, birth
+        self.level, self.unit_id, self.status = level, unit_id, status
+
+    @property
+    def incomplete(self) -> bool:
+        return self.unit_id is None or not self.level
 
 
-def referenced_ids(ctx: Context) -> set[str]:
-    """Every ID number in an ID-number column of the workbook's sheets."""
-    if "referenced_ids" not in ctx.cache:
-        ids: set[str] = set()
-        for sd, rows in ctx.parsed.values():
-            attrs = [c.attr for c in sd.columns if c.kind == "id_number"]
-            for r in rows:
-                for a in attrs:
-                    v = r.values.get(a)
-                    if v:
-                        ids.add(v)
-        ctx.cache["referenced_ids"] = ids
-    return ctx.cache["referenced_ids"]
+REF_COLUMNS = (Cadre.id, Cadre.id_number, Cadre.name, Cadre.birth, Cadre.level, Cadre.unit_id, Cadre.status)
+BATCH = 500
+
+
+def lookup_cadres(ctx: Context, id_numbers: Iterable[str]) -> dict[str, CadreRef]:
+    """The stored cadres with these ID numbers, added to what the import has looked up so far
+    (in batches of BATCH by key; each ID number is asked for once)."""
+    found: dict[str, CadreRef] = ctx.cache.setdefault("cadres", {})
+    absent: set[str] = ctx.cache.setdefault("cadres_absent", set())
+    wanted = sorted({i for i in id_numbers if i and i not in found and i not in absent})
+    for chunk in _chunks(wanted, BATCH):
+        for row in ctx.session.execute(select(*REF_COLUMNS).where(Cadre.id_number.in_(chunk))):
+            found[row[1]] = CadreRef(*row)
+        absent.update(i for i in chunk if i not in found)
+    return found
+
+
+def prefetch_cadres(ctx: Context, sd: SheetDef, rows: list[Row]) -> None:
+    """Look up, in batches, the stored cadres that this sheet's ID-number columns name."""
+    attrs = [c.attr for c in sd.columns if c.kind == "id_number"]
+    if attrs:
+        lookup_cadres(ctx, {v for r in rows for a in attrs if (v := r.get(a))})
+
+
+def _cadres_by_id(ctx: Context) -> dict[str, CadreRef]:
+    """The stored cadres looked up so far (every sheet's ID numbers are looked up before it is
+    checked: prefetch_cadres)."""
+    return ctx.cache.setdefault("cadres", {})
+
+
+class Provided:
+    """A cadre as the workbook's 干部 sheet gives it: what later sheets check against."""
+
+    __slots__ = ("name", "birth", "level", "has_level")
+
+    def __init__(self, row: Row):
+        self.name, self.birth = row.get("name"), row.get("birth")
+        self.level, self.has_level = row.get("level"), "level" in row
+
+    def get(self, attr: str, default=None):
+        return getattr(self, attr, default)
 
 
 def cadre_known(ctx: Context, id_number: str) -> str | None:
     """The name of the cadre with this ID number, in the workbook's 干部 sheet or the database."""
     row = ctx.provided.get("干部", {}).get(id_number)
     if row is not None:
-        return row.get("name")
+        return row.name
     c = _cadres_by_id(ctx).get(id_number)
     return c.name if c else None
 
@@ -153,17 +182,17 @@ class CadreSheet(SheetDef):
     def check(self, ctx: Context, rows: list[Row]) -> None:
         units_in_wb = ctx.provided.get("单位", {})
         db_units = _units_by_name(ctx)
+        stored = _cadres_by_id(ctx)
         for r in rows:
-            data = dict(r.values)
+            data = dict(r)
             if "unit_name" in data:
                 data["unit_id"] = data.pop("unit_name") or None
-            new = r.get(ID) not in _cadres_by_id(ctx)
-            if new:
+            c = stored.get(r.get(ID))
+            if c is None:
                 data.setdefault("unit_id", None)
                 data.setdefault("level", None)
             else:
                 # An update with the column left out keeps the stored value.
-                c = _cadres_by_id(ctx)[r.get(ID)]
                 data.setdefault("unit_id", c.unit_id)
                 data.setdefault("level", c.level)
                 data.setdefault("status", c.status)
@@ -177,38 +206,66 @@ class CadreSheet(SheetDef):
             unit_name = r.get("unit_name")
             if unit_name and unit_name not in units_in_wb and unit_name not in db_units:
                 ctx.error(self.name, r.number, "工作单位", f"单位“{unit_name}”不存在（系统和“单位”表中都没有）")
-        ctx.provided[self.name] = {r.get(ID): r for r in rows}
+        ctx.provided[self.name] = {r.get(ID): Provided(r) for r in rows}
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
-        by_id = _cadres_by_id(ctx)
-        unit_ids = {name: u.id for name, u in _units_by_name(ctx).items()}
+        """New cadres in one executemany per batch; a stored cadre is compared with its row as
+        plain values and only a changed one is loaded and written through the ORM."""
+        s = ctx.session
+        stored = _cadres_by_id(ctx)
+        units_by_name = _units_by_name(ctx)
+        unit_ids = {name: u.id for name, u in units_by_name.items()}
         names = {v: k for k, v in unit_ids.items()}
-        updated = 0
-        new: list[Cadre] = []
-        for r in rows:
-            ctx.tick(self.name)
-            data = dict(r.values)
-            if "unit_name" in data:
-                data["unit_id"] = unit_ids.get(data.pop("unit_name")) if r.get("unit_name") else None
-            cadre = by_id.get(r.get(ID))
-            if cadre is None:
-                cadre = Cadre(reserve=False, status="在职", **{n: [] for n in cadres.LISTS})
+        prefixes = {u.id: roster_key.unit_prefix(u.sort_order, u.name) for u in units_by_name.values()}
+        table = Cadre.__table__
+        added = updated = 0
+        for chunk in _chunks(rows, BATCH):
+            old_ids = [stored[r.get(ID)].id for r in chunk if r.get(ID) in stored]
+            current = {}
+            if old_ids:
+                current = {row.id_number: row for row in s.execute(
+                    select(*[table.c[a] for a in COMPARED]).where(table.c.id.in_(old_ids)))}
+            new_rows: list[dict] = []
+            for r in chunk:
+                ctx.tick(self.name)
+                data = dict(r)
+                if "unit_name" in data:
+                    data["unit_id"] = unit_ids.get(data.pop("unit_name")) if r.get("unit_name") else None
+                row = current.get(r.get(ID))
+                if row is None:
+                    values = _Plain({f.attr: None for f in cadres.FIELDS}, reserve=False, status="在职")
+                    cadres.apply_fields(values, data)
+                    out = {a: getattr(values, a) for a in COMPARED if a != "id"}
+                    out["version"] = 1
+                    out["roster_key"] = roster_key.roster_key(
+                        prefixes.get(out["unit_id"], roster_key.unit_prefix(None, None)), out["level"], out["name"])
+                    new_rows.append(out)
+                    continue
+                if not _differs(row, data):
+                    continue  # unchanged: nothing loaded, nothing written
+                cadre = s.get(Cadre, row.id)
+                before = cadres.snapshot(cadres.cadre_data(cadre, with_lists=False), names)
                 cadres.apply_fields(cadre, data)
-                new.append(cadre)
-                by_id[cadre.id_number] = cadre
+                after = cadres.snapshot(cadres.cadre_data(cadre, with_lists=False), names)
+                if audit.record_change(s, ctx.actor, "导入修改", "cadre", cadre.id,
+                                       f"{cadre.name}（{cadre.id_number}）", before, after):
+                    updated += 1
+            if not new_rows:
                 continue
-            before = cadres.snapshot(cadres.cadre_data(cadre, with_lists=False), names)
-            cadres.apply_fields(cadre, data)
-            after = cadres.snapshot(cadres.cadre_data(cadre, with_lists=False), names)
-            if audit.record_change(ctx.session, ctx.actor, "导入修改", "cadre", cadre.id,
-                                   f"{cadre.name}（{cadre.id_number}）", before, after):
-                updated += 1
-        ctx.session.add_all(new)
-        ctx.session.flush()  # one flush gives every new cadre its id
-        for cadre in new:
-            audit.record(ctx.session, ctx.actor, "导入新增", "cadre", cadre.id, f"{cadre.name}（{cadre.id_number}）",
-                         None, cadres.snapshot(cadres.cadre_data(cadre, with_lists=False), names))
-        return len(new), updated
+            s.execute(insert(table), new_rows)
+            got = {row[1]: CadreRef(*row) for row in s.execute(
+                select(*REF_COLUMNS).where(Cadre.id_number.in_([v["id_number"] for v in new_rows])))}
+            stored.update(got)
+            absent = ctx.cache.get("cadres_absent")
+            for v in new_rows:
+                ref = got[v["id_number"]]
+                if absent is not None:
+                    absent.discard(ref.id_number)
+                data = {f.attr: v.get(f.attr) for f in cadres.FIELDS}
+                audit.record(s, ctx.actor, "导入新增", "cadre", ref.id, f"{ref.name}（{ref.id_number}）", None,
+                             cadres.snapshot(data, names))
+            added += len(new_rows)
+        return added, updated
 
     def export(self, session: Session) -> Iterable[dict[str, Any]]:
         ids = cadres.roster_ids(session, cadres.RosterFilter())
@@ -219,6 +276,55 @@ class CadreSheet(SheetDef):
                 row = {col.attr: getattr(c, col.attr) for col in self.columns if col.attr != "unit_name"}
                 row["unit_name"] = c.unit.name if c.unit else None
                 yield row
+
+
+def _expire_cadres(session: Session, ids: Iterable[int]) -> None:
+    """Cadres the session holds whose rows were written around the ORM: read again when next used."""
+    wanted = set(ids)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Cadre) and obj.id in wanted:
+            session.expire(obj)
+
+
+_FIELD_ATTRS = frozenset(f.attr for f in cadres.FIELDS)
+
+
+def _differs(row, data: dict) -> bool:
+    """Whether writing `data` (a 干部 row) would change the stored cadre `row`, as
+    cadres.apply_fields would store it: text trimmed (blank is None), a blank 性别 or 出生年月 taken
+    from the ID number, a blank 后备干部 as 否 and 人员状态 as 在职. What is derived (学历层次, the
+    search text, the roster key) follows from these."""
+    info = None
+    for a, v in data.items():
+        if a not in _FIELD_ATTRS:
+            continue
+        if type(v) is str:
+            v = v.strip() or None
+        if v is None:
+            if a in ("sex", "birth"):
+                if info is None:
+                    info = check_id_number(row.id_number)
+                v = info.sex if a == "sex" else info.birth
+            elif a == "reserve":
+                v = False
+            elif a == "status":
+                v = "在职"
+        if getattr(row, a) != v:
+            return True
+    return False
+
+
+class _Plain:
+    """A bag of attributes: a cadre's values outside the ORM, for cadres.apply_fields."""
+
+    def __init__(self, values: dict, **more):
+        self.__dict__.update(values, **more)
+
+
+# The stored columns an import compares and writes (not the photo, the .lrmx extras, the form-only
+# fields, the version or the roster key, which follow from these).
+COMPARED = ("id", *(f.attr for f in cadres.FIELDS if f.attr not in ("reporting_unit", "form_filler", "age_date")),
+            "ft_education", "ip_education", "education_rank", "search_text")
 
 
 def _chunks(items: list, n: int):
@@ -256,41 +362,58 @@ class CadreListSheet(SheetDef):
         return any(c.attr == attr for c in self.columns)
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
+        """Each named cadre's stored list is read as plain values, a batch of cadres at a time, and
+        compared with the sheet's: only a changed list is replaced (one DELETE and one executemany
+        INSERT per batch) and recorded."""
+        s = ctx.session
         by_id = _cadres_by_id(ctx)
         groups: dict[str, list[Row]] = defaultdict(list)
         for r in rows:
             groups[r.get(ID)].append(r)
         keys = [k for k, _ in cadres.LIST_FIELDS[self.list_name]]
         model = cadres.LIST_MODELS[self.list_name]
+        table = model.__table__
+        has_seq = "seq" in table.c
+        order = table.c.seq if has_seq else table.c.year
         added = updated = 0
         replaced: list[int] = []
-        inserts: list[dict] = []
-        for idn, group in groups.items():
-            cadre = by_id[idn]
-            old_items = cadres.list_items(cadre, self.list_name)
-            items = cadres.normalized_items(self.list_name, [{k: r.get(k) for k in keys} for r in group])
-            for _ in group:
-                ctx.tick(self.name)
-            if cadres.normalized_items(self.list_name, old_items) == items:
+        for chunk in _chunks(list(groups.items()), BATCH):
+            ids = [by_id[idn].id for idn, _ in chunk]
+            stored: dict[int, list[dict]] = defaultdict(list)
+            for row in s.execute(select(table.c.cadre_id, *[table.c[k] for k in keys])
+                                 .where(table.c.cadre_id.in_(ids)).order_by(table.c.cadre_id, order, table.c.id)):
+                stored[row[0]].append(dict(zip(keys, row[1:])))
+            replaced.clear()
+            inserts: list[dict] = []
+            for idn, group in chunk:
+                cadre = by_id[idn]
+                old_items = stored.get(cadre.id, [])
+                items = cadres.normalized_items(self.list_name, [{k: r.get(k) for k in keys} for r in group])
+                for _ in group:
+                    ctx.tick(self.name)
+                if cadres.normalized_items(self.list_name, old_items) == items:
+                    continue
+                replaced.append(cadre.id)
+                inserts.extend(dict(item, cadre_id=cadre.id, **({"seq": i} if has_seq else {}))
+                               for i, item in enumerate(items))
+                audit.record(s, ctx.actor, "导入修改", model.__tablename__, cadre.id,
+                             f"{cadre.name}（{cadre.id_number}）",
+                             cadres.snapshot({self.list_name: old_items}), cadres.snapshot({self.list_name: items}))
+                if old_items:
+                    updated += 1
+                else:
+                    added += 1
+            if not replaced:
                 continue
-            replaced.append(cadre.id)
-            inserts.extend(dict(item, cadre_id=cadre.id, **({"seq": i} if hasattr(model, "seq") else {}))
-                           for i, item in enumerate(items))
-            cadres.touch(cadre)
-            audit.record(ctx.session, ctx.actor, "导入修改", model.__tablename__, cadre.id,
-                         f"{cadre.name}（{cadre.id_number}）",
-                         cadres.snapshot({self.list_name: old_items}), cadres.snapshot({self.list_name: items}))
-            if old_items:
-                updated += 1
-            else:
-                added += 1
-        # Set-based writes: one DELETE per chunk of cadres and one multi-row INSERT.
-        for chunk in _chunks(replaced, 500):
-            ctx.session.execute(delete(model).where(model.cadre_id.in_(chunk)))
-        if inserts:
-            ctx.session.execute(insert(model), inserts)
-        for idn in groups:
-            ctx.session.expire(by_id[idn], [self.list_name])
+            # Set-based writes: one DELETE and one multi-row INSERT per batch, and the cadres'
+            # versions raised (a list is part of the record an editor may hold open).
+            if any(stored.get(i) for i in replaced):
+                s.execute(delete(table).where(table.c.cadre_id.in_([i for i in replaced if stored.get(i)])))
+            if inserts:
+                s.execute(insert(table), inserts)
+            touched = Cadre.__table__
+            s.execute(update(touched).where(touched.c.id.in_(replaced)).values(version=touched.c.version + 1))
+            _expire_cadres(s, replaced)
         return added, updated
 
     def export(self, session: Session) -> Iterable[dict[str, Any]]:
@@ -364,3 +487,75 @@ class FamilySheet(CadreListSheet):
         Column("工作单位及职务", "work"),
     )
     note = "某干部出现在本表时，以本表替换其全部家庭成员"
+
+
+class Item:
+    """One row to upsert (`upsert`): the id of the record it hangs on (`scope`, e.g. the cadre),
+    its key, the values it sets on a stored record, the values of a new one, and what the label
+    and snapshot functions need besides the record (`extra`, e.g. the cadre)."""
+
+    __slots__ = ("scope", "key", "sets", "new", "extra")
+
+    def __init__(self, scope, key: tuple, sets: dict, new: dict, extra=None):
+        self.scope, self.key, self.sets, self.new, self.extra = scope, key, sets, new, extra
+
+
+class _Record(_Plain):
+    """A new record's values as attributes, for the snapshot and label functions (a relationship
+    it does not carry reads as None)."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
+
+
+def upsert(ctx: Context, sheet: str, model, items: list[Item], *, scope: str, stored_key, entity: str,
+           snapshot, label) -> tuple[int, int]:
+    """Write rows keyed within a scope column (e.g. a cadre's care records by (kind, date)), a
+    batch of scopes at a time: the stored records are read as plain values and compared; a new
+    record goes in by one executemany per batch and an unchanged one is left alone; only a changed
+    one is loaded and written through the ORM (its version checked) with an event of what changed.
+    `stored_key(row)` gives a stored row's key as `Item.key` does; `snapshot(record, extra)` and
+    `label(record, extra)` are the audit forms."""
+    s = ctx.session
+    table = model.__table__
+    col = table.c[scope]
+    by_scope: dict[Any, list[Item]] = defaultdict(list)
+    for it in items:
+        by_scope[it.scope].append(it)
+    added = updated = 0
+    for chunk in _chunks(list(by_scope), BATCH):
+        existing: dict[tuple, Any] = {}
+        for row in s.execute(select(table).where(col.in_(chunk))):
+            existing.setdefault((getattr(row, scope), stored_key(row)), row)
+        new: list[Item] = []
+        for sc in chunk:
+            for it in by_scope[sc]:
+                ctx.tick(sheet)
+                row = existing.get((sc, it.key))
+                if row is None:
+                    existing[(sc, it.key)] = True
+                    new.append(it)
+                    continue
+                if row is True or all(getattr(row, a) == v for a, v in it.sets.items()):
+                    continue  # unchanged: nothing loaded, nothing written
+                obj = s.get(model, row.id)
+                before = snapshot(obj, it.extra)
+                for a, v in it.sets.items():
+                    setattr(obj, a, v)
+                if audit.record_change(s, ctx.actor, "导入修改", entity, obj.id, label(obj, it.extra), before,
+                                       snapshot(obj, it.extra)):
+                    updated += 1
+        if not new:
+            continue
+        s.execute(insert(table), [dict(it.new, version=1) if "version" in table.c else it.new for it in new])
+        ids: dict[tuple, int] = {}
+        for row in s.execute(select(table).where(col.in_(chunk)).order_by(table.c.id)):
+            ids.setdefault((getattr(row, scope), stored_key(row)), row.id)
+        for it in new:
+            rec = _Record({c.key: None for c in table.c}, **it.new)
+            rec.id = ids[(it.scope, it.key)]
+            audit.record(s, ctx.actor, "导入新增", entity, rec.id, label(rec, it.extra), None, snapshot(rec, it.extra))
+        added += len(new)
+    return added, updated

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ..values import Month, day_text
 from . import parse
@@ -60,6 +61,32 @@ class Column:
             return got[1] if got else None  # the text as written; the level is derived on write
         raise AssertionError(k)
 
+    def parser(self) -> Callable[[Any], Any]:
+        """`parse` as one function chosen once per sheet (the importer calls it per cell)."""
+        k = self.kind
+        if k == "text":
+            return parse.clean_text
+        if k == "month":
+            return parse.parse_month
+        if k == "day":
+            return parse.parse_day
+        if k == "id_number":
+            return parse.parse_id_number
+        if k == "bool":
+            return parse.parse_bool
+        if k == "enum":
+            table = parse.enum_table(self.choices, self.synonyms)
+            choices = self.choices
+
+            def enum(value, table=table):
+                if type(value) is str:
+                    hit = table.get(value)  # the common case: the value exactly as listed
+                    if hit is not None:
+                        return hit
+                return parse.parse_enum(value, choices, self.synonyms)
+            return enum
+        return self.parse
+
     def format(self, value: Any) -> Any:
         """The cell value written on export: what a clerk would type."""
         if value is None:
@@ -84,15 +111,56 @@ class Column:
         return ()
 
 
-@dataclass
-class Row:
-    """One parsed data row: its Excel row number and the values of the columns the sheet has."""
+MISSING = object()  # a cell whose value could not be read: not "present" in its row
 
-    number: int
-    values: dict[str, Any]
+
+class Row(Mapping):
+    """One parsed data row: its Excel row number and the values of the columns the sheet has.
+
+    Compact: the values are one tuple in the order of the sheet's columns, shared by every row of
+    the sheet through `index` (attr → position); the row is itself the mapping of attr → value
+    (`row.values` is the row), holding only the columns the sheet has and could read."""
+
+    __slots__ = ("number", "_vals", "_index")
+
+    def __init__(self, number: int, values: Mapping[str, Any] | tuple, index: dict[str, int] | None = None):
+        self.number = number
+        if index is None:  # from a plain mapping (tests, callers outside the importer)
+            index = {k: i for i, k in enumerate(values)}
+            values = tuple(values.values())
+        self._vals = values
+        self._index = index
+
+    @property
+    def values(self) -> Row:
+        return self
 
     def get(self, attr: str, default=None):
-        return self.values.get(attr, default)
+        i = self._index.get(attr)
+        if i is None:
+            return default
+        v = self._vals[i]
+        return default if v is MISSING else v
+
+    def __getitem__(self, attr: str):
+        v = self.get(attr, MISSING)
+        if v is MISSING:
+            raise KeyError(attr)
+        return v
+
+    def __contains__(self, attr) -> bool:
+        i = self._index.get(attr)
+        return i is not None and self._vals[i] is not MISSING
+
+    def __iter__(self):
+        vals = self._vals
+        return (k for k, i in self._index.items() if vals[i] is not MISSING)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"Row({self.number}, {dict(self)!r})"
 
 
 @dataclass
@@ -125,6 +193,7 @@ class Context:
     cache: dict[str, Any] = field(default_factory=dict)
     # sheet name -> (its SheetDef, its parsed rows): the whole workbook, for lookups by key
     parsed: dict[str, tuple] = field(default_factory=dict)
+    sheet_names: set[str] = field(default_factory=set)  # the sheets this workbook has
     progress: Callable[[int, int, str], None] | None = None
     cancelled: Callable[[], bool] | None = None
     done: int = 0

@@ -36,13 +36,34 @@ def max_inflated() -> int:
     return int(env) if env else MAX_INFLATED
 
 
-@dataclass
 class SheetSource:
-    """One sheet to import: its name, header cells and data rows (Excel row number, values)."""
+    """One sheet to import: its name, header cells and data rows (Excel row number, values).
 
-    name: str
-    headers: list[Any]
-    rows: Iterable[tuple[int, list[Any]]]
+    A sheet of a file is read only when `load` is called (the importer reads one sheet at a
+    time, in its own order), and `release` lets its cells go once its rows are parsed."""
+
+    def __init__(self, name: str, headers: list[Any] | None = None,
+                 rows: Iterable[tuple[int, list[Any]]] | None = None, *, loader=None, count: int | None = None):
+        self.name = name
+        self.headers = headers
+        self.rows = rows
+        self.count = count  # data rows, when known before reading (from the pre-scan)
+        self._loader = loader
+
+    def load(self) -> SheetSource:
+        if self._loader is not None:
+            self.headers, self.rows = self._loader()
+            self._loader = None
+        return self
+
+    def release(self) -> None:
+        self.headers, self.rows = [], ()
+
+
+def _dict_rows(headers: list, rows: list[dict]):
+    """Rows given as dicts, as (Excel row number, values in the order of `headers`)."""
+    for i, r in enumerate(rows):
+        yield i + 2, [r.get(h) for h in headers]
 
 
 class WorkbookSource:
@@ -67,7 +88,7 @@ class WorkbookSource:
                     for h in r:
                         if h not in headers:
                             headers.append(h)
-                yield SheetSource(name, headers, ((i + 2, [r.get(h) for h in headers]) for i, r in enumerate(rows)))
+                yield SheetSource(name, headers, _dict_rows(headers, rows))
 
         return cls(sheets(), label=label)
 
@@ -77,7 +98,7 @@ class WorkbookSource:
         check_package(path)
         # Every sheet's XML is read once, streaming, before any reader parses it: a damaged
         # part, an entity or a sheet over the row limit is refused here, in bounded memory.
-        scan_parts(path)
+        counts = scan_parts(path)
         # Then python-calamine (Rust) reads the cells, many times faster than openpyxl; its values
         # are brought to openpyxl's shapes (None for blank, int for a whole number, datetime for a
         # date) so every check reads a cell the same way whichever reader produced it.
@@ -90,8 +111,8 @@ class WorkbookSource:
             raise DomainError(f"无法读取工作簿“{path.name}”：文件已损坏或不是 .xlsx 格式（{type(e).__name__}）。") from None
         masked = _keywords(path) == MASK_MARK
 
-        def sheets():
-            for name in names:
+        def loader(name):
+            def load():
                 # Every row in the sheet whatever its <dimension> says (calamine reads the cells
                 # themselves); rows come from Excel row 1, so row numbers are Excel's.
                 try:
@@ -100,7 +121,13 @@ class WorkbookSource:
                     raise _damaged(path.name, name, f"无法读取（{type(e).__name__}），文件可能已损坏") from None
                 rows = _guarded(map(_cells, ws.iter_rows()), sheet=name, label=path.name)
                 header = next(rows, None)
-                yield SheetSource(name, list(header or []), ((i + 2, r) for i, r in enumerate(rows)))
+                return list(header or []), ((i + 2, r) for i, r in enumerate(rows))
+            return load
+
+        def sheets():
+            for name in names:
+                n = counts.get(name)
+                yield SheetSource(name, loader=loader(name), count=None if n is None else max(n - 1, 0))
 
         return cls(sheets(), label=path.name, masked=masked, closer=wb.close)
 
@@ -193,8 +220,27 @@ def _raise(*_a):
     raise ValueError("DTD")
 
 
-def scan_parts(path: Path) -> None:
-    """Stream every worksheet part and the shared strings through the row counter."""
+_scanned: dict[tuple, dict[str, int]] = {}
+
+
+def scan_parts(path: Path) -> dict[str, int]:
+    """Stream every worksheet part and the shared strings through the row counter; returns each
+    sheet's number of rows by its title. The file last passed is remembered by its size and time
+    of change, so `cadre import` (which first asks whether the file is the interchange workbook)
+    scans it once."""
+    path = Path(path)
+    st = path.stat()
+    stamp = (str(path.resolve()), st.st_size, st.st_mtime_ns, MAX_ROWS)
+    if stamp in _scanned:
+        return dict(_scanned[stamp])
+    counts = _scan(path)
+    _scanned.clear()
+    _scanned[stamp] = counts
+    return dict(counts)
+
+
+def _scan(path: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
     with zipfile.ZipFile(path) as z:
         titles = _sheet_titles(z)
         for info in z.infolist():
@@ -203,9 +249,12 @@ def scan_parts(path: Path) -> None:
                 sheet = titles.get(name) or ("共享字符串表" if name.endswith("sharedStrings.xml") else name)
                 if name.startswith("xl/worksheets/"):
                     with z.open(info) as part:  # a quick count first: an over-long sheet goes at C speed
-                        quick_row_limit(part, sheet=sheet, label=path.name)
+                        counts[sheet] = quick_row_limit(part, sheet=sheet, label=path.name)
+                # Then expat over the whole part, all in C (no handler per element): malformed or
+                # cut-short XML, entities and DTDs are refused before any reader sees the file.
                 with z.open(info) as part:
-                    count_rows(part, sheet=sheet, label=path.name)
+                    count_rows(part, sheet=sheet, label=path.name, elements=False)
+    return counts
 
 
 def _damaged(label: str, sheet: str, why: str) -> DomainError:
@@ -225,7 +274,7 @@ def _guarded(rows, *, sheet: str, label: str):
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 
 
-def quick_row_limit(stream, *, sheet: str, label: str, limit: int | None = None, chunk: int = 1 << 22) -> None:
+def quick_row_limit(stream, *, sheet: str, label: str, limit: int | None = None, chunk: int = 1 << 22) -> int:
     """Refuse a sheet with more row tags than the limit, counting them with a regular expression
     over the raw bytes (no parsing): a 2,000,001-row sheet is refused in seconds."""
     limit = MAX_ROWS if limit is None else limit
@@ -250,9 +299,11 @@ def quick_row_limit(stream, *, sheet: str, label: str, limit: int | None = None,
         raise _damaged(label, sheet, f"的压缩数据已损坏（{e}）") from None
     if count > limit:
         raise DomainError(f"工作簿“{label}”的工作表“{sheet}”超过 {limit:,} 行的上限，已拒绝导入，未写入任何数据。")
+    return count
 
 
-def count_rows(stream, *, sheet: str, label: str, limit: int | None = None, chunk: int = 1 << 20) -> int:
+def count_rows(stream, *, sheet: str, label: str, limit: int | None = None, chunk: int = 1 << 20,
+               elements: bool = True) -> int:
     """Count a sheet's <row> elements by streaming its XML through expat.
 
     Refuses, as a DomainError, a sheet over the row limit (as soon as the limit is passed),
@@ -279,7 +330,8 @@ def count_rows(stream, *, sheet: str, label: str, limit: int | None = None, chun
         pass
 
     p = expat.ParserCreate()
-    p.StartElementHandler = start
+    if elements:  # without it the rows are not counted (0), and the parse stays in C
+        p.StartElementHandler = start
     p.StartDoctypeDeclHandler = forbidden
     p.EntityDeclHandler = forbidden
     p.ExternalEntityRefHandler = forbidden

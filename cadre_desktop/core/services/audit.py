@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEvent, AuditHead
@@ -142,33 +142,50 @@ def _lock_head(session: Session) -> AuditHead:
 
 
 def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None, label: str,
-           before, after) -> AuditEvent:
+           before, after) -> None:
     """Write one event in the caller's transaction.
 
     The head of the chain is locked and read once per transaction and then carried in
-    `session.info`, so a large import does not query (and flush) once per event.
+    `session.info`, so a large import does not query (and flush) once per event. The event is
+    kept as a plain row and written with the others of the transaction by one executemany at the
+    next flush (`_write_pending`): the head it moves is dirty, so that flush always comes.
     """
     carried = session.info.get(HEAD_KEY)
     if carried is None:
         _lock_head(session)
         carried = session.info[HEAD_KEY]
     head, key = carried
-    event = AuditEvent(
-        id=head.last_id + 1,
-        at=utcnow().replace(microsecond=0),
-        account=actor.name,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        label=label[:200],
-        before=_dump(before),
-        after=_dump(after),
-    )
-    event.digest = _digest(key, head.digest, event)
-    session.add(event)
-    head.last_id, head.digest = event.id, event.digest
+    row = {
+        "id": head.last_id + 1,
+        "at": utcnow().replace(microsecond=0),
+        "account": actor.name,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "label": label[:200],
+        "before": _dump(before),
+        "after": _dump(after),
+    }
+    row["digest"] = event_digest(key, head.digest, row["id"], row["at"], row["account"], action, entity, entity_id,
+                                 row["label"], row["before"], row["after"])
+    session.info.setdefault(PENDING_KEY, []).append(row)
+    head.last_id, head.digest = row["id"], row["digest"]
+    head.seal = SEAL_LATER  # sealed once, when the events are written
+
+
+PENDING_KEY = "audit_pending"
+SEAL_LATER = ""
+
+
+def _write_pending(session: Session, _ctx=None, _instances=None) -> None:
+    """before_flush: the events recorded since the last flush, in one executemany, and the head
+    sealed over the last of them."""
+    pending = session.info.pop(PENDING_KEY, None)
+    if not pending:
+        return
+    head, key = session.info[HEAD_KEY]
     head.seal = head_seal(key, head.last_id, head.digest)
-    return event
+    session.connection().execute(insert(AuditEvent), pending)
 
 
 def record_change(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None, label: str,
@@ -184,13 +201,17 @@ def record_change(session: Session, actor: Actor, action: str, entity: str, enti
 
 
 def forget_head(session: Session, *_args) -> None:
-    """After a commit or rollback the carried chain head is no longer locked, nor perhaps true."""
+    """After a commit or rollback the carried chain head is no longer locked, nor perhaps true
+    (and events not yet written belong to what was rolled back)."""
     session.info.pop(HEAD_KEY, None)
+    session.info.pop(PENDING_KEY, None)
 
 
 for _name in ("after_commit", "after_rollback", "after_soft_rollback"):
     if not sa_event.contains(Session, _name, forget_head):
         sa_event.listen(Session, _name, forget_head)
+if not sa_event.contains(Session, "before_flush", _write_pending):
+    sa_event.listen(Session, "before_flush", _write_pending)
 
 
 def event_dict(e: AuditEvent) -> dict:

@@ -75,13 +75,16 @@ def _span_text(start: dt.date, end: dt.date | None) -> str:
 
 
 def check_pair(session: Session, pair_data: dict, pair_id: int | None = None, today: dt.date | None = None, *,
-               others: list[OtherPair] = (), skip_ids: set[int] = frozenset()) -> list[tuple[str, str]]:
+               others: list[OtherPair] = (), skip_ids: set[int] = frozenset(),
+               stored: list[tuple] | None = None, young_age: int | None = None) -> list[tuple[str, str]]:
     """Every rule of a pair (domain.md 结对帮带). Returns (attr, message) pairs, empty when it is fine.
 
     pair_data: mentor_id, mentee_id (a cadre id, or a Person for a cadre known only to a workbook),
     kind, role, start, end. `pair_id` is the pair being edited (not a conflict with itself);
     `others` are pairs not in the database that count too; `skip_ids` are database pairs that a
-    workbook is replacing.
+    workbook is replacing. A caller checking many pairs passes what it has looked up in batches:
+    `stored`, the database pairs of this mentee, kind and role as (id, start, end, mentor name),
+    and the `young_age` setting; then nothing is queried.
     """
     today = today or dt.date.today()
     errors: list[tuple[str, str]] = []
@@ -110,14 +113,18 @@ def check_pair(session: Session, pair_data: dict, pair_id: int | None = None, to
 
     # One mentor per mentee, kind and role at any day.
     conflicts: list[tuple[dt.date, dt.date | None, str]] = []
-    mentee_db = session.scalar(select(Cadre.id).where(Cadre.id_number == mentee.key))
-    if mentee_db is not None:
-        Mentor = aliased(Cadre)
-        q = (select(MentorPair.id, MentorPair.start, MentorPair.end, Mentor.name)
-             .join(Mentor, MentorPair.mentor_id == Mentor.id)
-             .where(MentorPair.mentee_id == mentee_db, MentorPair.kind == kind,
-                    MentorPair.role.is_(None) if role is None else MentorPair.role == role))
-        for pid, s, e, name in session.execute(q):
+    if stored is None:
+        stored = []
+        mentee_db = session.scalar(select(Cadre.id).where(Cadre.id_number == mentee.key))
+        if mentee_db is not None:
+            Mentor = aliased(Cadre)
+            q = (select(MentorPair.id, MentorPair.start, MentorPair.end, Mentor.name)
+                 .join(Mentor, MentorPair.mentor_id == Mentor.id)
+                 .where(MentorPair.mentee_id == mentee_db, MentorPair.kind == kind,
+                        MentorPair.role.is_(None) if role is None else MentorPair.role == role))
+            stored = session.execute(q).all()
+    if stored:
+        for pid, s, e, name in stored:
             if pid == pair_id or pid in skip_ids:
                 continue
             if _overlaps(start, end, s, e):
@@ -130,7 +137,7 @@ def check_pair(session: Session, pair_data: dict, pair_id: int | None = None, to
         errors.append(("start", f"{RULE}：该干部在 {_span_text(s, e)}已由 {name} 帮带（{kind_text(kind, role)}）"))
 
     if kind == "科级领导帮带年轻干部":
-        bound = settings.young_age(session)
+        bound = settings.young_age(session) if young_age is None else young_age
         age = age_at(mentee.birth, start)
         if age is not None and age > bound:
             errors.append(("mentee_id", f"科级领导帮带年轻干部的被帮带人须为年轻干部（开始日期时不超过{bound}岁），"
