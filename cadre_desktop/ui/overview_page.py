@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
-from ..core.reports import charts
 from ..core.reports.indicators import Period, compute, value_text
 from .common import shortcut
 from .jobs import QueryBridge
@@ -169,14 +168,16 @@ class OverviewPage(RefreshWhenShown, QWidget):
         # The allowance payroll is the slowest figure: it follows in a second query so the rest
         # shows as soon as it is counted.
         def work():
-            with self.state.session() as s:
+            from ..core.reports import charts  # ReportLab: loaded off the GUI thread, when first needed
+
+            with self.state.session(read_only=True) as s:
                 report = compute(s, period, today=self.today, skip=SLOW)
                 series = charts.report_series(s, report)
             drawings = {name: (charts.draw(name, series[name], 360, 210), series[name]) for name in CHARTS}
             return report, drawings
 
         def slow():
-            with self.state.session() as s:
+            with self.state.session(read_only=True) as s:
                 return compute(s, period, today=self.today, only=SLOW[0])
 
         self.cards[SLOW_CARD].set_value("…")

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QPushButton, QRadioButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ..core.reports import charts
 from ..core.reports.indicators import Period, behind
 from .common import shortcut
 from .jobs import run_job
@@ -36,6 +35,8 @@ class ChartView(QSvgWidget):
         self.series = None
 
     def set_drawing(self, drawing, series=None) -> None:
+        from ..core.reports import charts  # ReportLab: not at start
+
         self.drawing, self.series = drawing, series
         self.svg = charts.to_svg(drawing)
         self.load(QByteArray(self.svg))
@@ -52,6 +53,8 @@ class ChartView(QSvgWidget):
         scale = min(self.width() / dw, self.height() / dh)
         left = (self.width() - dw * scale) / 2
         dx = (x - left) / scale
+        from ..core.reports import charts
+
         plot = charts.plot_area(self.drawing)
         if plot is None or not self.series.labels:
             return None
