@@ -1,7 +1,8 @@
 """The GUI-stall tour: the window driven as a clerk would while a 10 ms QTimer heartbeat runs; the
 longest gap between beats is the longest the window stood frozen.
 
-    CADRE_DATA_DIR=… python bench/bench_gui.py DB [--md OUT.md] [--only tour|scroll] [--pages 首页,单位]
+    CADRE_DATA_DIR=… python bench/bench_gui.py DB [--md OUT.md] [--only pages,picker,editor,rules,young,scroll]
+                                                  [--pages 首页,单位]
 
 Steps: every page shown (and its first loads awaited), its search box typed in ("zhang", a key every
 60 ms, then cleared), its filters toggled (check boxes and combo boxes in view, each changed and put
@@ -327,7 +328,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("db")
     ap.add_argument("--md", help="write the per-step table here as it goes")
-    ap.add_argument("--only", choices=("tour", "scroll"), help="only the page tour, or only the scroll")
+    ap.add_argument("--only", default="pages,picker,editor,rules,young,scroll",
+                    help="which parts (comma-separated): pages,picker,editor,rules,young,scroll")
     ap.add_argument("--pages", help="comma-separated page names (default: every page)")
     ap.add_argument("--user", default="bench")
     ap.add_argument("--password", default="bench2026")
@@ -346,6 +348,7 @@ def main() -> None:
         actor = accounts.authenticate(s, name=args.user, password=args.password)
     heart = Heart(app)
     tour = Tour(app, None, heart, Path(args.md) if args.md else None)
+    tour.settle(100)  # the heartbeat is running before the window is built
 
     def build():
         tour.w = MainWindow(AppState(db=db, actor=actor))
@@ -355,16 +358,13 @@ def main() -> None:
         while tour.w.roster.model.rowCount() == 0 and time.perf_counter() < deadline:
             app.processEvents()
     tour.step("window: build and show, first rows", build)
-    if args.only != "scroll":
-        names = args.pages.split(",") if args.pages else list(tour.w.pages)
-        for name in names:
+    parts = set(args.only.split(","))
+    if "pages" in parts:
+        for name in args.pages.split(",") if args.pages else list(tour.w.pages):
             tour.page(name)
-        tour.picker()
-        tour.editor()
-        tour.rules()
-        tour.young()
-    if args.only != "tour":
-        tour.scroll()
+    for part in ("picker", "editor", "rules", "young", "scroll"):
+        if part in parts:
+            getattr(tour, part)()
     heart.stop = True
     tour.write(final=True)
     rows = tour.rows
