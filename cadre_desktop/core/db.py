@@ -254,8 +254,9 @@ class Database:
         return self._reader
 
     def current_revision(self) -> str | None:
-        """The schema's revision (alembic_version), None on an empty database."""
-        with self.engine.connect() as conn:
+        """The schema's revision (alembic_version), None on an empty database. Read as a reader: it
+        does not wait for another program's write."""
+        with self.reader.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
                 return None
             rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
