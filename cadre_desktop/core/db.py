@@ -289,13 +289,15 @@ def _pg_on_connect(dbapi_connection, _record):
     dbapi_connection.commit()
 
 
-def open_database(url: str, *, migrate: bool | None = None) -> Database:
+def open_database(url: str, *, migrate: bool | None = None, daily_backup: bool = True) -> Database:
     """Open a database for use.
 
     `migrate` None (a client opening its database): an SQLite file is created if needed and
     brought to the current schema (backed up first when it had data); a shared server is never
     migrated by a client, only checked (`check_schema`). True: migrate either (cadre init /
     cadre migrate, by a 管理员). False: neither. A database newer than this program is refused.
+    `daily_backup` False: the caller takes the day's first backup itself (the window does, on a
+    thread once it is shown: copying a 100,000-cadre file takes seconds).
     """
     u = make_url(url)
     path = Path(u.database) if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:" else None
@@ -316,7 +318,8 @@ def open_database(url: str, *, migrate: bool | None = None) -> Database:
             migrate_database(db)
         if existed:
             backups.tidy(path)
-            backups.daily_backup(path)
+            if daily_backup:
+                backups.daily_backup(path)
     except exc.DBAPIError as error:
         db.dispose()
         raise (translate_error(error) or DomainError(f"无法打开数据库：{error.orig}")) from error
