@@ -343,7 +343,7 @@ def main() -> None:
     from cadre_desktop.ui.state import AppState
 
     app = make_app()
-    db = open_database(f"sqlite:///{args.db}")
+    db = open_database(f"sqlite:///{args.db}", daily_backup=False)  # as ui.app opens it
     with db.session() as s:
         actor = accounts.authenticate(s, name=args.user, password=args.password)
     heart = Heart(app)

@@ -268,7 +268,7 @@ from cadre_desktop.core.services import accounts
 from cadre_desktop.ui.state import AppState
 from cadre_desktop.ui.main_window import MainWindow
 app = make_app()
-db = open_database(f"sqlite:///{db_path}")
+db = open_database(f"sqlite:///{db_path}", daily_backup=False)  # as the window opens it (ui.app)
 with db.session() as s:
     actor = accounts.authenticate(s, name="bench", password="bench2026")
 w = MainWindow(AppState(db=db, actor=actor))
