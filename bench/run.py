@@ -432,7 +432,7 @@ def main() -> None:
         row("GUI stall tour (longest gap)", f"{tour['stall_ms']} ms on {tour['page']}" if "stall_ms" in tour
             else tour.get("error", "?"), "10 ms heartbeat", "—")
         if "stall_ms" in tour:
-            row("GUI stall tour (gaps over 100 ms)", f"{tour['over_100']} in {tour['steps']} steps",
+            row("GUI stall tour (gaps > 100 ms)", f"{tour['over_100']} in {tour['steps']} steps",
                 f"per step: {tmp / 'stalls.md'}", "—")
     if "print" in parts:
         pr = run_child("print", db_path, args.forms)
