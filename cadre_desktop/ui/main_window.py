@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget,
@@ -123,6 +124,20 @@ class LazyPages(Mapping):
         return {n: self._built[n] for n in self._names if n in self._built}
 
 
+# What start-up leaves out, loaded on a thread a little after the window is up, so that the first
+# save of a cadre (pinyin for the search text) does not pay for it on the GUI thread.
+WARM_UP_MS = 3000
+
+
+def warm_up() -> None:
+    def run() -> None:
+        from ..core.search import search_text
+
+        search_text("张三")  # pypinyin's dictionaries and segmenter
+
+    threading.Thread(target=run, name="warm-up", daemon=True).start()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, state: AppState):
         super().__init__()
@@ -163,6 +178,8 @@ class MainWindow(QMainWindow):
         if state.demo:
             self.statusBar().showMessage("演示县的数据均为虚构，修改只影响演示数据库。")
         self._restore()
+        QTimer.singleShot(WARM_UP_MS, self, warm_up)
+
 
     def add_page(self, name: str, page: QWidget) -> None:
         """A page built elsewhere, added at the end of the navigation."""
