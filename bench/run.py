@@ -15,8 +15,9 @@ memory is its own:
                                  floor: a bare QTableView of 200 rows in a fresh process
   1,000 审批表 to one PDF         floor: bare ReportLab drawing the same text (bench_print.py)
   cadre check, cadre report       floor: the same on a 300-cadre county
-  GUI stall tour                 a 10 ms QTimer heartbeat while every page is shown and each
-                                 search box typed in; the longest gap between beats
+  GUI stall tour                 bench_gui.py: a 10 ms QTimer heartbeat while every page is shown,
+                                 searched and filtered, the picker and the editor used, the rule
+                                 check and the young pool run, the roster scrolled; the longest gap
 
 Prints the table and writes it (with the machine and the date) to --out. Nothing is asserted.
 """
@@ -274,7 +275,7 @@ from cadre_desktop.core.services import accounts
 from cadre_desktop.ui.state import AppState
 from cadre_desktop.ui.main_window import MainWindow
 app = make_app()
-db = open_database(f"sqlite:///{db_path}")
+db = open_database(f"sqlite:///{db_path}", daily_backup=False)  # as the window opens it (ui.app)
 with db.session() as s:
     actor = accounts.authenticate(s, name="bench", password="bench2026")
 w = MainWindow(AppState(db=db, actor=actor))
@@ -286,35 +287,6 @@ app.processEvents()
 first = time.perf_counter() - t0
 if kind == "paint":
     print("RESULT " + json.dumps({"s": first, "mb": rss(), "rows": w.roster.model.rowCount()})); sys.exit(0)
-# the stall tour: a 10 ms heartbeat while every page is shown and each search box typed in
-from PySide6.QtTest import QTest
-beats = []
-clock = QElapsedTimer(); clock.start()
-hb = QTimer(); hb.setInterval(10); hb.timeout.connect(lambda: beats.append(clock.elapsed())); hb.start()
-def settle(ms):
-    end = time.perf_counter() + ms / 1000
-    while time.perf_counter() < end:
-        app.processEvents()
-        time.sleep(0.002)
-worst, where = 0, ""
-for i, name in enumerate(list(w.pages)):
-    before = len(beats)
-    w.nav.setCurrentRow(i)
-    settle(300)
-    page = w.pages[name]
-    for box in page.findChildren(QLineEdit):
-        if box.isVisible() and box.isEnabled() and not box.isReadOnly():
-            box.setFocus()
-            for ch in "zhang":
-                QTest.keyClicks(box, ch)
-                settle(60)
-            box.clear()
-            settle(200)
-            break
-    gaps = [b - a for a, b in zip(beats[max(0, before - 1):], beats[before:])]
-    if gaps and max(gaps) > worst:
-        worst, where = max(gaps), name
-print("RESULT " + json.dumps({"stall_ms": worst, "page": where, "pages": len(w.pages), "first": first}))
 '''
 
 
@@ -325,6 +297,21 @@ def gui_child(kind: str, db_path: str) -> dict:
                            timeout=900, env=env, cwd=str(ROOT))
     except subprocess.TimeoutExpired:
         return {"error": "over 900 s"}
+    for line in reversed(p.stdout.splitlines()):
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    return {"error": (p.stderr.strip().splitlines() or ["no result"])[-1][:200]}
+
+
+def tour_child(db_path: str, md: Path) -> dict:
+    """bench_gui.py: every page shown, searched and filtered, the picker, the editor, the rule check,
+    the young pool and the roster scrolled, under a 10 ms heartbeat (per-step table in `md`)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    try:
+        p = subprocess.run([sys.executable, str(HERE / "bench_gui.py"), db_path, "--md", str(md)],
+                           capture_output=True, text=True, timeout=3600, env=env, cwd=str(ROOT))
+    except subprocess.TimeoutExpired:
+        return {"error": "over 3600 s"}
     for line in reversed(p.stdout.splitlines()):
         if line.startswith("RESULT "):
             return json.loads(line[7:])
@@ -448,9 +435,12 @@ def main() -> None:
         paint, bare = gui_child("paint", str(db_path)), gui_child("floor", str(db_path))
         row("first paint (roster shown)", secs(paint), f"{secs(bare)} (bare QTableView)", ratio(paint, bare))
         row("window memory", f"{paint.get('mb', 0):.0f} MB", f"{bare.get('mb', 0):.0f} MB", ratio(paint, bare, "mb"))
-        tour = gui_child("tour", str(db_path))
+        tour = tour_child(str(db_path), tmp / "stalls.md")
         row("GUI stall tour (longest gap)", f"{tour['stall_ms']} ms on {tour['page']}" if "stall_ms" in tour
             else tour.get("error", "?"), "10 ms heartbeat", "—")
+        if "stall_ms" in tour:
+            row("GUI stall tour (gaps > 100 ms)", f"{tour['over_100']} in {tour['steps']} steps",
+                f"per step: {tmp / 'stalls.md'}", "—")
     if "print" in parts:
         pr = run_child("print", db_path, args.forms)
         row(f"{args.forms} 审批表 to one PDF", secs(pr), f"{pr['floor']:.2f} s (bare ReportLab)" if "floor" in pr else "",

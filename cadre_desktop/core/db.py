@@ -6,16 +6,14 @@ locked database, a value too long, a duplicate, a stale edit, a lost connection.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, exc, inspect
+from sqlalchemy import create_engine, event, exc, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,6 +21,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import search_index
 from . import backups
 from .values import DomainError, StaleEdit
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only to migrate or to explain a schema mismatch: opening a current database
+# (every start of the window) reads the revision with one query and finds the head from the
+# revision files themselves (`head_revision`), which costs milliseconds instead of Alembic's import.
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -145,16 +150,45 @@ def column_label(table: str, column: str | None) -> str | None:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
+_REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*=\s*(?:None|['\"]([^'\"]+)['\"])", re.M)
+
+
+@lru_cache(maxsize=1)
+def _revision_graph() -> dict[str, str | None] | None:
+    """revision -> down_revision read from the migration files; None where they cannot be read
+    plainly (no .py sources, a tuple of down revisions), and Alembic is asked instead."""
+    graph: dict[str, str | None] = {}
+    for f in (MIGRATIONS / "versions").glob("*.py"):
+        source = f.read_text("utf-8")
+        rev, down = _REVISION.search(source), _DOWN.search(source)
+        if not rev or not down:
+            return None
+        graph[rev.group(1)] = down.group(1)
+    return graph or None
+
+
 def head_revision() -> str:
+    graph = _revision_graph()
+    if graph is not None:
+        heads = set(graph) - {d for d in graph.values() if d}
+        if len(heads) == 1:
+            return heads.pop()
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
@@ -220,8 +254,15 @@ class Database:
         return self._reader
 
     def current_revision(self) -> str | None:
-        with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+        """The schema's revision (alembic_version), None on an empty database. Read as a reader: it
+        does not wait for another program's write."""
+        with self.reader.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        if len(rows) > 1:
+            raise DomainError(f"数据库有多个版本标记（{', '.join(rows)}），请联系管理员。")
+        return rows[0] if rows else None
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -248,13 +289,15 @@ def _pg_on_connect(dbapi_connection, _record):
     dbapi_connection.commit()
 
 
-def open_database(url: str, *, migrate: bool | None = None) -> Database:
+def open_database(url: str, *, migrate: bool | None = None, daily_backup: bool = True) -> Database:
     """Open a database for use.
 
     `migrate` None (a client opening its database): an SQLite file is created if needed and
     brought to the current schema (backed up first when it had data); a shared server is never
     migrated by a client, only checked (`check_schema`). True: migrate either (cadre init /
     cadre migrate, by a 管理员). False: neither. A database newer than this program is refused.
+    `daily_backup` False: the caller takes the day's first backup itself (the window does, on a
+    thread once it is shown: copying a 100,000-cadre file takes seconds).
     """
     u = make_url(url)
     path = Path(u.database) if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:" else None
@@ -275,7 +318,8 @@ def open_database(url: str, *, migrate: bool | None = None) -> Database:
             migrate_database(db)
         if existed:
             backups.tidy(path)
-            backups.daily_backup(path)
+            if daily_backup:
+                backups.daily_backup(path)
     except exc.DBAPIError as error:
         db.dispose()
         raise (translate_error(error) or DomainError(f"无法打开数据库：{error.orig}")) from error
@@ -291,8 +335,7 @@ def check_schema(db: Database) -> None:
     head = head_revision()
     if current == head:
         return
-    script = ScriptDirectory.from_config(alembic_config())
-    known = {r.revision for r in script.walk_revisions()}
+    known = known_revisions()
     if current is None:
         raise DomainError("服务器上的数据库还没有建立：请管理员先运行 cadre init（或 cadre migrate-to 迁入数据）。")
     if current not in known:
@@ -311,6 +354,8 @@ def migrate_database(db: Database) -> str | None:
         raise DomainError(f"数据库版本（{current}）比本程序新，请升级程序后再打开。")
     if current is None and _has_tables(db):
         raise DomainError("数据库中有数据表但没有本程序的版本标记：它不是本程序的数据库，未做任何改动。")
+    from alembic import command
+
     backup_path = None
     cfg = alembic_config()
     with db.engine.connect() as conn:

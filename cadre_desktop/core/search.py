@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from itertools import product
 
-from pypinyin import Style, lazy_pinyin, pinyin
+# pypinyin is imported where it is used: loading its dictionaries costs most of a second,
+# which the window's start does not need.
 
 # Two-character surnames: their readings are taken as a unit, never split across the given name.
 COMPOUND_SURNAMES = (
@@ -29,6 +30,8 @@ MAX_VARIANTS = 8
 
 
 def _char_readings(ch: str) -> list[str]:
+    from pypinyin import Style, pinyin
+
     readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
     return [r for r in (readings[0] if readings else []) if r.isascii() and r.isalpha()]
 
@@ -45,6 +48,8 @@ def search_text(name: str) -> str:
         return ""
     surname = name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
     given = name[len(surname):]
+    from pypinyin import Style, lazy_pinyin
+
     given_syllables = [s for s in lazy_pinyin(given, style=Style.NORMAL, errors="ignore")]
     parts = {name.lower()}
     for combo in list(product(*_surname_readings(surname)))[:MAX_VARIANTS]:

@@ -7,6 +7,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -134,6 +135,22 @@ def open_demo_database():
     return db
 
 
+def start_daily_backup(db) -> threading.Thread:
+    """The day's first backup of a local SQLite file, copied on a thread while the window is in
+    use (an interrupted copy leaves only a .part file, removed at the next open)."""
+    from ..core import backups
+
+    def run() -> None:
+        try:
+            backups.daily_backup(db.path)
+        except Exception:  # noqa: BLE001 - a failed daily copy is logged; the clerk's work goes on
+            logging.getLogger("cadre_desktop").exception("daily backup failed")
+
+    thread = threading.Thread(target=run, name="daily-backup", daemon=True)
+    thread.start()
+    return thread
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cadre-desktop", description="干部激励工作台")
     parser.add_argument("--demo", action="store_true", help="打开演示县（独立的演示数据库）")
@@ -147,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         url = config.resolve_target(args.db)
         if not args.demo:
             warn_network_share(url)
-        db = open_demo_database() if args.demo else open_database(url)
+        db = open_demo_database() if args.demo else open_database(url, daily_backup=False)
     except DomainError as e:
         refuse(None, e, "无法打开数据库")
         return 2
@@ -161,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow(state)
     window.show()
+    if not args.demo:
+        start_daily_backup(db)
     shown = time.perf_counter() - _START
     logging.getLogger("cadre_desktop").info(
         "main window shown %.2f s after start (%s)", shown, "demo" if args.demo else state.db.url.split("///")[-1])

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit, QSplitter, QTableView, QTreeView, QWidget,
 )
 
-from ..core.exchange.list_export import ListData, masked, tsv, write_list
 from .models import LazyTableModel
 
 FETCH_BLOCK = 500
@@ -133,6 +132,8 @@ def copy_rows(table: QTableView, actor=None) -> str:
         rows = [table.currentIndex().row()]
     if not rows:
         return ""
+    from ..core.exchange.list_export import ListData, masked, tsv  # openpyxl: not at start
+
     cols = shown_columns(table)
     data = ListData("", [(k, h) for _l, k, h in cols], row_reader(table, rows)())
     if actor is not None:
@@ -309,6 +310,8 @@ def export_list(page, table: QTableView | None = None, path: str | None = None, 
     actor = state.actor
 
     def work(progress, cancelled):
+        from ..core.exchange.list_export import ListData, write_list  # openpyxl: not at start
+
         rows = read(progress, cancelled)
         out = write_list(path, ListData(title, columns, rows, filters), actor=actor, progress=progress,
                          cancelled=cancelled)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget,
@@ -15,7 +17,6 @@ from .. import config
 from ..core.services import maintenance
 from ..core.values import DomainError
 from .common import FRAME, TITLE_BAR, available_size, confirm, inform, refuse
-from .exchange_dialogs import ExportDialog, ImportDialog, save_template
 from .jobs import Job, run_job
 from .state import AppState
 
@@ -54,6 +55,89 @@ PAGES = (
 )
 
 
+class LazyPages(Mapping):
+    """The window's pages by name, in navigation order. Every permitted page is listed (and has its
+    navigation entry) from the start; a page is built the first time it is looked up (`pages[name]`,
+    iterating `values()` / `items()` builds them all) and put in the stack in place of its stand-in.
+    `built()` is the pages built so far, without building the rest."""
+
+    def __init__(self, window: MainWindow):
+        self._window = window
+        self._names: list[str] = []
+        self._classes: dict[str, tuple[str, str]] = {}
+        self._built: dict[str, QWidget] = {}
+
+    def declare(self, name: str, module: str, cls: str) -> None:
+        self._names.append(name)
+        self._classes[name] = (module, cls)
+        self._window.stack.addWidget(QWidget())  # stand-in until the page is built
+        QListWidgetItem(name, self._window.nav)
+
+    def add(self, name: str, page: QWidget) -> None:
+        self._names.append(name)
+        self._built[name] = page
+        self._window.stack.addWidget(page)
+        QListWidgetItem(name, self._window.nav)
+        self._window._wire(name, page)
+
+    def __getitem__(self, name: str) -> QWidget:
+        page = self._built.get(name)
+        if page is not None:
+            return page
+        if name not in self._classes:
+            raise KeyError(name)
+        module, cls = self._classes[name]
+        page_cls = getattr(importlib.import_module(f"{__package__}.{module}"), cls)
+        page = page_cls(self._window.state)
+        self._built[name] = page
+        stack = self._window.stack
+        index = self._names.index(name)
+        stand_in = stack.widget(index)
+        was_current = stack.currentWidget() is stand_in
+        stack.insertWidget(index, page)
+        stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        if was_current:
+            stack.setCurrentWidget(page)
+        self._window._wire(name, page)
+        return page
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def index(self, name: str) -> int:
+        return self._names.index(name)
+
+    def name_at(self, row: int) -> str:
+        return self._names[row]
+
+    def is_built(self, name: str) -> bool:
+        return name in self._built
+
+    def built(self) -> dict[str, QWidget]:
+        return {n: self._built[n] for n in self._names if n in self._built}
+
+
+# What start-up leaves out, loaded on a thread a little after the window is up, so that the first
+# save of a cadre (pinyin for the search text) does not pay for it on the GUI thread.
+WARM_UP_MS = 3000
+
+
+def warm_up() -> None:
+    def run() -> None:
+        from ..core.search import search_text
+
+        search_text("张三")  # pypinyin's dictionaries and segmenter
+
+    threading.Thread(target=run, name="warm-up", daemon=True).start()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, state: AppState):
         super().__init__()
@@ -69,24 +153,15 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(132)
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 10px; }")
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
+        # Only the page shown first and the roster are built at start; every other page is built
+        # the first time it is selected or looked up in `pages` (start-up at 100,000 cadres).
+        self.pages = LazyPages(self)
         for label, module, cls, permission in PAGES:
-            if not state.actor.can(permission):
-                continue
-            page_cls = getattr(importlib.import_module(f"{__package__}.{module}"), cls)
-            self.add_page(label, page_cls(state))
+            if state.actor.can(permission):
+                self.pages.declare(label, module, cls)
+        self.nav.currentRowChanged.connect(self._select_row)
         self.roster = self.pages["干部档案"]
-        for page in self.pages.values():
-            # Pages that list cadres open a cadre's file through the roster's editor.
-            if hasattr(page, "open_cadre") and page is not self.roster:
-                page.open_cadre.connect(self.roster.open_cadre)
-            if hasattr(page, "import_requested"):
-                page.import_requested.connect(self.import_workbook)
-            if hasattr(page, "export_requested"):
-                page.export_requested.connect(self.export_workbook)
-            if hasattr(page, "navigate"):  # a page that sends the clerk to another page
-                page.navigate.connect(self.show_page)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.pages[next(iter(self.pages))]  # the page the window opens on
         self.nav.setCurrentRow(0)
 
         central = QWidget()
@@ -97,23 +172,45 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_menus()
-        self.nav.currentRowChanged.connect(lambda _r: self._update_print_action())
         self._update_print_action()
         who = QLabel(f"当前用户：{state.actor.name}（{state.actor.role}）")
         self.statusBar().addPermanentWidget(who)
         if state.demo:
             self.statusBar().showMessage("演示县的数据均为虚构，修改只影响演示数据库。")
         self._restore()
+        QTimer.singleShot(WARM_UP_MS, self, warm_up)
+
 
     def add_page(self, name: str, page: QWidget) -> None:
-        self.pages[name] = page
+        """A page built elsewhere, added at the end of the navigation."""
+        self.pages.add(name, page)
+
+    def _wire(self, name: str, page: QWidget) -> None:
+        """A page just built: its place in the stack, and its signals to the window and the roster."""
         page.setProperty("pageTitle", name)  # the name a printed or exported list carries
-        self.stack.addWidget(page)
-        QListWidgetItem(name, self.nav)
+        roster = self.pages.built().get("干部档案")
+        # Pages that list cadres open a cadre's file through the roster's editor.
+        if hasattr(page, "open_cadre") and page is not roster:
+            if roster is not None:
+                page.open_cadre.connect(roster.open_cadre)
+            else:  # the roster is not built yet: build it when a cadre is first opened
+                page.open_cadre.connect(lambda *a: self.pages["干部档案"].open_cadre(*a))
+        if hasattr(page, "import_requested"):
+            page.import_requested.connect(self.import_workbook)
+        if hasattr(page, "export_requested"):
+            page.export_requested.connect(self.export_workbook)
+        if hasattr(page, "navigate"):  # a page that sends the clerk to another page
+            page.navigate.connect(self.show_page)
+
+    def _select_row(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            self.pages[self.pages.name_at(row)]  # built on first selection, before it is shown
+        self.stack.setCurrentIndex(row)
+        self._update_print_action()
 
     def show_page(self, name: str) -> None:
         if name in self.pages:
-            self.nav.setCurrentRow(list(self.pages).index(name))
+            self.nav.setCurrentRow(self.pages.index(name))
 
     def _build_menus(self) -> None:
         can_import = self.state.actor.can("import")
@@ -126,7 +223,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(QAction("导入花名册…", self, triggered=self.import_roster))
         file_menu.addAction(QAction("导出数据交换工作簿…", self, shortcut=QKeySequence("Ctrl+E"),
                                     triggered=self.export_workbook))
-        file_menu.addAction(QAction("保存空白导入模板…", self, triggered=lambda: save_template(self, self.state)))
+        file_menu.addAction(QAction("保存空白导入模板…", self, triggered=self.save_template))
         file_menu.addSeparator()
         # Prints the current page's form; enabled only on a page that has one (see page_kit.Printable).
         self.act_print = QAction("打印…", self, shortcut=QKeySequence("Ctrl+P"), triggered=self.print_current_page)
@@ -145,11 +242,21 @@ class MainWindow(QMainWindow):
         help_menu.addAction(QAction("关于", self, triggered=self.about))
 
     # -- file menu -------------------------------------------------------------------------
+    # The exchange dialogs (openpyxl) are imported when first used, not at start.
     def import_workbook(self) -> None:
+        from .exchange_dialogs import ImportDialog
+
         ImportDialog(self.state, self).exec()
 
     def export_workbook(self) -> None:
+        from .exchange_dialogs import ExportDialog
+
         ExportDialog(self.state, self).exec()
+
+    def save_template(self) -> None:
+        from .exchange_dialogs import save_template
+
+        save_template(self, self.state)
 
     def import_lrmx(self) -> None:
         from .lrmx_dialogs import LrmxImportDialog
@@ -165,6 +272,8 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def _update_print_action(self) -> None:
+        if not hasattr(self, "act_print"):  # the menus are not built yet
+            return
         page = self.current_page()
         self.act_print.setEnabled(bool(getattr(page, "can_print", None) and page.can_print()
                                        or getattr(page, "act_print_list", None) is not None))
@@ -260,7 +369,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.state.settings.setValue("window/geometry", self.saveGeometry())
-        for page in self.pages.values():
+        for page in self.pages.built().values():
             if hasattr(page, "save_settings"):
                 page.save_settings()
         self.state.settings.sync()

@@ -251,21 +251,43 @@ def make_table(model, *, mode: QAbstractItemView.SelectionMode | None = EXTENDED
 COLUMN_CAP = 320
 
 
+class _OnShow(QObject):
+    """Calls `fn` (once) the first time `widget` is shown."""
+
+    def __init__(self, widget: QWidget, fn: Callable[[], None]):
+        super().__init__(widget)
+        self.fn = fn
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.Show:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, obj, self.fn)
+            self.deleteLater()
+        return False
+
+
 def fit_columns_once(table: QTableView, cap: int = COLUMN_CAP) -> None:
-    """The first time the table has rows, size each column to its contents (header included, the
-    first block of rows measured), at most `cap` pixels — unless the clerk's own widths were
-    restored (restore_header), which then stay."""
+    """The first time the table has rows and is shown, size each column to its contents (header
+    included, the rows in view measured), at most `cap` pixels — unless the clerk's own widths were
+    restored (restore_header), which then stay. A table on a page not shown yet (the roster behind
+    首页 at start) is measured when it is first shown: each cell measured is a Python data() call."""
     model = table.model()
 
     def fit() -> None:
         # The model can outlive its table (a page rebuilt, a dialog closed): a late signal does nothing.
         if not isValid(table) or table.property("columns_fitted") or model.rowCount() == 0:
             return
+        if not table.isVisible():
+            if not table.property("fit_on_show"):
+                table.setProperty("fit_on_show", True)
+                _OnShow(table, fit)
+            return
         table.setProperty("columns_fitted", True)
         if table.property("widths_restored"):
             return
         header = table.horizontalHeader()
-        header.setResizeContentsPrecision(200)
+        header.setResizeContentsPrecision(0)  # the rows in view
         table.doItemsLayout()  # the rows just set are measured, not the empty table before them
         table.resizeColumnsToContents()
         for col in range(model.columnCount()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -36,11 +37,21 @@ class PrintAborted(Exception):
     """The clerk cancelled printing; the printer job was aborted."""
 
 
+# The forms core.printing registers, as they are before it is loaded (loading it, ReportLab and
+# openpyxl with it, costs a second the window's start does not need; a test keeps the two equal).
+FORM_TITLES = {
+    "appointment-form": "干部任免审批表", "roster": "干部花名册", "mentoring-register": "结对帮带登记表",
+    "list": "列表", "commendation": "表彰通报", "tolerance-case": "容错纠错认定表",
+    "allowance-payroll": "乡镇津贴发放表", "report": "激励干部担当作为工作情况统计",
+}
+
+
 def available_forms() -> dict[str, str]:
     """The printed forms this build has (form name -> Chinese title); a page offers 打印 only for these."""
-    from ..core.printing import FORMS
-
-    return dict(FORMS)
+    printing = sys.modules.get("cadre_desktop.core.printing")
+    if printing is None:  # not loaded yet: what it will register
+        return dict(FORM_TITLES)
+    return dict(printing.FORMS)
 
 
 def load_pdf(data: bytes) -> tuple[QPdfDocument, QBuffer]:

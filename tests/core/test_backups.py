@@ -243,3 +243,17 @@ def test_a_killed_automatic_backup_leaves_nothing_once_the_program_opens_again(d
     open_database(f"sqlite:///{db_path}").dispose()
     assert not [p.name for p in folder.iterdir() if ".part" in p.name]
     assert [p for p in backups.automatic_backups(db_path) if "每日备份" in p.name]  # and the daily copy is whole
+
+
+def test_the_window_takes_the_days_backup_on_a_thread(db, admin, db_path):
+    from cadre_desktop.ui.app import start_daily_backup
+
+    db.dispose()
+    for made in backups.automatic_backups(db_path):
+        made.unlink()
+    opened = open_database(f"sqlite:///{db_path}", daily_backup=False)
+    assert not backups.automatic_backups(db_path)  # not at open
+    start_daily_backup(opened).join(60)
+    daily = [p for p in backups.automatic_backups(db_path) if "每日备份" in p.name]
+    assert len(daily) == 1 and snapshot(daily[0]) == snapshot(db_path)
+    opened.dispose()

@@ -152,3 +152,13 @@ def test_the_migrated_schema_is_the_models_schema_on_each_engine(db):
         # the search index's engine-specific objects are checked in test_search_index.py
         ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
         assert compare_metadata(ctx, Base.metadata) == []
+
+
+def test_head_revision_read_from_the_files_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from cadre_desktop.core.db import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert head_revision() in {r.revision for r in script.walk_revisions()}

@@ -120,8 +120,23 @@ def test_columns_follow_their_contents_capped_then_the_clerks_widths_stay(qtbot,
     qtbot.addWidget(second)
     restore_header(settings, "t/header", second)
     second_model.set_rows([{"id": 1, "name": "张三", "post": long_post, "notes": ""}])
+    second.show()
     qtbot.waitUntil(lambda: second.property("columns_fitted") is True)
     assert second.columnWidth(0) == 222
+
+
+def test_a_table_not_shown_yet_is_fitted_when_first_shown(qtbot):
+    model = RowsModel([("name", "姓名"), ("post", "现任职务"), ("notes", "备注")])
+    table = make_table(model, widths=(40, 40, 40))
+    qtbot.addWidget(table)
+    table.resize(900, 300)
+    long_post = "县委常委、县委办公室主任"
+    model.set_rows([{"id": 1, "name": "张三", "post": long_post, "notes": ""}])
+    qtbot.wait(50)  # the deferred fit has run: a hidden table is not measured
+    assert table.property("columns_fitted") is None and table.columnWidth(1) == 40
+    table.show()
+    qtbot.waitUntil(lambda: table.property("columns_fitted") is True)
+    assert table.columnWidth(1) >= table.fontMetrics().horizontalAdvance(long_post)
 
 
 # --- the 容错纠错 mark ------------------------------------------------------------------------

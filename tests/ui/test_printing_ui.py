@@ -307,3 +307,9 @@ def test_a_multi_selection_survives_a_refresh_in_its_order(qtbot, demo_state):
     demo_state.changes.emit("cadre")  # another page saved a cadre: the roster queries again
     qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     assert page.selected_ids() == ids and page.count.text().endswith("，已选 3 人")
+
+
+def test_the_forms_offered_before_printing_is_loaded_are_the_registered_ones():
+    from cadre_desktop.ui.print_preview import FORM_TITLES
+
+    assert FORM_TITLES == printing.FORMS  # what a page offers at start, before core.printing is imported

@@ -362,3 +362,39 @@ def test_admin_changes_the_young_bound_and_the_roster_follows(qtbot, demo_state)
         from cadre_desktop.core.services import audit
 
         assert audit.list_events(s, actor=demo_state.actor, limit=1)[0]["after"] == {"年轻干部年龄上限": 30}
+
+
+def test_window_builds_only_the_first_page_and_the_roster_at_start(qtbot, demo_state):
+    from cadre_desktop.ui.main_window import PAGES
+    from cadre_desktop.ui.mentoring_page import MentoringPage
+    from cadre_desktop.ui.overview_page import OverviewPage
+    from cadre_desktop.ui.units_page import UnitsPage
+
+    window = MainWindow(demo_state)
+    qtbot.addWidget(window)
+    window.show()
+    # every permitted page is in the navigation from the start, in order; two are built
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [p[0] for p in PAGES]
+    assert list(window.pages) == [p[0] for p in PAGES] and len(window.pages) == len(PAGES)
+    assert list(window.pages.built()) == ["首页", "干部档案"]
+    assert isinstance(window.current_page(), OverviewPage) and window.nav.currentItem().text() == "首页"
+    assert "单位" in window.pages and not window.pages.is_built("单位")
+    assert not window.act_print.isEnabled()  # 首页 prints nothing
+
+    # selecting a page builds it and shows it; the print action follows the page shown
+    window.show_page("单位")
+    units = window.current_page()
+    assert isinstance(units, UnitsPage) and window.pages.is_built("单位") and units.isVisible()
+    assert window.stack.indexOf(units) == window.pages.index("单位") == window.nav.currentRow()
+    assert units.property("pageTitle") == "单位" and window.act_print.isEnabled()
+    assert window.pages["单位"] is units  # built once
+
+    # a page looked up by code is built without being shown; its signals reach the window
+    mentoring = window.pages["结对帮带"]
+    assert isinstance(mentoring, MentoringPage) and window.current_page() is units
+    assert window.stack.indexOf(mentoring) == window.pages.index("结对帮带")
+    window.pages["首页"].navigate.emit("结对帮带")
+    assert window.current_page() is mentoring and window.nav.currentItem().text() == "结对帮带"
+    assert mentoring.receivers("2open_cadre(int)") == 1  # to the roster's editor
+    window.close()
+    assert window.pages.built().keys() == {"首页", "干部档案", "单位", "结对帮带"}

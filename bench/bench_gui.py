@@ -1,0 +1,384 @@
+"""The GUI-stall tour: the window driven as a clerk would while a 10 ms QTimer heartbeat runs; the
+longest gap between beats is the longest the window stood frozen.
+
+    CADRE_DATA_DIR=… python bench/bench_gui.py DB [--md OUT.md] [--only pages,picker,editor,rules,young,scroll]
+                                                  [--pages 首页,单位]
+
+Steps: every page shown (and its first loads awaited), its search box typed in ("zhang", a key every
+60 ms, then cleared), its filters toggled (check boxes and combo boxes in view, each changed and put
+back), the cadre picker opened and typed in, a cadre's editor opened and saved, the rule check re-run,
+the young-cadre pool grouped another way; then the roster scrolled from top to bottom (a page at a
+time over the first 2,000 rows, then in 250-row jumps to the end). A watchdog thread samples the
+GUI thread's Python stack whenever no beat came for 50 ms: the top offenders are the functions of
+the project seen most in those samples. Per step: the longest gap, gaps over 100 ms, and the
+offenders. Written to --md as it goes (a long run leaves what it has). Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent)]
+
+STALL_MS = 100
+
+
+class Heart:
+    """The 10 ms heartbeat and the watchdog that samples the GUI thread's stack during a stall."""
+
+    def __init__(self, app):
+        from PySide6.QtCore import QTimer
+
+        self.app = app
+        self.beats: list[float] = []
+        self.last = time.perf_counter()
+        self.gui = threading.get_ident()
+        self.samples: list[tuple[float, str]] = []
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._beat)
+        self.timer.start()
+        self.stop = False
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _beat(self) -> None:
+        self.last = time.perf_counter()
+        self.beats.append(self.last)
+
+    def _watch(self) -> None:
+        while not self.stop:
+            time.sleep(0.02)
+            if time.perf_counter() - self.last > 0.05:
+                frame = sys._current_frames().get(self.gui)
+                if frame is not None:
+                    self.samples.append((time.perf_counter(), where(frame)))
+
+    def gaps(self, since: float) -> list[float]:
+        """The gaps between beats from `since` (the step's start counts as a beat)."""
+        b = [since] + [x for x in self.beats if x >= since]
+        return [(y - x) * 1000 for x, y in zip(b, b[1:])]
+
+
+def where(frame) -> str:
+    """The innermost frames of the project (and the library call they made), as one line."""
+    stack = traceback.extract_stack(frame)
+    ours = [f for f in stack if "cadre_desktop" in f.filename]
+    if not ours and stack and stack[-1].name in ("settle", "idle"):
+        return "(Qt's own event processing: layout, paint, signals into C++)"
+    if not ours:
+        return "(outside the project) " + (f"{Path(stack[-1].filename).name}:{stack[-1].name}" if stack else "?")
+    inner = ours[-1]
+    tail = stack[-1]
+    label = f"{Path(inner.filename).stem}.{inner.name}:{inner.lineno}"
+    if tail is not inner:
+        label += f" → {Path(tail.filename).name}:{tail.name}"
+    return label
+
+
+class Tour:
+    def __init__(self, app, window, heart: Heart, md: Path | None):
+        self.app, self.w, self.heart, self.md = app, window, heart, md
+        self.rows: list[dict] = []
+
+    def settle(self, ms: float) -> None:
+        end = time.perf_counter() + ms / 1000
+        while time.perf_counter() < end:
+            self.app.processEvents()
+            time.sleep(0.002)
+
+    def idle(self, obj, timeout: float = 60) -> None:
+        """Until the object's Loads / QueryBridge have applied their answers (or timeout seconds)."""
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            busy = False
+            for attr in ("loads", "query", "bridge", "slow_query"):
+                q = getattr(obj, attr, None)
+                if q is not None and getattr(q, "pending", False):
+                    busy = True
+            if not busy:
+                return
+            self.settle(20)
+
+    def step(self, name: str, fn) -> dict:
+        t = time.perf_counter()
+        n = len(self.heart.samples)
+        error = None
+        try:
+            fn()
+        except Exception as e:  # a step that fails is reported, the tour goes on
+            error = f"{type(e).__name__}: {e}"[:160]
+        self.settle(50)
+        took = time.perf_counter() - t
+        gaps = self.heart.gaps(t)
+        worst = max(gaps) if gaps else 0.0
+        offenders = collections.Counter(s for _t, s in self.heart.samples[n:])
+        row = {"step": name, "worst_ms": round(worst), "over_100": sum(g > STALL_MS for g in gaps),
+               "secs": round(took, 1), "offenders": offenders.most_common(3), "error": error}
+        self.rows.append(row)
+        print("STEP " + json.dumps(row, ensure_ascii=False), flush=True)
+        self.write()
+        return row
+
+    def write(self, final: bool = False) -> None:
+        if self.md is None:
+            return
+        lines = ["| step | longest gap ms | gaps >100 ms | s | where the GUI thread was (samples) |",
+                 "|---|---|---|---|---|"]
+        for r in self.rows:
+            off = "; ".join(f"{s} ×{c}" for s, c in r["offenders"]) or "—"
+            if r["error"]:
+                off = f"ERROR {r['error']}; " + off
+            lines.append(f"| {r['step']} | {r['worst_ms']} | {r['over_100']} | {r['secs']} | {off.replace('|', '/')} |")
+        if not final:
+            lines.append("| (running) | | | | |")
+        self.md.write_text("\n".join(lines) + "\n", "utf-8")
+
+    # -- the steps -------------------------------------------------------------------------------
+    def page(self, name: str) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
+
+        w = self.w
+
+        def show():
+            w.show_page(name)
+            self.settle(300)
+            self.idle(w.pages[name])
+        self.step(f"{name}: show", show)
+        page = w.pages[name]
+
+        def search():
+            boxes = [b for b in page.findChildren(QLineEdit)
+                     if b.isVisible() and b.isEnabled() and not b.isReadOnly() and b.window() is w]
+            if not boxes:
+                return
+            box = boxes[0]
+            box.setFocus()
+            for ch in "zhang":
+                QTest.keyClicks(box, ch)
+                self.settle(60)
+            self.settle(400)
+            self.idle(page)
+            box.clear()
+            self.settle(400)
+            self.idle(page)
+        if any(b.isVisible() and not b.isReadOnly() for b in page.findChildren(QLineEdit)):
+            self.step(f"{name}: search", search)
+
+        def filters():
+            done = 0
+            for box in page.findChildren(QCheckBox):
+                if done >= 4:
+                    break
+                if box.isVisible() and box.isEnabled() and box.window() is w:
+                    box.click()
+                    self.settle(250)
+                    self.idle(page)
+                    box.click()
+                    self.settle(250)
+                    self.idle(page)
+                    done += 1
+            for combo in page.findChildren(QComboBox):
+                if done >= 6:
+                    break
+                if combo.isVisible() and combo.isEnabled() and combo.count() > 1 and combo.window() is w \
+                        and not combo.isEditable():
+                    was = combo.currentIndex()
+                    combo.setCurrentIndex((was + 1) % combo.count())
+                    self.settle(250)
+                    self.idle(page)
+                    combo.setCurrentIndex(was)
+                    self.settle(250)
+                    self.idle(page)
+                    done += 1
+        if any(b.isVisible() for b in page.findChildren(QCheckBox)) or \
+                any(c.isVisible() and c.count() > 1 for c in page.findChildren(QComboBox)):
+            self.step(f"{name}: filters", filters)
+        _ = Qt
+
+    def picker(self) -> None:
+        from PySide6.QtTest import QTest
+
+        from cadre_desktop.ui.cadre_picker import CadrePickerDialog
+
+        holder = {}
+
+        def open_():
+            d = CadrePickerDialog(self.w.state, "选择干部", self.w)
+            holder["d"] = d
+            d.show()
+            self.settle(300)
+            self.idle(d)
+        self.step("cadre picker: open", open_)
+
+        def type_():
+            d = holder["d"]
+            d.search.setFocus()
+            for ch in "li":
+                QTest.keyClicks(d.search, ch)
+                self.settle(60)
+            self.settle(500)
+            self.idle(d)
+            d.reject()
+            d.deleteLater()
+            self.settle(100)
+        if "d" in holder:
+            self.step("cadre picker: type", type_)
+
+    def editor(self) -> None:
+        from cadre_desktop.ui.cadre_editor import CadreEditor
+
+        roster = self.w.pages["干部档案"]
+        cid = roster.model.id_at(min(5, roster.model.rowCount() - 1))
+        holder = {}
+
+        def open_():
+            e = CadreEditor(self.w.state, cid, self.w)
+            holder["e"] = e
+            e.show()
+            self.settle(300)
+        self.step("cadre editor: open", open_)
+
+        def save():
+            e = holder["e"]
+            if not e.save():
+                raise RuntimeError("save refused")
+            e.deleteLater()
+            self.settle(500)
+            self.idle(self.w.current_page())
+        if "e" in holder:
+            self.step("cadre editor: save", save)
+
+    def rules(self) -> None:
+        if "规则检查" not in self.w.pages:
+            return
+
+        def check():
+            self.w.show_page("规则检查")
+            page = self.w.pages["规则检查"]
+            self.settle(200)
+            self.idle(page)
+            page.recheck.click()
+            self.settle(300)
+            self.idle(page, timeout=120)
+        self.step("规则检查: re-check", check)
+
+    def young(self) -> None:
+        from PySide6.QtWidgets import QComboBox
+
+        if "年轻干部库" not in self.w.pages:
+            return
+
+        def pool():
+            self.w.show_page("年轻干部库")
+            page = self.w.pages["年轻干部库"]
+            self.settle(200)
+            self.idle(page, timeout=120)
+            combos = [c for c in page.findChildren(QComboBox) if c.isVisible() and c.count() > 1]
+            if combos:
+                was = combos[0].currentIndex()
+                combos[0].setCurrentIndex((was + 1) % combos[0].count())
+                self.settle(300)
+                self.idle(page, timeout=120)
+                combos[0].setCurrentIndex(was)
+                self.settle(300)
+                self.idle(page, timeout=120)
+        self.step("年轻干部库: the pool regrouped", pool)
+
+    def scroll(self) -> None:
+        self.w.show_page("干部档案")
+        roster = self.w.pages["干部档案"]
+        self.settle(300)
+        self.idle(roster)
+        bar = roster.table.verticalScrollBar()
+        table = roster.table
+
+        def fine():
+            step = max(1, bar.pageStep())
+            v = 0
+            while v <= min(bar.maximum(), 2000 * table.verticalHeader().defaultSectionSize()):
+                bar.setValue(v)
+                self.app.processEvents()
+                v += step
+        self.step("roster scroll: page by page, first 2,000 rows", fine)
+
+        def jumps():
+            rows = roster.model.rowCount()
+            h = table.verticalHeader().defaultSectionSize()
+            for r in range(0, rows + 250, 250):
+                bar.setValue(min(bar.maximum(), r * h))
+                self.app.processEvents()
+            bar.setValue(bar.maximum())
+            self.settle(100)
+        self.step(f"roster scroll: 250-row jumps to row {roster.model.rowCount():,}", jumps)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("db")
+    ap.add_argument("--md", help="write the per-step table here as it goes")
+    ap.add_argument("--only", default="pages,picker,editor,rules,young,scroll",
+                    help="which parts (comma-separated): pages,picker,editor,rules,young,scroll")
+    ap.add_argument("--pages", help="comma-separated page names (default: every page)")
+    ap.add_argument("--user", default="bench")
+    ap.add_argument("--password", default="bench2026")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+
+    from cadre_desktop.core.db import open_database
+    from cadre_desktop.core.services import accounts
+    from cadre_desktop.ui.app import make_app
+    from cadre_desktop.ui.main_window import MainWindow
+    from cadre_desktop.ui.state import AppState
+
+    app = make_app()
+    db = open_database(f"sqlite:///{args.db}", daily_backup=False)  # as ui.app opens it
+    with db.session() as s:
+        actor = accounts.authenticate(s, name=args.user, password=args.password)
+    heart = Heart(app)
+    tour = Tour(app, None, heart, Path(args.md) if args.md else None)
+    tour.settle(100)  # the heartbeat is running before the window is built
+
+    def build():
+        tour.w = MainWindow(AppState(db=db, actor=actor))
+        tour.w.resize(1280, 800)
+        tour.w.show()
+        deadline = time.perf_counter() + 120
+        while tour.w.roster.model.rowCount() == 0 and time.perf_counter() < deadline:
+            app.processEvents()
+    tour.step("window: build and show, first rows", build)
+    parts = set(args.only.split(","))
+    if "pages" in parts:
+        for name in args.pages.split(",") if args.pages else list(tour.w.pages):
+            tour.page(name)
+    for part in ("picker", "editor", "rules", "young", "scroll"):
+        if part in parts:
+            getattr(tour, part)()
+    heart.stop = True
+    tour.write(final=True)
+    rows = tour.rows
+    worst = max(rows, key=lambda r: r["worst_ms"])
+    offenders = collections.Counter()
+    for r in rows:
+        for s, c in r["offenders"]:
+            offenders[s] += c
+    print("RESULT " + json.dumps({"stall_ms": worst["worst_ms"], "page": worst["step"],
+                                  "steps": len(rows), "over_100": sum(r["over_100"] for r in rows),
+                                  "s": round(time.perf_counter() - t0, 1),
+                                  "offenders": offenders.most_common(8)}, ensure_ascii=False), flush=True)
+    os._exit(0)  # threads of pages still reading at exit are not waited for
+
+
+if __name__ == "__main__":
+    main()
