@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AllowanceRate
 from ..services import allowances, audit
-from .sheets import Column, Context, Row, SheetDef, register
+from .sheets import Column, Context, Row, SheetDef, register, stored
 
 ATTRS = ("effective", "tier", "base", "staffing_float", "per_year", "year_cap")
 
@@ -68,7 +68,9 @@ class AllowanceRateSheet(SheetDef):
                          allowances.rate_snapshot(rate))
         return len(new), updated
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        for r in sorted(session.scalars(select(AllowanceRate)),
-                        key=lambda r: (r.effective, allowances.RATE_TIERS.index(r.tier))):
-            yield {a: getattr(r, a) for a in ATTRS}
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        # a few rows: sorted here by date, then tier in the order of RATE_TIERS
+        rows = session.connection().execute(select(*(stored(getattr(AllowanceRate, c.attr)) for c in self.columns)))
+        tier = [c.attr for c in self.columns].index("tier")
+        effective = [c.attr for c in self.columns].index("effective")
+        return sorted(rows, key=lambda r: (r[effective], allowances.RATE_TIERS.index(r[tier])))

@@ -8,7 +8,7 @@ nothing and records no event. New records are inserted together with one flush.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -18,7 +18,7 @@ from ..services import audit, careers, honours, welfare
 from ..values import CODE_SYNONYMS, RANKS
 from . import parse
 from .people import ID, Item, _cadres_by_id, _units_by_name, cadre_known, upsert
-from .sheets import Column, Context, Row, SheetDef, register
+from .sheets import Column, Context, Row, SheetDef, register, stored, stream
 
 
 def _id_columns() -> tuple[Column, ...]:
@@ -99,15 +99,14 @@ class AppointmentSheet(SheetDef):
                       entity="appointment", snapshot=lambda a, c: careers.snapshot(a, unit_names.get(a.new_unit_id)),
                       label=lambda a, c: careers.label(c, a))
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        q = (select(Appointment, Cadre.id_number, Cadre.name, Unit.name)
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        special = {ID: Cadre.id_number, "cadre_name": Cadre.name, "new_unit_name": Unit.name}
+        q = (select(*(special[c.attr] if c.attr in special else stored(getattr(Appointment, c.attr))
+                      for c in self.columns))
+             .select_from(Appointment)
              .join(Cadre, Appointment.cadre_id == Cadre.id).outerjoin(Unit, Appointment.new_unit_id == Unit.id)
              .order_by(Appointment.date, Appointment.id))
-        for a, idn, name, unit in session.execute(q):
-            yield {ID: idn, "cadre_name": name, "date": a.date, "kind": a.kind, "old_post": a.old_post,
-                   "new_post": a.new_post, "new_unit_name": unit, "new_rank": a.new_rank,
-                   "new_team_role": a.new_team_role, "frontline": a.frontline, "frontline_field": a.frontline_field,
-                   "batch": a.batch, "doc_number": a.doc_number}
+        return stream(session, q)
 
 
 # --- 表彰 -----------------------------------------------------------------------------------
@@ -228,14 +227,14 @@ class CommendationSheet(SheetDef):
         added += len(new_awards)
         return added, updated
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        q = (select(CommendationBatch).options(selectinload(CommendationBatch.awards))
-             .order_by(CommendationBatch.date, CommendationBatch.id))
-        for b in session.scalars(q):
-            head = {"title": b.title, "doc_number": b.doc_number, **{k: getattr(b, k) for k in BATCH_ATTRS}}
-            for a in b.awards:
-                yield dict(head, target_kind=a.target_kind, target_name=a.target_name, id_number=a.id_number,
-                           unit_post=a.unit_post, honour=a.honour, deeds=a.deeds)
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        # One row per award: its batch's fields, then its own; batches by date, awards by id.
+        batch_attrs = {"title", "doc_number", *BATCH_ATTRS}
+        q = (select(*(stored(getattr(CommendationBatch if c.attr in batch_attrs else Award, c.attr))
+                      for c in self.columns))
+             .select_from(Award).join(CommendationBatch, Award.batch_id == CommendationBatch.id)
+             .order_by(CommendationBatch.date, CommendationBatch.id, Award.id))
+        return stream(session, q)
 
 
 # --- 关爱记录 ---------------------------------------------------------------------------------
@@ -270,12 +269,13 @@ class CareSheet(SheetDef):
                       entity="care_record", snapshot=lambda rec, c: welfare.care_snapshot(rec),
                       label=lambda rec, c: welfare.care_label(c, rec))
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        q = (select(CareRecord, Cadre.id_number, Cadre.name).join(Cadre, CareRecord.cadre_id == Cadre.id)
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        special = {ID: Cadre.id_number, "cadre_name": Cadre.name}
+        q = (select(*(special[c.attr] if c.attr in special else stored(getattr(CareRecord, c.attr))
+                      for c in self.columns))
+             .select_from(CareRecord).join(Cadre, CareRecord.cadre_id == Cadre.id)
              .order_by(CareRecord.date, CareRecord.id))
-        for rec, idn, name in session.execute(q):
-            yield {ID: idn, "cadre_name": name, "kind": rec.kind, "date": rec.date, "days": rec.days,
-                   "amount": rec.amount, "notes": rec.notes}
+        return stream(session, q)
 
 
 # --- 慰问 -----------------------------------------------------------------------------------
@@ -309,7 +309,6 @@ class VisitSheet(SheetDef):
                       stored_key=lambda v: (v.name, v.id_number or "", v.date, v.category), entity="visit",
                       snapshot=lambda v, _: welfare.visit_snapshot(v), label=lambda v, _: welfare.visit_label(v))
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        for v in session.scalars(select(Visit).order_by(Visit.date, Visit.id)):
-            yield {"name": v.name, ID: v.id_number, "category": v.category, "date": v.date, "amount": v.amount,
-                   "visitor": v.visitor, "notes": v.notes}
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        return stream(session, select(*(stored(getattr(Visit, c.attr)) for c in self.columns))
+                      .order_by(Visit.date, Visit.id))

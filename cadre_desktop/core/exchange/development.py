@@ -5,7 +5,7 @@ History rows: importing them never touches a cadre's unit, post or team role.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import func, select
 
@@ -14,7 +14,7 @@ from ..services import audit
 from ..services import development as dev
 from . import parse
 from .people import Item, _cadres_by_id, cadre_known, upsert
-from .sheets import Column, Context, Row, SheetDef, register
+from .sheets import Column, Context, Row, SheetDef, register, stored, stream
 
 ID = "id_number"
 
@@ -102,9 +102,9 @@ class TrainingClassSheet(SheetDef):
             added += 1
         return added, updated
 
-    def export(self, session) -> Iterable[dict[str, Any]]:
-        for tc in session.scalars(select(TrainingClass).order_by(TrainingClass.start, TrainingClass.name)):
-            yield {c.attr: getattr(tc, c.attr) for c in self.columns}
+    def export(self, session) -> Iterable[Sequence[Any]]:
+        return stream(session, select(*(stored(getattr(TrainingClass, c.attr)) for c in self.columns))
+                      .order_by(TrainingClass.start, TrainingClass.name))
 
 
 @register
@@ -148,15 +148,17 @@ class AttendanceSheet(SheetDef):
                       entity="attendance", snapshot=lambda a, c: dev.attendance_snapshot(a, names[a.class_id], c),
                       label=lambda a, c: dev._label(names[a.class_id], c.name))
 
-    def export(self, session) -> Iterable[dict[str, Any]]:
-        q = (select(TrainingClass.name, Cadre.id_number, Cadre.name, Attendance.hours, Attendance.completed)
+    def export(self, session) -> Iterable[Sequence[Any]]:
+        special = {"class_name": TrainingClass.name, ID: Cadre.id_number, "cadre_name": Cadre.name}
+        q = (select(*(special[c.attr] if c.attr in special else stored(getattr(Attendance, c.attr))
+                      for c in self.columns))
+             .select_from(Attendance)
              .join(TrainingClass, Attendance.class_id == TrainingClass.id)
              .join(Cadre, Attendance.cadre_id == Cadre.id)
              .outerjoin(Unit, Cadre.unit_id == Unit.id)
              .order_by(TrainingClass.start, TrainingClass.name, func.coalesce(Unit.sort_order, 1 << 30), Unit.name,
                        Cadre.name, Cadre.id_number))
-        for class_name, idn, name, hours, completed in session.execute(q):
-            yield {"class_name": class_name, ID: idn, "cadre_name": name, "hours": hours, "completed": completed}
+        return stream(session, q)
 
 
 POSTING_ATTRS = dev.POSTING_ATTRS
@@ -203,8 +205,9 @@ class PostingSheet(SheetDef):
                       stored_key=lambda p: (p.kind, p.field or "", p.start), entity="posting",
                       snapshot=lambda p, c: dev.posting_snapshot(p, c), label=lambda p, c: f"{c.name}：{p.kind}")
 
-    def export(self, session) -> Iterable[dict[str, Any]]:
-        q = (select(Posting, Cadre.id_number, Cadre.name).join(Cadre, Posting.cadre_id == Cadre.id)
+    def export(self, session) -> Iterable[Sequence[Any]]:
+        special = {ID: Cadre.id_number, "cadre_name": Cadre.name}
+        q = (select(*(special[c.attr] if c.attr in special else stored(getattr(Posting, c.attr)) for c in self.columns))
+             .select_from(Posting).join(Cadre, Posting.cadre_id == Cadre.id)
              .order_by(Posting.start, Cadre.id_number, Posting.kind, Posting.field, Posting.id))
-        for p, idn, name in session.execute(q):
-            yield {ID: idn, "cadre_name": name, **{a: getattr(p, a) for a in POSTING_ATTRS}}
+        return stream(session, q)

@@ -6,18 +6,18 @@ the other rows of the workbook, so a workbook cannot bring in what the window wo
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, aliased
 
-from ..models import Cadre, MentoringRecord, MentorPair, ToleranceCase
+from ..models import Cadre, MentoringRecord, MentorPair, ToleranceCase, Unit
 from ..services import audit, mentoring, settings, tolerance
 from ..services.labels import length_errors
 from ..services.mentoring import OtherPair, Person
 from ..values import check_id_number
 from .people import BATCH, Item, _cadres_by_id, _chunks, cadre_known, upsert
-from .sheets import Column, Context, Row, SheetDef, register
+from .sheets import Column, Context, Row, SheetDef, register, stored, stream
 
 PAIRS, RECORDS, CASES = "结对帮带", "帮带纪实", "容错纠错"
 
@@ -76,6 +76,19 @@ def _pair_snapshot(p, people) -> dict:
 def _pair_label(p, people) -> str:
     m, e = people
     return f"{m.name} 帮带 {e.name}（{mentoring.kind_text(p.kind, p.role)}）"
+
+
+def _pairs_query(columns: tuple[Column, ...], special: dict | None = None):
+    """A query of `columns` over every pair with its two people, in the order pairs are listed
+    (services.mentoring.list_pairs); `special` maps further attrs to the expressions they read."""
+    Mentor, Mentee, MUnit = aliased(Cadre), aliased(Cadre), aliased(Unit)
+    exprs = {"mentor_idn": Mentor.id_number, "mentor_name": Mentor.name, "mentee_idn": Mentee.id_number,
+             "mentee_name": Mentee.name, **(special or {})}
+    return (select(*(exprs[c.attr] if c.attr in exprs else stored(getattr(MentorPair, c.attr)) for c in columns))
+            .select_from(MentorPair)
+            .join(Mentor, MentorPair.mentor_id == Mentor.id).join(Mentee, MentorPair.mentee_id == Mentee.id)
+            .outerjoin(MUnit, Mentor.unit_id == MUnit.id)
+            .order_by(*mentoring.pair_order(Mentor, MUnit, Mentee)))
 
 
 def _pair_columns() -> tuple[Column, ...]:
@@ -160,11 +173,8 @@ class PairSheet(SheetDef):
             ctx.cache.pop(k, None)
         return done
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        for p in mentoring.list_pairs(session):
-            yield {"mentor_idn": p["mentor_id_number"], "mentor_name": p["mentor"], "mentee_idn": p["mentee_id_number"],
-                   "mentee_name": p["mentee"], "kind": p["kind"], "role": p["role"], "start": p["start"],
-                   "end": p["end"]}
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        return stream(session, _pairs_query(self.columns))
 
 
 def _spans(ctx: Context, mentee_idns) -> dict[tuple, list[tuple]]:
@@ -277,12 +287,12 @@ class RecordSheet(SheetDef):
             added += len(new)
         return added, updated
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        for p in mentoring.list_pairs(session):
-            for rec in mentoring.list_records(session, p["id"]):
-                yield {"mentor_idn": p["mentor_id_number"], "mentee_idn": p["mentee_id_number"], "kind": p["kind"],
-                       "role": p["role"], "date": rec["date"], "record_kind": rec["kind"], "content": rec["content"],
-                       "recorded_by": rec["recorded_by"]}
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        # The pairs in their listed order, each pair's records by date.
+        special = {"date": MentoringRecord.date, "record_kind": MentoringRecord.kind,
+                   "content": MentoringRecord.content, "recorded_by": MentoringRecord.recorded_by}
+        q = _pairs_query(self.columns, special).join(MentoringRecord, MentoringRecord.pair_id == MentorPair.id)
+        return stream(session, q.order_by(MentoringRecord.date, MentoringRecord.id))
 
 
 CASE_ATTRS = ("circumstance", "colour", "outcome", "decided", "deciding_body", "measures", "correction_status", "notes")
@@ -379,8 +389,11 @@ class CaseSheet(SheetDef):
             added += 1
         return added, updated
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        for c in reversed(tolerance.list_cases(session)):
-            row = {a: c[a] for a in (*CASE_ATTRS, "matter", "occurred")}
-            row.update(id_number=c["id_number"], cadre_name=c["name"])
-            yield row
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        # The cases as tolerance.list_cases lists them, earliest first.
+        special = {"id_number": Cadre.id_number, "cadre_name": Cadre.name}
+        q = (select(*(special[c.attr] if c.attr in special else stored(getattr(ToleranceCase, c.attr))
+                      for c in self.columns))
+             .select_from(ToleranceCase).join(Cadre, ToleranceCase.cadre_id == Cadre.id)
+             .order_by(ToleranceCase.occurred, ToleranceCase.id))
+        return stream(session, q)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ..models import Cadre, Unit, roster_key
 from ..services import audit, cadres, units
 from ..values import check_id_number, APPRAISAL_RESULTS, REWARD_KINDS, TIERS, UNIT_KINDS
 from . import parse
-from .sheets import Column, Context, Row, SheetDef, register
+from .sheets import Column, Context, Row, SheetDef, register, stored, stream
 
 ID = "id_number"
 
@@ -136,9 +136,9 @@ class UnitSheet(SheetDef):
                 updated += 1
         return added, updated
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        for u in session.scalars(select(Unit).order_by(Unit.sort_order, Unit.name)):
-            yield {"name": u.name, "kind": u.kind, "tier": u.tier, "sort_order": u.sort_order}
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        return stream(session, select(*(getattr(Unit, c.attr) for c in self.columns))
+                      .order_by(Unit.sort_order, Unit.name))
 
 
 def _cadre_columns() -> tuple[Column, ...]:
@@ -267,15 +267,11 @@ class CadreSheet(SheetDef):
             added += len(new_rows)
         return added, updated
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        ids = cadres.roster_ids(session, cadres.RosterFilter())
-        for chunk in _chunks(ids, 500):
-            by_id = {c.id: c for c in session.scalars(select(Cadre).where(Cadre.id.in_(chunk)))}
-            for i in chunk:
-                c = by_id[i]
-                row = {col.attr: getattr(c, col.attr) for col in self.columns if col.attr != "unit_name"}
-                row["unit_name"] = c.unit.name if c.unit else None
-                yield row
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        # Every cadre in the roster's order (cadres.roster_ids with no filter), as plain rows.
+        cols = [Unit.name if c.attr == "unit_name" else stored(getattr(Cadre, c.attr)) for c in self.columns]
+        return stream(session, select(*cols).outerjoin(Unit, Cadre.unit_id == Unit.id)
+                      .order_by(Cadre.roster_key, Cadre.id))
 
 
 def _expire_cadres(session: Session, ids: Iterable[int]) -> None:
@@ -416,21 +412,15 @@ class CadreListSheet(SheetDef):
             _expire_cadres(s, replaced)
         return added, updated
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        ids = cadres.roster_ids(session, cadres.RosterFilter())
-        keys = [k for k, _ in cadres.LIST_FIELDS[self.list_name]]
-        for chunk in _chunks(ids, 500):
-            found = session.scalars(
-                select(Cadre).where(Cadre.id.in_(chunk)).options(selectinload(getattr(Cadre, self.list_name)))
-            )
-            by_id = {c.id: c for c in found}
-            for i in chunk:
-                c = by_id[i]
-                for item in getattr(c, self.list_name):
-                    row = {k: getattr(item, k) for k in keys}
-                    row[ID] = c.id_number
-                    row["cadre_name"] = c.name
-                    yield row
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        # The cadres in the roster's order, each one's items in the order of its file (the
+        # relationship's order_by), as plain rows of one joined query.
+        model = cadres.LIST_MODELS[self.list_name]
+        special = {ID: Cadre.id_number, "cadre_name": Cadre.name}
+        cols = [special[c.attr] if c.attr in special else stored(getattr(model, c.attr)) for c in self.columns]
+        item_order = getattr(Cadre, self.list_name).property.order_by or ()
+        return stream(session, select(*cols).join(Cadre, model.cadre_id == Cadre.id)
+                      .order_by(Cadre.roster_key, Cadre.id, *item_order, model.id))
 
 
 def _list_columns(*cols: Column) -> tuple[Column, ...]:

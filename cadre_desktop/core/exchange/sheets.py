@@ -11,9 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from sqlalchemy import Integer, type_coerce
+
+from ..masking import MASKED_ATTRS, mask_value
+from ..models import MonthType, ScaledDecimal
 from ..values import Month, day_text
 from . import parse
 
@@ -101,6 +105,15 @@ class Column:
             return int(value) if value == value.to_integral_value() else float(value)
         return value
 
+    def exporter(self, masked: bool = False) -> Callable[[Any], Any] | None:
+        """The function that turns a stored value of this column (never None; a month as its yyyymm
+        code and money or hours as scaled integers, see `stored`) into the cell written on export,
+        as `format` would; None where the value is written as it is. Chosen once per column, so
+        the export does no per-cell dispatch."""
+        if masked and (self.kind == "id_number" or self.attr in MASKED_ATTRS):
+            return mask_value
+        return _EXPORTERS.get(self.kind)
+
     @property
     def validation_list(self) -> tuple[str, ...]:
         """Values offered as a drop-down in the template."""
@@ -112,6 +125,55 @@ class Column:
 
 
 MISSING = object()  # a cell whose value could not be read: not "present" in its row
+
+
+def _month_cell(v: Any) -> Any:
+    if type(v) is int:
+        return f"{v // 100:04d}.{v % 100:02d}"
+    return str(v)
+
+
+def _day_cell(v: Any) -> Any:
+    return f"{v.year:04d}.{v.month:02d}.{v.day:02d}"
+
+
+def _scaled_cell(scale: int) -> Callable[[Any], Any]:
+    def cell(v: Any) -> Any:
+        if type(v) is int:
+            whole, part = divmod(v, scale)
+            return whole if not part else v / scale
+        return int(v) if v == v.to_integral_value() else float(v)  # a Decimal, as `format` writes it
+
+    return cell
+
+
+def _bool_cell(v: Any) -> str:
+    return "是" if v else "否"
+
+
+_EXPORTERS: dict[str, Callable[[Any], Any]] = {
+    "month": _month_cell, "day": _day_cell, "money": _scaled_cell(100), "hours": _scaled_cell(10), "bool": _bool_cell,
+}
+
+
+def stored(column):
+    """A mapped column as the export reads it: a month as its yyyymm code and a scaled decimal as
+    its stored integer, so no Month or Decimal is built for a cell that becomes text or a number."""
+    if isinstance(getattr(column, "type", None), (MonthType, ScaledDecimal)):
+        return type_coerce(column, Integer)
+    return column
+
+
+def stream(session: Session, query, *, chunk: int = 2000) -> Iterable[Sequence[Any]]:
+    """The rows of a Core query as plain tuples, fetched `chunk` at a time (a server-side cursor on
+    PostgreSQL), so memory stays flat at any size."""
+    result = session.connection().execute(query.execution_options(yield_per=chunk))
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
 
 
 class Row(Mapping):
@@ -239,8 +301,9 @@ class SheetDef:
         """Write the rows; return (added, updated). Unchanged records count as neither."""
         raise NotImplementedError
 
-    def export(self, session: Session) -> Iterable[dict[str, Any]]:
-        """Rows of this sheet for every record, as attr → value."""
+    def export(self, session: Session) -> Iterable[Sequence[Any]]:
+        """Rows of this sheet for every record: one value per column, in `columns` order, as stored
+        (`stored`); the exporter turns them into cells with each column's `exporter`."""
         raise NotImplementedError
 
 

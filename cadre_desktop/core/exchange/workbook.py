@@ -29,6 +29,8 @@ MAX_ROWS = 2_000_000
 MAX_CELL = 32_767
 MASK_MARK = "cadre_desktop:masked"
 FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_CHARS = "=+-@"
+NEVER_FORMULA = frozenset({"month", "day", "int", "year", "hours", "money", "bool"})  # column kinds
 
 
 def max_inflated() -> int:
@@ -453,7 +455,8 @@ def _write_refused(path: Path, e: OSError) -> DomainError:
 
 
 def write_sheets(path: str | Path, sheets: Iterable[tuple[Any, Iterator[list[Any]]]], *, masked: bool = False) -> Path:
-    """Write sheets of (definition, row value lists) in write-only mode."""
+    """Write sheets of (definition, row value lists, one value per column) in write-only mode; the
+    lists are the writer's to change."""
 
     def save(tmp):
         wb = openpyxl.Workbook(write_only=True)
@@ -471,11 +474,17 @@ def write_sheets(path: str | Path, sheets: Iterable[tuple[Any, Iterator[list[Any
                 cell.fill = REQUIRED_FILL if c.required else HEADER_FILL
                 header.append(cell)
             ws.append(header)
+            # Plain values go straight to openpyxl (which reuses one cell for them); only text that
+            # starts like a formula needs a cell of its own marked as text. Only the columns that
+            # may hold such text are looked at (a month, a day, a number or 是/否 never does).
+            texts = [i for i, c in enumerate(sheet_def.columns) if c.kind not in NEVER_FORMULA]
+            append = ws.append
             for values in rows:
-                # Plain values go straight to openpyxl (which reuses one cell for them); only text
-                # that starts like a formula needs a cell of its own marked as text.
-                ws.append([safe_cell(ws, v) if type(v) is str and v.startswith(FORMULA_STARTS) else v
-                           for v in values])
+                for i in texts:
+                    v = values[i]
+                    if v and type(v) is str and v[0] in FORMULA_CHARS:
+                        values[i] = safe_cell(ws, v)
+                append(values)
         _save_workbook(wb, tmp)
 
     return atomic_save(path, save)

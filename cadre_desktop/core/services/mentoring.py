@@ -372,6 +372,12 @@ def _reminders_of(start: dt.date, last_talk: dt.date | None, last_report: dt.dat
     return out
 
 
+def pair_order(mentor, mentor_unit, mentee) -> tuple:
+    """The order pairs are listed in (mentor's unit, mentor, start, mentee), given the aliases a
+    query joins the mentor, the mentor's unit and the mentee as."""
+    return (func.coalesce(mentor_unit.sort_order, 1 << 30), mentor.name, MentorPair.start, mentee.name, MentorPair.id)
+
+
 def list_pairs(session: Session, *, kind: str | None = None, active: bool | None = None, overdue_only: bool = False,
                mentor_id: int | None = None, mentee_id: int | None = None, search: str = "",
                today: dt.date | None = None) -> list[dict]:
@@ -385,8 +391,7 @@ def list_pairs(session: Session, *, kind: str | None = None, active: bool | None
                 EUnit.name)
          .join(Mentor, MentorPair.mentor_id == Mentor.id).join(Mentee, MentorPair.mentee_id == Mentee.id)
          .outerjoin(MUnit, Mentor.unit_id == MUnit.id).outerjoin(EUnit, Mentee.unit_id == EUnit.id)
-         .order_by(func.coalesce(MUnit.sort_order, 1 << 30), Mentor.name, MentorPair.start, Mentee.name,
-                   MentorPair.id))
+         .order_by(*pair_order(Mentor, MUnit, Mentee)))
     if kind:
         q = q.where(MentorPair.kind == kind)
     if active is True:
