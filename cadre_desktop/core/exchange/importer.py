@@ -201,7 +201,10 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
             session.flush()
     except BaseException:
         if savepoint is not None and savepoint.is_active:
-            savepoint.rollback()
+            try:
+                savepoint.rollback()
+            except Exception:  # noqa: BLE001 - e.g. a full disk has ended the transaction already:
+                pass  # the first error is the one to report, and the caller's rollback ends it all
         audit.forget_head(session)
         raise
     finally:

@@ -168,12 +168,19 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
     }
     row["digest"] = event_digest(key, head.digest, row["id"], row["at"], row["account"], action, entity, entity_id,
                                  row["label"], row["before"], row["after"])
-    session.info.setdefault(PENDING_KEY, []).append(row)
+    pending = session.info.setdefault(PENDING_KEY, [])
+    pending.append(row)
     head.last_id, head.digest = row["id"], row["digest"]
     head.seal = SEAL_LATER  # sealed once, when the events are written
+    session.info[UNSEALED_KEY] = True
+    if len(pending) >= PENDING_BATCH:  # a long import: memory stays bounded
+        session.info.pop(PENDING_KEY)
+        session.connection().execute(insert(AuditEvent), pending)
 
 
 PENDING_KEY = "audit_pending"
+UNSEALED_KEY = "audit_unsealed"
+PENDING_BATCH = 2000
 SEAL_LATER = ""
 
 
@@ -181,11 +188,11 @@ def _write_pending(session: Session, _ctx=None, _instances=None) -> None:
     """before_flush: the events recorded since the last flush, in one executemany, and the head
     sealed over the last of them."""
     pending = session.info.pop(PENDING_KEY, None)
-    if not pending:
-        return
-    head, key = session.info[HEAD_KEY]
-    head.seal = head_seal(key, head.last_id, head.digest)
-    session.connection().execute(insert(AuditEvent), pending)
+    if session.info.pop(UNSEALED_KEY, None) and HEAD_KEY in session.info:
+        head, key = session.info[HEAD_KEY]
+        head.seal = head_seal(key, head.last_id, head.digest)
+    if pending:
+        session.connection().execute(insert(AuditEvent), pending)
 
 
 def record_change(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None, label: str,
@@ -205,6 +212,7 @@ def forget_head(session: Session, *_args) -> None:
     (and events not yet written belong to what was rolled back)."""
     session.info.pop(HEAD_KEY, None)
     session.info.pop(PENDING_KEY, None)
+    session.info.pop(UNSEALED_KEY, None)
 
 
 for _name in ("after_commit", "after_rollback", "after_soft_rollback"):
