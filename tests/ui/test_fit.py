@@ -167,6 +167,7 @@ def test_roster_mark_is_a_badge_that_stays_on_a_selected_row(qtbot, db, admin, t
     qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
     col = [k for k, _ in cadres.ROSTER_COLUMNS].index("tag")
     page.select_id(tagged["红一"])
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)  # the summary is read off the GUI thread
     qtbot.wait(50)
     row = page.model.row_of(tagged["红一"])
     assert page.model.data(page.model.index(row, col)) == "红"  # the word, not only a colour

@@ -129,6 +129,8 @@ def test_a_saved_mapping_is_loaded_and_the_roster_page_filters_by_years_in_rank(
     assert dialog.result.result.ok, [str(p) for p in dialog.result.result.errors]
 
     page = window.roster
+    window.show()
+    window.show_page("干部档案")  # the roster, refreshed when shown after the import
     qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=20000)
     keys = [k for k, _ in cadres.ROSTER_COLUMNS]
     names = {page.model.row(i)["name"]: i for i in range(page.model.rowCount())}
