@@ -422,6 +422,10 @@ def test_a_page_with_two_lists_exports_the_one_worked_in(qtbot, state, tmp_path,
     assert ws["A1"].value.startswith(f"教育培训—参训人员（{name}）")
     assert [c.value for c in ws[2]] == ["姓名", "单位", "职务", "学时", "是否结业", "本年度累计学时"]
     assert ws.max_row - 2 == page.att_model.rowCount() > 0
+    from cadre_desktop.ui import jobs
+
+    qtbot.waitUntil(lambda: job not in jobs._LIVE)  # its progress dialog (shown on a slow machine) closed
+    page.activateWindow()  # the window again, once that dialog has gone
     page.table.setFocus()
     qtbot.waitUntil(lambda: page.table.hasFocus())
     job = export_list(page, path=str(tmp_path / "班.xlsx"))
