@@ -240,7 +240,7 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
 
         def fetch() -> list[tuple[str, int]]:
             with self.state.session(read_only=True) as s:
-                return [(name, uid) for uid, name in units.unit_choices(s)]
+                return [(u["name"], u["id"]) for u in units.unit_choices(s)]
 
         self.loads.run("units", fetch, self._apply_units, wait=wait)
 

@@ -146,6 +146,6 @@ def test_unit_choices_are_the_units_in_their_order(db, admin):
         a = units.save_unit(s, actor=admin, name="青山镇", kind="乡镇", tier="一档", sort_order=1)
     with db.session(read_only=True) as s:
         choices = units.unit_choices(s)
-        assert choices == [(u["id"], u["name"]) for u in units.list_units(s)]
-    assert [name for _id, name in choices if name in ("青山镇", "县财政局")] == ["青山镇", "县财政局"]
-    assert {a, b} <= {i for i, _n in choices}
+        assert choices == [{"id": u["id"], "name": u["name"]} for u in units.list_units(s)]
+    assert [c["name"] for c in choices if c["name"] in ("青山镇", "县财政局")] == ["青山镇", "县财政局"]
+    assert {a, b} <= {c["id"] for c in choices}

@@ -15,12 +15,6 @@ def unit_snapshot(u: Unit) -> dict:
     return {"单位名称": u.name, "单位类别": u.kind, "津贴档次": u.tier, "排序": u.sort_order}
 
 
-def unit_choices(session: Session) -> list[tuple[int, str]]:
-    """(id, name) of every unit in the units' order: what a unit filter or picker lists. Unlike
-    list_units it does not count cadres (a pass over the cadre table: seconds at 100,000)."""
-    return [(uid, name) for uid, name in session.execute(select(Unit.id, Unit.name).order_by(Unit.sort_order, Unit.name))]
-
-
 def list_units(session: Session) -> list[dict]:
     counts = dict(
         session.execute(
