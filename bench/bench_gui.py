@@ -237,6 +237,8 @@ class Tour:
             self.step("cadre picker: type", type_)
 
     def editor(self) -> None:
+        from PySide6.QtWidgets import QWidget
+
         from cadre_desktop.ui.cadre_editor import CadreEditor
 
         roster = self.w.pages["干部档案"]
@@ -248,12 +250,14 @@ class Tour:
             holder["e"] = e
             e.show()
             self.settle(300)
+            self.idle(e)  # its record read off the GUI thread
         self.step("cadre editor: open", open_)
 
         def save():
             e = holder["e"]
             if not e.save():
-                raise RuntimeError("save refused")
+                errors = [w.toolTip() for w in e.findChildren(QWidget) if w.property("error")][:3]
+                raise RuntimeError(f"save refused {errors}")
             e.deleteLater()
             self.settle(500)
             self.idle(self.w.current_page())

@@ -235,12 +235,12 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
         self.count.setText(f"共 {self.model.rowCount()} 人" + (f"，已选 {chosen} 人" if chosen > 1 else ""))
 
     def reload_units(self, *, wait: bool = False) -> None:
-        """The unit filter's choices (list_units counts each unit's cadres: not for the GUI thread)."""
+        """The unit filter's choices (names only: list_units would count each unit's cadres)."""
         self._units_stale = False
 
         def fetch() -> list[tuple[str, int]]:
             with self.state.session(read_only=True) as s:
-                return [(u["name"], u["id"]) for u in units.list_units(s)]
+                return [(u["name"], u["id"]) for u in units.unit_choices(s)]
 
         self.loads.run("units", fetch, self._apply_units, wait=wait)
 

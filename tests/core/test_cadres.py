@@ -138,3 +138,14 @@ def test_young_pool_groups(db, roster):
     assert [r["name"] for r in pool["by_band"]["≤30"]] == ["单雄信"]
     assert [r["name"] for r in pool["by_band"]["31–35"]] == ["解缙"]
     assert [r["name"] for r in pool["by_level"]["副科级"]] == ["单雄信"]
+
+
+def test_unit_choices_are_the_units_in_their_order(db, admin):
+    with db.session() as s:
+        b = units.save_unit(s, actor=admin, name="县财政局", kind="县直部门", sort_order=2)
+        a = units.save_unit(s, actor=admin, name="青山镇", kind="乡镇", tier="一档", sort_order=1)
+    with db.session(read_only=True) as s:
+        choices = units.unit_choices(s)
+        assert choices == [{"id": u["id"], "name": u["name"]} for u in units.list_units(s)]
+    assert [c["name"] for c in choices if c["name"] in ("青山镇", "县财政局")] == ["青山镇", "县财政局"]
+    assert {a, b} <= {c["id"] for c in choices}

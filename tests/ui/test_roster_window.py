@@ -398,3 +398,16 @@ def test_window_builds_only_the_first_page_and_the_roster_at_start(qtbot, demo_s
     assert mentoring.receivers("2open_cadre(int)") == 1  # to the roster's editor
     window.close()
     assert window.pages.built().keys() == {"首页", "干部档案", "单位", "结对帮带"}
+
+
+def test_the_unit_filter_lists_every_unit_by_name(qtbot, demo_state):
+    from cadre_desktop.core.services import units
+    from cadre_desktop.ui.roster_page import ALL
+
+    page = RosterPage(demo_state)
+    qtbot.addWidget(page)
+    settle(qtbot, page)
+    with demo_state.session(read_only=True) as s:
+        expected = [(u["name"], u["id"]) for u in units.list_units(s)]
+    shown = [(page.unit.itemText(i), page.unit.itemData(i)) for i in range(page.unit.count())]
+    assert shown == [(ALL, None), *expected] and len(expected) > 5
