@@ -352,11 +352,6 @@ def shown_accounts_page(qtbot, state) -> AccountsPage:
     return page
 
 
-def settle(qtbot, page) -> None:
-    """Wait until every read the page asked for has been answered and shown."""
-    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
-
-
 def test_add_clerk_account_which_can_then_sign_in(qtbot, state):
     page = shown_accounts_page(qtbot, state)
     assert table_column(page, 0) == ["admin"]
