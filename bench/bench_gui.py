@@ -307,11 +307,16 @@ class Tour:
         self.idle(roster)
         bar = roster.table.verticalScrollBar()
         table = roster.table
+        from PySide6.QtWidgets import QAbstractItemView
+
+        # the scroll bar counts rows (ScrollPerItem, Qt's default) or pixels
+        per_row = 1 if table.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem \
+            else table.verticalHeader().defaultSectionSize()
 
         def fine():
             step = max(1, bar.pageStep())
             v = 0
-            while v <= min(bar.maximum(), 2000 * table.verticalHeader().defaultSectionSize()):
+            while v <= min(bar.maximum(), 2000 * per_row):
                 bar.setValue(v)
                 self.app.processEvents()
                 v += step
@@ -319,9 +324,8 @@ class Tour:
 
         def jumps():
             rows = roster.model.rowCount()
-            h = table.verticalHeader().defaultSectionSize()
             for r in range(0, rows + 250, 250):
-                bar.setValue(min(bar.maximum(), r * h))
+                bar.setValue(min(bar.maximum(), r * per_row))
                 self.app.processEvents()
             bar.setValue(bar.maximum())
             self.settle(100)
