@@ -27,12 +27,11 @@ GREY = QColor("#999")
 
 
 def printing_available() -> bool:
-    """The 打印 button is there only when the printing engine knows the report form."""
-    try:
-        from ..core.printing import FORMS
-    except ImportError:
-        return False
-    return "report" in FORMS
+    """The 打印 button is there only when the printing engine knows the report form (read from the
+    forms' titles: importing the engine at page build held the GUI thread for most of a second)."""
+    from .print_preview import available_forms
+
+    return "report" in available_forms()
 
 
 class DraftDialog(QDialog):
