@@ -3,6 +3,7 @@ filtering and sorting run in SQL (core.services)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -12,6 +13,10 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RAW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 BLOCK = 200
+# The blocks of rows a model keeps (the most recently read): scrolling a list of 100,000 from top
+# to bottom keeps 6,000 rows, not 100,000 (whose dicts also made the collector's full passes on the
+# GUI thread take most of a second).
+KEPT_BLOCKS = 30
 from .widgets import TAG_COLOURS  # noqa: E402,F401 - one table of the mark's colours
 
 
@@ -30,6 +35,7 @@ class LazyTableModel(QAbstractTableModel):
         self.sort_keys = sort_keys or {}
         self.ids: list[int] = []
         self._rows: dict[int, dict] = {}
+        self._blocks: OrderedDict[int, list[int]] = OrderedDict()  # block start -> its ids, oldest read first
         self.sort_column = -1
         self.sort_order = Qt.SortOrder.AscendingOrder
         self.on_sort: Callable[[str, bool], None] | None = None
@@ -41,12 +47,16 @@ class LazyTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.ids = list(ids)
         self._rows.clear()
+        self._blocks.clear()
         self._rows.update((r["id"], r) for r in rows)
+        if rows:
+            self._blocks[-1] = [r["id"] for r in rows]  # evicted like any block read
         self.endResetModel()
 
     def invalidate(self) -> None:
         """Forget fetched rows (records changed); the view refetches what it shows."""
         self._rows.clear()
+        self._blocks.clear()
         if self.ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(self.columns) - 1))
 
@@ -60,8 +70,17 @@ class LazyTableModel(QAbstractTableModel):
             block = self.ids[start:start + BLOCK]
             for r in self.fetch(block):
                 self._rows[r["id"]] = r
+            self._keep(start, block)
             got = self._rows.get(cid, {"id": cid})
         return got
+
+    def _keep(self, start: int, block: list[int]) -> None:
+        self._blocks[start] = block
+        self._blocks.move_to_end(start)
+        while len(self._blocks) > KEPT_BLOCKS:
+            _, old = self._blocks.popitem(last=False)
+            for i in old:  # a row still wanted is read again with its block
+                self._rows.pop(i, None)
 
     def id_at(self, row: int) -> int | None:
         return self.ids[row] if 0 <= row < len(self.ids) else None

@@ -167,3 +167,22 @@ def test_dispose_empties_big_answers_on_the_query_thread(qtbot):
     loads.dispose(rows, ids)
     loads.wait()
     assert rows == {} and ids == []
+
+
+def test_a_long_list_scrolled_to_the_end_keeps_only_its_latest_blocks(qtbot):
+    from cadre_desktop.ui.models import BLOCK, KEPT_BLOCKS, LazyTableModel
+
+    fetched: list[int] = []
+
+    def fetch(ids):
+        fetched.append(len(ids))
+        return [{"id": i, "name": f"干部{i}"} for i in ids]
+
+    model = LazyTableModel([("name", "姓名")], fetch)
+    model.set_ids(list(range(1, 20_001)), rows=[{"id": i, "name": f"干部{i}"} for i in range(1, 201)])
+    for row in range(model.rowCount()):  # top to bottom, as a scroll does
+        assert model.data(model.index(row, 0)) == f"干部{row + 1}"
+    assert len(model._rows) <= KEPT_BLOCKS * BLOCK
+    assert len(fetched) == 20_000 // BLOCK - 1  # the first block came with the ids
+    assert model.data(model.index(0, 0)) == "干部1" and len(fetched) == 20_000 // BLOCK  # read again
+    assert model.data(model.index(19_999, 0)) == "干部20000" and len(fetched) == 20_000 // BLOCK  # still kept
