@@ -302,3 +302,11 @@ def signed_in(dbarg, monkeypatch):
     monkeypatch.setenv("CADRE_USER", "admin")
     monkeypatch.setenv("CADRE_PASSWORD", "pw123456")
     return dbarg
+
+
+def settle(qtbot, *views) -> None:
+    """Wait until every background job has finished and each view (page or dialog) has shown every
+    answer it asked for (ui.jobs Loads)."""
+    from cadre_desktop.ui import jobs
+
+    qtbot.waitUntil(lambda: not jobs._LIVE and not any(v.loads.pending for v in views), timeout=20000)

@@ -13,15 +13,11 @@ from cadre_desktop.ui import allowance_page
 from cadre_desktop.ui.allowance_page import AllowancePage
 from cadre_desktop.ui.state import AppState
 from tests.core.test_allowances import county  # noqa: F401 - the fixture: two townships, six cadres
+from conftest import settle
 
 
 def _state(db, actor, tmp_path, name="s"):
     return AppState(db=db, actor=actor, settings=QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat))
-
-
-def settle(qtbot, page) -> None:
-    """Wait until every read the page asked for has been answered and shown."""
-    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
 
 
 def pick_month(qtbot, page, text: str) -> None:

@@ -8,18 +8,12 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from cadre_desktop.core.services import cadres, careers, welfare
-from cadre_desktop.ui import jobs
 from cadre_desktop.ui.appointments_page import AppointmentsPage, BatchDialog
 from cadre_desktop.ui.care_page import CarePage, VisitDialog
 from cadre_desktop.ui.commendations_page import QuotaDialog
 from cadre_desktop.ui.state import AppState
 
-from conftest import make_id
-
-
-def settle(qtbot, *views) -> None:
-    """Wait until every job has finished and each view has shown every answer it asked for."""
-    qtbot.waitUntil(lambda: not jobs._LIVE and not any(v.loads.pending for v in views), timeout=20000)
+from conftest import make_id, settle
 
 
 def shown(qtbot, page):

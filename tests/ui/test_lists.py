@@ -19,6 +19,7 @@ from cadre_desktop.ui.list_kit import export_list, print_list, shown_columns
 from cadre_desktop.ui.roster_page import RosterPage
 from cadre_desktop.ui.state import AppState
 from tests.printing.helpers import A4, MM, open_pdf, page_text
+from conftest import settle
 
 
 @pytest.fixture
@@ -46,10 +47,6 @@ def roster(qtbot, state) -> RosterPage:
     page.show()
     settle(qtbot, page)  # its units, its list and the selected cadre are read off the GUI thread
     return page
-
-
-def settle(qtbot, page) -> None:
-    qtbot.waitUntil(lambda: not page.loads.pending, timeout=10000)
 
 
 def filtered_and_sorted(qtbot, page) -> list[int]:

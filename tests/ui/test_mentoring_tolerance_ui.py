@@ -13,7 +13,7 @@ from cadre_desktop.ui.models import TAG_COLOURS, RosterModel
 from cadre_desktop.ui.state import AppState
 from cadre_desktop.ui.tolerance_page import CaseDialog, TolerancePage
 
-from conftest import make_id
+from conftest import make_id, settle
 
 D = dt.date
 
@@ -21,11 +21,6 @@ D = dt.date
 @pytest.fixture
 def state(db, admin, tmp_path):
     return AppState(db=db, actor=admin, settings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
-
-
-def settle(qtbot, view) -> None:
-    """Wait until every read the page (or dialog) asked for has been answered and shown."""
-    qtbot.waitUntil(lambda: not view.loads.pending, timeout=20000)
 
 
 def shown(qtbot, page):

@@ -17,6 +17,8 @@ from cadre_desktop.ui.state import AppState
 from cadre_desktop.ui.units_page import UnitsPage
 from cadre_desktop.ui.young_page import YoungPage
 
+from conftest import settle
+
 
 @pytest.fixture
 def settings(tmp_path):
@@ -31,11 +33,6 @@ def state(db, admin, settings):
 @pytest.fixture
 def demo_state(demo_db, demo_admin, settings):
     return AppState(db=demo_db, actor=demo_admin, settings=settings)
-
-
-def settle(qtbot, page) -> None:
-    """Wait until the page's reads (run off the GUI thread) are in."""
-    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
 
 
 def shown(qtbot, page):

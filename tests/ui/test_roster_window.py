@@ -10,17 +10,12 @@ from cadre_desktop.ui.main_window import MainWindow
 from cadre_desktop.ui.roster_page import RosterPage
 from cadre_desktop.ui.state import AppState
 
-from conftest import make_id
+from conftest import make_id, settle
 
 
 @pytest.fixture
 def demo_state(demo_db, demo_admin):
     return AppState(db=demo_db, actor=demo_admin, demo=True)
-
-
-def settle(qtbot, page):
-    """Wait for the roster's background query to be applied."""
-    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
 
 
 def shown_names(page):

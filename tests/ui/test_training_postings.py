@@ -9,13 +9,12 @@ from PySide6.QtCore import QSettings, Qt
 
 from cadre_desktop.core.services import cadres
 from cadre_desktop.core.services import development as dev
-from cadre_desktop.ui import jobs
 from cadre_desktop.ui.cadre_picker import CadrePickerDialog
 from cadre_desktop.ui.postings_page import PostingsPage
 from cadre_desktop.ui.state import AppState
 from cadre_desktop.ui.training_page import TrainingPage
 
-from conftest import make_id
+from conftest import make_id, settle
 
 
 @pytest.fixture
@@ -26,11 +25,6 @@ def settings(tmp_path):
 @pytest.fixture
 def state(db, admin, settings):
     return AppState(db=db, actor=admin, settings=settings)
-
-
-def settle(qtbot, page) -> None:
-    """Wait until the page's jobs have finished and every answer it asked for is shown."""
-    qtbot.waitUntil(lambda: not jobs._LIVE and not page.loads.pending, timeout=20000)
 
 
 def shown(qtbot, page):
