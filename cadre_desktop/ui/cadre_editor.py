@@ -7,339 +7,33 @@ fields that caused them; the rules themselves live in the core.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QImage, QImageReader, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemDelegate, QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog,
-    QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-    QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractButton, QCheckBox, QComboBox, QDialog, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+    QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from ..core.exchange.parse import clean_text, parse_day, parse_int, parse_month
+from ..core.exchange.parse import clean_text
 from ..core.services import cadres
-from ..core.services.units import unit_choices
 from ..core import conflicts
-from ..core.values import APPRAISAL_RESULTS, REWARD_KINDS, DomainError, Month, StaleEdit, check_id_number
+from ..core.values import DomainError, check_id_number
 from . import conflict
+from .cadre_lists import CELL_ERROR, LIST_KEY, ListEditor
+from .cadre_photo import PhotoBox, crop_photo
+from .cadre_record import fetch_record, save_record
 from .jobs import Loads, run_job
 from .common import ERROR_STYLE, confirm, error_label, fit_to_screen, refuse, required_text, set_error, shortcut
 from .print_preview import available_forms, preview_form
 from .state import AppState
-from .widgets import (
-    ChoiceCombo, ChoiceDelegate, DayEdit, MonthEdit, ParsedDelegate, day_text, mask_tail, month_text,
-)
+from .widgets import ChoiceCombo, DayEdit, MonthEdit, mask_tail
 
-# --- the photo ----------------------------------------------------------------------------
-
-PHOTO_MAX = (413, 516)  # width, height in pixels: a 4:5 photo at about 300 dpi
-PHOTO_QUALITY = 90
-
-
-def crop_photo(data: bytes) -> bytes:
-    """A picture file's bytes → a JPEG cropped centred to 4:5 and scaled to at most 413×516 px.
-
-    The picture is turned upright by its EXIF orientation first; transparency becomes white.
-    Raises ValueError with a Chinese message when the bytes are not a readable picture.
-    """
-    buffer = QBuffer()
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buffer)
-    reader.setAutoTransform(True)
-    image = reader.read()
-    if image.isNull():
-        raise ValueError("无法读取该图片，请选择 JPEG 或 PNG 格式的照片。")
-    w, h = image.width(), image.height()
-    if w * 5 > h * 4:  # wider than 4:5: keep the full height
-        cw, ch = max(1, round(h * 4 / 5)), h
-    else:
-        cw, ch = w, max(1, round(w * 5 / 4))
-    cropped = image.copy((w - cw) // 2, (h - ch) // 2, cw, ch)
-    ow = min(cw, PHOTO_MAX[0])
-    oh = min(ch, max(1, round(ow * 5 / 4)), PHOTO_MAX[1])
-    if (ow, oh) != (cw, ch):
-        cropped = cropped.scaled(ow, oh, Qt.AspectRatioMode.IgnoreAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation)
-    out = QImage(ow, oh, QImage.Format.Format_RGB32)
-    out.fill(QColor("white"))
-    painter = QPainter(out)
-    painter.drawImage(0, 0, cropped)
-    painter.end()
-    result = QBuffer()
-    result.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not out.save(result, "JPEG", PHOTO_QUALITY):  # pragma: no cover - the JPEG plugin ships with Qt
-        raise ValueError("无法保存照片。")
-    return bytes(result.data())
-
-
-class PhotoBox(QWidget):
-    """A 4:5 box showing the photo cover-fit and centred, never stretched."""
-
-    def __init__(self, parent: QWidget | None = None, width: int = 152):
-        super().__init__(parent)
-        self.setFixedSize(width, width * 5 // 4)
-        self._image = QImage()
-
-    def setPhoto(self, data: bytes | None) -> None:  # noqa: N802 - Qt naming
-        self._image = QImage.fromData(QByteArray(data)) if data else QImage()
-        self.update()
-
-    def hasPhoto(self) -> bool:  # noqa: N802 - Qt naming
-        return not self._image.isNull()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
-        p = QPainter(self)
-        rect = QRectF(self.rect())
-        p.fillRect(rect, QColor("#f5f5f5"))
-        if not self._image.isNull():
-            iw, ih = self._image.width(), self._image.height()
-            scale = max(rect.width() / iw, rect.height() / ih)  # cover: the box is filled
-            sw, sh = rect.width() / scale, rect.height() / scale
-            source = QRectF((iw - sw) / 2, (ih - sh) / 2, sw, sh)
-            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            p.drawImage(rect, self._image, source)
-        else:
-            p.setPen(QColor("#9a9a9a"))
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "照片")
-        p.setPen(QColor("#a0a0a0"))
-        p.drawRect(rect.adjusted(0, 0, -1, -1))
-        p.end()
-
-
-# --- the four lists -----------------------------------------------------------------------
-
-# How each list cell is read: month, day, year, a fixed choice (tuple), or free text.
-LIST_KINDS: dict[tuple[str, str], Any] = {
-    ("resumes", "start"): "month",
-    ("resumes", "end"): "month",
-    ("rewards", "date"): "day",
-    ("rewards", "kind"): REWARD_KINDS,
-    ("appraisals", "year"): "year",
-    ("appraisals", "result"): APPRAISAL_RESULTS,
-    ("family", "birth"): "month",
-}
-WIDE_COLUMNS = {"text", "work", "approver"}  # columns that take the spare width
-CELL_ERROR = QColor("#f6c9c4")
-_LIST_KEY = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Month):
-        return month_text(value)
-    if isinstance(value, dt.date):
-        return day_text(value)
-    return str(value)
-
-
-def _parse_cell(kind: Any, text: str) -> Any:
-    if kind == "month":
-        return parse_month(text)
-    if kind == "day":
-        return parse_day(text)
-    if kind == "year":
-        return parse_int(text)
-    return clean_text(text)
-
-
-class ListEditor(QWidget):
-    """One of a cadre's lists as a table edited in place, with 添加行 / 删除行 / 上移 / 下移 and a
-    label under the table for the errors of its rows."""
-
-    def __init__(self, name: str, *, readonly: bool = False, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.name = name
-        self.readonly = readonly
-        self.keys = [k for k, _ in cadres.LIST_FIELDS[name]]
-        self.rows: list[int] = []  # table row of each item of the last read()
-
-        self.table = QTableWidget(0, len(self.keys))
-        self.table.setHorizontalHeaderLabels([label for _, label in cadres.LIST_FIELDS[name]])
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 14)
-        header = self.table.horizontalHeader()
-        for col, key in enumerate(self.keys):
-            kind = LIST_KINDS.get((name, key), "text")
-            if kind == "month":
-                if (name, key) == ("resumes", "end"):
-                    delegate = ParsedDelegate(MonthEdit, self.table, placeholder="留空为至今", empty_text="至今")
-                else:
-                    delegate = ParsedDelegate(MonthEdit, self.table)
-                self.table.setItemDelegateForColumn(col, delegate)
-            elif kind == "day":
-                self.table.setItemDelegateForColumn(col, ParsedDelegate(DayEdit, self.table))
-            elif isinstance(kind, tuple):
-                self.table.setItemDelegateForColumn(col, ChoiceDelegate(kind, self.table))
-            if key in WIDE_COLUMNS or (name == "family" and key == "work"):
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(col, 130 if kind in ("month", "day") else 120)
-        if name == "appraisals":  # two short columns
-            header.resizeSection(0, 100)
-            header.resizeSection(1, 160)
-        if readonly:
-            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        else:
-            self.table.setEditTriggers(
-                QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
-                | QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
-            )
-
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
-
-        layout = QVBoxLayout(self)
-        buttons = QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for text, slot in (("添加行", self.add_row), ("删除行", self.remove_row), ("上移", self.move_up),
-                           ("下移", self.move_down)):
-            button = QPushButton(text)
-            button.setAutoDefault(False)
-            button.clicked.connect(slot)
-            if readonly:
-                button.setVisible(False)
-            buttons.addWidget(button)
-            self.buttons[text] = button
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.error)
-
-    # contents
-
-    def set_items(self, items: list[dict]) -> None:
-        self.table.setRowCount(0)
-        for item in items:
-            self._append([_cell_text(item.get(k)) for k in self.keys])
-
-    def _append(self, texts: list[str]) -> int:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        for col, text in enumerate(texts):
-            cell = QTableWidgetItem(text)
-            if self.readonly:
-                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.table.setItem(row, col, cell)
-        return row
-
-    def texts(self, row: int) -> list[str]:
-        return [(self.table.item(row, c).text() if self.table.item(row, c) else "").strip()
-                for c in range(len(self.keys))]
-
-    def snapshot(self) -> list[list[str]]:
-        return [self.texts(r) for r in range(self.table.rowCount())]
-
-    def read(self) -> tuple[list[dict], list[tuple[str, str]]]:
-        """The items (blank rows left out) and the cells that could not be read, as
-        (`resumes[i].start`, message) with i the item's index; `self.rows` maps it to the table row."""
-        items, errors, self.rows = [], [], []
-        for row in range(self.table.rowCount()):
-            texts = self.texts(row)
-            if not any(texts):
-                continue
-            index = len(items)
-            item: dict[str, Any] = {}
-            for key, text in zip(self.keys, texts):
-                try:
-                    item[key] = _parse_cell(LIST_KINDS.get((self.name, key), "text"), text)
-                except ValueError as e:
-                    item[key] = None
-                    errors.append((f"{self.name}[{index}].{key}", str(e)))
-            items.append(item)
-            self.rows.append(row)
-        return items, errors
-
-    def commit_open_editor(self) -> None:
-        """Write a cell editor that is still open into its cell (Ctrl+S pressed while typing)."""
-        focus = QApplication.focusWidget()
-        if focus is None or focus is self.table or not self.table.viewport().isAncestorOf(focus):
-            return
-        self.table.commitData(focus)
-        self.table.closeEditor(focus, QAbstractItemDelegate.EndEditHint.NoHint)
-
-    def table_row(self, index: int) -> int:
-        return self.rows[index] if 0 <= index < len(self.rows) else index
-
-    # errors
-
-    def clear_errors(self) -> None:
-        for row in range(self.table.rowCount()):
-            for col in range(len(self.keys)):
-                cell = self.table.item(row, col)
-                if cell is not None:
-                    cell.setData(Qt.ItemDataRole.BackgroundRole, None)
-                    cell.setToolTip("")
-        set_error(self.error, None)
-
-    def show_errors(self, errors: list[tuple[int, str, str]]) -> None:
-        """errors: (table row, key, message); names the row as the clerk counts it (简历第3行 起始年月)."""
-        lines = []
-        for row, key, message in errors:
-            label = cadres.field_label(f"{self.name}[{row}].{key}")
-            lines.append(f"{label}：{message}")
-            col = self.keys.index(key) if key in self.keys else -1
-            if col >= 0 and 0 <= row < self.table.rowCount():
-                cell = self.table.item(row, col)
-                if cell is None:
-                    cell = QTableWidgetItem("")
-                    self.table.setItem(row, col, cell)
-                cell.setBackground(CELL_ERROR)
-                cell.setToolTip(message)
-        set_error(self.error, "\n".join(lines))
-
-    def focus_cell(self, row: int, key: str) -> None:
-        col = self.keys.index(key) if key in self.keys else 0
-        if 0 <= row < self.table.rowCount():
-            self.table.setCurrentCell(row, col)
-            self.table.scrollToItem(self.table.item(row, col))
-        self.table.setFocus()
-
-    # buttons
-
-    def add_row(self) -> None:
-        row = self._append([""] * len(self.keys))
-        self.table.setCurrentCell(row, 0)
-        self.table.setFocus()
-        self.table.editItem(self.table.item(row, 0))
-
-    def remove_row(self) -> None:
-        row = self.table.currentRow()
-        if row < 0:
-            return
-        self.table.removeRow(row)
-        if self.table.rowCount():
-            self.table.setCurrentCell(min(row, self.table.rowCount() - 1), max(self.table.currentColumn(), 0))
-
-    def _swap(self, a: int, b: int) -> None:
-        for col in range(len(self.keys)):
-            first, second = self.table.takeItem(a, col), self.table.takeItem(b, col)
-            self.table.setItem(a, col, second)
-            self.table.setItem(b, col, first)
-
-    def move_up(self) -> None:
-        row, col = self.table.currentRow(), max(self.table.currentColumn(), 0)
-        if row > 0:
-            self._swap(row, row - 1)
-            self.table.setCurrentCell(row - 1, col)
-
-    def move_down(self) -> None:
-        row, col = self.table.currentRow(), max(self.table.currentColumn(), 0)
-        if 0 <= row < self.table.rowCount() - 1:
-            self._swap(row, row + 1)
-            self.table.setCurrentCell(row + 1, col)
-
-
-# --- the editor ---------------------------------------------------------------------------
+# The list tabs (cadre_lists), the photo (cadre_photo) and what is read and saved off the GUI
+# thread (cadre_record) live beside this module; the form itself is here.
+__all__ = ["CELL_ERROR", "CadreEditor", "ListEditor", "PhotoBox", "crop_photo"]
 
 TEXT_AREAS = {"appointment_reason", "notes"}
 MASKED = {"id_number", "phone"}
@@ -444,7 +138,8 @@ class CadreEditor(QDialog):
         self._answer: dict | None = None  # the record, read before the form was finished
         self._set_busy(True, "正在读取档案…")
         fit_to_screen(self, 1080, 680)
-        self.loads.run("record", self._fetch, self._arrived, on_error=self._load_failed)
+        self.loads.run("record", lambda: fetch_record(state.session, cadre_id), self._arrived,
+                       on_error=self._load_failed)
         self.finished.connect(lambda _result: self.loads.close())  # its query thread ends with it
         # The rest of the form, a tab at a time, so no turn of the event loop waits long for it.
         self._steps: list = [self._build_education, lambda: self._build_rows("现任职务", POST_ROWS, []),
@@ -494,17 +189,6 @@ class CadreEditor(QDialog):
             self._apply(self._answer)
 
     # --- loading ----------------------------------------------------------------------------
-
-    def _fetch(self) -> dict:
-        """On the query thread: the record, the units for the combo, the career tabs' records."""
-        from .career_tabs import fetch_career
-
-        with self.state.session(read_only=True) as s:
-            answer = {"units": unit_choices(s), "data": {}}
-            if self.cadre_id is not None:
-                answer["data"] = cadres.get_cadre(s, self.cadre_id)
-                answer["career"] = fetch_career(s, self.cadre_id)
-            return answer
 
     def _arrived(self, answer: dict) -> None:
         if self.built:
@@ -797,7 +481,7 @@ class CadreEditor(QDialog):
         """Where a field or list cell sits, for finding the first error: (tab, row, column)."""
         if key in self.fields:
             return self.field_tab[key], list(self.fields).index(key), 0
-        m = _LIST_KEY.match(key)
+        m = LIST_KEY.match(key)
         if m and m.group(1) in self.lists:
             editor = self.lists[m.group(1)]
             col = editor.keys.index(m.group(3)) if m.group(3) in editor.keys else 0
@@ -814,7 +498,7 @@ class CadreEditor(QDialog):
         shown: list[str] = []  # keys shown on the form, in the order given
         elsewhere: list[str] = []
         for key, message in errors:
-            m = _LIST_KEY.match(key or "")
+            m = LIST_KEY.match(key or "")
             if key in self.fields:
                 by_field.setdefault(key, []).append(message)
             elif m and m.group(1) in self.lists:
@@ -847,7 +531,7 @@ class CadreEditor(QDialog):
             if isinstance(scroll, QScrollArea):
                 scroll.ensureWidgetVisible(widget)
             return
-        m = _LIST_KEY.match(key)
+        m = LIST_KEY.match(key)
         editor = self.lists[m.group(1)]
         self.tabs.setCurrentWidget(editor)
         editor.focus_cell(editor.table_row(int(m.group(2))), m.group(3))
@@ -878,17 +562,7 @@ class CadreEditor(QDialog):
         actor, cadre_id, session = self.state.actor, self.cadre_id, self.state.session
 
         def work(_progress, _cancelled):
-            try:
-                with session() as s:
-                    return "saved", cadres.save_cadre_changes(s, actor=actor, data=data, cadre_id=cadre_id,
-                                                              version=version)
-            except StaleEdit:
-                pass  # read what the other clerk saved (the failed session is rolled back first)
-            with session(read_only=True) as s:
-                try:
-                    return "stale", cadres.get_cadre(s, cadre_id) if cadre_id is not None else None
-                except DomainError:
-                    return "stale", None
+            return save_record(session, actor, data, cadre_id, version)
 
         self.saving = True
         self._focus_before = self.focusWidget()
