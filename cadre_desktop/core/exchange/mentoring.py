@@ -16,7 +16,7 @@ from ..services import audit, mentoring, settings, tolerance
 from ..services.labels import length_errors
 from ..services.mentoring import OtherPair, Person
 from ..values import check_id_number
-from .people import BATCH, Item, _cadres_by_id, _chunks, cadre_known, upsert
+from .people import BATCH, Item, _cadres_by_id, _chunks, cadre_known, rows_of_cadres, upsert
 from .sheets import Column, Context, Row, SheetDef, register, stored, stream
 
 PAIRS, RECORDS, CASES = "结对帮带", "帮带纪实", "容错纠错"
@@ -39,20 +39,16 @@ def _db_pairs(ctx: Context, mentee_idns=()) -> dict[tuple, MentorPair]:
     looked up so far: in batches by key, never every pair of the database."""
     pairs: dict[tuple, MentorPair] = ctx.cache.setdefault("pairs", {})
     names: dict[int, str] = ctx.cache.setdefault("pair_mentors", {})
-    done: set[str] = ctx.cache.setdefault("pairs_of", set())
-    people = _cadres_by_id(ctx)
-    wanted = sorted({i for i in mentee_idns if i and i not in done})
-    done.update(wanted)
-    ids = [people[i].id for i in wanted if i in people]
     Mentor, Mentee = aliased(Cadre), aliased(Cadre)
-    for chunk in _chunks(ids, BATCH):
-        rows = ctx.session.execute(
-            select(MentorPair, Mentor.id_number, Mentee.id_number, Mentor.name)
-            .join(Mentor, MentorPair.mentor_id == Mentor.id).join(Mentee, MentorPair.mentee_id == Mentee.id)
-            .where(MentorPair.mentee_id.in_(chunk)))
-        for p, m, e, mentor_name in rows:
-            pairs[(m, e, p.kind, p.role, p.start)] = p
-            names[p.id] = mentor_name
+
+    def query(chunk: list[int]):
+        return (select(MentorPair, Mentor.id_number, Mentee.id_number, Mentor.name)
+                .join(Mentor, MentorPair.mentor_id == Mentor.id).join(Mentee, MentorPair.mentee_id == Mentee.id)
+                .where(MentorPair.mentee_id.in_(chunk)))
+
+    for p, m, e, mentor_name in rows_of_cadres(ctx, "pairs_of", mentee_idns, query):
+        pairs[(m, e, p.kind, p.role, p.start)] = p
+        names[p.id] = mentor_name
     return pairs
 
 
@@ -303,16 +299,13 @@ CASE_HEADERS = {"matter": "事项", "occurred": "发生日期", "circumstance": 
 def _db_cases(ctx: Context, idns=()) -> dict[tuple, ToleranceCase]:
     """The stored cases of these cadres (by ID number) by their workbook key: in batches by key."""
     cases: dict[tuple, ToleranceCase] = ctx.cache.setdefault("cases", {})
-    done: set[str] = ctx.cache.setdefault("cases_of", set())
-    people = _cadres_by_id(ctx)
-    wanted = sorted({i for i in idns if i and i not in done})
-    done.update(wanted)
-    ids = [people[i].id for i in wanted if i in people]
-    for chunk in _chunks(ids, BATCH):
-        rows = ctx.session.execute(select(ToleranceCase, Cadre.id_number).join(Cadre, ToleranceCase.cadre_id == Cadre.id)
-                                   .where(ToleranceCase.cadre_id.in_(chunk)))
-        for c, idn in rows:
-            cases[(idn, c.matter, c.occurred)] = c
+
+    def query(chunk: list[int]):
+        return (select(ToleranceCase, Cadre.id_number).join(Cadre, ToleranceCase.cadre_id == Cadre.id)
+                .where(ToleranceCase.cadre_id.in_(chunk)))
+
+    for c, idn in rows_of_cadres(ctx, "cases_of", idns, query):
+        cases[(idn, c.matter, c.occurred)] = c
     return cases
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -66,6 +66,19 @@ def _cadres_by_id(ctx: Context) -> dict[str, CadreRef]:
     """The stored cadres looked up so far (every sheet's ID numbers are looked up before it is
     checked: prefetch_cadres)."""
     return ctx.cache.setdefault("cadres", {})
+
+
+def rows_of_cadres(ctx: Context, done_key: str, id_numbers: Iterable[str],
+                   query: Callable[[list[int]], Any]) -> Iterator:
+    """The rows of `query(cadre ids)` for the stored cadres with these ID numbers not asked for
+    before under `done_key`: a kind of record looked up for the cadres a sheet names, once per cadre
+    and in batches of BATCH cadre ids, never every record of the database."""
+    done: set[str] = ctx.cache.setdefault(done_key, set())
+    people = _cadres_by_id(ctx)
+    wanted = sorted({i for i in id_numbers if i and i not in done})
+    done.update(wanted)
+    ids = [people[i].id for i in wanted if i in people]
+    return (row for chunk in _chunks(ids, BATCH) for row in ctx.session.execute(query(chunk)))
 
 
 class Provided:
