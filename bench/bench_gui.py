@@ -109,6 +109,25 @@ class Tour:
                 return
             self.settle(20)
 
+    def wait(self, obj, ms: float, timeout: float = 60) -> None:
+        """`ms` of the event loop, then until the object's reads have been applied."""
+        self.settle(ms)
+        self.idle(obj, timeout)
+
+    def show(self, name: str, ms: float = 300, timeout: float = 60):
+        """Show a page of the window and wait for its reads; returns the page."""
+        self.w.show_page(name)
+        page = self.w.pages[name]
+        self.wait(page, ms, timeout)
+        return page
+
+    def flip(self, page, combo, ms: float = 250, timeout: float = 60) -> None:
+        """The combo box's next choice and back again, each waited for."""
+        was = combo.currentIndex()
+        for index in ((was + 1) % combo.count(), was):
+            combo.setCurrentIndex(index)
+            self.wait(page, ms, timeout)
+
     def step(self, name: str, fn) -> dict:
         t = time.perf_counter()
         n = len(self.heart.samples)
@@ -151,11 +170,7 @@ class Tour:
 
         w = self.w
 
-        def show():
-            w.show_page(name)
-            self.settle(300)
-            self.idle(w.pages[name])
-        self.step(f"{name}: show", show)
+        self.step(f"{name}: show", lambda: self.show(name))
         page = w.pages[name]
 
         def search():
@@ -168,11 +183,9 @@ class Tour:
             for ch in "zhang":
                 QTest.keyClicks(box, ch)
                 self.settle(60)
-            self.settle(400)
-            self.idle(page)
+            self.wait(page, 400)
             box.clear()
-            self.settle(400)
-            self.idle(page)
+            self.wait(page, 400)
         if any(b.isVisible() and not b.isReadOnly() for b in page.findChildren(QLineEdit)):
             self.step(f"{name}: search", search)
 
@@ -182,25 +195,16 @@ class Tour:
                 if done >= 4:
                     break
                 if box.isVisible() and box.isEnabled() and box.window() is w:
-                    box.click()
-                    self.settle(250)
-                    self.idle(page)
-                    box.click()
-                    self.settle(250)
-                    self.idle(page)
+                    for _ in range(2):  # on and off again
+                        box.click()
+                        self.wait(page, 250)
                     done += 1
             for combo in page.findChildren(QComboBox):
                 if done >= 6:
                     break
                 if combo.isVisible() and combo.isEnabled() and combo.count() > 1 and combo.window() is w \
                         and not combo.isEditable():
-                    was = combo.currentIndex()
-                    combo.setCurrentIndex((was + 1) % combo.count())
-                    self.settle(250)
-                    self.idle(page)
-                    combo.setCurrentIndex(was)
-                    self.settle(250)
-                    self.idle(page)
+                    self.flip(page, combo)
                     done += 1
         if any(b.isVisible() for b in page.findChildren(QCheckBox)) or \
                 any(c.isVisible() and c.count() > 1 for c in page.findChildren(QComboBox)):
@@ -218,8 +222,7 @@ class Tour:
             d = CadrePickerDialog(self.w.state, "选择干部", self.w)
             holder["d"] = d
             d.show()
-            self.settle(300)
-            self.idle(d)
+            self.wait(d, 300)
         self.step("cadre picker: open", open_)
 
         def type_():
@@ -228,8 +231,7 @@ class Tour:
             for ch in "li":
                 QTest.keyClicks(d.search, ch)
                 self.settle(60)
-            self.settle(500)
-            self.idle(d)
+            self.wait(d, 500)
             d.reject()
             d.deleteLater()
             self.settle(100)
@@ -249,8 +251,7 @@ class Tour:
             e = CadreEditor(self.w.state, cid, self.w)
             holder["e"] = e
             e.show()
-            self.settle(300)
-            self.idle(e)  # its record read off the GUI thread
+            self.wait(e, 300)  # its record read off the GUI thread
         self.step("cadre editor: open", open_)
 
         def save():
@@ -259,8 +260,7 @@ class Tour:
                 errors = [w.toolTip() for w in e.findChildren(QWidget) if w.property("error")][:3]
                 raise RuntimeError(f"save refused {errors}")
             e.deleteLater()
-            self.settle(500)
-            self.idle(self.w.current_page())
+            self.wait(self.w.current_page(), 500)
         if "e" in holder:
             self.step("cadre editor: save", save)
 
@@ -269,13 +269,9 @@ class Tour:
             return
 
         def check():
-            self.w.show_page("规则检查")
-            page = self.w.pages["规则检查"]
-            self.settle(200)
-            self.idle(page)
+            page = self.show("规则检查", 200)
             page.recheck.click()
-            self.settle(300)
-            self.idle(page, timeout=120)
+            self.wait(page, 300, timeout=120)
         self.step("规则检查: re-check", check)
 
     def young(self) -> None:
@@ -285,26 +281,14 @@ class Tour:
             return
 
         def pool():
-            self.w.show_page("年轻干部库")
-            page = self.w.pages["年轻干部库"]
-            self.settle(200)
-            self.idle(page, timeout=120)
+            page = self.show("年轻干部库", 200, timeout=120)
             combos = [c for c in page.findChildren(QComboBox) if c.isVisible() and c.count() > 1]
             if combos:
-                was = combos[0].currentIndex()
-                combos[0].setCurrentIndex((was + 1) % combos[0].count())
-                self.settle(300)
-                self.idle(page, timeout=120)
-                combos[0].setCurrentIndex(was)
-                self.settle(300)
-                self.idle(page, timeout=120)
+                self.flip(page, combos[0], 300, timeout=120)
         self.step("年轻干部库: the pool regrouped", pool)
 
     def scroll(self) -> None:
-        self.w.show_page("干部档案")
-        roster = self.w.pages["干部档案"]
-        self.settle(300)
-        self.idle(roster)
+        roster = self.show("干部档案")
         bar = roster.table.verticalScrollBar()
         table = roster.table
         from PySide6.QtWidgets import QAbstractItemView

@@ -183,7 +183,12 @@ def child(kind: str, args: list[str]) -> dict:
 
 
 def run_child(kind: str, *args: str, env: dict | None = None, timeout: float = 7200) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, *map(str, args)]
+    return child_result([sys.executable, str(Path(__file__).resolve()), "--child", kind, *map(str, args)], env, timeout)
+
+
+def child_result(cmd: list[str], env: dict | None, timeout: float) -> dict:
+    """Run `cmd` from the repository root (`env` over this process's); its answer is the JSON of its
+    last `RESULT ` line, else {"error": the last line it wrote to stderr}."""
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                            env={**os.environ, **(env or {})}, cwd=str(ROOT))
@@ -290,32 +295,17 @@ if kind == "paint":
 '''
 
 
+GUI_ENV = {"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+
+
 def gui_child(kind: str, db_path: str) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    try:
-        p = subprocess.run([sys.executable, "-c", GUI_CHILD, kind, db_path], capture_output=True, text=True,
-                           timeout=900, env=env, cwd=str(ROOT))
-    except subprocess.TimeoutExpired:
-        return {"error": "over 900 s"}
-    for line in reversed(p.stdout.splitlines()):
-        if line.startswith("RESULT "):
-            return json.loads(line[7:])
-    return {"error": (p.stderr.strip().splitlines() or ["no result"])[-1][:200]}
+    return child_result([sys.executable, "-c", GUI_CHILD, kind, db_path], GUI_ENV, 900)
 
 
 def tour_child(db_path: str, md: Path) -> dict:
     """bench_gui.py: every page shown, searched and filtered, the picker, the editor, the rule check,
     the young pool and the roster scrolled, under a 10 ms heartbeat (per-step table in `md`)."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    try:
-        p = subprocess.run([sys.executable, str(HERE / "bench_gui.py"), db_path, "--md", str(md)],
-                           capture_output=True, text=True, timeout=3600, env=env, cwd=str(ROOT))
-    except subprocess.TimeoutExpired:
-        return {"error": "over 3600 s"}
-    for line in reversed(p.stdout.splitlines()):
-        if line.startswith("RESULT "):
-            return json.loads(line[7:])
-    return {"error": (p.stderr.strip().splitlines() or ["no result"])[-1][:200]}
+    return child_result([sys.executable, str(HERE / "bench_gui.py"), db_path, "--md", str(md)], GUI_ENV, 3600)
 
 
 # -- the table -----------------------------------------------------------------------------------

@@ -225,6 +225,21 @@ def _selection(page) -> list[int]:
     return ids
 
 
+def _choice_combo(choices: dict[int, str]) -> QComboBox:
+    """A combo box of `choices` (id → name), each item's data its id."""
+    combo = QComboBox()
+    for i, name in choices.items():
+        combo.addItem(name, i)
+    return combo
+
+
+def _pick(page, ids: list[int], title: str, label: str, choices: dict[int, str]) -> QComboBox | None:
+    """Asks which of `choices` the batch action `title` uses for the selected cadres: the combo box
+    as the clerk left it, None when they cancelled."""
+    combo = _choice_combo(choices)
+    return combo if BatchDialog(title, f"所选：{_names(page, ids)}", [(label, combo)], page).exec() else None
+
+
 def run_batch(page, ids: list[int], question: str, title: str, call) -> Job | None:
     """Confirm once, then run `call(session)` in one session (all or nothing) as a job; on success
     announce the change and keep the result on `page.last_batch`, on a refusal say why. Returns the
@@ -307,10 +322,7 @@ def batch_move(page, unit_id: int | None = None) -> None:
     def chosen(names: dict[int, str]) -> None:
         uid = unit_id
         if uid is None:
-            combo = QComboBox()
-            for i, name in names.items():
-                combo.addItem(name, i)
-            if not BatchDialog("调整单位", f"所选：{_names(page, ids)}", [("调整到", combo)], page).exec():
+            if (combo := _pick(page, ids, "调整单位", "调整到", names)) is None:
                 return
             uid = combo.currentData()
         page.last_job = run_batch(
@@ -331,10 +343,7 @@ def batch_class(page, class_id: int | None = None) -> None:
             refuse(page, "还没有培训班，请先在“教育培训”中新增培训班。")
             return
         if cid is None:
-            combo = QComboBox()
-            for i, name in classes.items():
-                combo.addItem(name, i)
-            if not BatchDialog("加入培训班", f"所选：{_names(page, ids)}", [("培训班", combo)], page).exec():
+            if (combo := _pick(page, ids, "加入培训班", "培训班", classes)) is None:
                 return
             cid = combo.currentData()
         page.last_job = run_batch(
@@ -356,9 +365,7 @@ def batch_commend(page, batch_id: int | None = None, honour: str | None = None) 
             refuse(page, "还没有表彰通报，请先在“表彰奖励”中新增。")
             return
         if bid is None or not title:
-            combo = QComboBox()
-            for i, text in batches.items():
-                combo.addItem(text, i)
+            combo = _choice_combo(batches)
             line = QLineEdit("先进个人")
             dialog = BatchDialog("加入表彰通报", f"所选：{_names(page, ids)}（作为个人表彰）",
                                  [("表彰通报", combo), ("荣誉称号", line)], page)
