@@ -122,7 +122,7 @@ class ImportDialog(QDialog):
         self.check_button.setEnabled(True)
         self.import_button.setEnabled(True)
         self.status.setText(show_result(self.problems, result, dry_run))
-        if result.ok and not dry_run:
+        if result.ok and not dry_run and result.changed:  # an unchanged workbook refreshes nothing
             self.state.changes.emit("*")
 
 

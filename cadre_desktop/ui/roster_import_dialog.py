@@ -336,7 +336,7 @@ class RosterImportDialog(QDialog):
             text += "；新建单位：" + "、".join(done.created_units)
         self.status.setText(text)
         self.tabs.setCurrentIndex(1)
-        if done.result.ok and not dry_run:
+        if done.result.ok and not dry_run and (done.result.changed or done.created_units):
             self.state.changes.emit("*")
             self.refresh_preview()
             self.status.setText(text)

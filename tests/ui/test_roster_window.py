@@ -174,6 +174,15 @@ def test_import_through_the_dialog_shows_progress_and_result(qtbot, demo_state, 
     assert job.done
     assert "导入完成" in dialog.status.text() and "干部: 新增 40, 更新 0" in dialog.status.text()
     qtbot.waitUntil(lambda: page.model.rowCount() == before + 40)
+    # the same workbook again changes nothing, so nothing is announced and no page reloads
+    assert dialog.result.changed
+    seen = []
+    demo_state.changes.changed.connect(seen.append)
+    dialog.result = None
+    dialog.start(dry_run=False)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=60000)
+    assert "干部: 新增 0, 更新 0" in dialog.status.text()
+    assert not dialog.result.changed and seen == []
 
 
 def test_import_with_an_error_lists_it_in_the_table_and_writes_nothing(qtbot, demo_state, tmp_path):

@@ -29,6 +29,12 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def changed(self) -> bool:
+        """Whether the import added or updated anything: an unchanged workbook writes nothing, and
+        the window then has nothing to refresh."""
+        return self.written and any(added or updated for added, updated in self.counts.values())
+
     def summary_lines(self) -> list[str]:
         return [f"{name}: 新增 {a}, 更新 {u}" for name, (a, u) in self.counts.items()]
 
