@@ -43,7 +43,10 @@ def _credentials() -> tuple[str, str]:
 
 def sign_in(db: Database, *, changing_own_password: str | None = None) -> Actor:
     name, password = _credentials()
-    with db.session() as s:
+    # Started as a reader: a right password on an account with no failed attempts writes nothing,
+    # so a command that only reads never waits for another clerk's save. (A wrong password, or the
+    # reset of earlier failures, still writes: SQLite takes the write lock at that first write.)
+    with db.session(read_only=True) as s:
         if not accounts.has_accounts(s):
             raise Refused("数据库中还没有账号，请先运行 cadre init 创建管理员。")
         actor = accounts.authenticate(s, name=name, password=password)
@@ -169,7 +172,7 @@ def _import_roster(db: Database, actor: Actor, args) -> int:
 def cmd_export(db: Database, args) -> int:
     actor = sign_in(db)
     names = [n.strip() for n in args.sheets.split(",") if n.strip()] if args.sheets else None
-    with db.session() as s:
+    with db.session(read_only=True) as s:  # an export only reads: other clerks keep saving
         counts = exporter.export_workbook(s, actor=actor, path=args.out, sheet_names=names)
     for name, n in counts.items():
         print(f"{name}: {n} 行")
@@ -186,7 +189,7 @@ def cmd_roster(db: Database, args) -> int:
                               hide_numbers=actor.masked_export)
     if flt.search_note:
         print(f"提示：{flt.search_note}", file=sys.stderr)
-    with db.session() as s:
+    with db.session(read_only=True) as s:
         rows = cadres.roster_rows(s, cadres.roster_ids(s, flt))
     if args.json:
         out = [
@@ -218,7 +221,7 @@ def cmd_check(db: Database, args) -> int:
 
     actor = sign_in(db)
     accounts.require(actor, "read")
-    with db.session() as s:
+    with db.session(read_only=True) as s:
         found = rules.check(s)
     if args.json:
         out = [rules.finding_dict(f) for f in found]
@@ -269,7 +272,7 @@ def cmd_report(db: Database, args) -> int:
     actor = sign_in(db)
     accounts.require(actor, "read")
     period = report_period(args)
-    with db.session() as s:
+    with db.session(read_only=True) as s:
         report = indicators.compute(s, period)
     if args.json:
         json.dump(report.nested(), sys.stdout, ensure_ascii=False, indent=1)
@@ -283,7 +286,7 @@ def cmd_report(db: Database, args) -> int:
     elif args.pdf:
         from .core.printing import render_pdf
 
-        with db.session() as s:
+        with db.session(read_only=True) as s:
             result = render_pdf(s, actor=actor, form="report", params={"start": period.start, "end": period.end},
                                 out=args.pdf)
         print(f"已写出 {result.path}（{result.pages} 页）")
@@ -309,7 +312,7 @@ def cmd_lrmx(db: Database, args) -> int:
         for line in summary.refusals():
             print(f"拒绝：{line}", file=sys.stderr)
         return 2 if summary.refused else 0
-    with db.session() as s:
+    with db.session() as s:  # the export is written to the audit record
         ids = lrmx_files.resolve_ids(s, args.id)
         written = lrmx_files.export_cadres(s, actor=actor, cadre_ids=ids, out_dir=args.out)
     for path in written:
@@ -373,7 +376,7 @@ def cmd_audit(db: Database, args) -> int:
             since = parse_day(args.since)
         except ValueError as e:
             raise Refused(f"--since：{e}") from None
-    with db.session() as s:
+    with db.session(read_only=True) as s:
         if args.verify:
             problem = audit.verify(s, actor=actor)
             if problem:

@@ -305,7 +305,7 @@ class AuditPage(RefreshWhenShown, TableSelection, QWidget):
         db, actor = self.state.db, self.state.actor
 
         def work(_progress, _cancelled):
-            with db.session() as s:
+            with db.session(read_only=True) as s:
                 return audit.verify(s, actor=actor), audit.count_events(s)
 
         self.verify_job = run_job(self, "校验操作记录", work, on_success=self._verified,

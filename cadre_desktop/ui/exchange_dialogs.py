@@ -216,7 +216,7 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
 
         def work(progress, cancelled):
-            with self.state.session() as s:
+            with self.state.session(read_only=True) as s:  # never holds up another clerk's save
                 return exporter.export_workbook(s, actor=self.state.actor, path=path, sheet_names=names,
                                                 progress=progress, cancelled=cancelled)
 

@@ -371,7 +371,7 @@ def print_form(page, form: str, params: dict, title: str, path: str | None = Non
     state = page.state
 
     def work(progress, cancelled):
-        with state.session() as s:
+        with state.session(read_only=True) as s:
             return render_pdf(s, actor=state.actor, form=form, params=params, out=path, progress=progress,
                               cancelled=cancelled)
 

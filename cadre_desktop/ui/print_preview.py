@@ -364,7 +364,7 @@ def preview_form(parent: QWidget, state, form: str, params: dict, *, title: str 
 
     def work(progress, cancelled) -> bytes:
         out = io.BytesIO()
-        with state.session() as s:
+        with state.session(read_only=True) as s:  # printing only reads: no clerk waits for it
             render_pdf(s, actor=state.actor, form=form, params=params, out=out, progress=progress,
                        cancelled=cancelled)
         return out.getvalue()
@@ -392,7 +392,7 @@ def save_each(parent: QWidget, state, cadre_ids: list[int], out_dir: str,
     from ..core.printing import render_each
 
     def work(progress, cancelled) -> list[Path]:
-        with state.session() as s:
+        with state.session(read_only=True) as s:
             return render_each(s, actor=state.actor, cadre_ids=cadre_ids, out_dir=out_dir, progress=progress,
                                cancelled=cancelled)
 

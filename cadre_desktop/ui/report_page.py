@@ -235,7 +235,7 @@ class ReportPage(RefreshWhenShown, QWidget):
         def work(progress, cancelled):
             from ..core.printing import render_pdf
 
-            with state.session() as s:
+            with state.session(read_only=True) as s:
                 return render_pdf(s, actor=state.actor, form="report",
                                   params={"start": period.start, "end": period.end}, out=path,
                                   progress=progress, cancelled=cancelled)
