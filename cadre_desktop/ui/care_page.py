@@ -13,7 +13,7 @@ from .common import set_error, shortcut
 from .jobs import Loads
 from .list_kit import name_lists
 from .page_kit import (
-    FormDialog, RefreshWhenShown, RowsModel, indexed, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, pick_cadres,
+    FormDialog, PagedList, RefreshWhenShown, RowsModel, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, pick_cadres,
     record_verbs, search_line, set_widths,
 )
 from .state import AppState
@@ -75,6 +75,8 @@ class CarePage(RefreshWhenShown, QWidget):
         self.visit_model = _Money(VISIT_COLUMNS, self)
         self.visit_table = make_table(self.visit_model)
         name_lists(self, (self.care_table, "关爱记录"), (self.visit_table, "慰问"))
+        self.care_paged = PagedList(state, self.care_model, self.loads, key="care")
+        self.visit_paged = PagedList(state, self.visit_model, self.loads, key="visits")
         self.visit_table.doubleClicked.connect(lambda _i: self.edit_selected())
         visits = QWidget()
         vl = QVBoxLayout(visits)
@@ -120,44 +122,39 @@ class CarePage(RefreshWhenShown, QWidget):
         return None if combo.currentText() in (ALL, "") else combo.currentText()
 
     def refresh_care(self, *, wait: bool = False) -> None:
+        """The ids of the care records the filters select, with the years for the year filter;
+        their rows a block at a time as the table shows them (PagedList)."""
         kind, year, text = self._pick(self.care_kind), self._pick(self.care_year), self.care_search.text()
 
-        def fetch():
-            with self.state.session(read_only=True) as s:
-                rows = welfare.list_care(s, kind=kind, year=int(year) if year else None, text=text)
-                return welfare.care_years(s), indexed(rows)
+        def ids(s):
+            return welfare.care_ids(s, kind=kind, year=int(year) if year else None, text=text)
 
-        def apply(got) -> None:
-            years, rows = got
+        def apply(years) -> None:
             self._fill_years(self.care_year, years)
             if self._pick(self.care_year) != year:  # the chosen year has no records left: ask under 全部
                 self.refresh_care(wait=wait)
                 return
-            self.care_model.set_indexed(*rows)
-            self.care_count.setText(f"共 {len(rows[1])} 条")
+            self.care_count.setText(f"共 {self.care_model.rowCount()} 条")
 
-        self.loads.run("care", fetch, apply, wait=wait)
+        self.care_paged.load(ids, welfare.care_rows, apply, extra=lambda s, _ids: welfare.care_years(s), wait=wait)
 
     def refresh_visits(self, *, wait: bool = False) -> None:
         args = dict(category=self._pick(self.visit_category), text=self.visit_search.text())
         year = self._pick(self.visit_year)
         args["year"] = int(year) if year else None
 
-        def fetch():
-            with self.state.session(read_only=True) as s:
-                return welfare.visit_years(s), indexed(welfare.list_visits(s, **args)), welfare.visit_totals(s, **args)
-
         def apply(got) -> None:
-            years, visits, totals = got
+            years, totals = got
             self._fill_years(self.visit_year, years)
             if self._pick(self.visit_year) != year:  # the chosen year has no records left: ask under 全部
                 self.refresh_visits(wait=wait)
                 return
-            self.visit_model.set_indexed(*visits)
             self.visit_totals.setText(
                 f"慰问 {totals['count']} 人次（{totals['people']} 人），金额合计 {totals['amount']:,.2f} 元")
 
-        self.loads.run("visits", fetch, apply, wait=wait)
+        self.visit_paged.load(lambda s: welfare.visit_ids(s, **args), welfare.visit_rows, apply,
+                              extra=lambda s, _ids: (welfare.visit_years(s), welfare.visit_totals(s, **args)),
+                              wait=wait)
 
     def _current(self):
         if self.tabs.currentIndex() == 0:
