@@ -213,8 +213,7 @@ class MentoringPage(RefreshWhenShown, Printable, TableSelection, QWidget):
         self.paged.load(ids, mentoring.pair_rows, apply, extra=extra, wait=wait)
 
     def selected(self) -> dict | None:
-        idx = self.table.currentIndex()
-        return self.model.row(idx.row()) if idx.isValid() else None
+        return self.selected_row()
 
     def show_pair(self, pair_id: int) -> None:
         """Select a pair, clearing the filters if they hide it."""

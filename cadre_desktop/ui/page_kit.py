@@ -386,6 +386,11 @@ class TableSelection:
     def select_id(self, record_id: int) -> bool:
         return select_row_id(self.table, self.model, record_id)
 
+    def selected_row(self) -> dict | None:
+        """The current row's record (read with its block when not in hand: a paged list)."""
+        idx = self.table.currentIndex()
+        return self.model.row(idx.row()) if idx.isValid() else None
+
 
 def save_header(settings, key: str, table: QTableView) -> None:
     settings.setValue(key, table.horizontalHeader().saveState())

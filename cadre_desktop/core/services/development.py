@@ -487,26 +487,55 @@ def _posting_where(flt: PostingFilter) -> list:
     return conds
 
 
+_POSTING_COLUMNS = (Posting.id, Posting.cadre_id, Cadre.name, Cadre.id_number, Unit.name.label("unit"), Posting.kind,
+                    Posting.place, Posting.destination, Posting.field, Posting.start, Posting.end, Posting.evaluation,
+                    Posting.notes, Posting.version)
+
+
+def _postings_select(columns, flt: PostingFilter):
+    q = select(*columns).select_from(Posting).join(Cadre, Posting.cadre_id == Cadre.id) \
+        .outerjoin(Unit, Cadre.unit_id == Unit.id)
+    conds = _posting_where(flt)
+    if conds:
+        q = q.where(and_(*conds))
+    return q.order_by(Posting.start.desc(), func.coalesce(Unit.sort_order, 1 << 30), Cadre.name, Posting.id)
+
+
+def _posting_dicts(rows, today: dt.date) -> list[dict]:
+    return [{"id": pid, "cadre_id": cid, "name": name, "id_number": idn, "unit": unit, "kind": kind, "place": place,
+             "destination": destination, "field": field, "start": start, "end": end, "evaluation": evaluation,
+             "notes": notes, "version": version, "under_way": end is None or end >= today}
+            for pid, cid, name, idn, unit, kind, place, destination, field, start, end, evaluation, notes, version
+            in rows]
+
+
 def list_postings(session: Session, flt: PostingFilter | None = None) -> list[dict]:
     """Postings the filter selects, latest start first, then by the department's order."""
     flt = flt or PostingFilter()
     # columns, not Posting objects: tens of thousands of objects would set off the collector's
     # full passes, which stop every thread (the window's too) for hundreds of milliseconds
-    q = (select(Posting.id, Posting.cadre_id, Cadre.name, Cadre.id_number, Unit.name.label("unit"), Posting.kind,
-                Posting.place, Posting.destination, Posting.field, Posting.start, Posting.end, Posting.evaluation,
-                Posting.notes, Posting.version)
-         .join(Cadre, Posting.cadre_id == Cadre.id)
-         .outerjoin(Unit, Cadre.unit_id == Unit.id))
+    return _posting_dicts(session.execute(_postings_select(_POSTING_COLUMNS, flt)), flt.today)
+
+
+def posting_ids(session: Session, flt: PostingFilter) -> list[int]:
+    """The ids of the postings list_postings lists, in its order (rows: posting_rows)."""
+    return list(session.scalars(_postings_select((Posting.id,), flt)))
+
+
+def posting_people(session: Session, flt: PostingFilter) -> int:
+    """How many cadres the postings the filter selects are of."""
+    q = select(func.count(Posting.cadre_id.distinct())).select_from(Posting).join(Cadre, Posting.cadre_id == Cadre.id)
     conds = _posting_where(flt)
-    if conds:
-        q = q.where(and_(*conds))
-    q = q.order_by(Posting.start.desc(), func.coalesce(Unit.sort_order, 1 << 30), Cadre.name, Posting.id)
-    today = flt.today
-    return [{"id": pid, "cadre_id": cid, "name": name, "id_number": idn, "unit": unit, "kind": kind, "place": place,
-             "destination": destination, "field": field, "start": start, "end": end, "evaluation": evaluation,
-             "notes": notes, "version": version, "under_way": end is None or end >= today}
-            for pid, cid, name, idn, unit, kind, place, destination, field, start, end, evaluation, notes, version
-            in session.execute(q)]
+    return session.scalar(q.where(and_(*conds)) if conds else q)
+
+
+def posting_rows(session: Session, ids: list[int], today: dt.date | None = None) -> list[dict]:
+    """list_postings' rows of the postings `ids` (those still there), in the order of `ids`."""
+    if not ids:
+        return []
+    q = _postings_select(_POSTING_COLUMNS, PostingFilter()).where(Posting.id.in_(ids))
+    got = {r["id"]: r for r in _posting_dicts(session.execute(q), today or dt.date.today())}
+    return [got[i] for i in ids if i in got]
 
 
 def get_posting(session: Session, posting_id: int) -> dict:
