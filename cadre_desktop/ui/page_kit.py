@@ -19,7 +19,7 @@ from ..core import conflicts
 from ..core.values import DomainError, StaleEdit
 from .common import confirm, error_label, refuse, required_text, set_error
 from .list_kit import export_list, install_copy, print_list
-from .models import LazyTableModel
+from .models import BLOCK, LazyTableModel
 from .widgets import day_text
 
 # -- toolbar -----------------------------------------------------------------------------------
@@ -447,21 +447,24 @@ class PagedList:
     def __init__(self, state, model: LazyTableModel, loads, key: str = "list",
                  current: Callable[[], int | None] | None = None):
         self.state, self.model, self.loads, self.key, self.current = state, model, loads, key, current
-        self.rows: Callable | None = None
         self.kept: int | None = None
-        model.fetch = self.fetch
+        model.fetch = self.reader(lambda _s, _ids: [])
 
-    def fetch(self, ids: list[int]) -> list[dict]:
-        rows = self.rows
-        if rows is None or not ids:
-            return []
-        with self.state.session(read_only=True) as s:
-            return rows(s, ids)
+    def reader(self, rows: Callable) -> Callable[[list[int]], list[dict]]:
+        """The model's fetch for ids read with `rows`: bound to them, so that a reader taken now
+        (list_kit's export of the list shown) reads these rows even if the page loads others."""
+        state = self.state
+
+        def fetch(ids: list[int]) -> list[dict]:
+            if not ids:
+                return []
+            with state.session(read_only=True) as s:
+                return rows(s, ids)
+
+        return fetch
 
     def load(self, ids: Callable, rows: Callable, apply: Callable | None = None, *,
              extra: Callable | None = None, wait: bool = False) -> None:
-        from .models import BLOCK
-
         state = self.state
 
         def query():
@@ -472,7 +475,7 @@ class PagedList:
         def done(answer) -> None:
             got, first, more = answer
             self.kept = self.current() if self.current is not None else None
-            self.rows = rows
+            self.model.fetch = self.reader(rows)
             self.model.set_ids(got, first)
             if apply is not None:
                 apply(more)
