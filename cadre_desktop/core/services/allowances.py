@@ -362,21 +362,23 @@ def payroll_index(session: Session, month: Month) -> dict:
     unit_order = (Unit.sort_order, Unit.name)
     keys = list(session.scalars(select(Cadre.id).join(Unit, Cadre.unit_id == Unit.id).where(*paid)
                                 .order_by(*unit_order, Cadre.name, Cadre.id_number)))
-    # each unit's lines by what an amount depends on (as period_total): the cost is the groups'
+    # each unit's lines by what an amount depends on (as period_total): the cost is the groups';
+    # a group whose tier has no standard in force names its unit among the missing rates
     groups = session.execute(
         select(*unit_order, Unit.tier, Cadre.staffing, Cadre.township_start, func.count())
-        .join(Unit, Cadre.unit_id == Unit.id).where(*paid)
+        .join(Unit, Cadre.unit_id == Unit.id).where(*_payable(), started)
         .group_by(*unit_order, Unit.tier, Cadre.staffing, Cadre.township_start).order_by(*unit_order))
     by_unit: dict[tuple, dict] = {}
+    missing: list[str] = []
     for order, unit, tier, staffing, start, n in groups:
+        if tier not in rated:
+            missing.append(unit)
+            continue
         ln = _line(_Person(0, "", "", unit, order or 0, tier or BASIC, staffing, start), month, rates)
         u = by_unit.setdefault((order, unit), {"unit": unit, "count": 0, **{k: ZERO for k in PARTS}})
         u["count"] += n
         for k in PARTS:
             u[k] += ln[k] * n
-    missing = session.scalars(select(Unit.name).join(Cadre, Cadre.unit_id == Unit.id)
-                              .where(*_payable(), started, ~_tier_in(rated))
-                              .group_by(*unit_order).order_by(*unit_order))
     return _index(month, keys, list(by_unit.values()), None, list(dict.fromkeys(missing)))
 
 
