@@ -47,8 +47,8 @@ def shown(qtbot, page):
 
 
 def column(model, key: str, rows=None) -> list:
-    col = [k for k, _h in model.columns].index(key)
-    return [model.data(model.index(r, col)) for r in (range(model.rowCount()) if rows is None else rows)]
+    """The column's text in these rows (all when None), each read with its block."""
+    return [model.display(key, model.row(r)) for r in (range(model.rowCount()) if rows is None else rows)]
 
 
 def exported(qtbot, page, table, path) -> list[tuple]:
