@@ -52,6 +52,7 @@ class CarePage(RefreshWhenShown, QWidget):
             self, self.new_record, self.edit_selected, self.delete_selected))
 
         self.tabs = QTabWidget()
+        self._tab_stale = [False, False]  # a tab's list to read when the tab is next shown
         # 关爱记录
         self.care_search = search_line("搜索姓名、身份证号、备注", clear_button=False)
         self.care_kind = QComboBox()
@@ -85,6 +86,7 @@ class CarePage(RefreshWhenShown, QWidget):
         vl.addWidget(self.visit_table, 1)
         self.tabs.addTab(care, "关爱记录")
         self.tabs.addTab(visits, "慰问")
+        self.tabs.currentChanged.connect(self._tab_shown)
         set_widths(self.care_table, (70, 120, 90, 90, 50, 90))
         set_widths(self.visit_table, (70, 80, 90, 90, 80))
 
@@ -112,10 +114,19 @@ class CarePage(RefreshWhenShown, QWidget):
         combo.blockSignals(False)
 
     def refresh(self, *, wait: bool = False) -> None:
-        """Both lists, each with the years it has for its year filter."""
+        """The list of the tab shown (both when `wait`), each with the years it has for its year
+        filter; the other tab's is read when it is shown (each is a query over 100,000 rows or
+        more in a county of 100,000 cadres)."""
         self._stale = False
-        self.refresh_care(wait=wait)
-        self.refresh_visits(wait=wait)
+        for i, read in enumerate((self.refresh_care, self.refresh_visits)):
+            if wait or i == self.tabs.currentIndex():
+                read(wait=wait)
+            else:
+                self._tab_stale[i] = True
+
+    def _tab_shown(self, i: int) -> None:
+        if 0 <= i < len(self._tab_stale) and self._tab_stale[i]:
+            (self.refresh_care, self.refresh_visits)[i]()
 
     @staticmethod
     def _pick(combo: QComboBox) -> str | None:
@@ -124,6 +135,7 @@ class CarePage(RefreshWhenShown, QWidget):
     def refresh_care(self, *, wait: bool = False) -> None:
         """The ids of the care records the filters select, with the years for the year filter;
         their rows a block at a time as the table shows them (PagedList)."""
+        self._tab_stale[0] = False
         kind, year, text = self._pick(self.care_kind), self._pick(self.care_year), self.care_search.text()
 
         def ids(s):
@@ -139,6 +151,7 @@ class CarePage(RefreshWhenShown, QWidget):
         self.care_paged.load(ids, welfare.care_rows, apply, extra=lambda s, _ids: welfare.care_years(s), wait=wait)
 
     def refresh_visits(self, *, wait: bool = False) -> None:
+        self._tab_stale[1] = False
         args = dict(category=self._pick(self.visit_category), text=self.visit_search.text())
         year = self._pick(self.visit_year)
         args["year"] = int(year) if year else None

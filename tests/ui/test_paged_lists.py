@@ -131,6 +131,9 @@ def test_the_pairs_page_filters_counts_selects_and_exports_in_sql(qtbot, county,
 
 def test_the_visits_are_paged_with_their_totals_counted_in_sql(qtbot, county, tmp_path):
     page = shown(qtbot, CarePage(county))
+    assert page.visit_model.rowCount() == 0  # the visits' tab is read when it is shown
+    page.tabs.setCurrentIndex(1)
+    settle(qtbot, page)
     with county.session() as s:
         visits = welfare.list_visits(s)
         care = welfare.list_care(s)
@@ -141,7 +144,6 @@ def test_the_visits_are_paged_with_their_totals_counted_in_sql(qtbot, county, tm
     assert page.visit_model.ids == [v["id"] for v in visits] and len(page.visit_model._rows) == BLOCK
     assert page.care_count.text() == f"共 {len(care)} 条" and len(page.care_model._rows) == BLOCK
 
-    page.tabs.setCurrentIndex(1)
     last = page.visit_model.rowCount() - 1
     page.visit_table.setCurrentIndex(page.visit_model.index(last, 0))
     assert page._current() == ("visit", visits[-1])
