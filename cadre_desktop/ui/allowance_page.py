@@ -18,7 +18,7 @@ from ..core.values import DomainError, Month, day_text, moment_text
 from .common import confirm, inform, refuse, set_error, shortcut
 from .jobs import Loads, collector_paused, run_job
 from .page_kit import (
-    FormDialog, RefreshWhenShown, RowsModel, TableSelection, confirm_and_delete, make_table, make_toolbar, open_dialog,
+    FormDialog, PagedList, RefreshWhenShown, RowsModel, TableSelection, confirm_and_delete, make_table, make_toolbar, open_dialog,
     restore_header, save_header,
 )
 from .state import AppState
@@ -41,21 +41,54 @@ def local_time(t: dt.datetime) -> str:
     return moment_text(t.replace(tzinfo=dt.timezone.utc).astimezone())
 
 
-def payroll_rows(p: dict) -> list[dict]:
-    """The payroll's table rows: each unit's lines numbered on, its subtotal, then the county's."""
-    rows: list[dict] = []
-    seq = 0
-    for u, lines in allowances.unit_groups(p):
-        for ln in lines:
-            seq += 1
-            rows.append(dict(ln, id=len(rows) + 1, seq=seq))
-        rows.append({"id": len(rows) + 1, "subtotal": "unit", "unit": f"{u['unit']} 小计",
-                     "name": f"{u['count']} 人", **{k: u[k] for k in ("base", "staffing_float", "years_amount",
-                                                                      "total")}})
-    if p["lines"]:
-        rows.append({"id": len(rows) + 1, "subtotal": "county", "unit": "全县合计", "name": f"{p['recipients']} 人",
-                     **p["totals"]})
-    return rows
+COUNTY_ROW = 0  # the row ids of the payroll list: 1.. its lines (序号), -1.. each unit's subtotal, 0 the county's
+
+
+class PayrollRows:
+    """A month's payroll as the page's paged list (PagedList): `ids(session)` reads the month's
+    index (allowances.payroll_index: the lines' keys, each unit's subtotal and the county's total,
+    counted in the database), `rows(session, ids)` a block of rows: lines computed (or, for a
+    confirmed month, read) for that block only, subtotals from the index."""
+
+    def __init__(self, month: Month):
+        self.month = month
+        self.index: dict | None = None
+
+    def ids(self, session) -> list[int]:
+        self.index = p = allowances.payroll_index(session, self.month)
+        out: list[int] = []
+        seq = 0
+        for i, u in enumerate(p["units"]):
+            out.extend(range(seq + 1, seq + u["count"] + 1))
+            seq += u["count"]
+            out.append(-(i + 1))
+        if p["keys"]:
+            out.append(COUNTY_ROW)
+        return out
+
+    def summary(self, session, _ids) -> dict:
+        """What the page keeps of the payroll: the index without the keys."""
+        p = self.index
+        return {**{k: v for k, v in p.items() if k not in ("keys", "lines")}, "line_count": len(p["keys"])}
+
+    def rows(self, session, ids: list[int]) -> list[dict]:
+        p = self.index
+        seqs = [i for i in ids if i > 0]
+        lines = allowances.payroll_lines(session, self.month, [p["keys"][q - 1] for q in seqs],
+                                         confirmed=p["confirmed"])
+        got = {q: dict(ln, id=q, seq=q) for q, ln in zip(seqs, lines) if ln is not None}
+        out = []
+        for i in ids:
+            if i > 0:
+                out.append(got.get(i, {"id": i, "seq": i}))
+            elif i < 0:
+                u = p["units"][-i - 1]
+                out.append({"id": i, "subtotal": "unit", "unit": f"{u['unit']} 小计", "name": f"{u['count']} 人",
+                            **{k: u[k] for k in allowances.PARTS}})
+            else:
+                out.append({"id": i, "subtotal": "county", "unit": "全县合计", "name": f"{p['recipients']} 人",
+                            **p["totals"]})
+        return out
 
 
 class _NumbersModel(RowsModel):
@@ -186,6 +219,7 @@ class AllowancePage(RefreshWhenShown, QWidget, TableSelection):
         self.payroll: dict | None = None
         self._asked: Month | None = None
         self.loads = Loads(self)
+        self.paged = PagedList(state, self.payroll_model, self.loads, key="payroll")
         self._select_rate: int | None = None  # a standard just saved: selected once the list has it
         self.period_job = None
         self.restore_settings()
@@ -239,24 +273,11 @@ class AllowancePage(RefreshWhenShown, QWidget, TableSelection):
         if m is None or (m == self._asked and not force and not wait):
             return
         self._asked = m
-        state = self.state
+        rows = PayrollRows(m)
+        self.paged.load(rows.ids, rows.rows, self._apply_payroll, extra=rows.summary, wait=wait)
 
-        def fetch() -> tuple[dict, dict[int, dict], list[int]]:
-            with state.session(read_only=True) as s:
-                p = allowances.payroll(s, m)
-            by_id = {r["id"]: r for r in payroll_rows(p)}
-            # the lines live on as the table's rows; the page keeps the rest of the payroll
-            return {**{k: v for k, v in p.items() if k != "lines"}, "line_count": len(p["lines"])}, by_id, list(by_id)
-
-        self.loads.run("payroll", fetch, self._apply_payroll, wait=wait)
-
-    def _apply_payroll(self, answer: tuple[dict, dict[int, dict], list[int]]) -> None:
-        p, by_id, ids = answer
-        old = (self.payroll_model.by_id, self.payroll_model.ids)
+    def _apply_payroll(self, p: dict) -> None:
         self.payroll = p
-        self.payroll_model.by_id = by_id
-        self.payroll_model.set_ids(ids)
-        self.loads.dispose(*old)  # the month shown before: freed off the GUI thread
         m = p["month"]
         if p["confirmed"]:
             self.status.setText(f"✔ 已确认发放：{p['confirmed_by']}，{local_time(p['confirmed_at'])}（按发放时的数据，不随档案变动）")

@@ -16,7 +16,7 @@ from ..core.values import DomainError
 from .common import confirm, error_label, set_error, shortcut, fit_to_screen
 from .jobs import Loads, _default_failure, run_job
 from .page_kit import (
-    FormDialog, RefreshWhenShown, RowsModel, indexed, button_box, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog,
+    FormDialog, PagedList, RefreshWhenShown, RowsModel, button_box, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog,
     pick_cadres, record_verbs, restore_header, save_header, search_line,
 )
 from .state import AppState
@@ -75,6 +75,7 @@ class AppointmentsPage(RefreshWhenShown, QWidget):
         self.batches = QListWidget()
         self.batches.setMinimumWidth(230)
         self.model = AppointmentsModel(COLUMNS, self)
+        self.paged = PagedList(state, self.model, self.loads, key="table")
         self.table = make_table(self.model, widths=(64, 84, 70, 80, 150, 170, 100, 90, 120, 60))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.summary = QLabel()
@@ -160,25 +161,26 @@ class AppointmentsPage(RefreshWhenShown, QWidget):
                 "year": int(self.year.currentText()) if self.year.currentText() not in ("", ALL) else None,
                 "frontline": True if self.frontline.isChecked() else None, "text": self.search.text()}
 
-        def fetch() -> tuple[tuple[dict, list[int]], str]:
-            with self.state.session(read_only=True) as s:
-                if sel[0] == "batch":
-                    rows = careers.list_appointments(s, batch=sel[1], **args)
-                    b = careers.batch_summary(s, sel[1])
-                    young = b["young_names"]
-                    names = "、".join(young[:NAMES_SHOWN]) + (f" 等 {len(young)} 人" if len(young) > NAMES_SHOWN else "") \
-                        or "无"
-                    return indexed(rows), f"<b>{sel[1]}</b>　{b['text']}　年轻干部：{names}"
-                rows = careers.list_appointments(s, no_batch=sel[0] == "-", **args)
-                return indexed(rows), "全部任用记录" if sel[0] == "*" else "未填写批次的任用记录"
+        if sel[0] == "batch":
+            args["batch"] = sel[1]
+        else:
+            args["no_batch"] = sel[0] == "-"
 
-        self.loads.run("table", fetch, self._apply_table, wait=wait)
+        def summary(s, _ids) -> str:
+            if sel[0] == "batch":
+                b = careers.batch_summary(s, sel[1])
+                young = b["young_names"]
+                names = "、".join(young[:NAMES_SHOWN]) + (f" 等 {len(young)} 人" if len(young) > NAMES_SHOWN else "") \
+                    or "无"
+                return f"<b>{sel[1]}</b>　{b['text']}　年轻干部：{names}"
+            return "全部任用记录" if sel[0] == "*" else "未填写批次的任用记录"
 
-    def _apply_table(self, got: tuple[tuple[dict, list[int]], str]) -> None:
-        rows, summary = got
-        self.summary.setText(summary)
-        self.model.set_indexed(*rows)
-        self.count.setText(f"共 {len(rows[1])} 条")
+        def apply(text: str) -> None:
+            self.summary.setText(text)
+            self.count.setText(f"共 {self.model.rowCount()} 条")
+
+        self.paged.load(lambda s: careers.appointment_ids(s, **args), careers.appointment_rows, apply,
+                        extra=summary, wait=wait)
 
     def selected(self) -> dict | None:
         idx = self.table.currentIndex()

@@ -13,7 +13,7 @@ from .common import set_error, shortcut
 from .jobs import Loads
 from .list_kit import name_lists
 from .page_kit import (
-    FormDialog, RefreshWhenShown, RowsModel, indexed, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, pick_cadres,
+    FormDialog, PagedList, RefreshWhenShown, RowsModel, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, pick_cadres,
     record_verbs, search_line, set_widths,
 )
 from .state import AppState
@@ -52,6 +52,7 @@ class CarePage(RefreshWhenShown, QWidget):
             self, self.new_record, self.edit_selected, self.delete_selected))
 
         self.tabs = QTabWidget()
+        self._tab_stale = [False, False]  # a tab's list to read when the tab is next shown
         # 关爱记录
         self.care_search = search_line("搜索姓名、身份证号、备注", clear_button=False)
         self.care_kind = QComboBox()
@@ -75,6 +76,8 @@ class CarePage(RefreshWhenShown, QWidget):
         self.visit_model = _Money(VISIT_COLUMNS, self)
         self.visit_table = make_table(self.visit_model)
         name_lists(self, (self.care_table, "关爱记录"), (self.visit_table, "慰问"))
+        self.care_paged = PagedList(state, self.care_model, self.loads, key="care")
+        self.visit_paged = PagedList(state, self.visit_model, self.loads, key="visits")
         self.visit_table.doubleClicked.connect(lambda _i: self.edit_selected())
         visits = QWidget()
         vl = QVBoxLayout(visits)
@@ -83,6 +86,7 @@ class CarePage(RefreshWhenShown, QWidget):
         vl.addWidget(self.visit_table, 1)
         self.tabs.addTab(care, "关爱记录")
         self.tabs.addTab(visits, "慰问")
+        self.tabs.currentChanged.connect(self._tab_shown)
         set_widths(self.care_table, (70, 120, 90, 90, 50, 90))
         set_widths(self.visit_table, (70, 80, 90, 90, 80))
 
@@ -110,54 +114,60 @@ class CarePage(RefreshWhenShown, QWidget):
         combo.blockSignals(False)
 
     def refresh(self, *, wait: bool = False) -> None:
-        """Both lists, each with the years it has for its year filter."""
+        """The list of the tab shown (both when `wait`), each with the years it has for its year
+        filter; the other tab's is read when it is shown (each is a query over 100,000 rows or
+        more in a county of 100,000 cadres)."""
         self._stale = False
-        self.refresh_care(wait=wait)
-        self.refresh_visits(wait=wait)
+        for i, read in enumerate((self.refresh_care, self.refresh_visits)):
+            if wait or i == self.tabs.currentIndex():
+                read(wait=wait)
+            else:
+                self._tab_stale[i] = True
+
+    def _tab_shown(self, i: int) -> None:
+        if 0 <= i < len(self._tab_stale) and self._tab_stale[i]:
+            (self.refresh_care, self.refresh_visits)[i]()
 
     @staticmethod
     def _pick(combo: QComboBox) -> str | None:
         return None if combo.currentText() in (ALL, "") else combo.currentText()
 
     def refresh_care(self, *, wait: bool = False) -> None:
+        """The ids of the care records the filters select, with the years for the year filter;
+        their rows a block at a time as the table shows them (PagedList)."""
+        self._tab_stale[0] = False
         kind, year, text = self._pick(self.care_kind), self._pick(self.care_year), self.care_search.text()
 
-        def fetch():
-            with self.state.session(read_only=True) as s:
-                rows = welfare.list_care(s, kind=kind, year=int(year) if year else None, text=text)
-                return welfare.care_years(s), indexed(rows)
+        def ids(s):
+            return welfare.care_ids(s, kind=kind, year=int(year) if year else None, text=text)
 
-        def apply(got) -> None:
-            years, rows = got
+        def apply(years) -> None:
             self._fill_years(self.care_year, years)
             if self._pick(self.care_year) != year:  # the chosen year has no records left: ask under 全部
                 self.refresh_care(wait=wait)
                 return
-            self.care_model.set_indexed(*rows)
-            self.care_count.setText(f"共 {len(rows[1])} 条")
+            self.care_count.setText(f"共 {self.care_model.rowCount()} 条")
 
-        self.loads.run("care", fetch, apply, wait=wait)
+        self.care_paged.load(ids, welfare.care_rows, apply, extra=lambda s, _ids: welfare.care_years(s), wait=wait)
 
     def refresh_visits(self, *, wait: bool = False) -> None:
+        self._tab_stale[1] = False
         args = dict(category=self._pick(self.visit_category), text=self.visit_search.text())
         year = self._pick(self.visit_year)
         args["year"] = int(year) if year else None
 
-        def fetch():
-            with self.state.session(read_only=True) as s:
-                return welfare.visit_years(s), indexed(welfare.list_visits(s, **args)), welfare.visit_totals(s, **args)
-
         def apply(got) -> None:
-            years, visits, totals = got
+            years, totals = got
             self._fill_years(self.visit_year, years)
             if self._pick(self.visit_year) != year:  # the chosen year has no records left: ask under 全部
                 self.refresh_visits(wait=wait)
                 return
-            self.visit_model.set_indexed(*visits)
             self.visit_totals.setText(
                 f"慰问 {totals['count']} 人次（{totals['people']} 人），金额合计 {totals['amount']:,.2f} 元")
 
-        self.loads.run("visits", fetch, apply, wait=wait)
+        self.visit_paged.load(lambda s: welfare.visit_ids(s, **args), welfare.visit_rows, apply,
+                              extra=lambda s, _ids: (welfare.visit_years(s), welfare.visit_totals(s, **args)),
+                              wait=wait)
 
     def _current(self):
         if self.tabs.currentIndex() == 0:

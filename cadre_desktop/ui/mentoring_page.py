@@ -20,7 +20,7 @@ from .jobs import Loads
 from .models import LazyTableModel
 from .list_kit import name_lists
 from .page_kit import (
-    FormDialog, Printable, RefreshWhenShown, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table,
+    FormDialog, PagedList, Printable, RefreshWhenShown, TableSelection, button_box, confirm_and_delete, field_cell, filter_row, make_table,
     make_toolbar, open_dialog, record_verbs, restore_header, save_header, search_line, show_grouped_errors,
 )
 from .state import AppState
@@ -76,7 +76,6 @@ class MentoringPage(RefreshWhenShown, Printable, TableSelection, QWidget):
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
-        self._rows: dict[int, dict] = {}
         self.dialog: QDialog | None = None
         can_edit = state.actor.can("edit")
 
@@ -98,7 +97,7 @@ class MentoringPage(RefreshWhenShown, Printable, TableSelection, QWidget):
         filters = filter_row(self.search, (("结对类型", self.kind), ("状态", self.active)), [self.overdue_only],
                              (self.overdue_count, self.count), stretch=True, search_stretch=2)
 
-        self.model = PairsModel(COLUMNS, self._fetch, parent=self)
+        self.model = PairsModel(COLUMNS, lambda _ids: [], parent=self)
         self.table = make_table(self.model, row_numbers=False, row_height=24,
                                 widths=(70, 70, 150, 70, 86, 86, 100, 300))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_pair())
@@ -171,6 +170,7 @@ class MentoringPage(RefreshWhenShown, Printable, TableSelection, QWidget):
         layout.addWidget(self.splitter, 1)
 
         self.loads = Loads(self)
+        self.paged = PagedList(state, self.model, self.loads, current=self.selected_id)
         self._select_after: int | None = None  # a pair to select once the list holds it
         self._records_of: int | None = None  # the pair whose record the panel shows
         self.search.searched.connect(lambda _t: self.refresh())
@@ -186,41 +186,34 @@ class MentoringPage(RefreshWhenShown, Printable, TableSelection, QWidget):
         self._stale = True  # read when first shown
 
     # -- data ---------------------------------------------------------------------------------
-    def _fetch(self, ids: list[int]) -> list[dict]:
-        return [self._rows[i] for i in ids if i in self._rows]
-
     def refresh(self, *, wait: bool = False) -> None:
-        """Read the pairs the filters select (off the GUI thread unless `wait`)."""
+        """Read the ids of the pairs the filters select and the overdue count (off the GUI thread
+        unless `wait`); the rows are read a block at a time as the table shows them (PagedList)."""
         self._stale = False
         kind = None if self.kind.currentText() == ALL else self.kind.currentText()
         active = {ALL: None, "帮带中": True, "已结束": False}[self.active.currentText()]
-        overdue_only, search, state = self.overdue_only.isChecked(), self.search.text(), self.state
+        overdue_only, search = self.overdue_only.isChecked(), self.search.text()
 
-        def fetch():
-            with state.session(read_only=True) as s:
-                rows = mentoring.list_pairs(s, kind=kind, active=active, overdue_only=overdue_only, search=search)
-                overdue = len(mentoring.overdue(s))
-            return {r["id"]: r for r in rows}, overdue
+        def ids(s):
+            return mentoring.pair_ids(s, kind=kind, active=active, overdue_only=overdue_only, search=search)
 
-        self.loads.run("list", fetch, self._apply, wait=wait)
+        def extra(s, _ids):
+            return mentoring.overdue_count(s, dt.date.today())
 
-    def _apply(self, answer) -> None:
-        by_id, overdue = answer
-        keep = self._select_after if self._select_after is not None else self.selected_id()
-        self._select_after = None
-        self._records_of = None  # the record may have changed with the list: read it again
-        self.loads.dispose(self._rows)  # the pairs shown before: freed off the GUI thread
-        self._rows = by_id
-        self.model.set_ids(list(by_id))
-        self.count.setText(f"共 {len(by_id)} 对")
-        self.overdue_count.setText(f"逾期提醒 {overdue} 对")
-        if keep is not None:
-            self.select_id(keep)
-        self._show_pair()
+        def apply(overdue: int) -> None:
+            keep = self._select_after if self._select_after is not None else self.paged.kept
+            self._select_after = None
+            self._records_of = None  # the record may have changed with the list: read it again
+            self.count.setText(f"共 {self.model.rowCount()} 对")
+            self.overdue_count.setText(f"逾期提醒 {overdue} 对")
+            if keep is not None:
+                self.select_id(keep)
+            self._show_pair()
+
+        self.paged.load(ids, mentoring.pair_rows, apply, extra=extra, wait=wait)
 
     def selected(self) -> dict | None:
-        pid = self.selected_id()
-        return self._rows.get(pid) if pid is not None else None
+        return self.selected_row()
 
     def show_pair(self, pair_id: int) -> None:
         """Select a pair, clearing the filters if they hide it."""

@@ -82,6 +82,10 @@ class LazyTableModel(QAbstractTableModel):
             for i in old:  # a row still wanted is read again with its block
                 self._rows.pop(i, None)
 
+    def held(self, record_id: int) -> dict | None:
+        """The record's row if the model has it in hand (read, not evicted), without reading it."""
+        return self._rows.get(record_id)
+
     def id_at(self, row: int) -> int | None:
         return self.ids[row] if 0 <= row < len(self.ids) else None
 

@@ -19,7 +19,7 @@ from ..core import conflicts
 from ..core.values import DomainError, StaleEdit
 from .common import confirm, error_label, refuse, required_text, set_error
 from .list_kit import export_list, install_copy, print_list
-from .models import LazyTableModel
+from .models import BLOCK, LazyTableModel
 from .widgets import day_text
 
 # -- toolbar -----------------------------------------------------------------------------------
@@ -386,6 +386,11 @@ class TableSelection:
     def select_id(self, record_id: int) -> bool:
         return select_row_id(self.table, self.model, record_id)
 
+    def selected_row(self) -> dict | None:
+        """The current row's record (read with its block when not in hand: a paged list)."""
+        idx = self.table.currentIndex()
+        return self.model.row(idx.row()) if idx.isValid() else None
+
 
 def save_header(settings, key: str, table: QTableView) -> None:
     settings.setValue(key, table.horizontalHeader().saveState())
@@ -422,6 +427,60 @@ class RowsModel(LazyTableModel):
         if isinstance(v, dt.date):
             return day_text(v)
         return super().display(key, r)
+
+
+class PagedList:
+    """A list page's rows paged from the database, as the roster's: the query thread reads the ids
+    the page's filters select, in the list's order (`ids(session)`, filters and sort in SQL), with
+    the first block's rows; the model then reads the rows of a block when the view first shows it
+    (`rows(session, ids)` -> dicts with "id", in a read-only session of its own, on whatever thread
+    asks: the view's, or the worker of 导出/打印, which read every id shown, a block at a time). The
+    GUI thread holds the ids and the blocks the model keeps, never every row.
+
+    `load(ids, rows, apply, extra=...)`: `extra(session, ids)` reads what else the page shows with
+    the list (counts, totals) in the same session; `apply(extra)` runs on the GUI thread once the
+    model shows the new ids. `rows` may differ from one load to the next (a month's payroll): the
+    model reads blocks with the `rows` of the ids it shows. `current()` (the page's selected_id)
+    is asked just before the model takes new ids: `kept` is the id then selected, for `apply` to
+    select again (a reset loses the selection)."""
+
+    def __init__(self, state, model: LazyTableModel, loads, key: str = "list",
+                 current: Callable[[], int | None] | None = None):
+        self.state, self.model, self.loads, self.key, self.current = state, model, loads, key, current
+        self.kept: int | None = None
+        model.fetch = self.reader(lambda _s, _ids: [])
+
+    def reader(self, rows: Callable) -> Callable[[list[int]], list[dict]]:
+        """The model's fetch for ids read with `rows`: bound to them, so that a reader taken now
+        (list_kit's export of the list shown) reads these rows even if the page loads others."""
+        state = self.state
+
+        def fetch(ids: list[int]) -> list[dict]:
+            if not ids:
+                return []
+            with state.session(read_only=True) as s:
+                return rows(s, ids)
+
+        return fetch
+
+    def load(self, ids: Callable, rows: Callable, apply: Callable | None = None, *,
+             extra: Callable | None = None, wait: bool = False) -> None:
+        state = self.state
+
+        def query():
+            with state.session(read_only=True) as s:
+                got = ids(s)
+                return got, rows(s, got[:BLOCK]), (extra(s, got) if extra is not None else None)
+
+        def done(answer) -> None:
+            got, first, more = answer
+            self.kept = self.current() if self.current is not None else None
+            self.model.fetch = self.reader(rows)
+            self.model.set_ids(got, first)
+            if apply is not None:
+                apply(more)
+
+        self.loads.run(self.key, query, done, wait=wait)
 
 
 def pick_cadres(state, parent, title: str, exclude_ids=(), annotate=None) -> list[int]:

@@ -17,7 +17,7 @@ from .common import error_label, set_error, shortcut
 from .jobs import Loads
 from .models import LazyTableModel
 from .page_kit import (
-    FormDialog, RefreshWhenShown, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, record_verbs,
+    FormDialog, PagedList, RefreshWhenShown, TableSelection, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog, record_verbs,
     restore_header, save_header, search_line,
 )
 from .state import AppState
@@ -57,7 +57,6 @@ class PostingsPage(RefreshWhenShown, TableSelection, QWidget):
         super().__init__(parent)
         self.state = state
         can_edit = state.actor.can("edit")
-        self._rows: dict[int, dict] = {}
         self.dialog: PostingDialog | None = None
         self.period_error = ""
         self.loads = Loads(self)
@@ -82,7 +81,8 @@ class PostingsPage(RefreshWhenShown, TableSelection, QWidget):
         filters = filter_row(None, (("类型", self.kind), ("任务领域", self.field), ("期间 从", self.since),
                                     ("至", self.until)), [self.under_way], self.count, stretch=True)
 
-        self.model = PostingsModel(COLUMNS, lambda ids: [self._rows[i] for i in ids if i in self._rows], None, self)
+        self.model = PostingsModel(COLUMNS, lambda _ids: [], None, self)
+        self.paged = PagedList(state, self.model, self.loads, current=self.selected_id)
         self.table = make_table(self.model, row_numbers=False, widths=(70, 110, 96, 170, 70, 90, 86, 86, 70))
         self.table.doubleClicked.connect(self._double_clicked)
         self.notes = QLabel()
@@ -128,27 +128,19 @@ class PostingsPage(RefreshWhenShown, TableSelection, QWidget):
             return
         self._stale = False
 
-        def fetch() -> tuple[dict, list[int], int]:
-            with self.state.session(read_only=True) as s:
-                rows = dev.list_postings(s, flt)
-            return {r["id"]: r for r in rows}, [r["id"] for r in rows], len({r["cadre_id"] for r in rows})
+        def apply(people: int) -> None:
+            keep = self._keep if self._keep is not None else self.paged.kept
+            self._keep = None
+            self.count.setText(f"共 {self.model.rowCount()} 条，{people} 人")
+            if keep is not None:
+                self.select_id(keep)
+            self._show_notes()
 
-        self.loads.run("list", fetch, self._apply, wait=wait)
-
-    def _apply(self, got: tuple[dict, list[int], int]) -> None:
-        by_id, ids, people = got
-        keep = self._keep if self._keep is not None else self.selected_id()
-        self._keep = None
-        self._rows = by_id
-        self.model.set_ids(ids)
-        self.count.setText(f"共 {len(ids)} 条，{people} 人")
-        if keep is not None:
-            self.select_id(keep)
-        self._show_notes()
+        self.paged.load(lambda s: dev.posting_ids(s, flt), dev.posting_rows, apply,
+                        extra=lambda s, _ids: dev.posting_people(s, flt), wait=wait)
 
     def _show_notes(self) -> None:
-        pid = self.selected_id()
-        r = self._rows.get(pid) if pid is not None else None
+        r = self.selected_row()
         self.notes.setText(f"备注：{r['notes']}" if r and r.get("notes") else "")
         self.notes.setVisible(bool(self.notes.text()))
 
@@ -158,7 +150,7 @@ class PostingsPage(RefreshWhenShown, TableSelection, QWidget):
         if pid is None:
             return
         if index.column() == 0 or not self.state.actor.can("edit"):
-            self.open_cadre.emit(self._rows[pid]["cadre_id"])
+            self.open_cadre.emit(self.model.row(index.row())["cadre_id"])
         else:
             self.edit_selected()
 
@@ -168,9 +160,9 @@ class PostingsPage(RefreshWhenShown, TableSelection, QWidget):
             self._open_dialog(PostingDialog(self.state, None, self))
 
     def edit_selected(self) -> None:
-        pid = self.selected_id()
-        if pid is not None and self.state.actor.can("edit"):
-            self._open_dialog(PostingDialog(self.state, self._rows[pid], self))
+        r = self.selected_row()
+        if r is not None and self.state.actor.can("edit"):
+            self._open_dialog(PostingDialog(self.state, r, self))
 
     def _open_dialog(self, dialog: PostingDialog) -> None:
         open_dialog(self, dialog, lambda d: self._saved(d.saved_id))
@@ -183,7 +175,7 @@ class PostingsPage(RefreshWhenShown, TableSelection, QWidget):
         pid = self.selected_id()
         if pid is None or not self.state.actor.can("edit"):
             return
-        r = self._rows[pid]
+        r = self.selected_row()
         confirm_and_delete(self, f"删除{r['name']}的{r['kind']}记录（{day_text(r['start'])} 起）？", "删除记录",
                            lambda s: dev.delete_posting(s, actor=self.state.actor, posting_id=pid), "posting")
 

@@ -18,7 +18,7 @@ from .jobs import Loads, _default_failure, run_job
 from .models import LazyTableModel
 from .list_kit import name_lists
 from .page_kit import (
-    EXTENDED, FormDialog, RefreshWhenShown, TableSelection, filter_row, make_table, make_toolbar,
+    EXTENDED, FormDialog, PagedList, RefreshWhenShown, TableSelection, filter_row, make_table, make_toolbar,
     open_dialog, record_verbs, restore_header, save_header, search_line,
 )
 from .state import AppState
@@ -80,7 +80,7 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
         self.state = state
         can_edit = state.actor.can("edit")
         self._classes: dict[int, dict] = {}
-        self._attendance: dict[int, dict] = {}
+        self._on_list: list[int] = []  # the cadres on the selected class's list
         self.dialog: ClassDialog | None = None
         self.picker: CadrePickerDialog | None = None
         self.job = None
@@ -118,8 +118,8 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setVisible(False)
-        self.att_model = _Model(ATTENDANCE_COLUMNS, lambda ids: [self._attendance[i] for i in ids
-                                                                  if i in self._attendance], None, self)
+        self.att_model = _Model(ATTENDANCE_COLUMNS, lambda _ids: [], None, self)
+        self.att_paged = PagedList(state, self.att_model, self.loads, key="details")
         self.att_table = make_table(self.att_model, mode=EXTENDED, row_numbers=False, widths=(80, 120, 200, 50, 66, 110))
         self.att_table.doubleClicked.connect(self._open_attendee)
         name_lists(self, (self.table, "培训班"), (self.att_table, "参训人员"))
@@ -228,7 +228,7 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
         if cid is None:
             self.loads.run("details", lambda: None, lambda _r: None, wait=True)  # drops an answer on its way
             self._attendance_of = None
-            self._attendance = {}
+            self._on_list = []
             self.att_model.set_ids([])
             self.class_title.setText("选择一个培训班查看参训人员")
             self.att_count.setText("")
@@ -238,20 +238,15 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
         self.class_title.setText(f"参训人员：{name}")
         self.act_add.setEnabled(False)  # until the list is in: the picker leaves out those on it
 
-        def fetch() -> tuple[dict[int, dict], list[int], int]:
-            with self.state.session(read_only=True) as s:
-                rows = dev.list_attendances(s, cid)
-            return {r["id"]: r for r in rows}, [r["id"] for r in rows], sum(1 for r in rows if r["completed"])
+        def apply(summary: dict) -> None:
+            self._attendance_of = cid
+            self._on_list = summary["cadre_ids"]
+            self.att_table.setProperty("listTitle", f"参训人员（{name}）")
+            self.att_count.setText(f"{summary['count']} 人，结业 {summary['completed']} 人")
+            self.act_add.setEnabled(True)
 
-        self.loads.run("details", fetch, lambda got: self._apply_attendance(cid, name, *got), wait=wait)
-
-    def _apply_attendance(self, cid: int, name: str, by_id: dict[int, dict], ids: list[int], done: int) -> None:
-        self._attendance_of = cid
-        self._attendance = by_id
-        self.att_model.set_ids(ids)
-        self.att_table.setProperty("listTitle", f"参训人员（{name}）")
-        self.att_count.setText(f"{len(ids)} 人，结业 {done} 人")
-        self.act_add.setEnabled(True)
+        self.att_paged.load(lambda s: dev.attendance_ids(s, cid), dev.attendance_rows, apply,
+                            extra=lambda s, _ids: dev.attendance_summary(s, cid), wait=wait)
 
     def selected_attendance(self) -> list[int]:
         rows = sorted({i.row() for i in self.att_table.selectionModel().selectedRows()})
@@ -301,7 +296,7 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
         cid = self.selected_id()
         if cid is None or self._attendance_of != cid or not self.state.actor.can("edit"):
             return  # (its list not read yet: the picker must leave out those on it)
-        present = [r["cadre_id"] for r in self._attendance.values()]
+        present = self._on_list
         picker = CadrePickerDialog(self.state, f"添加参训人员：{self._classes[cid]['name']}", self, exclude_ids=present)
         self.picker = picker
         picker.accepted.connect(lambda: self.add_chosen(cid, picker))
@@ -344,7 +339,7 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
         ids = self.selected_attendance()
         if not ids or not self.state.actor.can("edit"):
             return
-        names = "、".join(self._attendance[i]["name"] for i in ids[:5]) + (" 等" if len(ids) > 5 else "")
+        names = "、".join(self._attendee(i)["name"] for i in ids[:5]) + (" 等" if len(ids) > 5 else "")
         if not confirm(self, f"从名单中移除 {names}（{len(ids)} 人）？", "移除参训人员", "移除"):
             return
         self.remove(ids)
@@ -357,36 +352,47 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
         ids = self.selected_attendance()
         if not ids or not self.state.actor.can("edit"):
             return
-        # all done → mark not done; otherwise mark all done
-        value = not all(self._attendance[i]["completed"] for i in ids)
-        self._update(ids, completed=value)
+        self._update(ids, toggle=True)  # all done → mark not done; otherwise mark all done
 
     def ask_hours(self) -> None:
         ids = self.selected_attendance()
         if not ids:
             return
         text, ok = QInputDialog.getText(self, "修改学时", f"所选 {len(ids)} 人的学时：",
-                                        text=hours_text(self._attendance[ids[0]]["hours"]))
+                                        text=hours_text(self._attendee(ids[0])["hours"]))
         if ok:
             self.set_hours(ids, text.strip() or None)
 
     def set_hours(self, ids: list[int], hours) -> None:
         self._update(ids, hours=hours)
 
-    def _update(self, ids: list[int], **change) -> None:
-        versions = {i: self._attendance[i]["version"] for i in ids}
+    def _attendee(self, attendance_id: int) -> dict:
+        return self.att_model.row(self.att_model.row_of(attendance_id)) or {"id": attendance_id}
+
+    def _update(self, ids: list[int], *, toggle: bool = False, **change) -> None:
+        """Change the attendance `ids` on the worker. Each is saved against the version the list
+        shows (a record another clerk changed since is refused); a row never read into the list
+        (a big selection) is read with the change. `toggle`: completed, unless all are."""
+        shown = {i: r for i in ids if (r := self.att_model.held(i)) is not None}
 
         def work(s, actor) -> int:
+            rows = dict(shown)
+            rest = [i for i in ids if i not in rows]
+            for k in range(0, len(rest), 500):
+                rows.update((r["id"], r) for r in dev.attendance_rows(s, rest[k:k + 500]))
+            if toggle:
+                change["completed"] = not all(rows[i]["completed"] for i in ids if i in rows)
             for i in ids:
-                dev.update_attendance(s, actor=actor, attendance_id=i, version=versions[i], **change)
-            return len(ids)
+                if i in rows:
+                    dev.update_attendance(s, actor=actor, attendance_id=i, version=rows[i]["version"], **change)
+            return sum(1 for i in ids if i in rows)
 
         self._run("修改参训记录", work, lambda n: self._say(f"已修改 {n} 人"))
 
     def _open_attendee(self, index) -> None:
-        aid = self.att_model.id_at(index.row())
-        if aid is not None:
-            self.open_cadre.emit(self._attendance[aid]["cadre_id"])
+        r = self.att_model.row(index.row())
+        if r is not None and "cadre_id" in r:
+            self.open_cadre.emit(r["cadre_id"])
 
     # -- remembering ------------------------------------------------------------------------------
     def save_settings(self) -> None:

@@ -269,3 +269,48 @@ def test_the_grouped_period_total_equals_the_payroll_line_by_line(demo_db, demo_
         people[1].status = "退休"
         people[2].staffing = "其他"
     compare()
+
+
+def _paged(s, m: Month) -> dict:
+    """payroll_index with every line read through payroll_lines, two keys at a time."""
+    index = allowances.payroll_index(s, m)
+    keys = index["keys"]
+    lines = []
+    for i in range(0, len(keys), 2):
+        lines += allowances.payroll_lines(s, m, keys[i:i + 2], confirmed=index["confirmed"])
+    return dict(index, lines=lines)
+
+
+def _same_payroll(s, m: Month) -> None:
+    whole, paged = allowances.payroll(s, m), _paged(s, m)
+    assert paged["lines"] == whole["lines"], m
+    assert len(paged.pop("keys")) == whole["recipients"]
+    assert paged == whole, m
+
+
+def test_the_paged_payroll_equals_the_whole_one(db, admin, county):
+    """payroll_index (subtotals and totals in SQL) and payroll_lines (a block of lines) give what
+    payroll() gives: across the mid-year change, before anyone is paid, with a tier without a
+    standard (its unit in missing_rates), and for a confirmed month."""
+    with db.session() as s:
+        for m in (Month(2014, 12), Month(2022, 1), Month(2022, 5), Month(2022, 7), Month(2023, 3)):
+            _same_payroll(s, m)
+        allowances.confirm_month(s, actor=admin, month=Month(2022, 7))
+    with db.session() as s:
+        _same_payroll(s, Month(2022, 7))
+        assert _paged(s, Month(2022, 7))["confirmed"]
+        for r in allowances.list_rates(s):
+            if r["tier"] in ("二档", "基础") and r["effective"] == dt.date(2022, 7, 1):
+                allowances.delete_rate(s, actor=admin, rate_id=r["id"])
+    with db.session() as s:
+        s.execute(allowances.AllowanceRate.__table__.delete().where(allowances.AllowanceRate.tier == "基础"))
+        for m in (Month(2022, 8), Month(2014, 12)):
+            _same_payroll(s, m)
+        assert allowances.payroll_index(s, Month(2022, 8))["missing_rates"] == ["白云街道", "青山镇"]
+
+
+def test_the_paged_payroll_of_the_demo_county(demo_db):
+    with demo_db.session() as s:
+        months = [Month(2022, 6), Month(2022, 7), *allowances.confirmed_months(s)]
+        for m in months:
+            _same_payroll(s, m)

@@ -331,6 +331,88 @@ def payroll(session: Session, month: Month, *, progress: Callable[[int, int, str
     return _summarise(month, lines, None, missing)
 
 
+# --- the payroll of a month, a block of lines at a time ------------------------------------------
+
+
+def _tier_in(tiers: list) -> object:
+    named = [t for t in tiers if t is not None]
+    conds = ([Unit.tier.in_(named)] if named else []) + ([Unit.tier.is_(None)] if None in tiers else [])
+    return or_(*conds) if conds else false()
+
+
+def payroll_index(session: Session, month: Month) -> dict:
+    """payroll() without its lines, computed in the database (for a list that shows the lines a
+    block at a time, `payroll_lines`): month, confirmed (+ by, at), units, totals, total,
+    recipients, missing_rates as payroll() gives them, and `keys`, what names each line in payroll
+    order (the cadre's id for a computed month, the line's number for a confirmed one)."""
+    stored = _confirmed(session, month)
+    if stored is not None:
+        L = AllowancePayrollLine
+        keys = list(session.scalars(select(L.seq).where(L.payroll_id == stored.id).order_by(L.seq)))
+        q = (select(L.unit, func.count(), *(func.sum(getattr(L, k)) for k in PARTS))
+             .where(L.payroll_id == stored.id).group_by(L.unit).order_by(func.min(L.seq)))
+        units = [{"unit": u, "count": n, **{k: v if v is not None else ZERO for k, v in zip(PARTS, sums)}}
+                 for u, n, *sums in session.execute(q)]
+        return _index(month, keys, units, stored, [])
+    rates = RateTable(list(session.scalars(select(AllowanceRate))))
+    tiers = list(session.scalars(select(Unit.tier).distinct().where(Unit.kind.in_(TOWNSHIP_KINDS))))
+    rated = [t for t in tiers if rates.in_force(t or BASIC, month) is not None]
+    started = or_(Cadre.township_start.is_(None), Cadre.township_start <= month)
+    paid = (*_payable(), started, _tier_in(rated))
+    unit_order = (Unit.sort_order, Unit.name)
+    keys = list(session.scalars(select(Cadre.id).join(Unit, Cadre.unit_id == Unit.id).where(*paid)
+                                .order_by(*unit_order, Cadre.name, Cadre.id_number)))
+    # each unit's lines by what an amount depends on (as period_total): the cost is the groups';
+    # a group whose tier has no standard in force names its unit among the missing rates
+    groups = session.execute(
+        select(*unit_order, Unit.tier, Cadre.staffing, Cadre.township_start, func.count())
+        .join(Unit, Cadre.unit_id == Unit.id).where(*_payable(), started)
+        .group_by(*unit_order, Unit.tier, Cadre.staffing, Cadre.township_start).order_by(*unit_order))
+    by_unit: dict[tuple, dict] = {}
+    missing: list[str] = []
+    for order, unit, tier, staffing, start, n in groups:
+        if tier not in rated:
+            missing.append(unit)
+            continue
+        ln = _line(_Person(0, "", "", unit, order or 0, tier or BASIC, staffing, start), month, rates)
+        u = by_unit.setdefault((order, unit), {"unit": unit, "count": 0, **{k: ZERO for k in PARTS}})
+        u["count"] += n
+        for k in PARTS:
+            u[k] += ln[k] * n
+    return _index(month, keys, list(by_unit.values()), None, list(dict.fromkeys(missing)))
+
+
+def _index(month: Month, keys: list[int], units: list[dict], confirmed: AllowancePayroll | None,
+           missing: list[str]) -> dict:
+    out = _summarise(month, [], confirmed, missing)
+    totals = {k: sum((u[k] for u in units), ZERO) for k in PARTS}
+    out.update(lines=None, keys=keys, units=units, totals=totals, total=totals["total"], recipients=len(keys))
+    return out
+
+
+def payroll_lines(session: Session, month: Month, keys: list[int], *, confirmed: bool) -> list[dict | None]:
+    """The payroll lines named by `keys` (payroll_index), in that order; None for a line no longer
+    there (a computed month whose records changed since)."""
+    if not keys:
+        return []
+    if confirmed:
+        stored = _confirmed(session, month)
+        if stored is None:
+            return [None] * len(keys)
+        L = AllowancePayrollLine
+        got = {ln.seq: _stored_line(ln)
+               for ln in session.scalars(select(L).where(L.payroll_id == stored.id, L.seq.in_(keys)))}
+        return [got.get(k) for k in keys]
+    rates = RateTable(list(session.scalars(select(AllowanceRate))))
+    q = (select(Cadre.id, Cadre.id_number, Cadre.name, Unit.name, Unit.sort_order, Unit.tier, Cadre.staffing,
+                Cadre.township_start)
+         .join(Unit, Cadre.unit_id == Unit.id).where(*_payable(), Cadre.id.in_(keys)))
+    got = {}
+    for cid, idn, name, unit, order, tier, staffing, start in session.execute(q):
+        got[cid] = _line(_Person(cid, idn, name, unit, order or 0, tier or BASIC, staffing, start), month, rates)
+    return [got.get(k) for k in keys]
+
+
 def confirmed_months(session: Session) -> dict[Month, dict]:
     """Every confirmed month: who confirmed it, when, how many were paid and the total."""
     return {p.month: {"confirmed_by": p.confirmed_by, "confirmed_at": p.confirmed_at, "recipients": p.recipients,

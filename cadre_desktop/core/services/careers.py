@@ -171,25 +171,26 @@ class _Cadre:
         self.birth = None if code is None else months.get(code) or months.setdefault(code, Month.from_code(code))
 
 
-def list_appointments(session: Session, *, kind: str | None = None, batch: str | None = None,
-                      year: int | None = None, frontline: bool | None = None, text: str | None = None,
-                      cadre_id: int | None = None, no_batch: bool = False) -> list[dict]:
-    """Appointments, newest first, with the cadre's name and whether they were young at the date."""
+def _appointments_select(*, kind: str | None = None, batch: str | None = None, year: int | None = None,
+                         frontline: bool | None = None, text: str | None = None, cadre_id: int | None = None,
+                         no_batch: bool = False, ids_only: bool = False):
     NewUnit = Unit.__table__.alias("new_unit")
     CurUnit = Unit.__table__.alias("cur_unit")
     # columns, not Appointment and Cadre objects: tens of thousands of objects would set off the
     # collector's full passes, which stop every thread (the window's too) for hundreds of ms
-    q = (select(Appointment.id, Appointment.version, Appointment.date, Appointment.kind, Appointment.old_post,
-                Appointment.new_post, Appointment.new_unit_id, Appointment.new_rank, Appointment.new_team_role,
-                Appointment.frontline, Appointment.frontline_field, Appointment.batch, Appointment.doc_number,
-                Cadre.id.label("cadre_id"), Cadre.name, Cadre.id_number,
-                # the month's code: a Month object in each of thousands of rows keeps them all
-                # tracked by the collector (see _row)
-                type_coerce(Cadre.birth, Integer).label("birth_code"),
-                NewUnit.c.name.label("unit_name"), CurUnit.c.name.label("current_unit"))
-         .join(Cadre, Appointment.cadre_id == Cadre.id)
-         .outerjoin(NewUnit, Appointment.new_unit_id == NewUnit.c.id)
-         .outerjoin(CurUnit, Cadre.unit_id == CurUnit.c.id))
+    columns = (Appointment.id,) if ids_only else (
+        Appointment.id, Appointment.version, Appointment.date, Appointment.kind, Appointment.old_post,
+        Appointment.new_post, Appointment.new_unit_id, Appointment.new_rank, Appointment.new_team_role,
+        Appointment.frontline, Appointment.frontline_field, Appointment.batch, Appointment.doc_number,
+        Cadre.id.label("cadre_id"), Cadre.name, Cadre.id_number,
+        # the month's code: a Month object in each of thousands of rows keeps them all
+        # tracked by the collector (see _row)
+        type_coerce(Cadre.birth, Integer).label("birth_code"),
+        NewUnit.c.name.label("unit_name"), CurUnit.c.name.label("current_unit"))
+    q = select(*columns).select_from(Appointment).join(Cadre, Appointment.cadre_id == Cadre.id)
+    if not ids_only:
+        q = (q.outerjoin(NewUnit, Appointment.new_unit_id == NewUnit.c.id)
+             .outerjoin(CurUnit, Cadre.unit_id == CurUnit.c.id))
     if kind:
         q = q.where(Appointment.kind == kind)
     if batch:
@@ -206,10 +207,35 @@ def list_appointments(session: Session, *, kind: str | None = None, batch: str |
         like = f"%{text.strip()}%"
         q = q.where(or_(Cadre.name.like(like), Cadre.id_number.like(like), Appointment.new_post.like(like),
                         Appointment.old_post.like(like), Appointment.doc_number.like(like)))
-    q = q.order_by(Appointment.date.desc(), Cadre.name, Appointment.id)
+    return q.order_by(Appointment.date.desc(), Cadre.name, Appointment.id)
+
+
+def _appointment_dicts(session: Session, q) -> list[dict]:
     bound = settings.young_age(session)
     months: dict[int, Month] = {}
     return [_row(r, _Cadre(r, months), r.unit_name, r.current_unit, bound) for r in session.execute(q)]
+
+
+def list_appointments(session: Session, *, kind: str | None = None, batch: str | None = None,
+                      year: int | None = None, frontline: bool | None = None, text: str | None = None,
+                      cadre_id: int | None = None, no_batch: bool = False) -> list[dict]:
+    """Appointments, newest first, with the cadre's name and whether they were young at the date."""
+    return _appointment_dicts(session, _appointments_select(kind=kind, batch=batch, year=year, frontline=frontline,
+                                                            text=text, cadre_id=cadre_id, no_batch=no_batch))
+
+
+def appointment_ids(session: Session, **filters) -> list[int]:
+    """The ids of the appointments list_appointments lists for these filters, in its order (rows:
+    appointment_rows)."""
+    return list(session.scalars(_appointments_select(**filters, ids_only=True)))
+
+
+def appointment_rows(session: Session, ids: list[int]) -> list[dict]:
+    """list_appointments' rows of the appointments `ids` (those still there), in the order of `ids`."""
+    if not ids:
+        return []
+    got = {r["id"]: r for r in _appointment_dicts(session, _appointments_select().where(Appointment.id.in_(ids)))}
+    return [got[i] for i in ids if i in got]
 
 
 def appointment_years(session: Session) -> list[int]:

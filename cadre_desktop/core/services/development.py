@@ -218,32 +218,66 @@ def _label(class_name: str, cadre_name: str) -> str:
     return f"{class_name}：{cadre_name}"
 
 
-def list_attendances(session: Session, class_id: int) -> list[dict]:
-    """The class's attendance in the department's order (unit order, name), with each cadre's
-    completed hours in the class's year (`year_hours`) against the required number (`required`)."""
-    rows = session.execute(
-        select(Attendance.id, Attendance.cadre_id, Cadre.name, Unit.name, Cadre.post, Cadre.id_number,
-               Attendance.hours, Attendance.completed, Attendance.version)
-        .join(Cadre, Attendance.cadre_id == Cadre.id)
-        .outerjoin(Unit, Cadre.unit_id == Unit.id)
-        .where(Attendance.class_id == class_id)
-        .order_by(func.coalesce(Unit.sort_order, 1 << 30), Unit.name, Cadre.name, Cadre.id)
-    ).all()
+_ATTENDANCE_COLUMNS = (Attendance.id, Attendance.cadre_id, Cadre.name, Unit.name, Cadre.post, Cadre.id_number,
+                       Attendance.hours, Attendance.completed, Attendance.version)
+
+
+def _attendance_select(columns, class_id: int | None = None):
+    q = (select(*columns).select_from(Attendance).join(Cadre, Attendance.cadre_id == Cadre.id)
+         .outerjoin(Unit, Cadre.unit_id == Unit.id))
+    if class_id is not None:
+        q = q.where(Attendance.class_id == class_id)
+    return q.order_by(func.coalesce(Unit.sort_order, 1 << 30), Unit.name, Cadre.name, Cadre.id)
+
+
+def _attendance_dicts(session: Session, class_id: int, rows: list, cadre_ids: list[int] | None = None) -> list[dict]:
+    """The rows (_ATTENDANCE_COLUMNS) with each cadre's completed hours in the class's year; those
+    of `cadre_ids` only when given (a block of the list), else of everyone on the class's list."""
     from .settings import training_hours_required
 
     start = session.scalar(select(TrainingClass.start).where(TrainingClass.id == class_id))
     # the year's hours of those on this class's list (a subquery: a class may have thousands)
+    on_list = cadre_ids if cadre_ids is not None else select(Attendance.cadre_id).where(Attendance.class_id == class_id)
     totals = dict(session.execute(
         select(Attendance.cadre_id, func.sum(Attendance.hours))
         .join(TrainingClass, Attendance.class_id == TrainingClass.id)
-        .where(Attendance.completed.is_(True), *_year_span(start.year),
-               Attendance.cadre_id.in_(select(Attendance.cadre_id).where(Attendance.class_id == class_id)))
+        .where(Attendance.completed.is_(True), *_year_span(start.year), Attendance.cadre_id.in_(on_list))
         .group_by(Attendance.cadre_id)).all()) if start and rows else {}
     required = training_hours_required(session)
     return [{"id": i, "cadre_id": c, "name": n, "unit": u, "post": p, "id_number": idn, "hours": h,
              "completed": bool(done), "version": v, "year": start.year if start else None,
              "year_hours": (totals.get(c) or Decimal(0)) if start else None, "required": required}
             for i, c, n, u, p, idn, h, done, v in rows]
+
+
+def list_attendances(session: Session, class_id: int) -> list[dict]:
+    """The class's attendance in the department's order (unit order, name), with each cadre's
+    completed hours in the class's year (`year_hours`) against the required number (`required`)."""
+    return _attendance_dicts(session, class_id, session.execute(_attendance_select(_ATTENDANCE_COLUMNS, class_id)).all())
+
+
+def attendance_ids(session: Session, class_id: int) -> list[int]:
+    """The ids of the class's attendance in list_attendances' order (rows: attendance_rows)."""
+    return list(session.scalars(_attendance_select((Attendance.id,), class_id)))
+
+
+def attendance_rows(session: Session, ids: list[int]) -> list[dict]:
+    """list_attendances' rows of the attendance `ids` (of one class; those still there), in the
+    order of `ids`."""
+    class_id = session.scalar(select(Attendance.class_id).where(Attendance.id.in_(ids)).limit(1)) if ids else None
+    if class_id is None:
+        return []
+    rows = session.execute(_attendance_select(_ATTENDANCE_COLUMNS).where(Attendance.id.in_(ids))).all()
+    got = {r["id"]: r for r in _attendance_dicts(session, class_id, rows, sorted({r[1] for r in rows}))}
+    return [got[i] for i in ids if i in got]
+
+
+def attendance_summary(session: Session, class_id: int) -> dict:
+    """The class's list in numbers: how many on it, how many completed, and the cadres on it."""
+    n, done = session.execute(select(func.count(), func.count().filter(Attendance.completed.is_(True)))
+                              .where(Attendance.class_id == class_id)).one()
+    cadre_ids = list(session.scalars(select(Attendance.cadre_id).where(Attendance.class_id == class_id)))
+    return {"count": n, "completed": done, "cadre_ids": cadre_ids}
 
 
 def _year_span(year: int):
@@ -487,26 +521,55 @@ def _posting_where(flt: PostingFilter) -> list:
     return conds
 
 
+_POSTING_COLUMNS = (Posting.id, Posting.cadre_id, Cadre.name, Cadre.id_number, Unit.name.label("unit"), Posting.kind,
+                    Posting.place, Posting.destination, Posting.field, Posting.start, Posting.end, Posting.evaluation,
+                    Posting.notes, Posting.version)
+
+
+def _postings_select(columns, flt: PostingFilter):
+    q = select(*columns).select_from(Posting).join(Cadre, Posting.cadre_id == Cadre.id) \
+        .outerjoin(Unit, Cadre.unit_id == Unit.id)
+    conds = _posting_where(flt)
+    if conds:
+        q = q.where(and_(*conds))
+    return q.order_by(Posting.start.desc(), func.coalesce(Unit.sort_order, 1 << 30), Cadre.name, Posting.id)
+
+
+def _posting_dicts(rows, today: dt.date) -> list[dict]:
+    return [{"id": pid, "cadre_id": cid, "name": name, "id_number": idn, "unit": unit, "kind": kind, "place": place,
+             "destination": destination, "field": field, "start": start, "end": end, "evaluation": evaluation,
+             "notes": notes, "version": version, "under_way": end is None or end >= today}
+            for pid, cid, name, idn, unit, kind, place, destination, field, start, end, evaluation, notes, version
+            in rows]
+
+
 def list_postings(session: Session, flt: PostingFilter | None = None) -> list[dict]:
     """Postings the filter selects, latest start first, then by the department's order."""
     flt = flt or PostingFilter()
     # columns, not Posting objects: tens of thousands of objects would set off the collector's
     # full passes, which stop every thread (the window's too) for hundreds of milliseconds
-    q = (select(Posting.id, Posting.cadre_id, Cadre.name, Cadre.id_number, Unit.name.label("unit"), Posting.kind,
-                Posting.place, Posting.destination, Posting.field, Posting.start, Posting.end, Posting.evaluation,
-                Posting.notes, Posting.version)
-         .join(Cadre, Posting.cadre_id == Cadre.id)
-         .outerjoin(Unit, Cadre.unit_id == Unit.id))
+    return _posting_dicts(session.execute(_postings_select(_POSTING_COLUMNS, flt)), flt.today)
+
+
+def posting_ids(session: Session, flt: PostingFilter) -> list[int]:
+    """The ids of the postings list_postings lists, in its order (rows: posting_rows)."""
+    return list(session.scalars(_postings_select((Posting.id,), flt)))
+
+
+def posting_people(session: Session, flt: PostingFilter) -> int:
+    """How many cadres the postings the filter selects are of."""
+    q = select(func.count(Posting.cadre_id.distinct())).select_from(Posting).join(Cadre, Posting.cadre_id == Cadre.id)
     conds = _posting_where(flt)
-    if conds:
-        q = q.where(and_(*conds))
-    q = q.order_by(Posting.start.desc(), func.coalesce(Unit.sort_order, 1 << 30), Cadre.name, Posting.id)
-    today = flt.today
-    return [{"id": pid, "cadre_id": cid, "name": name, "id_number": idn, "unit": unit, "kind": kind, "place": place,
-             "destination": destination, "field": field, "start": start, "end": end, "evaluation": evaluation,
-             "notes": notes, "version": version, "under_way": end is None or end >= today}
-            for pid, cid, name, idn, unit, kind, place, destination, field, start, end, evaluation, notes, version
-            in session.execute(q)]
+    return session.scalar(q.where(and_(*conds)) if conds else q)
+
+
+def posting_rows(session: Session, ids: list[int], today: dt.date | None = None) -> list[dict]:
+    """list_postings' rows of the postings `ids` (those still there), in the order of `ids`."""
+    if not ids:
+        return []
+    q = _postings_select(_POSTING_COLUMNS, PostingFilter()).where(Posting.id.in_(ids))
+    got = {r["id"]: r for r in _posting_dicts(session.execute(q), today or dt.date.today())}
+    return [got[i] for i in ids if i in got]
 
 
 def get_posting(session: Session, posting_id: int) -> dict:

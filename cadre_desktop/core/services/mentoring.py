@@ -378,17 +378,13 @@ def pair_order(mentor, mentor_unit, mentee) -> tuple:
     return (func.coalesce(mentor_unit.sort_order, 1 << 30), mentor.name, MentorPair.start, mentee.name, MentorPair.id)
 
 
-def list_pairs(session: Session, *, kind: str | None = None, active: bool | None = None, overdue_only: bool = False,
-               mentor_id: int | None = None, mentee_id: int | None = None, search: str = "",
-               today: dt.date | None = None) -> list[dict]:
-    """Pairs with their people, the latest talk and the reminders (active pairs only), in the
-    order mentor unit, mentor, start."""
-    today = today or dt.date.today()
+def _pairs_select(columns, *, kind: str | None = None, active: bool | None = None, mentor_id: int | None = None,
+                  mentee_id: int | None = None, search: str = "", today: dt.date):
+    """SELECT `columns(Mentor, MUnit, Mentee, EUnit)` of the pairs the filters select, in list order."""
     Mentor, Mentee = aliased(Cadre), aliased(Cadre)
     MUnit, EUnit = aliased(Unit), aliased(Unit)
-    q = (select(MentorPair.id, MentorPair.kind, MentorPair.role, MentorPair.start, MentorPair.end, MentorPair.version,
-                Mentor.id, Mentor.name, Mentor.id_number, MUnit.name, Mentee.id, Mentee.name, Mentee.id_number,
-                EUnit.name)
+    q = (select(*columns(Mentor, MUnit, Mentee, EUnit))
+         .select_from(MentorPair)
          .join(Mentor, MentorPair.mentor_id == Mentor.id).join(Mentee, MentorPair.mentee_id == Mentee.id)
          .outerjoin(MUnit, Mentor.unit_id == MUnit.id).outerjoin(EUnit, Mentee.unit_id == EUnit.id)
          .order_by(*pair_order(Mentor, MUnit, Mentee)))
@@ -406,9 +402,17 @@ def list_pairs(session: Session, *, kind: str | None = None, active: bool | None
         like = f"%{search.strip()}%"
         q = q.where(or_(Mentor.name.like(like), Mentee.name.like(like), Mentor.id_number.like(like),
                         Mentee.id_number.like(like)))
-    rows = [row for row in session.execute(q)]  # row by row: see _last_dates
-    # One mentor's or mentee's pairs: only their dates (not every pair's in the county).
-    some = [r[0] for r in rows] if mentor_id is not None or mentee_id is not None else None
+    return q
+
+
+def _row_columns(Mentor, MUnit, Mentee, EUnit) -> tuple:
+    return (MentorPair.id, MentorPair.kind, MentorPair.role, MentorPair.start, MentorPair.end, MentorPair.version,
+            Mentor.id, Mentor.name, Mentor.id_number, MUnit.name, Mentee.id, Mentee.name, Mentee.id_number, EUnit.name)
+
+
+def _pair_dicts(session: Session, rows: list, today: dt.date, some: list[int] | None) -> list[dict]:
+    """The list's dicts of pair rows (_row_columns), with the latest talk and report of the pairs
+    `some` (None: read for every pair) and the reminders of the active ones."""
     talks = _last_dates(session, "谈心谈话", some, today)
     reports = _last_dates(session, "定期汇报", some, today)
     talk_days = int(settings.get(session, "mentoring_talk_days"))
@@ -418,8 +422,6 @@ def list_pairs(session: Session, *, kind: str | None = None, active: bool | None
         is_active = start <= today and (end is None or end >= today)
         reminders = _reminders_of(start, talks.get(pid), reports.get(pid), today, talk_days, period) \
             if is_active else []
-        if overdue_only and not reminders:
-            continue
         out.append({"id": pid, "kind": k, "role": role, "start": start, "end": end, "version": version,
                     "mentor_id": mid, "mentor": mname, "mentor_id_number": midn, "mentor_unit": munit,
                     "mentee_id": eid, "mentee": ename, "mentee_id_number": eidn, "mentee_unit": eunit,
@@ -428,15 +430,51 @@ def list_pairs(session: Session, *, kind: str | None = None, active: bool | None
     return out
 
 
+def list_pairs(session: Session, *, kind: str | None = None, active: bool | None = None, overdue_only: bool = False,
+               mentor_id: int | None = None, mentee_id: int | None = None, search: str = "",
+               today: dt.date | None = None) -> list[dict]:
+    """Pairs with their people, the latest talk and the reminders (active pairs only), in the
+    order mentor unit, mentor, start."""
+    today = today or dt.date.today()
+    q = _pairs_select(_row_columns, kind=kind, active=active, mentor_id=mentor_id, mentee_id=mentee_id,
+                      search=search, today=today)
+    rows = [row for row in session.execute(q)]  # row by row: see _last_dates
+    # One mentor's or mentee's pairs: only their dates (not every pair's in the county).
+    some = [r[0] for r in rows] if mentor_id is not None or mentee_id is not None else None
+    out = _pair_dicts(session, rows, today, some)
+    return [p for p in out if p["overdue"]] if overdue_only else out
+
+
+def pair_ids(session: Session, *, kind: str | None = None, active: bool | None = None, overdue_only: bool = False,
+             search: str = "", today: dt.date | None = None) -> list[int]:
+    """The ids of the pairs list_pairs lists for these filters, in its order, read in the database
+    alone (the page pages the list: `pair_rows` reads the rows of the ids it shows)."""
+    today = today or dt.date.today()
+    q = _pairs_select(lambda *_a: (MentorPair.id,), kind=kind, active=active, search=search, today=today)
+    if overdue_only:
+        q = q.where(_active(today), _overdue(session, today))
+    return list(session.scalars(q))
+
+
+def pair_rows(session: Session, ids: list[int], today: dt.date | None = None) -> list[dict]:
+    """list_pairs' rows of the pairs `ids` (those that still exist), in the order of `ids`."""
+    if not ids:
+        return []
+    today = today or dt.date.today()
+    q = _pairs_select(_row_columns, today=today).where(MentorPair.id.in_(ids))
+    by_id = {p["id"]: p for p in _pair_dicts(session, list(session.execute(q)), today, list(ids))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def overdue(session: Session, today: dt.date | None = None) -> list[dict]:
     """Active pairs with a talk or a report overdue, each with its reminders [(rule, message)]."""
     return list_pairs(session, active=True, overdue_only=True, today=today)
 
 
-def overdue_count(session: Session, today: dt.date) -> int:
-    """len(overdue(session, today)), counted in the database: an active pair is overdue when it is
-    at least talk_days old with no 谈心谈话 in the last talk_days days, or began before this
-    period (month, quarter, year) with no 定期汇报 in it (_reminders_of, the same dates)."""
+def _overdue(session: Session, today: dt.date):
+    """The condition on an active pair of _reminders_of saying something, in SQL: at least talk_days
+    old with no 谈心谈话 in the last talk_days days, or begun before this period (month, quarter,
+    year) with no 定期汇报 in it."""
     talk_days = int(settings.get(session, "mentoring_talk_days"))
     begin = period_start(today, settings.get(session, "mentoring_report_period"))
     talk_since = today - dt.timedelta(days=talk_days)
@@ -446,9 +484,13 @@ def overdue_count(session: Session, today: dt.date) -> int:
             MentoringRecord.pair_id == MentorPair.id, MentoringRecord.kind == kind,
             MentoringRecord.date >= since, MentoringRecord.date <= today).exists()
 
-    return session.scalar(select(func.count()).select_from(MentorPair).where(
-        _active(today), or_(and_(MentorPair.start <= talk_since, none_since("谈心谈话", talk_since)),
-                            and_(MentorPair.start < begin, none_since("定期汇报", begin)))))
+    return or_(and_(MentorPair.start <= talk_since, none_since("谈心谈话", talk_since)),
+               and_(MentorPair.start < begin, none_since("定期汇报", begin)))
+
+
+def overdue_count(session: Session, today: dt.date) -> int:
+    """len(overdue(session, today)), counted in the database (_overdue)."""
+    return session.scalar(select(func.count()).select_from(MentorPair).where(_active(today), _overdue(session, today)))
 
 
 REMINDER_RULES = {"mentoring_talk_overdue": "结对帮带谈心谈话逾期", "mentoring_report_overdue": "结对帮带定期汇报逾期"}

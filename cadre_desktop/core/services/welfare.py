@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import extract, func, or_, select
+from sqlalchemy import case, extract, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Cadre, CareRecord, Unit, Visit
@@ -131,14 +131,10 @@ def delete_care(session: Session, *, actor: Actor, record_id: int) -> None:
     session.delete(r)
 
 
-def list_care(session: Session, *, kind: str | None = None, year: int | None = None, text: str | None = None,
-              cadre_id: int | None = None) -> list[dict]:
-    # columns, not CareRecord objects: tens of thousands of objects would set off the collector's
-    # full passes, which stop every thread (the window's too) for hundreds of milliseconds
-    q = (select(CareRecord.id, CareRecord.version, CareRecord.cadre_id, Cadre.name, Cadre.id_number,
-                Unit.name.label("unit"), CareRecord.kind, CareRecord.date, CareRecord.days, CareRecord.amount,
-                CareRecord.notes)
-         .join(Cadre, CareRecord.cadre_id == Cadre.id).outerjoin(Unit, Cadre.unit_id == Unit.id))
+def _care_select(columns, *, kind: str | None = None, year: int | None = None, text: str | None = None,
+                 cadre_id: int | None = None):
+    q = select(*columns).select_from(CareRecord).join(Cadre, CareRecord.cadre_id == Cadre.id) \
+        .outerjoin(Unit, Cadre.unit_id == Unit.id)
     if kind:
         q = q.where(CareRecord.kind == kind)
     if year:
@@ -148,10 +144,40 @@ def list_care(session: Session, *, kind: str | None = None, year: int | None = N
     if text and text.strip():
         like = f"%{text.strip()}%"
         q = q.where(or_(Cadre.name.like(like), Cadre.id_number.like(like), CareRecord.notes.like(like)))
-    q = q.order_by(CareRecord.date.desc(), Unit.sort_order, Cadre.name, CareRecord.id)
+    return q.order_by(CareRecord.date.desc(), Unit.sort_order, Cadre.name, CareRecord.id)
+
+
+_CARE_COLUMNS = (CareRecord.id, CareRecord.version, CareRecord.cadre_id, Cadre.name, Cadre.id_number,
+                 Unit.name.label("unit"), CareRecord.kind, CareRecord.date, CareRecord.days, CareRecord.amount,
+                 CareRecord.notes)
+
+
+def _care_dicts(rows) -> list[dict]:
     return [{"id": rid, "version": version, "cadre_id": cid, "name": name, "id_number": idn, "unit": unit,
              "kind": kind_, "date": date, "days": days, "amount": amount, "notes": notes}
-            for rid, version, cid, name, idn, unit, kind_, date, days, amount, notes in session.execute(q)]
+            for rid, version, cid, name, idn, unit, kind_, date, days, amount, notes in rows]
+
+
+def list_care(session: Session, *, kind: str | None = None, year: int | None = None, text: str | None = None,
+              cadre_id: int | None = None) -> list[dict]:
+    # columns, not CareRecord objects: tens of thousands of objects would set off the collector's
+    # full passes, which stop every thread (the window's too) for hundreds of milliseconds
+    return _care_dicts(session.execute(_care_select(_CARE_COLUMNS, kind=kind, year=year, text=text,
+                                                    cadre_id=cadre_id)))
+
+
+def care_ids(session: Session, *, kind: str | None = None, year: int | None = None, text: str | None = None) -> list[int]:
+    """The ids of the records list_care lists, in its order (a paged list reads their rows with
+    care_rows, a block at a time)."""
+    return list(session.scalars(_care_select((CareRecord.id,), kind=kind, year=year, text=text)))
+
+
+def care_rows(session: Session, ids: list[int]) -> list[dict]:
+    """list_care's rows of the records `ids` (those still there), in the order of `ids`."""
+    if not ids:
+        return []
+    got = {r["id"]: r for r in _care_dicts(session.execute(_care_select(_CARE_COLUMNS).where(CareRecord.id.in_(ids))))}
+    return [got[i] for i in ids if i in got]
 
 
 def cadre_care(session: Session, cadre_id: int) -> list[dict]:
@@ -241,27 +267,48 @@ def _visit_query(category, year, text):
     return conds
 
 
+_VISIT_COLUMNS = (Visit.id, Visit.version, Visit.name, Visit.id_number, Visit.category, Visit.date, Visit.amount,
+                  Visit.visitor, Visit.notes)
+_VISIT_ORDER = (Visit.date.desc(), Visit.name, Visit.id)
+
+
+def _visit_dicts(rows) -> list[dict]:
+    return [{"id": vid, "version": version, "name": name, "id_number": idn, "category": category_, "date": date,
+             "amount": amount, "visitor": visitor, "notes": notes}
+            for vid, version, name, idn, category_, date, amount, visitor, notes in rows]
+
+
 def list_visits(session: Session, *, category: str | None = None, year: int | None = None,
                 text: str | None = None) -> list[dict]:
     # columns, not Visit objects (see list_care)
-    q = (select(Visit.id, Visit.version, Visit.name, Visit.id_number, Visit.category, Visit.date, Visit.amount,
-                Visit.visitor, Visit.notes)
-         .where(*_visit_query(category, year, text)).order_by(Visit.date.desc(), Visit.name, Visit.id))
-    return [{"id": vid, "version": version, "name": name, "id_number": idn, "category": category_, "date": date,
-             "amount": amount, "visitor": visitor, "notes": notes}
-            for vid, version, name, idn, category_, date, amount, visitor, notes in session.execute(q)]
+    return _visit_dicts(session.execute(select(*_VISIT_COLUMNS).where(*_visit_query(category, year, text))
+                                        .order_by(*_VISIT_ORDER)))
+
+
+def visit_ids(session: Session, *, category: str | None = None, year: int | None = None,
+              text: str | None = None) -> list[int]:
+    """The ids of the visits list_visits lists, in its order (rows: visit_rows)."""
+    return list(session.scalars(select(Visit.id).where(*_visit_query(category, year, text)).order_by(*_VISIT_ORDER)))
+
+
+def visit_rows(session: Session, ids: list[int]) -> list[dict]:
+    """list_visits' rows of the visits `ids` (those still there), in the order of `ids`."""
+    if not ids:
+        return []
+    got = {r["id"]: r for r in _visit_dicts(session.execute(select(*_VISIT_COLUMNS).where(Visit.id.in_(ids))))}
+    return [got[i] for i in ids if i in got]
 
 
 def visit_totals(session: Session, *, category: str | None = None, year: int | None = None,
                  text: str | None = None) -> dict:
-    """Count of visits (人次), distinct people (by ID number, else name) and the amount in yuan."""
+    """Count of visits (人次), distinct people (by ID number, else name) and the amount in yuan,
+    counted in the database (amounts are whole fen there: the sum is exact)."""
     conds = _visit_query(category, year, text)
-    n = session.scalar(select(func.count()).select_from(Visit).where(*conds))
-    # Sum the Decimals in Python: exact, and the same on every engine.
-    total = sum((a for a in session.scalars(select(Visit.amount).where(*conds)) if a is not None), Decimal("0.00"))
-    people = {(idn or "", nm) if not idn else (idn, "") for nm, idn in
-              session.execute(select(Visit.name, Visit.id_number).where(*conds))}
-    return {"count": n, "people": len(people), "amount": total}
+    person = case((func.coalesce(Visit.id_number, "") == "", literal("n:") + func.coalesce(Visit.name, "")),
+                  else_=literal("i:") + Visit.id_number)
+    n, people, total = session.execute(select(func.count(), func.count(person.distinct()), func.sum(Visit.amount))
+                                       .select_from(Visit).where(*conds)).one()
+    return {"count": n, "people": people, "amount": total if total is not None else Decimal("0.00")}
 
 
 def visit_years(session: Session) -> list[int]:
