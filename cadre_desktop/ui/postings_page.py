@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
 
 from ..core.services import cadres
 from ..core.services import development as dev
-from ..core.values import DomainError
 from .cadre_picker import CadrePickerDialog
 from .common import error_label, set_error, shortcut
 from .jobs import Loads
