@@ -13,6 +13,12 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RAW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 BLOCK = 200
+# What a row not read yet shows (in its first column) until its block arrives from the query thread.
+PENDING = "…"
+# A block asked for while the view was this many blocks away from the block asked for last is not
+# read when its turn comes (the view has moved on, e.g. a scroll bar dragged through 100,000 rows);
+# a view never shows more rows than this.
+NEAR_BLOCKS = 5
 # The blocks of rows a model keeps (the most recently read): scrolling a list of 100,000 from top
 # to bottom keeps 6,000 rows, not 100,000 (whose dicts also made the collector's full passes on the
 # GUI thread take most of a second).
@@ -25,6 +31,12 @@ class LazyTableModel(QAbstractTableModel):
 
     columns: (key, header) pairs; `sort_keys` maps a column key to the service's sort key
     (columns without one are not sortable). Subclasses may override `display`.
+
+    A model whose fetch reads the database is given its view's Loads (`load_through`): then what
+    the view paints never reads on the GUI thread. A row not read yet shows PENDING, its block is
+    read on the query thread (the key "rows:<start>"; an answer for ids no longer shown is
+    dropped) and its rows repaint when it arrives. `row()` still reads at once, for an action on
+    a row the clerk picked (open, edit): one block.
     """
 
     def __init__(self, columns: Sequence[tuple[str, str]], fetch: Callable[[list[int]], list[dict]],
@@ -39,6 +51,14 @@ class LazyTableModel(QAbstractTableModel):
         self.sort_column = -1
         self.sort_order = Qt.SortOrder.AscendingOrder
         self.on_sort: Callable[[str, bool], None] | None = None
+        self.loads = None  # jobs.Loads: blocks read off the GUI thread (load_through)
+        self._epoch = 0  # counts the sets of ids shown and invalidations: older answers are dropped
+        self._asked: set[int] = set()  # block starts being read on the query thread
+        self._last_asked = 0
+
+    def load_through(self, loads) -> None:
+        """Read missing blocks through the view's Loads (jobs.Loads) instead of on the GUI thread."""
+        self.loads = loads
 
     # -- contents ---------------------------------------------------------------------------
     def set_ids(self, ids: list[int], rows: Sequence[dict] = ()) -> None:
@@ -46,8 +66,7 @@ class LazyTableModel(QAbstractTableModel):
         thread) are not fetched again."""
         self.beginResetModel()
         self.ids = list(ids)
-        self._rows.clear()
-        self._blocks.clear()
+        self._forget()
         self._rows.update((r["id"], r) for r in rows)
         if rows:
             self._blocks[-1] = [r["id"] for r in rows]  # evicted like any block read
@@ -55,10 +74,53 @@ class LazyTableModel(QAbstractTableModel):
 
     def invalidate(self) -> None:
         """Forget fetched rows (records changed); the view refetches what it shows."""
-        self._rows.clear()
-        self._blocks.clear()
+        self._forget()
         if self.ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(self.columns) - 1))
+
+    def _forget(self) -> None:
+        self._rows.clear()
+        self._blocks.clear()
+        self._asked.clear()
+        self._epoch += 1
+
+    def shown_row(self, row: int) -> dict | None:
+        """The row as far as it has been read: None (with its block asked for) when it has not
+        been, if the model reads through Loads; else row()."""
+        if self.loads is None:
+            return self.row(row)
+        if not 0 <= row < len(self.ids):
+            return None
+        got = self._rows.get(self.ids[row])
+        if got is None:
+            self._ask(row // BLOCK * BLOCK)
+        return got
+
+    def _ask(self, start: int) -> None:
+        self._last_asked = start
+        if start in self._asked:
+            return
+        self._asked.add(start)
+        block, epoch = self.ids[start:start + BLOCK], self._epoch
+
+        def fetch() -> list[dict] | None:  # on the query thread
+            if epoch != self._epoch or abs(start - self._last_asked) > NEAR_BLOCKS * BLOCK:
+                return None  # the ids changed or the view moved on: not read
+            return self.fetch(block)
+
+        def apply(rows: list[dict] | None) -> None:
+            if epoch != self._epoch:
+                return  # other ids shown since; they ask for their own blocks
+            self._asked.discard(start)
+            if rows is not None:
+                self._rows.update((r["id"], r) for r in rows)
+                for i in block:  # a row the database no longer has shows its id only, as row() does
+                    self._rows.setdefault(i, {"id": i})
+                self._keep(start, block)
+            # repaints the block where it is in view; a block skipped is asked for again if so
+            self.dataChanged.emit(self.index(start, 0), self.index(start + len(block) - 1, len(self.columns) - 1))
+
+        self.loads.run(f"rows:{start}", fetch, apply)
 
     def row(self, row: int) -> dict | None:
         if not 0 <= row < len(self.ids):
@@ -113,14 +175,16 @@ class LazyTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.column() < len(self.columns):
             return None
-        r = self.row(index.row())
+        if role == ID_ROLE:
+            return self.id_at(index.row())
+        r = self.shown_row(index.row())
         if r is None:
+            if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 and 0 <= index.row() < len(self.ids):
+                return PENDING
             return None
         key = self.columns[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display(key, r)
-        if role == ID_ROLE:
-            return r.get("id")
         if role == RAW_ROLE:
             return r.get(key)
         return self.decorate(key, r, role)

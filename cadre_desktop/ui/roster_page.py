@@ -35,8 +35,8 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
     Several cadres can be selected (Ctrl/Shift) for printing their 任免审批表.
 
     Every read runs on the page's query thread (jobs.Loads): "units" fills the unit filter, "list"
-    the ids of the cadres shown (with the first block of their rows), "details" the selected
-    cadre's summary."""
+    the ids of the cadres shown (with the first block of their rows), "rows:<n>" the block of rows
+    from row n when the table scrolls to it, "details" the selected cadre's summary."""
 
     # the rows show cadres in their units, their 容错纠错 mark (its months are a setting) and
     # 本年学时 (training classes and attendance)
@@ -163,6 +163,7 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
         self.search.returnPressed.connect(self._search_enter)
 
         self.loads = Loads(self)
+        self.model.load_through(self.loads)  # rows scrolled to are read on the query thread
         self._select_next: int | None = None
         self._enter_after_list = False  # Enter in the search box waits for the list it asked for
         self._unit_wanted: str | None = None  # the remembered unit filter, chosen once the units are in

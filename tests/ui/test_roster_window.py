@@ -415,3 +415,56 @@ def test_the_unit_filter_lists_every_unit_by_name(qtbot, demo_state):
         expected = [(u["name"], u["id"]) for u in units.list_units(s)]
     shown = [(page.unit.itemText(i), page.unit.itemData(i)) for i in range(page.unit.count())]
     assert shown == [(ALL, None), *expected] and len(expected) > 5
+
+
+def _copies_of_the_cadres(database, copies: int) -> None:
+    """Each demo cadre `copies` more times (new ids and ID numbers), in SQL: a long roster fast."""
+    from cadre_desktop.core.models import roster_key
+
+    with database.engine.begin() as conn:
+        cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(cadre)") if r[1] not in ("id", "id_number")]
+        top = conn.exec_driver_sql("SELECT max(id) FROM cadre").scalar()
+        for c in range(1, copies + 1):
+            conn.exec_driver_sql(
+                f"INSERT INTO cadre (id, id_number, {', '.join(cols)}) SELECT id + {c * top}, "
+                f"'59{c:04d}' || substr(id_number, 7), {', '.join(cols)} FROM cadre WHERE id <= {top}")
+        roster_key.refresh_all(conn)
+
+
+def test_a_long_roster_scrolled_to_the_end_shows_its_rows_read_off_the_gui_thread(qtbot, demo_db, demo_admin):
+    import threading
+
+    from cadre_desktop.ui.models import PENDING
+
+    _copies_of_the_cadres(demo_db, 3)
+    page = RosterPage(AppState(db=demo_db, actor=demo_admin, demo=True))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    settle(qtbot, page)
+    n = page.model.rowCount()
+    assert n > 2000
+    readers: list[str] = []
+    fetch = page.model.fetch
+
+    def noted(ids):
+        readers.append(threading.current_thread().name)
+        return fetch(ids)
+    page.model.fetch = noted
+
+    page.table.scrollToBottom()
+    page.table.viewport().repaint()  # what the view paints now asks for the last block
+    last = page.model.index(n - 1, 0)
+    assert last.data() == PENDING and page.loads.pending
+    settle(qtbot, page)
+    with demo_db.session() as s:
+        (expected,) = cadres.roster_rows(s, [page.model.id_at(n - 1)])
+    assert last.data() == expected["name"]
+    assert page.table.rowAt(page.table.viewport().height() - 1) == n - 1  # the end is in view
+    bottom = page.table.rowAt(0)
+    assert all(page.model.index(r, 0).data() not in (PENDING, "") for r in range(bottom, n))
+    assert readers and threading.main_thread().name not in readers  # read on the query thread only
+    # printing or exporting the selection still has every id: Ctrl+A, then the selected cadres
+    page.table.selectAll()
+    assert len(page.selected_ids()) == n
