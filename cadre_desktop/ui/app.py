@@ -77,9 +77,6 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(config.APP_TITLE)
     register_fonts(app)
     install_translations(app)
-    from .page_kit import install_elided_tips
-
-    install_elided_tips(app)
     return app
 
 

@@ -16,7 +16,8 @@ from ..core.values import DomainError
 from .common import confirm, error_label, set_error, shortcut, fit_to_screen
 from .jobs import Loads, _default_failure, run_job
 from .page_kit import (
-    FormDialog, PagedList, RefreshWhenShown, RowsModel, button_box, confirm_and_delete, filter_row, make_table, make_toolbar, open_dialog,
+    FormDialog, PagedList, RefreshWhenShown, RowsModel, button_box, confirm_and_delete, elided_tips, filter_row, make_table,
+    make_toolbar, open_dialog,
     pick_cadres, record_verbs, restore_header, save_header, search_line,
 )
 from .state import AppState
@@ -352,6 +353,7 @@ class BatchDialog(QDialog):
             head.addWidget(QLabel(lbl))
             head.addWidget(w, 1)
         self.table = QTableWidget(0, len(BATCH_COLUMNS))
+        elided_tips(self.table)
         self.table.setHorizontalHeaderLabels(BATCH_COLUMNS)
         self.table.horizontalHeader().setStretchLastSection(True)
         for col, w in enumerate((70, 96, 96, 190, 110, 150)):

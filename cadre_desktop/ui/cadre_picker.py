@@ -17,7 +17,7 @@ from ..core.services.people_lookup import Resolution, resolve_people
 from .common import ERROR_STYLE, shortcut, fit_to_screen
 from .jobs import Loads
 from .models import BLOCK, LazyTableModel
-from .page_kit import filter_row, search_line
+from .page_kit import elided_tips, filter_row, search_line
 from .state import AppState
 from .widgets import mask_tail
 
@@ -123,6 +123,7 @@ class CadrePickerDialog(QDialog):
         self.model = PickModel(fetch, self, single=single)
         self.model.on_checked = self._update_count
         self.table = QTableView()
+        elided_tips(self.table)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.services import career_file
+from .page_kit import elided_tips
 
 Column = tuple[str, Callable[[dict], Any], int]  # header, value of a record, width (0: stretch)
 
@@ -90,6 +91,7 @@ class RecordTable(QWidget):
         self.columns = columns
         self.empty = empty
         self.table = QTableWidget(0, len(columns))
+        elided_tips(self.table)
         self.table.setHorizontalHeaderLabels([c[0] for c in columns])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -14,7 +14,7 @@ from .common import confirm, fit_to_screen, refuse, set_error, shortcut
 from .jobs import Loads, run_job
 from .list_kit import export_list, install_copy, name_lists, print_list
 from .page_kit import (
-    FormDialog, Printable, RefreshWhenShown, RowsModel, indexed, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
+    FormDialog, Printable, RefreshWhenShown, RowsModel, elided_tips, indexed, make_table, make_toolbar, open_dialog, pick_cadres, record_verbs, search_line,
     set_widths,
 )
 from .state import AppState
@@ -333,6 +333,7 @@ class QuotaDialog(QDialog):
         self.explain.setWordWrap(True)
         self.explain.setStyleSheet("color:#666")
         self.table = QTableWidget(len(self.inputs), len(QUOTA_COLUMNS))
+        elided_tips(self.table)
         self.table.setHorizontalHeaderLabels(QUOTA_COLUMNS)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 160)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.conflicts import Change
+from .page_kit import elided_tips
 
 RELOAD, KEEP = "reload", "keep"
 
@@ -27,6 +28,7 @@ class ConflictDialog(QDialog):
         intro.setWordWrap(True)
         lay.addWidget(intro)
         self.table = QTableWidget(len(changes), 3 + any(c.overlaps for c in changes))
+        elided_tips(self.table)
         headers = ["项目", "您打开时", "现在（对方保存的）"]
         if self.table.columnCount() == 4:
             headers.append("您的修改")

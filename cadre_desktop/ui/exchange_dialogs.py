@@ -16,6 +16,7 @@ from ..core.exchange.sheets import sheets
 from ..core.exchange.workbook import WorkbookSource
 from .common import inform, refuse, fit_to_screen
 from .jobs import Job, run_job
+from .page_kit import elided_tips
 from .state import AppState
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
@@ -129,6 +130,7 @@ class ImportDialog(QDialog):
 def problems_table() -> QTableWidget:
     """The table an import's problems are listed in: sheet, row, column, message."""
     table = QTableWidget(0, 4)
+    elided_tips(table)
     table.setHorizontalHeaderLabels(["工作表", "行", "列", "问题"])
     table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

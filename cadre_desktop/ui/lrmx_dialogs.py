@@ -15,6 +15,7 @@ from ..core.exchange import lrmx_files
 from ..core.exchange.lrmx_files import FilePlan, ImportSummary
 from .common import inform, fit_to_screen
 from .jobs import Job, run_job
+from .page_kit import elided_tips
 from .state import AppState
 
 LRMX_FILTER = "任免审批表 (*.lrmx *.lrm);;所有文件 (*)"
@@ -48,6 +49,7 @@ class LrmxImportDialog(QDialog):
                              "还是被拒绝；勾选要导入的文件后再写入。")
         self.status.setWordWrap(True)
         self.tree = QTreeWidget()
+        elided_tips(self.tree)
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(list(COLUMNS))
         self.tree.setAlternatingRowColors(True)

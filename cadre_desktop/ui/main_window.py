@@ -18,6 +18,7 @@ from ..core.services import maintenance
 from ..core.values import DomainError
 from .common import FRAME, TITLE_BAR, available_size, confirm, inform, refuse
 from .jobs import Job, run_job
+from .page_kit import elided_tips, elided_tips_in
 from .state import AppState
 
 
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
         self.nav = QListWidget()
+        elided_tips(self.nav)
         self.nav.setFixedWidth(132)
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 10px; }")
         self.stack = QStackedWidget()
@@ -188,6 +190,7 @@ class MainWindow(QMainWindow):
     def _wire(self, name: str, page: QWidget) -> None:
         """A page just built: its place in the stack, and its signals to the window and the roster."""
         page.setProperty("pageTitle", name)  # the name a printed or exported list carries
+        elided_tips_in(page)  # a cut-off cell of any of its lists shows its whole text on hover
         roster = self.pages.built().get("干部档案")
         # Pages that list cadres open a cadre's file through the roster's editor.
         if hasattr(page, "open_cadre") and page is not roster:

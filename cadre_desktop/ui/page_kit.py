@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Sequence
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QMenu, QPlainTextEdit, QSpinBox, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
+    QLabel, QLineEdit, QMenu, QPlainTextEdit, QSpinBox, QStyleOptionViewItem, QTableView,
     QToolBar, QToolTip, QVBoxLayout, QWidget,
 )
 from shiboken6 import isValid
@@ -239,7 +239,7 @@ def make_table(model, *, mode: QAbstractItemView.SelectionMode | None = EXTENDED
     t.horizontalHeader().setStretchLastSection(True)
     t.verticalHeader().setDefaultSectionSize(row_height)
     t.setAlternatingRowColors(True)
-    t.setItemDelegate(ElidedTipDelegate(t))
+    elided_tips(t)
     set_widths(t, widths)
     fit_columns_once(t)
     install_copy(t)
@@ -320,36 +320,36 @@ def elided_tip(view: QAbstractItemView, index: QModelIndex) -> str | None:
 
 
 class ElidedTips(QObject):
-    """An application-wide event filter: hovering a cut-off cell of any list, table or tree (also
-    those not built by make_table) shows its whole text."""
+    """The event filter on one item view's viewport (a child of the view): hovering a cut-off cell
+    shows its whole text. On the viewport, not the application: an application-wide filter ran
+    Python for every event of every widget."""
+
+    def __init__(self, view: QAbstractItemView):
+        super().__init__(view)
+        self.view = view
+        view.viewport().installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt naming
-        if event.type() == QEvent.Type.ToolTip:
-            view = obj.parent()
-            if isinstance(view, QAbstractItemView) and obj is view.viewport():
-                tip = elided_tip(view, view.indexAt(event.pos()))
-                if tip:
-                    QToolTip.showText(event.globalPos(), tip, obj)
-                    return True
+        if event.type() == QEvent.Type.ToolTip and obj is self.view.viewport():
+            tip = elided_tip(self.view, self.view.indexAt(event.pos()))
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, obj)
+                return True
         return False
 
 
-def install_elided_tips(app) -> None:
-    if getattr(app, "_elided_tips", None) is None:
-        app._elided_tips = ElidedTips(app)
-        app.installEventFilter(app._elided_tips)
+def elided_tips(*views: QAbstractItemView) -> None:
+    """Hovering a cut-off cell of these lists, tables or trees shows its whole text (make_table's
+    tables have it; a page's other views get it from the window when the page is built,
+    `elided_tips_in`; a dialog's views call this)."""
+    for view in views:
+        if getattr(view, "_elided_tips", None) is None:
+            view._elided_tips = ElidedTips(view)
 
 
-class ElidedTipDelegate(QStyledItemDelegate):
-    """The table's delegate: paints as usual; a cell whose text is cut off shows it whole as a tooltip."""
-
-    def helpEvent(self, event, view, option, index) -> bool:  # noqa: N802 - Qt naming
-        if event.type() == QEvent.Type.ToolTip:
-            tip = elided_tip(view, index)
-            if tip:
-                QToolTip.showText(event.globalPos(), tip, view)
-                return True
-        return super().helpEvent(event, view, option, index)
+def elided_tips_in(widget: QWidget) -> None:
+    """elided_tips() for every list, table and tree in the widget (a page just built)."""
+    elided_tips(*widget.findChildren(QAbstractItemView))
 
 
 def set_widths(table: QTableView, widths: Sequence[int]) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ..core.services.people_lookup import candidate_rows, resolve_people
 from .common import ERROR_STYLE, fit_to_screen, shortcut
+from .page_kit import elided_tips
 from .widgets import mask_tail
 
 NAMESAKE = Qt.ItemDataRole.UserRole + 1  # on a placeholder row: the pasted line's number
@@ -32,6 +33,7 @@ class PrintOrderDialog(QDialog):
 
         # -- the order
         self.list = QListWidget()
+        elided_tips(self.list)
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -24,7 +24,7 @@ from ..core.values import STATUSES, DomainError
 from .common import confirm, error_label, fit_to_screen, refuse, set_error
 from .jobs import Job, Loads, run_job
 from .list_kit import export_list, print_form, print_list
-from .page_kit import make_table
+from .page_kit import elided_tips, make_table
 from .widgets import DayEdit, day_text
 
 ALWAYS_SHOWN = ("name",)
@@ -38,6 +38,7 @@ class ColumnChooser(QDialog):
         super().__init__(parent)
         self.setWindowTitle("选择列表显示的列")
         self.list = QListWidget()
+        elided_tips(self.list)
         for key, header in columns:
             item = QListWidgetItem(header)
             item.setData(Qt.ItemDataRole.UserRole, key)

@@ -264,23 +264,48 @@ def test_month_and_day_text():
 def test_any_table_shows_a_cut_off_cell_whole_on_hover(qtbot, qapp):
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QHelpEvent
-    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QToolTip
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QToolTip, QVBoxLayout, QWidget
 
-    from cadre_desktop.ui.page_kit import install_elided_tips
+    from cadre_desktop.ui.page_kit import elided_tips_in
 
-    install_elided_tips(qapp)
-    table = QTableWidget(2, 1)
-    qtbot.addWidget(table)
+    page = QWidget()  # a page's own table, not made by make_table: the window gives it the tips
+    table = QTableWidget(2, 1, page)
+    QVBoxLayout(page).addWidget(table)
+    qtbot.addWidget(page)
     long_text = "县委常委、县委办公室主任、县委政法委书记"
     table.setItem(0, 0, QTableWidgetItem(long_text))
     table.setItem(1, 0, QTableWidgetItem("短"))
     table.setColumnWidth(0, 50)
-    table.show()
-    qtbot.waitExposed(table)
+    elided_tips_in(page)
+    page.show()
+    qtbot.waitExposed(page)
+
     def hover(row: int) -> bool:
         centre = table.visualItemRect(table.item(row, 0)).center()
         event = QHelpEvent(QEvent.Type.ToolTip, centre, table.viewport().mapToGlobal(centre))
-        return qapp._elided_tips.eventFilter(table.viewport(), event)
+        return table._elided_tips.eventFilter(table.viewport(), event)
 
     assert hover(0) and QToolTip.text() == long_text
     assert not hover(1)  # it fits: no tooltip of ours
+
+
+def test_cut_off_cell_tips_watch_the_item_views_not_the_whole_application(qtbot, qapp):
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from cadre_desktop.ui.app import make_app
+
+    assert make_app() is qapp and not hasattr(qapp, "_elided_tips")
+    model = RowsModel([("post", "现任职务")])
+    table = make_table(model)
+    qtbot.addWidget(table)
+    long_post = "县委常委、县委办公室主任、县委政法委书记、县人民武装部党委第一书记"
+    model.set_rows([{"id": 1, "post": long_post}])
+    table.setColumnWidth(0, 60)
+    table.show()
+    qtbot.waitExposed(table)
+    centre = table.visualRect(model.index(0, 0)).center()
+    event = QHelpEvent(QEvent.Type.ToolTip, centre, table.viewport().mapToGlobal(centre))
+    assert QApplication.sendEvent(table.viewport(), event) and QToolTip.text() == long_post
+    assert not table._elided_tips.eventFilter(table, QHelpEvent(QEvent.Type.ToolTip, QPoint(), QPoint()))
