@@ -70,7 +70,15 @@ def install_translations(app: QApplication) -> None:
             break
 
 
+# How long a thread holding the GIL keeps it when another asks (Python's default: 5 ms). The GUI
+# thread asks for it at every call into Python while it paints (each cell's data(), each
+# delegate); while a query thread builds rows it got the GIL once per 5 ms, and a paint of one
+# screen of the roster (a few thousand such calls) stood still until the read ended.
+GIL_SWITCH_S = 0.001
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
+    sys.setswitchinterval(GIL_SWITCH_S)
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName(config.APP_NAME)
     app.setOrganizationName(config.APP_NAME)
