@@ -10,8 +10,9 @@ back), the cadre picker opened and typed in, a cadre's editor opened and saved, 
 the young-cadre pool grouped another way; then the roster scrolled from top to bottom (a page at a
 time over the first 2,000 rows, then in 250-row jumps to the end). A watchdog thread samples the
 GUI thread's Python stack whenever no beat came for 50 ms: the top offenders are the functions of
-the project seen most in those samples. Per step: the longest gap, gaps over 100 ms, and the
-offenders. Written to --md as it goes (a long run leaves what it has). Nothing is asserted.
+the project seen most in those samples. Per step: the longest gap, the most CPU the GUI thread used
+within one gap (the work behind a stall, which a loaded machine does not inflate), gaps over
+100 ms, and the offenders. Written to --md as it goes (a long run leaves what it has). Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Heart:
 
         self.app = app
         self.beats: list[float] = []
+        self.cpu: list[float] = []  # the GUI thread's CPU clock at each beat
         self.last = time.perf_counter()
         self.gui = threading.get_ident()
         self.samples: list[tuple[float, str]] = []
@@ -54,6 +56,7 @@ class Heart:
     def _beat(self) -> None:
         self.last = time.perf_counter()
         self.beats.append(self.last)
+        self.cpu.append(time.thread_time())
 
     def _watch(self) -> None:
         while not self.stop:
@@ -62,6 +65,13 @@ class Heart:
                 frame = sys._current_frames().get(self.gui)
                 if frame is not None:
                     self.samples.append((time.perf_counter(), where(frame)))
+
+    def busy(self, since: float, cpu_since: float) -> float:
+        """The most CPU the GUI thread used between two beats from `since`, in ms: the work in the
+        longest stall, less what a loaded machine adds (waiting for a core, for the GIL)."""
+        i = next((k for k, x in enumerate(self.beats) if x >= since), len(self.beats))
+        c = [cpu_since] + self.cpu[i:]
+        return max(((y - x) * 1000 for x, y in zip(c, c[1:])), default=0.0)
 
     def gaps(self, since: float) -> list[float]:
         """The gaps between beats from `since` (the step's start counts as a beat)."""
@@ -130,6 +140,7 @@ class Tour:
 
     def step(self, name: str, fn) -> dict:
         t = time.perf_counter()
+        cpu = time.thread_time()
         n = len(self.heart.samples)
         error = None
         try:
@@ -141,7 +152,8 @@ class Tour:
         gaps = self.heart.gaps(t)
         worst = max(gaps) if gaps else 0.0
         offenders = collections.Counter(s for _t, s in self.heart.samples[n:])
-        row = {"step": name, "worst_ms": round(worst), "over_100": sum(g > STALL_MS for g in gaps),
+        row = {"step": name, "worst_ms": round(worst), "busy_ms": round(self.heart.busy(t, cpu)),
+               "over_100": sum(g > STALL_MS for g in gaps),
                "secs": round(took, 1), "offenders": offenders.most_common(3), "error": error}
         self.rows.append(row)
         print("STEP " + json.dumps(row, ensure_ascii=False), flush=True)
@@ -151,15 +163,17 @@ class Tour:
     def write(self, final: bool = False) -> None:
         if self.md is None:
             return
-        lines = ["| step | longest gap ms | gaps >100 ms | s | where the GUI thread was (samples) |",
-                 "|---|---|---|---|---|"]
+        lines = ["| step | longest gap ms | most GUI-thread CPU in a gap ms | gaps >100 ms | s "
+                 "| where the GUI thread was (samples) |",
+                 "|---|---|---|---|---|---|"]
         for r in self.rows:
             off = "; ".join(f"{s} ×{c}" for s, c in r["offenders"]) or "—"
             if r["error"]:
                 off = f"ERROR {r['error']}; " + off
-            lines.append(f"| {r['step']} | {r['worst_ms']} | {r['over_100']} | {r['secs']} | {off.replace('|', '/')} |")
+            lines.append(f"| {r['step']} | {r['worst_ms']} | {r['busy_ms']} | {r['over_100']} | {r['secs']} "
+                         f"| {off.replace('|', '/')} |")
         if not final:
-            lines.append("| (running) | | | | |")
+            lines.append("| (running) | | | | | |")
         self.md.write_text("\n".join(lines) + "\n", "utf-8")
 
     # -- the steps -------------------------------------------------------------------------------
