@@ -186,3 +186,30 @@ def test_a_long_list_scrolled_to_the_end_keeps_only_its_latest_blocks(qtbot):
     assert len(fetched) == 20_000 // BLOCK - 1  # the first block came with the ids
     assert model.data(model.index(0, 0)) == "干部1" and len(fetched) == 20_000 // BLOCK  # read again
     assert model.data(model.index(19_999, 0)) == "干部20000" and len(fetched) == 20_000 // BLOCK  # still kept
+
+
+def test_a_cell_painted_shows_what_data_answers_role_by_role(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    from cadre_desktop.ui.jobs import Loads
+    from cadre_desktop.ui.models import PENDING, RosterModel
+
+    model = RosterModel([("name", "姓名"), ("tag", "标记"), ("incomplete", "待完善")],
+                        lambda ids: [{"id": i, "name": f"干部{i}", "tag": "红", "incomplete": True} for i in ids])
+    loads = Loads()
+    model.load_through(loads)
+    model.set_ids(list(range(1, 1001)), rows=[{"id": 1, "name": "张三", "tag": "黄", "incomplete": True}])
+    delegate = QStyledItemDelegate()
+
+    def painted(row: int, col: int) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, model.index(row, col))  # Qt asks multiData for the roles at once
+        return option
+
+    assert painted(0, 0).text == "张三" and painted(0, 2).text == "待完善"
+    assert painted(0, 2).palette.color(painted(0, 2).palette.ColorRole.Text).name() == "#c0392b"
+    assert painted(0, 1).displayAlignment == Qt.AlignmentFlag.AlignCenter
+    assert painted(999, 0).text == PENDING and painted(999, 1).text == ""  # not read yet: asked for
+    qtbot.waitUntil(lambda: not loads.pending)
+    assert painted(999, 0).text == "干部1000" and model.index(999, 0).data() == "干部1000"
