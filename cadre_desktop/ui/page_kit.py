@@ -5,6 +5,7 @@ the record dialog with an error line under every field and a 保存/取消 butto
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
@@ -92,6 +93,23 @@ class RefreshWhenShown:
 
 
 # -- printing ----------------------------------------------------------------------------------
+# The forms core.printing registers, as they are before it is loaded (loading it, ReportLab and
+# openpyxl with it, costs a second the window's start does not need; a test keeps the two equal).
+FORM_TITLES = {
+    "appointment-form": "干部任免审批表", "roster": "干部花名册", "mentoring-register": "结对帮带登记表",
+    "list": "列表", "commendation": "表彰通报", "tolerance-case": "容错纠错认定表",
+    "allowance-payroll": "乡镇津贴发放表", "report": "激励干部担当作为工作情况统计",
+}
+
+
+def available_forms() -> dict[str, str]:
+    """The printed forms this build has (form name -> Chinese title); a page offers 打印 only for these."""
+    printing = sys.modules.get("cadre_desktop.core.printing")
+    if printing is None:  # not loaded yet: what it will register
+        return dict(FORM_TITLES)
+    return dict(printing.FORMS)
+
+
 class Printable:
     """A page with printed forms. PRINT_FORMS lists (form, menu text); only the forms that exist in
     core.printing.FORMS at run time are offered. 打印 in the toolbar and 文件 → 打印… (Ctrl+P) call
@@ -103,8 +121,6 @@ class Printable:
 
     def print_choices(self) -> list[tuple[str, str]]:
         """The page's forms, then its list as shown (the generic "list" form)."""
-        from .print_preview import available_forms
-
         have = available_forms()
         return [(form, text) for form, text in self.PRINT_FORMS if form in have] + \
             ([("list", "当前列表（按显示的行和列）")] if "list" in have else [])

@@ -29,7 +29,7 @@ GREY = QColor("#999")
 def printing_available() -> bool:
     """The 打印 button is there only when the printing engine knows the report form (read from the
     forms' titles: importing the engine at page build held the GUI thread for most of a second)."""
-    from .print_preview import available_forms
+    from .page_kit import available_forms
 
     return "report" in available_forms()
 

@@ -19,7 +19,6 @@ from .page_kit import (
     print_verbs, search_line,
 )
 from .print_order import PrintOrderDialog
-from .print_preview import preview_form, save_each
 from .roster_lists import ColumnChooser, StructureDialog, batch_menu
 from .state import AppState
 from .widgets import TagBadgeDelegate
@@ -422,6 +421,8 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
 
     # -- printing -------------------------------------------------------------------------------
     def print_form(self, form: str) -> None:
+        from .print_preview import preview_form  # QtPdf: not at start
+
         if form == "roster":
             preview_form(self, self.state, "roster", {"filter": self.current_filter(), "sort": self.sort_key,
                                                       "descending": self.descending}, file_name="干部花名册")
@@ -429,6 +430,8 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
             open_dialog(self, PrintOrderDialog(self.state, self.selected_ids(), self), self._print_in_order)
 
     def _print_in_order(self, dialog: PrintOrderDialog) -> None:
+        from .print_preview import preview_form, save_each
+
         ids = dialog.ordered_ids()
         if dialog.each_pdf():
             save_each(self, self.state, ids, dialog.folder())

@@ -146,17 +146,17 @@ def test_one_pdf_per_cadre_goes_to_the_chosen_folder(qtbot, demo_state, tmp_path
     dialog.each.setChecked(True)
     dialog.folder_edit.setText(str(tmp_path / "审批表"))
     written = []
-    import cadre_desktop.ui.roster_page as roster_page
+    original = print_preview.save_each  # the roster page takes it from print_preview when it prints
 
     def save_each(parent, state, ids, folder):
-        return print_preview.save_each(parent, state, ids, folder, on_done=written.extend)
+        return original(parent, state, ids, folder, on_done=written.extend)
 
-    roster_page.save_each, original = save_each, roster_page.save_each
+    print_preview.save_each = save_each
     try:
         dialog.ok_button.click()
         qtbot.waitUntil(lambda: len(written) == 2, timeout=60000)
     finally:
-        roster_page.save_each = original
+        print_preview.save_each = original
     names = sorted(p.name for p in (tmp_path / "审批表").iterdir())
     assert names == sorted(p.name for p in written) and all(n.endswith(".pdf") for n in names)
     assert demo_state.last_folder() == str(tmp_path / "审批表")
@@ -310,6 +310,6 @@ def test_a_multi_selection_survives_a_refresh_in_its_order(qtbot, demo_state):
 
 
 def test_the_forms_offered_before_printing_is_loaded_are_the_registered_ones():
-    from cadre_desktop.ui.print_preview import FORM_TITLES
+    from cadre_desktop.ui.page_kit import FORM_TITLES
 
     assert FORM_TITLES == printing.FORMS  # what a page offers at start, before core.printing is imported
