@@ -18,6 +18,7 @@ from ..core.exchange.parse import clean_text, parse_day, parse_int, parse_month
 from ..core.services import cadres
 from ..core.values import APPRAISAL_RESULTS, REWARD_KINDS, Month
 from .common import ERROR_STYLE, set_error
+from .page_kit import elided_tips
 from .widgets import ChoiceDelegate, DayEdit, MonthEdit, ParsedDelegate, day_text, month_text
 
 # How each list cell is read: month, day, year, a fixed choice (tuple), or free text.
@@ -67,6 +68,7 @@ class ListEditor(QWidget):
         self.rows: list[int] = []  # table row of each item of the last read()
 
         self.table = QTableWidget(0, len(self.keys))
+        elided_tips(self.table)
         self.table.setHorizontalHeaderLabels([label for _, label in cadres.LIST_FIELDS[name]])
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
