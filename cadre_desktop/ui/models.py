@@ -36,7 +36,7 @@ class LazyTableModel(QAbstractTableModel):
 
     A model whose fetch reads the database is given its view's Loads (`load_through`): then what
     the view paints never reads on the GUI thread. A row not read yet shows PENDING, its block is
-    read on the query thread (the key "rows:<start>"; an answer for ids no longer shown is
+    read on the query thread (the key "rows:<model>:<start>"; an answer for ids no longer shown is
     dropped) and its rows repaint when it arrives. `row()` still reads at once, for an action on
     a row the clerk picked (open, edit): one block.
     """
@@ -103,12 +103,12 @@ class LazyTableModel(QAbstractTableModel):
         if start in self._asked:
             return
         self._asked.add(start)
-        block, epoch = self.ids[start:start + BLOCK], self._epoch
+        block, epoch, read = self.ids[start:start + BLOCK], self._epoch, self.fetch
 
         def fetch() -> list[dict] | None:  # on the query thread
             if epoch != self._epoch or abs(start - self._last_asked) > NEAR_BLOCKS * BLOCK:
                 return None  # the ids changed or the view moved on: not read
-            return self.fetch(block)
+            return read(block)
 
         def apply(rows: list[dict] | None) -> None:
             if epoch != self._epoch:
@@ -122,7 +122,7 @@ class LazyTableModel(QAbstractTableModel):
             # repaints the block where it is in view; a block skipped is asked for again if so
             self.dataChanged.emit(self.index(start, 0), self.index(start + len(block) - 1, len(self.columns) - 1))
 
-        self.loads.run(f"rows:{start}", fetch, apply)
+        self.loads.run(f"rows:{id(self):x}:{start}", fetch, apply)  # one Loads may serve two lists
 
     def row(self, row: int) -> dict | None:
         if not 0 <= row < len(self.ids):

@@ -450,7 +450,9 @@ class PagedList:
     the page's filters select, in the list's order (`ids(session)`, filters and sort in SQL), with
     the first block's rows; the model then reads the rows of a block when the view first shows it
     (`rows(session, ids)` -> dicts with "id", in a read-only session of its own, on whatever thread
-    asks: the view's, or the worker of 导出/打印, which read every id shown, a block at a time). The
+    asks: the page's query thread for the view (LazyTableModel.load_through), the GUI thread for
+    row() of an action on a picked row, or the worker of 导出/打印, which read every id shown, a
+    block at a time). The
     GUI thread holds the ids and the blocks the model keeps, never every row.
 
     `load(ids, rows, apply, extra=...)`: `extra(session, ids)` reads what else the page shows with
@@ -465,6 +467,7 @@ class PagedList:
         self.state, self.model, self.loads, self.key, self.current = state, model, loads, key, current
         self.kept: int | None = None
         model.fetch = self.reader(lambda _s, _ids: [])
+        model.load_through(loads)  # the blocks the view scrolls to are read on the query thread
 
     def reader(self, rows: Callable) -> Callable[[list[int]], list[dict]]:
         """The model's fetch for ids read with `rows`: bound to them, so that a reader taken now

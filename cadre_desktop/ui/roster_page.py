@@ -34,7 +34,7 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
     Several cadres can be selected (Ctrl/Shift) for printing their 任免审批表.
 
     Every read runs on the page's query thread (jobs.Loads): "units" fills the unit filter, "list"
-    the ids of the cadres shown (with the first block of their rows), "rows:<n>" the block of rows
+    the ids of the cadres shown (with the first block of their rows), "rows:…:<n>" the block of rows
     from row n when the table scrolls to it, "details" the selected cadre's summary."""
 
     # the rows show cadres in their units, their 容错纠错 mark (its months are a setting) and
