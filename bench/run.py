@@ -425,12 +425,13 @@ def main() -> None:
         paint, bare = gui_child("paint", str(db_path)), gui_child("floor", str(db_path))
         row("first paint (roster shown)", secs(paint), f"{secs(bare)} (bare QTableView)", ratio(paint, bare))
         row("window memory", f"{paint.get('mb', 0):.0f} MB", f"{bare.get('mb', 0):.0f} MB", ratio(paint, bare, "mb"))
-        tour = tour_child(str(db_path), tmp / "stalls.md")
+        stalls = Path(args.out).with_name(Path(args.out).stem + "-stalls.md")  # kept beside the table
+        tour = tour_child(str(db_path), stalls)
         row("GUI stall tour (longest gap)", f"{tour['stall_ms']} ms on {tour['page']}" if "stall_ms" in tour
             else tour.get("error", "?"), "10 ms heartbeat", "—")
         if "stall_ms" in tour:
             row("GUI stall tour (gaps > 100 ms)", f"{tour['over_100']} in {tour['steps']} steps",
-                f"per step: {tmp / 'stalls.md'}", "—")
+                f"per step: {stalls.name}", "—")
     if "print" in parts:
         pr = run_child("print", db_path, args.forms)
         row(f"{args.forms} 审批表 to one PDF", secs(pr), f"{pr['floor']:.2f} s (bare ReportLab)" if "floor" in pr else "",

@@ -27,3 +27,5 @@ def test_bench_run_writes_the_table(tmp_path):
     body = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert all(("s |" in line or "ms" in line or "MB" in line) for line in body), body
     assert "Error" not in table and "over " not in table
+    # the tour's per-step table is kept beside the results, where the table's row points
+    assert "per step: results-stalls.md" in table and (tmp_path / "results-stalls.md").read_text("utf-8")
