@@ -278,6 +278,48 @@ class Tour:
         if "e" in holder:
             self.step("cadre editor: save", save)
 
+    def jobs_done(self, timeout: float = 1800) -> None:
+        """Until every background job (export, print) has finished and its answer been shown."""
+        from cadre_desktop.ui import jobs
+
+        end = time.perf_counter() + timeout
+        while jobs._LIVE and time.perf_counter() < end:
+            self.settle(50)
+
+    def actions(self) -> None:
+        """What a clerk does with a whole list: select every row and refresh, export the list as shown."""
+        import tempfile
+
+        from cadre_desktop.ui.list_kit import export_list
+
+        roster = self.show("干部档案")
+
+        def select_all():
+            roster.table.selectAll()
+            self.settle(100)
+            n = len(roster.selected_ids())
+            roster.refresh()
+            self.wait(roster, 300, timeout=120)
+            if len(roster.selected_ids()) != n:
+                raise RuntimeError(f"selection not kept: {n} → {len(roster.selected_ids())}")
+            roster.table.clearSelection()
+            self.settle(100)
+        self.step(f"干部档案: select all {roster.model.rowCount():,}, refresh, selection kept", select_all)
+
+        folder = Path(tempfile.mkdtemp(prefix="tour-"))
+        for name in ("干部档案", "结对帮带"):
+            if name not in self.w.pages:
+                continue
+
+            def export(name=name):
+                page = self.show(name)
+                done = []
+                export_list(page, path=str(folder / f"{name}.xlsx"), on_done=done.append)
+                self.jobs_done()
+                if not done:
+                    raise RuntimeError("the export did not finish")
+            self.step(f"{name}: export the list as shown", export)
+
     def rules(self) -> None:
         if "规则检查" not in self.w.pages:
             return
@@ -334,8 +376,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("db")
     ap.add_argument("--md", help="write the per-step table here as it goes")
-    ap.add_argument("--only", default="pages,picker,editor,rules,young,scroll",
-                    help="which parts (comma-separated): pages,picker,editor,rules,young,scroll")
+    ap.add_argument("--only", default="pages,picker,editor,rules,young,actions,scroll",
+                    help="which parts (comma-separated): pages,picker,editor,rules,young,actions,scroll")
     ap.add_argument("--pages", help="comma-separated page names (default: every page)")
     ap.add_argument("--user", default="bench")
     ap.add_argument("--password", default="bench2026")
@@ -368,7 +410,7 @@ def main() -> None:
     if "pages" in parts:
         for name in args.pages.split(",") if args.pages else list(tour.w.pages):
             tour.page(name)
-    for part in ("picker", "editor", "rules", "young", "scroll"):
+    for part in ("picker", "editor", "rules", "young", "actions", "scroll"):
         if part in parts:
             getattr(tour, part)()
     heart.stop = True
