@@ -8,7 +8,7 @@ import datetime as dt
 import sys
 from typing import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QMenu, QPlainTextEdit, QSpinBox, QStyleOptionViewItem, QTableView,
@@ -388,6 +388,24 @@ def select_row_id(table: QTableView, model: LazyTableModel, record_id: int) -> b
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
     table.scrollTo(model.index(row, 0))
     return True
+
+
+def row_ranges(model: LazyTableModel, rows: Iterable[int]) -> QItemSelection:
+    """The rows (sorted, none negative) as one selection of contiguous ranges, for a single
+    select() call: one selectionChanged instead of one per row."""
+    selection = QItemSelection()
+    last = model.columnCount() - 1
+    start = end = None
+    for row in rows:
+        if start is not None and row == end + 1:
+            end = row
+            continue
+        if start is not None:
+            selection.select(model.index(start, 0), model.index(end, last))
+        start = end = row
+    if start is not None:
+        selection.select(model.index(start, 0), model.index(end, last))
+    return selection
 
 
 class TableSelection:

@@ -309,6 +309,18 @@ def test_a_multi_selection_survives_a_refresh_in_its_order(qtbot, demo_state):
     assert page.selected_ids() == ids and page.count.text().endswith("，已选 3 人")
 
 
+def test_a_refresh_reselects_the_multi_selection_in_one_step(qtbot, demo_state):
+    page = roster(qtbot, demo_state)
+    select_rows(page, [9, 2, 5, 6, 0, 12])
+    ids = page.selected_ids()
+    signals = []
+    page.table.selectionModel().selectionChanged.connect(lambda *_: signals.append(1))
+    demo_state.changes.emit("cadre")
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
+    assert page.selected_ids() == ids and page.count.text().endswith("，已选 6 人")
+    assert len(signals) <= 2  # the current row, then the rest at once; not one per chosen row
+
+
 def test_the_forms_offered_before_printing_is_loaded_are_the_registered_ones():
     from cadre_desktop.ui.page_kit import FORM_TITLES
 
