@@ -393,7 +393,7 @@ class BatchDialog(QDialog):
         except ValueError:
             on = None
         ids = pick_cadres(self.state, self, "添加干部到本批次", exclude_ids=[p["id"] for p in self.people],
-                          annotate=effect_annotate(self.state, "promotion", on))
+                          annotate=effect_annotate("promotion", on))
         if ids:
             self.add_cadres(check_effects(self.state, self, ids, "promotion", on) or [])
 

@@ -87,12 +87,13 @@ class CadrePickerDialog(QDialog):
     """Tick cadres in the roster, or paste names / ID numbers one a line.
 
     exclude_ids: cadres already on the caller's list (shown greyed, 已在名单中).
-    annotate(cadre_id) -> reason or None: a cadre the caller's rule refuses is greyed with the
-    reason and cannot be ticked.
+    annotate(session, cadre_ids) -> {cadre_id: reason}: the cadres the caller's rule refuses are
+    greyed with the reason and cannot be ticked. Called with the picker's read-only session on
+    its query thread, for a block of rows at a time (one batched read, never per row).
     """
 
     def __init__(self, state: AppState, title: str = "选择干部", parent=None, exclude_ids: Iterable[int] = (),
-                 annotate: Callable[[int], str | None] | None = None, *, single: bool = False):
+                 annotate: Callable[[Any, list[int]], dict[int, str]] | None = None, *, single: bool = False):
         super().__init__(parent)
         self.state = state
         self.exclude = set(exclude_ids)
@@ -118,7 +119,7 @@ class CadrePickerDialog(QDialog):
 
         def fetch(ids: list[int]) -> list[dict]:
             with state.session(read_only=True) as s:
-                return self._noted(cadres.roster_rows(s, ids))
+                return self._noted(s, cadres.roster_rows(s, ids))
 
         self.model = PickModel(fetch, self, single=single)
         self.model.on_checked = self._update_count
@@ -204,19 +205,26 @@ class CadrePickerDialog(QDialog):
 
     # -- roster ---------------------------------------------------------------------------------
     def _note(self, cadre_id: int) -> str | None:
-        if cadre_id not in self._notes:
-            note = ALREADY if cadre_id in self.exclude else None
-            if note is None and self.annotate is not None:
-                note = self.annotate(cadre_id)
-            self._notes[cadre_id] = note
+        if cadre_id not in self._notes:  # one cadre not read with a block (tick() by id)
+            with self.state.session(read_only=True) as s:
+                self._learn_notes(s, [cadre_id])
         return self._notes[cadre_id]
 
-    def _noted(self, rows: list[dict]) -> list[dict]:
-        """The rows as the picker shows them: the caller's note (on the GUI thread: `annotate` is the
-        caller's), ID numbers masked for an account that may only see them masked."""
+    def _learn_notes(self, session, ids: Iterable[int]) -> None:
+        """Note the cadres not noted yet: 已在名单中, or the caller's reason (one batched read)."""
+        new = [cid for cid in dict.fromkeys(ids) if cid not in self._notes]
+        asked = [cid for cid in new if cid not in self.exclude]
+        reasons = self.annotate(session, asked) if self.annotate is not None and asked else {}
+        for cid in new:
+            self._notes[cid] = ALREADY if cid in self.exclude else reasons.get(cid)
+
+    def _noted(self, session, rows: list[dict]) -> list[dict]:
+        """The rows as the picker shows them (read where the rows are, with their session): the
+        caller's note, ID numbers masked for an account that may only see them masked."""
         masked = self.state.actor.masked_export
+        self._learn_notes(session, [r["id"] for r in rows])
         for r in rows:
-            r["note"] = self._note(r["id"])
+            r["note"] = self._notes[r["id"]]
             if masked:
                 r["id_number"] = mask_tail(r["id_number"])
         return rows
@@ -244,13 +252,13 @@ class CadrePickerDialog(QDialog):
         def fetch() -> tuple[list[int], list[dict]]:
             with self.state.session(read_only=True) as s:
                 ids = cadres.roster_ids(s, flt)
-                return ids, cadres.roster_rows(s, ids[:BLOCK])
+                return ids, self._noted(s, cadres.roster_rows(s, ids[:BLOCK]))
 
         self.loads.run("list", fetch, self._apply_list, wait=wait)
 
     def _apply_list(self, answer: tuple[list[int], list[dict]]) -> None:
         ids, first = answer
-        self.model.set_ids(ids, self._noted(first))
+        self.model.set_ids(ids, first)
         self.count.setText(f"共 {len(ids)} 人")
         self._update_count()
 
@@ -276,6 +284,7 @@ class CadrePickerDialog(QDialog):
         with self.state.session(read_only=True) as s:
             for r in cadres.roster_rows(s, res.ids):
                 names[r["id"]] = r["name"]
+            self._learn_notes(s, [*res.ids, *(c["id"] for _line, cs in res.ambiguous for c in cs)])
         for cid in res.ids:
             note = self._note(cid)
             if note == ALREADY:

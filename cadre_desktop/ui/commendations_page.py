@@ -243,7 +243,7 @@ class CommendationsPage(RefreshWhenShown, Printable, QWidget):
 
         on = self._batches[bid]["date"]
         ids = cadre_ids if cadre_ids is not None else pick_cadres(
-            self.state, self, "添加表彰个人", exclude_ids=present, annotate=effect_annotate(self.state, "commendation", on))
+            self.state, self, "添加表彰个人", exclude_ids=present, annotate=effect_annotate("commendation", on))
         if ids:
             ids = check_effects(self.state, self, ids, "commendation", on)
         if not ids:

@@ -541,7 +541,13 @@ class NewPairDialog(QDialog):
             return
         from .cadre_picker import CadrePickerDialog
 
-        picker = CadrePickerDialog(self.state, f"选择被帮带人（{got[1]}）", self, annotate=self.annotate)
+        mentor, kind, role, start = got  # fixed while the picker is open: its notes are read off the GUI thread
+
+        def annotate(s, ids: list[int]) -> dict[int, str]:
+            found = {cid: mentoring.candidate_problem(s, mentor, cid, kind, role, start) for cid in ids}
+            return {cid: problem for cid, problem in found.items() if problem}
+
+        picker = CadrePickerDialog(self.state, f"选择被帮带人（{kind}）", self, annotate=annotate)
         if got[1] == "科级领导帮带年轻干部":
             picker.young.setChecked(True)  # the young-cadre pool
         if picker.exec():

@@ -405,20 +405,17 @@ class ColourSettingsDialog(QDialog):
 # --- what a tag does to commendation and promotion lists ------------------------------------
 
 
-def effect_annotate(state: AppState, purpose: str, on=None):
-    """For CadrePickerDialog's annotate: the reason a cadre is excluded (红, decision year), else None.
-    Warnings are not marked here: they are confirmed after picking (`check_effects`)."""
+def effect_annotate(purpose: str, on=None):
+    """For CadrePickerDialog's annotate: {cadre_id: reason} for the cadres excluded (红, decision
+    year), in one batched read with the picker's session. Warnings are not marked here: they are
+    confirmed after picking (`check_effects`)."""
     import datetime as dt
 
     day = on or dt.date.today()
-    cache: dict[int, str | None] = {}
 
-    def annotate(cadre_id: int) -> str | None:
-        if cadre_id not in cache:
-            with state.session() as s:
-                got = tolerance.effect(s, cadre_id, day, purpose)
-            cache[cadre_id] = got[1] if got and got[0] == "exclude" else None
-        return cache[cadre_id]
+    def annotate(session, cadre_ids: list[int]) -> dict[int, str]:
+        return {cid: reason for cid, (kind, reason) in tolerance.effects(session, cadre_ids, day, purpose).items()
+                if kind == "exclude"}
 
     return annotate
 

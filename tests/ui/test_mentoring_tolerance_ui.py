@@ -181,8 +181,31 @@ def test_commendation_list_excludes_red_and_confirms_yellow_into_the_audit(qtbot
     told, asked = [], []
     monkeypatch.setattr(common, "inform", lambda parent, text, title="": told.append(text))
     monkeypatch.setattr(tolerance_page, "confirm", lambda parent, text, title="", ok="": asked.append(text) or True)
-    annotate = tolerance_page.effect_annotate(state, "commendation", today)
-    assert "红事" in annotate(people["小李"]) and annotate(people["小王"]) is None
+    annotate = tolerance_page.effect_annotate("commendation", today)
+    with state.session(read_only=True) as s:
+        notes = annotate(s, [people["小李"], people["小王"]])
+    assert list(notes) == [people["小李"]] and "红事" in notes[people["小李"]]  # 黄 only warns
+
+    # the picker reads the notes with its rows, off the GUI thread, one batched read per block
+    import threading
+
+    from cadre_desktop.ui.cadre_picker import CadrePickerDialog
+
+    calls = []
+
+    def recorded(s, ids):
+        calls.append((threading.current_thread() is threading.main_thread(), len(ids)))
+        return annotate(s, ids)
+
+    picker = CadrePickerDialog(state, "选择", None, annotate=recorded)
+    qtbot.addWidget(picker)
+    qtbot.waitUntil(lambda: not picker.loads.pending, timeout=10000)
+    assert calls == [(False, picker.model.rowCount())]
+    notes = {picker.model.id_at(i): picker.model.row(i)["note"] for i in range(picker.model.rowCount())}
+    assert "红事" in notes[people["小李"]] and notes[people["小王"]] is None
+    assert len(calls) == 1  # showing the rows asked nothing more
+    picker.tick(people["小李"])
+    assert people["小李"] not in picker.model.checked
     page = CommendationsPage(state)
     qtbot.addWidget(page)
     page.refresh(wait=True)

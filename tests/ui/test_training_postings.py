@@ -127,7 +127,7 @@ def test_an_ambiguous_name_is_asked_about(qtbot, state, db, admin, unit_id):
                                                     "unit_id": unit_id, "level": "副科级", "post": "副镇长"})
         c = cadres.save_cadre(s, actor=admin, data={"id_number": make_id("19800101", "031"), "name": "王强",
                                                     "unit_id": unit_id, "level": "一般干部"})
-    picker = CadrePickerDialog(state, "选择", None, annotate=lambda cid: "已有帮带人" if cid == c else None)
+    picker = CadrePickerDialog(state, "选择", None, annotate=lambda _s, ids: {c: "已有帮带人"} if c in ids else {})
     qtbot.addWidget(picker)
     qtbot.waitUntil(lambda: not picker.loads.pending, timeout=10000)  # the roster is read off the GUI thread
     picker.paste.setPlainText("李明\n王强\n")

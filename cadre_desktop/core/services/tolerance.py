@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Cadre, ToleranceCase, Unit
@@ -232,46 +232,47 @@ def effect(session: Session, cadre_id: int, on: dt.date, purpose: str) -> tuple[
     None, ("warn", reason) or ("exclude", reason). The colour table (a setting) says what each
     colour does; by default 黄 warns while the correction is 整改中, 红 excludes in the decision
     year and warns the year after, 绿 does nothing."""
-    if purpose not in PURPOSES:
-        raise ValueError(purpose)
-    word = PURPOSES[purpose]
-    table = colour_table(session)
-    cadre = session.get(Cadre, cadre_id)
-    name = cadre.name if cadre else ""
-    cases = session.scalars(select(ToleranceCase).where(
-        ToleranceCase.cadre_id == cadre_id, ToleranceCase.colour.is_not(None), ToleranceCase.decided.is_not(None),
-        ToleranceCase.decided <= on).order_by(ToleranceCase.decided.desc()))
-    found: list[tuple[str, str]] = []
-    for c in cases:
-        how = (table.get(c.colour) or {}).get("effect", "none")
-        meaning = (table.get(c.colour) or {}).get("meaning")
-        case = f"{name}因“{c.matter}”于 {day_text(c.decided)} 被认定为{c.colour}色" + (f"（{meaning}）" if meaning else "")
-        if how == "warn_while_correcting" and c.correction_status == "整改中":
-            found.append(("warn", f"{case}，尚在整改中，列入{word}名单请慎重"))
-        elif how == "warn_decision_year" and c.decided.year == on.year:
-            found.append(("warn", f"{case}，{on.year} 年列入{word}名单请慎重"))
-        elif how == "exclude_decision_year" and c.decided.year == on.year:
-            found.append(("exclude", f"{case}，{on.year} 年不得列入{word}名单"))
-        elif how == "exclude_decision_year" and c.decided.year + 1 == on.year:
-            found.append(("warn", f"{case}，认定次年列入{word}名单请慎重"))
-    for level in ("exclude", "warn"):
-        for got in found:
-            if got[0] == level:
-                return got
-    return None
+    return effects(session, [cadre_id], on, purpose).get(cadre_id)
 
 
 def effects(session: Session, cadre_ids: Iterable[int], on: dt.date, purpose: str) -> dict:
-    """{cadre_id: ("warn"|"exclude", reason)} for the cadres that have an effect."""
-    ids = list(cadre_ids)
+    """{cadre_id: ("warn"|"exclude", reason)} for the cadres that have an effect (`effect`), read
+    in one query per 500 cadres (a picker's block of rows, a list being added to)."""
+    if purpose not in PURPOSES:
+        raise ValueError(purpose)
+    ids = list(dict.fromkeys(cadre_ids))
     if not ids:
         return {}
-    with_cases = set(session.scalars(select(func.distinct(ToleranceCase.cadre_id)).where(
-        ToleranceCase.cadre_id.in_(ids), ToleranceCase.colour.is_not(None))))
+    word = PURPOSES[purpose]
+    table = colour_table(session)
+    found: dict[int, list[tuple[str, str]]] = {}
+    for start in range(0, len(ids), 500):
+        q = (select(ToleranceCase, Cadre.name).join(Cadre, Cadre.id == ToleranceCase.cadre_id)
+             .where(ToleranceCase.cadre_id.in_(ids[start:start + 500]), ToleranceCase.colour.is_not(None),
+                    ToleranceCase.decided.is_not(None), ToleranceCase.decided <= on)
+             .order_by(ToleranceCase.cadre_id, ToleranceCase.decided.desc()))
+        for c, name in session.execute(q):
+            how = (table.get(c.colour) or {}).get("effect", "none")
+            meaning = (table.get(c.colour) or {}).get("meaning")
+            case = f"{name}因“{c.matter}”于 {day_text(c.decided)} 被认定为{c.colour}色" + (f"（{meaning}）" if meaning else "")
+            got = None
+            if how == "warn_while_correcting" and c.correction_status == "整改中":
+                got = ("warn", f"{case}，尚在整改中，列入{word}名单请慎重")
+            elif how == "warn_decision_year" and c.decided.year == on.year:
+                got = ("warn", f"{case}，{on.year} 年列入{word}名单请慎重")
+            elif how == "exclude_decision_year" and c.decided.year == on.year:
+                got = ("exclude", f"{case}，{on.year} 年不得列入{word}名单")
+            elif how == "exclude_decision_year" and c.decided.year + 1 == on.year:
+                got = ("warn", f"{case}，认定次年列入{word}名单请慎重")
+            if got:
+                found.setdefault(c.cadre_id, []).append(got)
     out = {}
-    for cid in ids:
-        if cid in with_cases and (got := effect(session, cid, on, purpose)):
-            out[cid] = got
+    for cid in ids:  # the first exclusion, else the first warning (latest decided first)
+        for level in ("exclude", "warn"):
+            got = next((g for g in found.get(cid, ()) if g[0] == level), None)
+            if got:
+                out[cid] = got
+                break
     return out
 
 
