@@ -5,6 +5,7 @@ with the same result view as the workbook import."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -21,7 +22,7 @@ from ..core.exchange.sheets import sheet
 from ..core.values import DomainError
 from .common import fit_to_screen
 from .exchange_dialogs import import_buttons, problems_table, show_result
-from .jobs import Job, run_job
+from .jobs import Job, Loads, run_job
 from .state import AppState
 
 ROSTER_FILTER = "Excel 工作簿 (*.xlsx *.xls)"
@@ -41,6 +42,7 @@ class RosterImportDialog(QDialog):
         self.job: Job | None = None
         self.result: roster.RosterResult | None = None
         self.missing: list[tuple[str, str]] = []
+        self.loads = Loads(self)  # the preview and the roster's counts, off the GUI thread
         self.combos: dict[int, QComboBox] = {}
         self.setWindowTitle("导入花名册")
         fit_to_screen(self, 1180, 700)
@@ -162,7 +164,7 @@ class RosterImportDialog(QDialog):
         self.sheet.setCurrentText(layout.sheet)
         self.sheet.blockSignals(False)
         self._enable(True)
-        self.show_layout(layout)
+        self.show_layout(layout, tell=False)
         self.status.setText("请核对列对应和预览；未识别的列可在下拉框中选择对应的列，或选“不导入”。")
 
     def redetect(self) -> None:
@@ -174,7 +176,7 @@ class RosterImportDialog(QDialog):
             self.status.setText(e.message)
 
     # -- mapping -------------------------------------------------------------------------------
-    def show_layout(self, layout: roster.RosterLayout) -> None:
+    def show_layout(self, layout: roster.RosterLayout, *, tell: bool = True) -> None:
         self.layout_ = layout
         targets = roster.target_headers()
         self.columns.setRowCount(len(layout.columns))
@@ -195,7 +197,7 @@ class RosterImportDialog(QDialog):
             self.combos[c.index] = combo
             self._mark(i, c)
         self.columns.resizeColumnToContents(2)
-        self.refresh_preview()
+        self.refresh_preview(tell=tell)
 
     def _header_info(self) -> None:
         layout = self.layout_
@@ -232,13 +234,26 @@ class RosterImportDialog(QDialog):
                 return
         raise KeyError(header)
 
-    def refresh_preview(self) -> None:
+    def refresh_preview(self, *, tell: bool = True) -> None:
+        """Read the first rows as they will be read (shown at once), then count the whole roster
+        and find its units missing from the system, both on the dialog's query thread; `tell`
+        puts the count in the status line."""
         if self.book is None or self.layout_ is None:
             return
         self._header_info()
         problems = self.layout_.problems()
-        rows = roster.read_rows(self.book, self.layout_)
-        shown = rows.rows[:8]
+        book, layout = self.book, copy.deepcopy(self.layout_)  # the clerk may map on meanwhile
+
+        def counts() -> tuple[int, int, list[tuple[str, str]]]:
+            rows = roster.read_rows(book, layout)
+            with self.state.session(read_only=True) as s:
+                return len(rows.rows), len(rows.skipped), roster.missing_units(s, rows)
+
+        self.loads.run("preview", lambda: roster.preview(book, layout), self._show_preview)
+        self.loads.run("counts", counts, lambda got: self._show_counts(got, problems, tell))
+
+    def _show_preview(self, rows: roster.RosterRows) -> None:
+        shown = rows.rows
         self.preview.clear()
         self.preview.setColumnCount(len(rows.headers))
         self.preview.setHorizontalHeaderLabels(rows.headers)
@@ -249,16 +264,18 @@ class RosterImportDialog(QDialog):
             for j, v in enumerate(values):
                 self.preview.setItem(i, j, _preview_item(columns[rows.headers[j]], v))
         self.preview.resizeColumnsToContents()
-        with self.state.session() as s:
-            self.missing = roster.missing_units(s, rows)
+
+    def _show_counts(self, got: tuple[int, int, list[tuple[str, str]]], problems, tell: bool) -> None:
+        count, skipped, self.missing = got
         if self.missing:
             names = "、".join(f"{n}（{k}）" for n, k in self.missing)
             self.units_label.setText(f"花名册中有 {len(self.missing)} 个单位系统中没有：{names}。"
                                      "同意后导入时按括号中的类别新建；不同意则这些行报错、不导入。")
         self.units_box.setVisible(bool(self.missing))
         self.create_units.setText(f"同意新建这些单位（{len(self.missing)} 个）")
-        note = f"花名册共 {len(rows.rows)} 行干部数据" + (f"，跳过 {len(rows.skipped)} 行（合计、说明、分组标题等）"
-                                                     if rows.skipped else "")
+        if not tell:
+            return
+        note = f"花名册共 {count} 行干部数据" + (f"，跳过 {skipped} 行（合计、说明、分组标题等）" if skipped else "")
         if problems:
             note += "。" + "；".join(f"{p.column}：{p.message}" for p in problems)
         self.status.setText(note)
@@ -338,8 +355,7 @@ class RosterImportDialog(QDialog):
         self.tabs.setCurrentIndex(1)
         if done.result.ok and not dry_run and (done.result.changed or done.created_units):
             self.state.changes.emit("*")
-            self.refresh_preview()
-            self.status.setText(text)
+            self.refresh_preview(tell=False)  # the units created are no longer missing
 
 
 def _preview_item(column, value) -> QTableWidgetItem:

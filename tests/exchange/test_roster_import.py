@@ -49,6 +49,26 @@ def test_the_header_is_found_under_the_title_and_its_two_rows_combined(tmp_path)
     assert rows.skipped == [(8, "分组标题"), (12, "合计或说明"), (13, "合计或说明"), (14, "合计或说明")]
 
 
+class _Unread(list):
+    """A sheet row that must not be read."""
+
+    def __iter__(self):
+        raise AssertionError("a row after the preview was read")
+
+    def __len__(self):
+        raise AssertionError("a row after the preview was read")
+
+
+def test_the_preview_reads_only_the_first_rows(tmp_path):
+    book = roster.RosterBook.open(cr.write_xlsx(tmp_path / "r.xlsx"))
+    layout = roster.detect(book)
+    rows = book.sheets[layout.sheet]
+    book.sheets[layout.sheet] = rows[:6] + [_Unread(r) for r in rows[6:]] * 1000  # rows 7 on: never touched
+    got = roster.preview(book, layout, n=2)
+    assert [n for n, _ in got.rows] == [5, 6]
+    assert roster._targets() is roster._targets()  # the header words table is built once
+
+
 def test_a_roster_imports_through_the_mapping_with_units_created_when_agreed(db, admin, tmp_path):
     cr.add_units(db, admin, ("青山镇",))
     path = cr.write_xlsx(tmp_path / "花名册.xlsx")

@@ -31,7 +31,7 @@ def open_dialog(qtbot, state, path) -> RosterImportDialog:
     dialog.resize(1366, 768)
     dialog.show()
     dialog.load(str(path))
-    qtbot.waitUntil(lambda: dialog.layout_ is not None, timeout=20000)
+    qtbot.waitUntil(lambda: dialog.layout_ is not None and not dialog.loads.pending, timeout=20000)
     return dialog
 
 
@@ -66,6 +66,9 @@ def test_the_dialog_maps_previews_and_imports_a_county_roster(qtbot, state, db, 
     # the clerk maps the unrecognised 学历 column and saves the mapping
     dialog.set_mapping("学历", "在职学历")
     assert mapping_rows(dialog)["学历"] == ("在职学历", "已指定")
+    assert dialog.loads.is_pending("preview") and dialog.loads.is_pending("counts")  # read off the GUI thread
+    qtbot.waitUntil(lambda: not dialog.loads.pending, timeout=20000)
+    assert dialog.status.text().startswith("花名册共 4 行干部数据，跳过 4 行")
     assert "在职学历" in [preview.horizontalHeaderItem(j).text() for j in range(preview.columnCount())]
     saved = tmp_path / "对应.json"
     dialog.save_mapping(str(saved))
