@@ -194,7 +194,7 @@ class AppointmentsPage(RefreshWhenShown, QWidget):
             self.open_cadre.emit(r["cadre_id"])
 
     def new_batch(self) -> None:
-        open_dialog(self, BatchDialog(self.state, self), lambda _d: self.state.changes.emit("appointment", "cadre"))
+        open_dialog(self, BatchDialog(self.state, self), lambda _d: None)  # the save announces itself
 
     def new_appointment(self, cadre_id: int | None = None) -> None:
         sel = self.current_batch()
@@ -503,12 +503,21 @@ class BatchDialog(QDialog):
                 _default_failure(self)(error)
 
         self.save_button.setEnabled(False)
-        self.job = run_job(self, "保存批次", save, on_success=self._saved, on_failure=failed, cancellable=False)
+        self.job = run_job(self, "保存批次", save, on_success=self._saved, on_failure=failed, cancellable=False,
+                           announce=(self.state, lambda _saved: ("appointment", "cadre")))
         return True
+
+    def reject(self) -> None:
+        """Esc, 取消 and the close button do nothing while the batch is being saved: the save closes
+        the dialog itself when it is done (as CadreEditor does)."""
+        if self.job is not None and not self.job.done:
+            return
+        super().reject()
 
     def _saved(self, saved: list[tuple[int, str]]) -> None:
         if saved and self.ask_apply([n for _, n in saved]):
             with self.state.session() as s:  # the few who enter a team
                 for aid, _ in saved:
                     careers.apply_to_cadre(s, actor=self.state.actor, appointment_id=aid)
+            self.state.changes.emit("appointment", "cadre")
         self.accept()

@@ -569,7 +569,7 @@ class CadreEditor(QDialog):
         self._set_busy(True, "正在保存…")
         self.save_job = run_job(self, "保存干部档案", work, cancellable=False,
                                 on_success=lambda result: self._saved(typed, result, against),
-                                on_failure=self._save_failed)
+                                on_failure=self._save_failed, announce=(self.state, _saved_entities))
 
     def _save_done(self) -> None:
         self.saving = False
@@ -586,9 +586,7 @@ class CadreEditor(QDialog):
                 self._loaded, self._version = against, against["version"]
             self._resolve_conflict(typed, value)
             return
-        self.saved_id, self.saved = value.id, value
-        # Exactly what changed; a save that changed nothing (and wrote no audit event) announces nothing.
-        self.state.changes.emit(*sorted(value.entities()))
+        self.saved_id, self.saved = value.id, value  # what changed was announced by the job
         self.accept()
 
     def _save_failed(self, error: BaseException) -> None:
@@ -720,3 +718,10 @@ class CadreEditor(QDialog):
         from .common import available_size
 
         return QSize(1080, 680).boundedTo(available_size(self))
+
+
+def _saved_entities(result: tuple) -> list[str]:
+    """Exactly what a save changed (announced even if the editor is gone by then); a save that
+    changed nothing (and wrote no audit event), or met a newer version, announces nothing."""
+    kind, value = result
+    return [] if kind == "stale" else sorted(value.entities())

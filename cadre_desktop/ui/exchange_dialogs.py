@@ -100,7 +100,8 @@ class ImportDialog(QDialog):
         self.check_button.setEnabled(False)
         self.import_button.setEnabled(False)
         self.job = run_job(self, "导入工作簿", import_job(self.state, path, dry_run=dry_run),
-                           on_success=lambda r: self.finished(r, dry_run), on_failure=self.failed)
+                           on_success=lambda r: self.finished(r, dry_run), on_failure=self.failed,
+                           announce=(self.state, lambda r: ("*",) if r.ok and not dry_run and r.changed else ()))
         return self.job
 
     def failed(self, error: BaseException) -> None:
@@ -122,9 +123,7 @@ class ImportDialog(QDialog):
         self.result = result
         self.check_button.setEnabled(True)
         self.import_button.setEnabled(True)
-        self.status.setText(show_result(self.problems, result, dry_run))
-        if result.ok and not dry_run and result.changed:  # an unchanged workbook refreshes nothing
-            self.state.changes.emit("*")
+        self.status.setText(show_result(self.problems, result, dry_run))  # an unchanged workbook announces nothing
 
 
 def problems_table() -> QTableWidget:

@@ -18,10 +18,11 @@ import gc
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 # Python threads, not QThreadPool/QRunnable: PySide6's QRunnable wrappers are deleted by Qt
 # behind Python's back (a stale wrapper then answers for a new object at the same address), and
@@ -80,8 +81,14 @@ _LIVE: set[Job] = set()
 def run_job(parent: QWidget | None, title: str, fn: Callable[[Callable, Callable], Any], *,
             on_success: Callable[[Any], None] | None = None,
             on_failure: Callable[[BaseException], None] | None = None,
-            cancellable: bool = True) -> Job:
-    """Run fn(progress, cancelled) on the worker; call back on the GUI thread."""
+            cancellable: bool = True,
+            announce: tuple[Any, Callable[[Any], Iterable[str]]] | None = None) -> Job:
+    """Run fn(progress, cancelled) on the worker; call back on the GUI thread.
+
+    The callbacks are the parent's: when it has been closed and deleted before the job ends they
+    are not called (an unexpected failure is still shown). What the job committed is announced all
+    the same: `announce=(state, entities)` emits `state.changes(*entities(result))` on success
+    whether or not the parent is still there (an empty answer announces nothing)."""
     job = Job(fn)
     _LIVE.add(job)
     dialog = QProgressDialog(title, "取消" if cancellable else None, 0, 0, parent)
@@ -95,7 +102,12 @@ def run_job(parent: QWidget | None, title: str, fn: Callable[[Callable, Callable
     if cancellable:
         dialog.canceled.connect(job.cancel)
 
+    def alive() -> bool:
+        return parent is None or isValid(parent)
+
     def progressed(done: int, total: int, text: str) -> None:
+        if not isValid(dialog):
+            return
         if total > 0:
             dialog.setMaximum(total)
             dialog.setValue(min(done, total))
@@ -103,16 +115,37 @@ def run_job(parent: QWidget | None, title: str, fn: Callable[[Callable, Callable
         else:
             dialog.setLabelText(f"{title}：{text}（{done}）")
 
+    def succeeded(result: Any) -> None:
+        if announce is not None:
+            state, entities = announce
+            if changed := tuple(entities(result)):
+                state.changes.emit(*changed)
+        if on_success is not None and alive():
+            on_success(result)
+
+    def failed(error: BaseException) -> None:
+        if alive():
+            (on_failure or _default_failure(parent))(error)
+            return
+        from ..core.exchange.sheets import Cancelled
+        from ..core.values import DomainError
+        from .errors import show_unexpected
+
+        if not isinstance(error, (Cancelled, DomainError)):  # nothing was written; a bug is still told
+            show_unexpected(error)
+
     def finished() -> None:
-        dialog.close()
-        dialog.deleteLater()
-        _LIVE.discard(job)
+        try:
+            if isValid(dialog):
+                dialog.close()
+                dialog.deleteLater()
+        finally:
+            _LIVE.discard(job)
 
     job.progressed.connect(progressed, Qt.ConnectionType.QueuedConnection)
     job.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
-    if on_success:
-        job.succeeded.connect(on_success, Qt.ConnectionType.QueuedConnection)
-    job.failed.connect(on_failure or _default_failure(parent), Qt.ConnectionType.QueuedConnection)
+    job.succeeded.connect(succeeded, Qt.ConnectionType.QueuedConnection)
+    job.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
     pool().submit(job.run)
     return job
 

@@ -188,7 +188,8 @@ class LrmxImportDialog(QDialog):
                 return lrmx_files.apply_import(s, actor=self.state.actor, plans=chosen, allow_no_id=True,
                                                progress=progress, cancelled=cancelled)
 
-        self.job = run_job(self, "导入任免审批表", work, on_success=self._applied, on_failure=self._failed)
+        self.job = run_job(self, "导入任免审批表", work, on_success=self._applied, on_failure=self._failed,
+                           announce=(self.state, lambda _summary: ("cadre",)))
         return self.job
 
     def _applied(self, summary: ImportSummary) -> None:
@@ -214,8 +215,7 @@ class LrmxImportDialog(QDialog):
         text = f"导入完成：新增 {len(summary.added)}，更新 {len(summary.updated)}"
         if late:
             text += f"，{len(late)} 个文件写入时被拒绝（见“说明”）"
-        self.status.setText(text + "。")
-        self.state.changes.emit("cadre")
+        self.status.setText(text + "。")  # the job announced the change
         self._update_buttons()
 
     # -- helpers -------------------------------------------------------------------------------

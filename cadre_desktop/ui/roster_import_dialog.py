@@ -328,8 +328,11 @@ class RosterImportDialog(QDialog):
                                             create_units=create, dry_run=dry_run, progress=progress,
                                             cancelled=cancelled)
 
+        def changed(done: roster.RosterResult) -> tuple[str, ...]:
+            return ("*",) if done.result.ok and not dry_run and (done.result.changed or done.created_units) else ()
+
         self.job = run_job(self, "导入花名册", work, on_success=lambda r: self.finished(r, dry_run),
-                           on_failure=self._failed)
+                           on_failure=self._failed, announce=(self.state, changed))
         return self.job
 
     def _failed(self, error: BaseException) -> None:
@@ -353,8 +356,7 @@ class RosterImportDialog(QDialog):
             text += "；新建单位：" + "、".join(done.created_units)
         self.status.setText(text)
         self.tabs.setCurrentIndex(1)
-        if done.result.ok and not dry_run and (done.result.changed or done.created_units):
-            self.state.changes.emit("*")
+        if done.result.ok and not dry_run and (done.result.changed or done.created_units):  # announced by the job
             self.refresh_preview(tell=False)  # the units created are no longer missing
 
 

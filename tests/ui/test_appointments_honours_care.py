@@ -48,8 +48,21 @@ def test_building_a_batch_shows_the_young_share_live(qtbot, state, unit_id, monk
     dialog.table.item(1, 5).setText("党委委员、副镇长")
     asked = []
     monkeypatch.setattr(dialog, "ask_apply", lambda names: asked.append(names) or False)
+    import threading
+
+    from cadre_desktop.ui import jobs
+
+    hold, rejected, announced = threading.Event(), [], []
+    dialog.rejected.connect(lambda: rejected.append(1))
+    state.changes.changed.connect(announced.append)
+    jobs.pool().submit(hold.wait, 20)  # the action worker busy: the save waits behind it
     assert dialog.try_accept()
+    dialog.reject()  # Esc while the batch is being saved: refused, the save closes the dialog itself
+    assert rejected == []
+    hold.set()
+    qtbot.waitUntil(lambda: dialog.job.done, timeout=20000)
     settle(qtbot, page)
+    assert {"appointment", "cadre"} <= announced[0]  # the save announced what it wrote
     assert asked == [["人1"]] and dialog.result() == dialog.DialogCode.Accepted
     state.changes.emit("appointment")
     settle(qtbot, page)

@@ -4,6 +4,8 @@ flag, and thousands of jobs in one session do not corrupt the interpreter."""
 import subprocess
 import sys
 
+from PySide6.QtCore import Qt
+
 from cadre_desktop.ui.jobs import QueryBridge, run_job
 
 
@@ -213,3 +215,34 @@ def test_a_cell_painted_shows_what_data_answers_role_by_role(qtbot):
     assert painted(999, 0).text == PENDING and painted(999, 1).text == ""  # not read yet: asked for
     qtbot.waitUntil(lambda: not loads.pending)
     assert painted(999, 0).text == "干部1000" and model.index(999, 0).data() == "干部1000"
+
+
+def test_a_job_whose_dialog_is_gone_still_announces_what_it_committed(qtbot, db, admin, tmp_path):
+    import threading
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QDialog
+    from shiboken6 import isValid
+
+    from cadre_desktop.ui import jobs
+    from cadre_desktop.ui.state import AppState
+
+    state = AppState(db=db, actor=admin, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    announced, shown = [], []
+    state.changes.changed.connect(announced.append)
+    dialog = QDialog()
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    release = threading.Event()
+
+    def work(progress, cancelled):
+        release.wait(20)
+        return ["cadre", "appointment"]
+
+    job = run_job(dialog, "保存", work, on_success=lambda r: shown.append(dialog.windowTitle()),
+                  announce=(state, lambda result: result))
+    dialog.close()  # the clerk closed it while the save ran
+    qtbot.waitUntil(lambda: not isValid(dialog), timeout=10000)
+    release.set()
+    qtbot.waitUntil(lambda: job.done and job not in jobs._LIVE, timeout=10000)
+    assert announced == [{"cadre", "appointment", "audit"}]  # committed: announced
+    assert shown == []  # the gone dialog's own callback is not called
