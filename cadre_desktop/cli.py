@@ -13,6 +13,7 @@ from .core.db import Database, check_schema, head_revision, migrate_database, op
 from .core.exchange import exporter, importer
 from .core.exchange.sheets import Cancelled
 from .core.exchange.workbook import WorkbookSource
+from .core.masking import mask
 from .core.services import accounts, audit, cadres, maintenance
 from .core.services.accounts import Actor
 from .core.values import ROLES, DomainError, moment_text
@@ -203,12 +204,12 @@ def cmd_roster(db: Database, args) -> int:
         ]
         if actor.masked_export:
             for o in out:
-                o["id_number"] = exporter.mask("id_number", o["id_number"])
+                o["id_number"] = mask("id_number", o["id_number"])
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
     for r in rows:
-        idn = exporter.mask("id_number", r["id_number"]) if actor.masked_export else r["id_number"]
+        idn = mask("id_number", r["id_number"]) if actor.masked_export else r["id_number"]
         print("\t".join(str(x) if x is not None else "" for x in (
             r["name"], r["sex"], r["birth"], r["age"], r["unit"], r["post"], r["rank"], r["level"], idn,
             "待完善" if r["incomplete"] else "")))
@@ -228,7 +229,7 @@ def cmd_check(db: Database, args) -> int:
         if actor.masked_export:
             for o in out:
                 for c in o["cadres"]:
-                    c["id_number"] = exporter.mask("id_number", c["id_number"])
+                    c["id_number"] = mask("id_number", c["id_number"])
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0

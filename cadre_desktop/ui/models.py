@@ -252,7 +252,7 @@ class RosterModel(LazyTableModel):
         if key == "tag":
             return r.get("tag") or ""
         if self.masked and key in ("id_number", "phone"):
-            from ..core.exchange.exporter import mask
+            from ..core.masking import mask
 
             return mask(key, r.get(key)) or ""
         return super().display(key, r)

@@ -414,7 +414,7 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
         self.batch_menu.exec(self.toolbar.mapToGlobal(self.toolbar.actionGeometry(self.act_batch).bottomLeft()))
 
     def list_filters(self, _table) -> str:
-        from ..core.printing.lists import filter_text
+        from ..core.services.roster import filter_text  # light: not core.printing (ReportLab, openpyxl)
 
         with self.state.session(read_only=True) as s:
             text = filter_text(s, self.current_filter())
@@ -486,7 +486,7 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
 
 
 def summary_html(d: dict, *, masked: bool = False) -> str:
-    from ..core.exchange.exporter import mask
+    from ..core.masking import mask
     from ..core.values import age_at
     import datetime as dt
 

@@ -325,3 +325,40 @@ def test_the_forms_offered_before_printing_is_loaded_are_the_registered_ones():
     from cadre_desktop.ui.page_kit import FORM_TITLES
 
     assert FORM_TITLES == printing.FORMS  # what a page offers at start, before core.printing is imported
+
+
+@pytest.mark.sqlite_only
+def test_selecting_a_cadre_and_naming_the_filter_load_no_workbook_or_pdf_library(demo_db, tmp_path):
+    """统计/导出/打印 name the filter and the details pane masks numbers: neither needs openpyxl or
+    ReportLab (0.6 s to import on first use)."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys, time
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from cadre_desktop.core.db import open_database
+from cadre_desktop.core.services.accounts import Actor
+from cadre_desktop.ui.roster_page import RosterPage
+from cadre_desktop.ui.state import AppState
+state = AppState(db=open_database({str(demo_db.url)!r}), actor=Actor("admin", "管理员"), demo=True,
+                 settings=QSettings({str(tmp_path / "w.ini")!r}, QSettings.Format.IniFormat))
+page = RosterPage(state)
+page.show()
+page.refresh(wait=True)
+page.select_id(page.model.id_at(0))
+for _ in range(2000):
+    app.processEvents()
+    if not page.loads.pending and page.details.toPlainText().strip():
+        break
+    time.sleep(0.01)
+page.unit.setCurrentIndex(1)
+assert page.details.toPlainText().strip() and page.list_filters(page.table)
+heavy = [m for m in sys.modules if m.split(".")[0] in ("openpyxl", "reportlab")]
+print(heavy)
+sys.exit(1 if heavy else 0)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -12,8 +12,6 @@ from ..values import DomainError
 from .sheets import Cancelled, SheetDef, sheets
 from .workbook import write_sheets, write_template
 
-from ..masking import mask  # noqa: F401 - the one rule for ID and phone numbers (查阅), imported from here elsewhere
-
 
 def choose_sheets(names: list[str] | None) -> list[SheetDef]:
     all_defs = sheets()

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 
 from ..services.accounts import Actor, require
 from ..values import DomainError
-from .exporter import mask
+from ..masking import mask
 
 # A column is masked by its key, or (for models that only know headers) by its header words.
 _MASK_KEYS = {"id_number": "id_number", "phone": "phone"}

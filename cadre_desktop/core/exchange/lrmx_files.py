@@ -297,7 +297,7 @@ def export_cadres(session: Session, *, actor: Actor, cadre_ids: list[int], out_d
     for cid in cadre_ids:
         data = cadres.get_cadre(session, cid)
         if actor.masked_export:
-            from .exporter import mask
+            from ..masking import mask
 
             data["id_number"] = mask("id_number", data["id_number"])
             data["phone"] = mask("phone", data.get("phone"))

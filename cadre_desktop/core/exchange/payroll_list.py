@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..services import allowances
 from ..services.accounts import Actor, require
 from ..values import Month, day_text
-from .exporter import mask
+from ..masking import mask
 from .workbook import FORMULA_STARTS, atomic_save
 
 # (header, key, width)

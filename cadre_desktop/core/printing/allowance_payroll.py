@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from ..exchange.exporter import mask
+from ..masking import mask
 from ..services import allowances
 from ..values import Month, day_text
 from .errors import PrintError

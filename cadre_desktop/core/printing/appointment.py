@@ -8,7 +8,7 @@ from typing import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..exchange.exporter import mask
+from ..masking import mask
 from ..models import Cadre
 from ..services import cadre_texts
 from ..services.cadres import FIELDS as CADRE_FIELDS

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
-from ..exchange.exporter import mask
-from ..models import Unit
+from ..masking import mask
 from ..services import cadres, mentoring
+from ..services.roster import filter_text
 from ..values import Month
 from .errors import MissingGlyph, PrintError
 from .layout import Page, missing_glyph_error
@@ -42,34 +40,6 @@ def _text(v) -> str:
 
 def today_text(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def filter_text(session, flt: cadres.RosterFilter) -> str:
-    parts = []
-    if flt.search.strip():
-        parts.append(f"检索“{flt.search.strip()}”")
-    unit = flt.unit_name
-    if flt.unit_id is not None and not unit:
-        unit = session.scalar(select(Unit.name).where(Unit.id == flt.unit_id))
-    if unit:
-        parts.append(unit)
-    if flt.level:
-        parts.append(flt.level)
-    if flt.age_band:
-        parts.append(f"年龄{flt.age_band}")
-    if flt.young:
-        parts.append("年轻干部")
-    if flt.reserve:
-        parts.append("后备干部")
-    if flt.status:
-        parts.append(flt.status)
-    if flt.incomplete:
-        parts.append("待完善")
-    if flt.training_short_year:
-        from ..services.settings import training_hours_required
-
-        parts.append(f"{flt.training_short_year}年培训学时不足{training_hours_required(session)}")
-    return "、".join(parts) if parts else "全部干部"
 
 
 def roster_layout(job: Job) -> list[Page]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..exchange.exporter import mask
+from ..masking import mask
 from ..models import Cadre
 from ..services import tolerance
 from ..services.mentoring import day_text

@@ -340,3 +340,30 @@ def structure_counts(session: Session, flt: RosterFilter, by: str) -> dict:
         rows.append((names[uid], line, sum(line)))
     totals = [sum(r[1][i] for r in rows) for i in range(len(cats))]
     return {"by": STRUCTURE_BY[by], "columns": cats, "rows": rows, "totals": totals, "total": sum(totals)}
+
+
+def filter_text(session: Session, flt: RosterFilter) -> str:
+    """The filter in words, for a list's heading (统计, 导出, 打印): 青山镇、年轻干部; 全部干部 for none."""
+    parts = []
+    if flt.search.strip():
+        parts.append(f"检索“{flt.search.strip()}”")
+    unit = flt.unit_name
+    if flt.unit_id is not None and not unit:
+        unit = session.scalar(select(Unit.name).where(Unit.id == flt.unit_id))
+    if unit:
+        parts.append(unit)
+    if flt.level:
+        parts.append(flt.level)
+    if flt.age_band:
+        parts.append(f"年龄{flt.age_band}")
+    if flt.young:
+        parts.append("年轻干部")
+    if flt.reserve:
+        parts.append("后备干部")
+    if flt.status:
+        parts.append(flt.status)
+    if flt.incomplete:
+        parts.append("待完善")
+    if flt.training_short_year:
+        parts.append(f"{flt.training_short_year}年培训学时不足{settings.training_hours_required(session)}")
+    return "、".join(parts) if parts else "全部干部"
