@@ -232,8 +232,9 @@ class AppointmentsPage(RefreshWhenShown, QWidget):
 
 
 def _unit_choices(state) -> list[tuple[str, int]]:
-    with state.session() as s:
-        return [(u["name"], u["id"]) for u in units.list_units(s)]
+    """Names only (list_units would count every unit's cadres), in a read-only session."""
+    with state.session(read_only=True) as s:
+        return [(u["name"], u["id"]) for u in units.unit_choices(s)]
 
 
 class AppointmentDialog(FormDialog):

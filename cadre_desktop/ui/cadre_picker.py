@@ -232,7 +232,7 @@ class CadrePickerDialog(QDialog):
     def _load_units(self) -> None:
         def fetch() -> list[tuple[str, int]]:
             with self.state.session(read_only=True) as s:
-                return [(u["name"], u["id"]) for u in units.list_units(s)]
+                return [(u["name"], u["id"]) for u in units.unit_choices(s)]  # names only: no head counts
 
         def apply(choices: list[tuple[str, int]]) -> None:
             self.unit.blockSignals(True)

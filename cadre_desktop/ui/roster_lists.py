@@ -330,7 +330,7 @@ def batch_move(page, unit_id: int | None = None) -> None:
             page, ids, f"将把 {_names(page, ids)} 的工作单位改为“{names.get(uid, '')}”。", "调整单位",
             lambda s: batch.move_to_unit(s, actor=page.state.actor, cadre_ids=ids, unit_id=uid))
 
-    with_choices(page, "读取单位", lambda s: {u["id"]: u["name"] for u in units.list_units(s)}, chosen)
+    with_choices(page, "读取单位", lambda s: {u["id"]: u["name"] for u in units.unit_choices(s)}, chosen)
 
 
 def batch_class(page, class_id: int | None = None) -> None:

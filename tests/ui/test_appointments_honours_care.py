@@ -179,3 +179,30 @@ def test_commendation_batches_search_and_a_batchs_awards(qtbot, state, cadre_id)
     assert page.batches.count() == 1 and page.batch_id() == first
     assert page.individual.rowCount() == 1 and page.individual.row(0)["printed_unit_post"] == "青山镇副镇长"
     assert page.individual_label.text().startswith("个人（1 人")
+
+
+def test_unit_choices_read_names_only_in_a_read_only_session(qtbot, state, unit_id):
+    """A unit drop-down (appointment dialogs, the cadre picker, 调整单位) reads names, not each
+    unit's head count, and never through the writing connection."""
+    from sqlalchemy import event
+
+    from cadre_desktop.ui.appointments_page import _unit_choices
+    from cadre_desktop.ui.cadre_picker import CadrePickerDialog
+
+    seen: list[tuple[str, bool]] = []  # (statement, read-only), on the one engine both share
+
+    def record(conn, _cursor, statement, *_a):
+        seen.append((statement, bool(conn.get_execution_options().get("cadre_read_only"))))
+
+    event.listen(state.db.engine, "before_cursor_execute", record)
+    try:
+        choices = _unit_choices(state)
+        picker = CadrePickerDialog(state, "选择", None)
+        qtbot.addWidget(picker)
+        qtbot.waitUntil(lambda: not picker.loads.pending, timeout=10000)
+    finally:
+        event.remove(state.db.engine, "before_cursor_execute", record)
+    assert unit_id in [uid for _n, uid in choices] and picker.unit.findData(unit_id) > 0
+    units_read = [(q, ro) for q, ro in seen if "FROM unit " in q or q.rstrip().endswith("FROM unit")]
+    assert len(units_read) == 2 and all(ro for _q, ro in units_read)  # read-only, once each
+    assert not [q for q, _ro in units_read if "count(" in q.lower() or "cadre" in q]
