@@ -140,7 +140,6 @@ class CadreEditor(QDialog):
         fit_to_screen(self, 1080, 680)
         self.loads.run("record", lambda: fetch_record(state.session, cadre_id), self._arrived,
                        on_error=self._load_failed)
-        self.finished.connect(lambda _result: self.loads.close())  # its query thread ends with it
         # The rest of the form, a tab at a time, so no turn of the event loop waits long for it.
         self._steps: list = [self._build_education, lambda: self._build_rows("现任职务", POST_ROWS, []),
                              lambda: self._build_rows("任免", APPOINTMENT_ROWS)]

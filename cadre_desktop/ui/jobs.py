@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 from shiboken6 import isValid
 
 # Python threads, not QThreadPool/QRunnable: PySide6's QRunnable wrappers are deleted by Qt
@@ -201,7 +201,11 @@ class Loads(QObject):
     """A view's reads, off the GUI thread, on one query thread of its own (so a slow list on one
     page never holds up another page's search). Each read has a key ("list", "details", ...):
     only the newest run of a key is applied; an older one still queued is skipped, an older
-    one that already ran has its answer dropped."""
+    one that already ran has its answer dropped.
+
+    The thread starts with the first read and ends when the view is done with it: when its
+    parent dialog finishes (closed, accepted or rejected; reopened, it starts again) and when the
+    Loads itself is destroyed with its parent, so a dialog or page never leaves a thread behind."""
 
     done = Signal(str, int, object, object)
 
@@ -211,8 +215,16 @@ class Loads(QObject):
         self._applies: dict[str, Callable[[Any], None]] = {}
         self._errors: dict[str, Callable[[BaseException], None] | None] = {}
         self._pending: set[str] = set()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cadre-query")
+        self._pool: ThreadPoolExecutor | None = None
         self.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+        if isinstance(parent, QDialog):
+            parent.finished.connect(self.close)
+        self.destroyed.connect(lambda *_: self.close())  # touches only Python state: safe mid-destruction
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cadre-query")
+        return self._pool
 
     @property
     def pending(self) -> bool:
@@ -232,7 +244,7 @@ class Loads(QObject):
             return
         self._applies[key], self._errors[key] = apply, on_error
         self._pending.add(key)
-        self._pool.submit(self._work, key, fetch, generation)
+        self._executor().submit(self._work, key, fetch, generation)
 
     def _work(self, key: str, fetch: Callable[[], Any], generation: int) -> None:  # on the query thread
         if generation != self.generations.get(key):
@@ -248,20 +260,24 @@ class Loads(QObject):
         """Free big answers no longer shown (a list of 100,000 rows) on the query thread, a slice at
         a time: freeing one in a single step holds the GIL for tens of milliseconds, and the GUI
         thread with it."""
-        self._pool.submit(_free, list(objects))
+        self._executor().submit(_free, list(objects))
 
     def wait(self) -> None:
         """Block until the reads started so far have run (tests and shutdown); their answers are
         applied when the event loop next runs."""
-        self._pool.submit(lambda: None).result()
+        if self._pool is not None:
+            self._pool.submit(lambda: None).result()
 
     def close(self) -> None:
         """The view is going away (a dialog closed): let its query thread end once the read it
-        may be running returns; reads not yet started are dropped, answers are no longer applied."""
+        may be running returns; reads not yet started are dropped, answers are no longer applied.
+        A later read starts a new thread."""
         for key in self.generations:
             self.generations[key] += 1
         self._pending.clear()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _done(self, key: str, generation: int, result: Any, error: BaseException | None) -> None:
         if generation != self.generations.get(key):

@@ -552,6 +552,7 @@ class NewPairDialog(QDialog):
             picker.young.setChecked(True)  # the young-cadre pool
         if picker.exec():
             self.add_mentees(picker.chosen_ids())
+        picker.deleteLater()
 
     def add_mentees(self, mentee_ids: list[int]) -> dict | None:
         got = self._inputs()

@@ -525,7 +525,10 @@ def pick_cadres(state, parent, title: str, exclude_ids=(), annotate=None) -> lis
     from .cadre_picker import CadrePickerDialog  # the picker uses the page kit's search field
 
     dialog = CadrePickerDialog(state, title, parent, exclude_ids=exclude_ids, annotate=annotate)
-    return list(dialog.chosen_ids()) if dialog.exec() else []
+    try:
+        return list(dialog.chosen_ids()) if dialog.exec() else []
+    finally:
+        dialog.deleteLater()  # its query thread ended when it closed (Loads); the dialog goes too
 
 
 # -- dialogs --------------------------------------------------------------------------

@@ -81,6 +81,7 @@ class StructureDialog(QDialog):
 
     def __init__(self, state, flt: cadres.RosterFilter, filters_text: str, parent=None):
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # opened anew each time: not kept hidden
         self.state, self.flt, self.filters_text = state, flt, filters_text
         self.loads = Loads(self)
         self.counts: dict = {"by": "", "columns": [], "rows": [], "totals": [], "total": 0}

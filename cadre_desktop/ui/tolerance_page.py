@@ -289,6 +289,7 @@ class CaseDialog(QDialog):
         picker = CadrePickerDialog(self.state, "选择干部", self, single=True)
         if picker.exec() and picker.chosen_ids():
             self.set_cadre(picker.chosen_ids()[0])
+        picker.deleteLater()
 
     def set_cadre(self, cadre_id: int) -> None:
         from ..core.services import cadres

@@ -258,6 +258,33 @@ def test_structure_view_counts_match_a_hand_count(qtbot, state, told, tmp_path):
     assert total_chars and all("WenQuanYi" in c["fontname"] or "Hei" in c["fontname"] for c in total_chars[-2:])
 
 
+def test_dialogs_opened_and_closed_leave_no_thread_or_hidden_dialog_behind(qtbot, state):
+    import threading
+
+    from cadre_desktop.ui.cadre_picker import CadrePickerDialog
+    from cadre_desktop.ui.roster_lists import StructureDialog
+
+    page = roster(qtbot, state)
+
+    def queries() -> int:
+        return sum(1 for t in threading.enumerate() if t.name.startswith("cadre-query"))
+
+    before = queries()
+    for _ in range(5):
+        dialog = page.show_structure()
+        qtbot.waitUntil(lambda: not dialog.loads.pending, timeout=20000)
+        assert queries() == before + 1  # the dialog's own query thread, while it is open
+        dialog.close()
+        qtbot.waitUntil(lambda: queries() == before, timeout=10000)
+        picker = CadrePickerDialog(state, "选择", page)
+        qtbot.waitUntil(lambda: not picker.loads.pending, timeout=20000)
+        picker.reject()
+        picker.deleteLater()
+        qtbot.waitUntil(lambda: queries() == before, timeout=10000)
+    qtbot.waitUntil(lambda: not page.findChildren(StructureDialog) and not page.findChildren(CadrePickerDialog),
+                    timeout=10000)
+
+
 def test_the_column_choice_survives_a_restart_of_the_page(qtbot, state):
     page = roster(qtbot, state)
     chooser = roster_lists.ColumnChooser(list(page.model.columns), set(page.shown_keys()), page)
