@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.services import cadres, units
-from ..core.services.people_lookup import Resolution, resolve_people
+from ..core.services.people_lookup import Resolution, names_of, resolve_people
 from .common import ERROR_STYLE, shortcut, fit_to_screen
 from .jobs import Loads
 from .models import BLOCK, LazyTableModel
@@ -105,6 +105,7 @@ class CadrePickerDialog(QDialog):
         self.refused: list[tuple[str, str]] = []  # (name, reason) of pasted cadres annotate refused
         self.ambiguous_boxes: dict[str, list[tuple[QCheckBox, int]]] = {}
         self._notes: dict[int, str | None] = {}
+        self._accept_after = False  # 确定 pressed while the paste is being read
         self.setWindowTitle(title)
         masked = state.actor.masked_export
 
@@ -273,20 +274,29 @@ class CadrePickerDialog(QDialog):
             self.model.set_checked(cadre_id, on)
 
     # -- paste ----------------------------------------------------------------------------------
-    def resolve(self) -> Resolution:
-        """Read the pasted lines; ambiguous names get a choice list, unknown lines are shown in red."""
-        with self.state.session(read_only=True) as s:
-            res = resolve_people(s, self.paste.toPlainText().splitlines())
-        self.resolution = res
+    def resolve(self) -> None:
+        """Read the pasted lines on the picker's query thread (with the notes of the cadres found,
+        and the names of those refused); then ambiguous names get a choice list and unknown lines
+        are shown in red."""
+        lines = self.paste.toPlainText().splitlines()
         self._stale = False
+
+        def fetch() -> tuple[Resolution, dict[int, str]]:
+            with self.state.session(read_only=True) as s:
+                res = resolve_people(s, lines)
+                self._learn_notes(s, [*res.ids, *(c["id"] for _line, cs in res.ambiguous for c in cs)])
+                refused = [cid for cid in res.ids if self._notes[cid] not in (None, ALREADY)]
+                return res, names_of(s, refused)
+
+        self.paste_summary.setText("正在识别…")
+        self.loads.run("resolve", fetch, self._show_resolution)
+
+    def _show_resolution(self, answer: tuple[Resolution, dict[int, str]]) -> None:
+        res, names = answer
+        self.resolution = res
         self.resolved_ids, self.already_count, self.refused = [], 0, []
-        names: dict[int, str] = {}
-        with self.state.session(read_only=True) as s:
-            for r in cadres.roster_rows(s, res.ids):
-                names[r["id"]] = r["name"]
-            self._learn_notes(s, [*res.ids, *(c["id"] for _line, cs in res.ambiguous for c in cs)])
         for cid in res.ids:
-            note = self._note(cid)
+            note = self._notes[cid]
             if note == ALREADY:
                 self.already_count += 1
             elif note:
@@ -330,7 +340,12 @@ class CadrePickerDialog(QDialog):
         self.unknown_label.setText("\n".join(problems))
         self.unknown_label.setVisible(bool(problems))
         self._update_count()
-        return res
+        if self._accept_after:  # 确定 was pressed with the paste not yet read
+            self._accept_after = False
+            if res.ambiguous:  # namesakes must be chosen first
+                self.tabs.setCurrentIndex(1)
+            else:
+                self.accept()
 
     @property
     def unknown_lines(self) -> list[str]:
@@ -352,9 +367,9 @@ class CadrePickerDialog(QDialog):
         self.chosen_label.setText(f"已选 {len(self.chosen_ids())} 人")
 
     def _accept(self) -> None:
-        if self._stale:
-            res = self.resolve()  # pasted (or changed) but not 识别 since: read it now
-            if res.ambiguous:  # namesakes must be chosen first
-                self.tabs.setCurrentIndex(1)
-                return
+        if self._stale or self.loads.is_pending("resolve"):  # pasted (or changed) but not read yet:
+            self._accept_after = True                        # read it, then come back here
+            if self._stale:
+                self.resolve()
+            return
         self.accept()

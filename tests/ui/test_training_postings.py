@@ -94,6 +94,7 @@ def test_paste_twenty_id_numbers_gives_twenty_attendances(qtbot, state, db, admi
     lines = [n.lower() for n in numbers] + [numbers[5], "查无此人"]
     picker.paste.setPlainText("\n".join(lines))
     qtbot.mouseClick(picker.resolve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not picker.loads.pending, timeout=10000)  # read on the picker's query thread
     assert len(picker.chosen_ids()) == 20
     assert picker.unknown_label.isVisible() and "查无此人" in picker.unknown_label.text()
     assert picker.chosen_label.text() == "已选 20 人"
@@ -131,7 +132,12 @@ def test_an_ambiguous_name_is_asked_about(qtbot, state, db, admin, unit_id):
     qtbot.addWidget(picker)
     qtbot.waitUntil(lambda: not picker.loads.pending, timeout=10000)  # the roster is read off the GUI thread
     picker.paste.setPlainText("李明\n王强\n")
-    picker.resolve()
+    accepted = []
+    picker.accepted.connect(lambda: accepted.append(1))
+    picker.ok_button.click()  # 确定 before 识别: the paste is read first, off the GUI thread
+    assert picker.loads.is_pending("resolve") and not picker.ambiguous_boxes
+    qtbot.waitUntil(lambda: not picker.loads.pending, timeout=10000)
+    assert accepted == [] and picker.tabs.currentIndex() == 1  # two 李明: the clerk must say which
     assert list(picker.ambiguous_boxes) == ["李明"]
     boxes = picker.ambiguous_boxes["李明"]
     assert sorted(cid for _, cid in boxes) == sorted([a, b])

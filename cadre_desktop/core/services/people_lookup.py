@@ -55,6 +55,15 @@ def candidate_rows(session: Session, ids: list[int]) -> list[dict]:
     return [{"id": i, "name": n, "unit": u, "post": p, "id_number": idn} for i, n, u, p, idn in rows]
 
 
+def names_of(session: Session, ids: list[int]) -> dict[int, str]:
+    """{id: name} of these cadres (names only: no roster row is built)."""
+    out: dict[int, str] = {}
+    for chunk in _chunks(list(ids), 500):
+        rows = session.execute(select(Cadre.id, Cadre.name).where(Cadre.id.in_(chunk)))
+        out.update((cid, name) for cid, name in rows)
+    return out
+
+
 def resolve_people(session: Session, lines: list[str]) -> Resolution:
     """Resolve pasted lines: an ID number matches exactly (an x matches X); anything else is an
     exact name. A line with several cells (tab-separated) is read by its first cell that is an ID
