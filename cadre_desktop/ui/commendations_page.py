@@ -136,6 +136,7 @@ class CommendationsPage(RefreshWhenShown, Printable, QWidget):
         if bid is None:
             self.loads.run("details", lambda: None, lambda _r: None, wait=True)  # drops an answer on its way
             self._awards_of = None
+            self.act_individuals.setEnabled(False)
             self.info.setText("<span style='color:#888'>没有表彰通报。</span>")
             self.collective.set_rows([])
             self.individual.set_rows([])
@@ -150,6 +151,7 @@ class CommendationsPage(RefreshWhenShown, Printable, QWidget):
             return (indexed([a for a in awards if a["target_kind"] == "集体"]),
                     indexed([a for a in awards if a["target_kind"] == "个人"]))
 
+        self.act_individuals.setEnabled(False)  # until the awards are in: the picker leaves out those on it
         self.loads.run("details", fetch, lambda got: self._apply_awards(bid, *got), wait=wait)
 
     def _apply_awards(self, bid: int, col: tuple[dict, list[int]], ind: tuple[dict, list[int]]) -> None:
@@ -158,6 +160,7 @@ class CommendationsPage(RefreshWhenShown, Printable, QWidget):
         self.individual.set_indexed(*ind)
         self.collective_label.setText(f"先进集体（{len(col[1])} 个）")
         self.individual_label.setText(f"个人（{len(ind[1])} 人；双击打开档案）")
+        self.act_individuals.setEnabled(True)
 
     def _open_cadre(self, index) -> None:
         r = self.individual.row(index.row())

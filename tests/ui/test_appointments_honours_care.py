@@ -179,6 +179,11 @@ def test_commendation_batches_search_and_a_batchs_awards(qtbot, state, cadre_id)
     assert page.batches.count() == 1 and page.batch_id() == first
     assert page.individual.rowCount() == 1 and page.individual.row(0)["printed_unit_post"] == "青山镇副镇长"
     assert page.individual_label.text().startswith("个人（1 人")
+    assert page.act_individuals.isEnabled()
+    page.show_batch()  # read again: 添加个人 waits for the awards (the picker leaves out those in it)
+    assert page.loads.is_pending("details") and not page.act_individuals.isEnabled()
+    settle(qtbot, page)
+    assert page.act_individuals.isEnabled()
 
 
 def test_unit_choices_read_names_only_in_a_read_only_session(qtbot, state, unit_id):
