@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 
 from ..core.services import honours
 from ..core.values import DomainError
-from .common import confirm, fit_to_screen, refuse, set_error, shortcut
+from .common import confirm, fit_to_screen, refuse, shortcut
 from .jobs import Loads, run_job
 from .list_kit import export_list, install_copy, name_lists, print_list
 from .page_kit import (
@@ -134,7 +134,7 @@ class CommendationsPage(RefreshWhenShown, Printable, QWidget):
     def show_batch(self, *, wait: bool = False) -> None:
         bid = self.batch_id()
         if bid is None:
-            self.loads.run("details", lambda: None, lambda _r: None, wait=True)  # drops an answer on its way
+            self.loads.cancel("details")  # an answer on its way is for another batch
             self._awards_of = None
             self.act_individuals.setEnabled(False)
             self.info.setText("<span style='color:#888'>没有表彰通报。</span>")

@@ -246,6 +246,12 @@ class Loads(QObject):
         self._pending.add(key)
         self._executor().submit(self._work, key, fetch, generation)
 
+    def cancel(self, key: str) -> None:
+        """Drop the answer of `key` on its way (its read skipped if not started): what it was
+        asked for is no longer wanted (nothing selected now, another read answers it)."""
+        self.generations[key] = self.generations.get(key, 0) + 1
+        self._pending.discard(key)
+
     def _work(self, key: str, fetch: Callable[[], Any], generation: int) -> None:  # on the query thread
         if generation != self.generations.get(key):
             return  # superseded before it started: skip the query
@@ -327,7 +333,3 @@ class QueryBridge(Loads):
 
     def run(self, fn: Callable[[], Any], *, wait: bool = False) -> None:  # type: ignore[override]
         super().run("", fn, self.apply, wait=wait)
-
-    def run_now(self, fn: Callable[[], Any]) -> None:
-        """Run on the calling thread (first fill of a page, or where the caller must wait)."""
-        super().run("", fn, self.apply, wait=True)

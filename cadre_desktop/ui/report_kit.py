@@ -182,9 +182,6 @@ class TextTableModel(QAbstractTableModel):
         return int(v) if v is not None else None
 
 
-BehindModel = TextTableModel
-
-
 def behind_rows(result, masked: bool) -> tuple[list[tuple[str, ...]], list[int | None]]:
     """The rows of a Behind as the dialog shows them (ID numbers masked for `masked`), and the
     cadre each opens."""
@@ -218,7 +215,7 @@ class BehindDialog(QDialog):
         head = QLabel(f"<b>{result.label}</b>：{_value_text(result.value)}　·　{period.label}　·　共 {len(result.rows)} 条记录")
         head.setTextFormat(Qt.TextFormat.RichText)
         texts, ids = rows if rows is not None else behind_rows(result, masked)
-        self.model = BehindModel([h for h, _f in result.columns], texts, ids, self)
+        self.model = TextTableModel([h for h, _f in result.columns], texts, ids, self)
         self.table = make_table(self.model, row_numbers=False, row_height=self.fontMetrics().height() + 10)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         shortcut(self.table, Qt.Key.Key_Return, lambda: self.open_row(self.table.currentIndex().row()))

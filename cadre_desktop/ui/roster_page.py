@@ -310,7 +310,8 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
         """The selected cadre's summary and photo, read on the query thread."""
         cid = self.selected_id()
         if cid is None:  # nothing to read; a late answer for an earlier selection is dropped
-            self.loads.run("details", lambda: None, self._apply_details, wait=True)
+            self.loads.cancel("details")
+            self._apply_details(None)
             return
 
         def fetch() -> dict | None:

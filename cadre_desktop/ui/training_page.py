@@ -226,7 +226,7 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
     def refresh_attendance(self, *, wait: bool = False) -> None:
         cid = self.selected_id()
         if cid is None:
-            self.loads.run("details", lambda: None, lambda _r: None, wait=True)  # drops an answer on its way
+            self.loads.cancel("details")  # an answer on its way is for another class
             self._attendance_of = None
             self._on_list = []
             self.att_model.set_ids([])

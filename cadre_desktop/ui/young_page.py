@@ -247,7 +247,7 @@ class YoungPage(RefreshWhenShown, QWidget):
             self.rebuild()
 
         if self.loads.is_pending("matches"):  # this read answers the search too
-            self.loads.run("matches", lambda: None, lambda _a: None, wait=True)
+            self.loads.cancel("matches")
         self.loads.run("pool", fetch, apply, wait=wait)
 
     def _retire(self, pool: dict) -> None:
@@ -309,10 +309,6 @@ class YoungPage(RefreshWhenShown, QWidget):
         (collapsed.discard if is_open else collapsed.add)(key)
 
     # -- selection -----------------------------------------------------------------------------
-    def group_rows(self) -> list[tuple[str, int]]:
-        """(the group's line as shown, how many cadres under it), top to bottom."""
-        return [(self.model.index(g, 0).data(), len(rows)) for g, (_k, rows) in enumerate(self.model.groups)]
-
     def cadre_indexes(self, group: int | None = None) -> list[QModelIndex]:
         """The first-column index of each cadre shown (of one group when given), top to bottom."""
         groups = range(len(self.model.groups)) if group is None else [group]

@@ -246,3 +246,21 @@ def test_a_job_whose_dialog_is_gone_still_announces_what_it_committed(qtbot, db,
     qtbot.waitUntil(lambda: job.done and job not in jobs._LIVE, timeout=10000)
     assert announced == [{"cadre", "appointment", "audit"}]  # committed: announced
     assert shown == []  # the gone dialog's own callback is not called
+
+
+def test_cancel_drops_the_answer_on_its_way_and_keeps_other_keys(qtbot):
+    import threading
+
+    from cadre_desktop.ui.jobs import Loads
+
+    loads, applied, hold = Loads(), [], threading.Event()
+    loads.run("details", lambda: hold.wait(10) and "old", applied.append)
+    loads.run("list", lambda: "list", applied.append)
+    loads.cancel("details")  # nothing selected any more
+    assert not loads.is_pending("details") and loads.is_pending("list")
+    hold.set()
+    qtbot.waitUntil(lambda: not loads.pending, timeout=10000)
+    loads.wait()
+    qtbot.wait(50)
+    assert applied == ["list"]
+    loads.close()
