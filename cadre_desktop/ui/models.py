@@ -48,6 +48,7 @@ class LazyTableModel(QAbstractTableModel):
         self.fetch = fetch
         self.sort_keys = sort_keys or {}
         self.ids: list[int] = []
+        self._row_index: dict[int, int] | None = None  # id -> row, built on the first row_of
         self._rows: dict[int, dict] = {}
         self._blocks: OrderedDict[int, list[int]] = OrderedDict()  # block start -> its ids, oldest read first
         self.sort_column = -1
@@ -68,6 +69,7 @@ class LazyTableModel(QAbstractTableModel):
         thread) are not fetched again."""
         self.beginResetModel()
         self.ids = list(ids)
+        self._row_index = None
         self._forget()
         self._rows.update((r["id"], r) for r in rows)
         if rows:
@@ -154,10 +156,15 @@ class LazyTableModel(QAbstractTableModel):
         return self.ids[row] if 0 <= row < len(self.ids) else None
 
     def row_of(self, record_id: int) -> int:
-        try:
-            return self.ids.index(record_id)
-        except ValueError:
-            return -1
+        """The row showing the record, -1 if none: one dict per list of ids (a list.index per
+        record made reselecting thousands of rows quadratic)."""
+        return self.row_index().get(record_id, -1)
+
+    def row_index(self) -> dict[int, int]:
+        """id -> row for the ids shown (built once per list of ids)."""
+        if self._row_index is None:
+            self._row_index = dict(zip(self.ids, range(len(self.ids))))
+        return self._row_index
 
     # -- Qt ---------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
