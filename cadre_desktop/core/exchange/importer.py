@@ -3,8 +3,9 @@ or nothing."""
 
 from __future__ import annotations
 
+from collections import Counter, deque
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,7 @@ from ..services import audit
 from ..services.accounts import Actor, require
 from ..values import DomainError
 from . import parse
-from .people import prefetch_cadres
+from .people import BATCH, prefetch_cadres
 from .sheets import MISSING, Context, Problem, Row, SheetDef, sheets
 from .workbook import LISTS_SHEET, MAX_CELL, MAX_ROWS, SheetSource, WorkbookSource
 
@@ -42,6 +43,13 @@ class ImportResult:
 def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
     """Map headers to columns and parse every row; problems go to ctx. Rows are compact: one
     tuple of the present columns' values each, sharing one attr → position index."""
+    plan = _plan(ctx, sd, headers)
+    return [] if plan is None else list(_parse(ctx, sd, plan, rows))
+
+
+def _plan(ctx: Context, sd: SheetDef, headers: list):
+    """How the sheet's columns are read (from its header row), or None when a required column is
+    missing; unknown and repeated headers are reported."""
     by_header = {c.header: c for c in sd.columns}
     positions: dict[int, object] = {}
     seen = set()
@@ -63,12 +71,15 @@ def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
     for h in missing:
         ctx.error(sd.name, 1, h, "缺少必填列")
     if missing:
-        return []
+        return None
     cols = list(positions.items())
     index = {col.attr: j for j, (_i, col) in enumerate(cols)}
-    plan = [(i, col, col.parser(), col.required, col.header) for i, col in cols]
-    out: list[Row] = []
-    append = out.append
+    return index, [(i, col, col.parser(), col.required, col.header) for i, col in cols]
+
+
+def _parse(ctx: Context, sd: SheetDef, plan, rows, *, tick: bool = True) -> Iterator[Row]:
+    """The sheet's non-blank rows, parsed by `plan`; problems go to ctx."""
+    index, columns = plan
     error = ctx.error
     name = sd.name
     for number, values in rows:
@@ -82,7 +93,7 @@ def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
             continue  # a blank row
         n = len(values)
         parsed = []
-        for i, col, fn, required, header in plan:
+        for i, col, fn, required, header in columns:
             raw = values[i] if i < n else None
             if type(raw) is str and len(raw) > MAX_CELL:
                 error(name, number, header, f"内容超过 {MAX_CELL} 个字符的上限")
@@ -97,9 +108,105 @@ def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
             if v is None and required:
                 error(name, number, header, "必填项为空")
             parsed.append(v)
-        append(Row(number, tuple(parsed), index))
-        ctx.tick(name)
-    return out
+        yield Row(number, tuple(parsed), index)
+        if tick:
+            ctx.tick(name)
+
+
+def _batches(items: Iterable, n: int) -> Iterator[list]:
+    batch = []
+    for it in items:
+        batch.append(it)
+        if len(batch) == n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+CHECK_BATCH = 5000  # rows checked at a time (lookups go in BATCH); few calls of each sheet's check
+
+
+def _check_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan) -> tuple[int, Counter | None]:
+    """Parse and check a big sheet a batch at a time, keeping no row (only the keys seen, and for
+    a sheet written by group the number of rows of each group): what `_read_sheet`, the key check
+    and `sd.check` report over the whole sheet, with its rows never all in memory at once.
+    Returns (rows read, rows per group)."""
+    first: dict = {}
+    groups = Counter() if sd.group else None
+    n = 0
+    for batch in _batches(_parse(ctx, sd, plan, src.rows), CHECK_BATCH):
+        n += len(batch)
+        prefetch_cadres(ctx, sd, batch)
+        if sd.keyed:
+            _check_keys(ctx, sd, batch, first)
+        sd.check(ctx, batch)
+        if groups is not None:
+            groups.update(r.get(sd.group) for r in batch)
+    return n, groups
+
+
+def _write_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, groups: Counter | None) -> tuple[int, int]:
+    """Write a checked big sheet from a second reading of its rows, in the batches `sd.write` would
+    cut the whole sheet into: BATCH rows, or for a sheet written by group BATCH whole groups in the
+    order the groups first appear (a group's rows may be scattered over the sheet: the groups not
+    yet complete wait)."""
+    added = updated = 0
+    rows = _parse(ctx, sd, plan, src.again(), tick=False)
+    if groups is None:
+        batches = _batches(rows, BATCH)
+    else:
+        batches = _group_batches(rows, sd.group, groups)
+    for batch in batches:
+        a, u = sd.write(ctx, batch)
+        added += a
+        updated += u
+    return added, updated
+
+
+def _group_batches(rows: Iterable[Row], attr: str, sizes: Counter) -> Iterator[list[Row]]:
+    waiting: dict = {}
+    order: deque = deque()
+    ready: list[Row] = []
+    count = 0
+    for r in rows:
+        key = r.get(attr)
+        got = waiting.get(key)
+        if got is None:
+            got = waiting[key] = []
+            order.append(key)
+        got.append(r)
+        if len(got) < sizes[key] or order[0] != key:
+            continue
+        while order and len(waiting[order[0]]) == sizes[order[0]]:
+            ready.extend(waiting.pop(order.popleft()))
+            count += 1
+            if count == BATCH:
+                yield ready
+                ready, count = [], 0
+    for key in order:  # not reached when the sizes are the first reading's
+        ready.extend(waiting[key])
+    if ready:
+        yield ready
+
+
+def _trimmer():
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError, ImportError):  # not glibc (Windows, macOS): nothing to do
+        return None
+
+
+_TRIM = _trimmer()
+
+
+def _give_back() -> None:
+    """Hand the heap a sheet's cells were read into back to the system (glibc's malloc_trim): the
+    next sheet then grows from what the import holds, not from the last sheet's high-water mark."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def near_sheet(name: str, headers: list, defs) -> str | None:
@@ -127,8 +234,8 @@ def near_sheet(name: str, headers: list, defs) -> str | None:
     return best if score >= 0.6 else None
 
 
-def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row]) -> None:
-    first: dict[tuple, int] = {}
+def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row], first: dict[tuple, int] | None = None) -> None:
+    first = {} if first is None else first
     for r in rows:
         key = sd.key_of(r)
         if any(k is None for k in key):
@@ -187,8 +294,22 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
         ctx.total = 2 * sum(counts) if None not in counts else 0
         for sd in ordered:
             src = found[sd.name].load()
+            if sd.streamed and src.rereadable:
+                # A big sheet: checked in one reading and written in a second, a batch at a time.
+                plan = _plan(ctx, sd, src.headers)
+                result.rows[sd.name], groups = (0, None) if plan is None else _check_streamed(ctx, sd, src, plan)
+                if not ctx.errors:
+                    if savepoint is None:
+                        if before_write is not None and not dry_run:
+                            before_write()
+                        savepoint = session.begin_nested()
+                    result.counts[sd.name] = _write_streamed(ctx, sd, src, plan, groups)
+                src.release()
+                _give_back()
+                continue
             rows = _read_sheet(ctx, sd, src.headers, src.rows)
             src.release()
+            _give_back()
             result.rows[sd.name] = len(rows)
             prefetch_cadres(ctx, sd, rows)
             _check_keys(ctx, sd, rows)
