@@ -127,14 +127,17 @@ def _batches(items: Iterable, n: int) -> Iterator[list]:
 CHECK_BATCH = 5000  # rows checked at a time (lookups go in BATCH); few calls of each sheet's check
 
 
-def _check_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan) -> tuple[int, Counter | None]:
+def _check_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, write=None):
     """Parse and check a big sheet a batch at a time, keeping no row (only the keys seen, and for
     a sheet written by group the number of rows of each group): what `_read_sheet`, the key check
     and `sd.check` report over the whole sheet, with its rows never all in memory at once.
-    Returns (rows read, rows per group)."""
+
+    `write` (a sheet whose rows write independently) takes each checked batch while no error has
+    been found, so the sheet is read once; an error later rolls the whole import back as before.
+    Returns (rows read, rows per group, (added, updated) by `write`)."""
     first: dict = {}
     groups = Counter() if sd.group else None
-    n = 0
+    n = added = updated = 0
     for batch in _batches(_parse(ctx, sd, plan, src.rows), CHECK_BATCH):
         n += len(batch)
         prefetch_cadres(ctx, sd, batch)
@@ -143,21 +146,20 @@ def _check_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan) -> tuple
         sd.check(ctx, batch)
         if groups is not None:
             groups.update(r.get(sd.group) for r in batch)
-    return n, groups
+        if write is not None and not ctx.errors:
+            a, u = write(batch)
+            added += a
+            updated += u
+    return n, groups, (added, updated)
 
 
-def _write_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, groups: Counter | None) -> tuple[int, int]:
-    """Write a checked big sheet from a second reading of its rows, in the batches `sd.write` would
-    cut the whole sheet into: BATCH rows, or for a sheet written by group BATCH whole groups in the
-    order the groups first appear (a group's rows may be scattered over the sheet: the groups not
-    yet complete wait)."""
+def _write_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, groups: Counter) -> tuple[int, int]:
+    """Write a checked sheet of groups from a second reading of its rows, in the batches `sd.write`
+    would cut the whole sheet into: BATCH whole groups in the order the groups first appear (a
+    group's rows may be scattered over the sheet: the groups not yet complete wait)."""
     added = updated = 0
     rows = _parse(ctx, sd, plan, src.again(), tick=False)
-    if groups is None:
-        batches = _batches(rows, BATCH)
-    else:
-        batches = _group_batches(rows, sd.group, groups)
-    for batch in batches:
+    for batch in _group_batches(rows, sd.group, groups):
         a, u = sd.write(ctx, batch)
         added += a
         updated += u
@@ -267,6 +269,14 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
     found: dict[str, SheetSource] = {}
     result = ImportResult(warnings=ctx.warnings)
     savepoint = None
+
+    def begin() -> None:
+        """The savepoint every write goes into, begun before the first."""
+        nonlocal savepoint
+        if savepoint is None:
+            if before_write is not None and not dry_run:
+                before_write()  # e.g. the automatic backup before an import writes
+            savepoint = session.begin_nested()
     try:
         for src in source.sheets:
             sd = defs.get(src.name.strip())
@@ -294,16 +304,17 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
         ctx.total = 2 * sum(counts) if None not in counts else 0
         for sd in ordered:
             src = found[sd.name].load()
-            if sd.streamed and src.rereadable:
-                # A big sheet: checked in one reading and written in a second, a batch at a time.
+            if sd.streamed and (sd.group is None or src.rereadable):
+                # A big sheet, a batch at a time: rows that write independently are written as
+                # they are checked; a sheet of groups is checked in one reading and written in a
+                # second.
                 plan = _plan(ctx, sd, src.headers)
-                result.rows[sd.name], groups = (0, None) if plan is None else _check_streamed(ctx, sd, src, plan)
+                write = None if sd.group else (lambda batch, sd=sd: (begin(), sd.write(ctx, batch))[1])
+                n, groups, counts = (0, None, (0, 0)) if plan is None else _check_streamed(ctx, sd, src, plan, write)
+                result.rows[sd.name] = n
                 if not ctx.errors:
-                    if savepoint is None:
-                        if before_write is not None and not dry_run:
-                            before_write()
-                        savepoint = session.begin_nested()
-                    result.counts[sd.name] = _write_streamed(ctx, sd, src, plan, groups)
+                    begin()
+                    result.counts[sd.name] = counts if groups is None else _write_streamed(ctx, sd, src, plan, groups)
                 src.release()
                 _give_back()
                 continue
@@ -316,10 +327,7 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
             sd.check(ctx, rows)
             if ctx.errors:
                 continue  # keep checking the rest; nothing will be written
-            if savepoint is None:
-                if before_write is not None and not dry_run:
-                    before_write()  # e.g. the automatic backup before an import writes
-                savepoint = session.begin_nested()
+            begin()
             result.counts[sd.name] = sd.write(ctx, rows)
             del rows
         if ctx.errors:

@@ -203,11 +203,12 @@ class CadreSheet(SheetDef):
         units_in_wb = ctx.provided.get("单位", {})
         db_units = _units_by_name(ctx)
         stored = _cadres_by_id(ctx)
+        added = ctx.cache.get("cadres_added", ())  # by this sheet's write: new to its later rows too
         for r in rows:
             data = dict(r)
             if "unit_name" in data:
                 data["unit_id"] = data.pop("unit_name") or None
-            c = stored.get(r.get(ID))
+            c = stored.get(r.get(ID)) if r.get(ID) not in added else None
             if c is None:
                 data.setdefault("unit_id", None)
                 data.setdefault("level", None)
@@ -276,6 +277,7 @@ class CadreSheet(SheetDef):
             got = {row[1]: CadreRef(*row) for row in s.execute(
                 select(*REF_COLUMNS).where(Cadre.id_number.in_([v["id_number"] for v in new_rows])))}
             stored.update(got)
+            ctx.cache.setdefault("cadres_added", set()).update(got)
             absent = ctx.cache.get("cadres_absent")
             for v in new_rows:
                 ref = got[v["id_number"]]
