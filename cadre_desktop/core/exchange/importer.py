@@ -132,8 +132,9 @@ def _check_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, write=No
     a sheet written by group the number of rows of each group): what `_read_sheet`, the key check
     and `sd.check` report over the whole sheet, with its rows never all in memory at once.
 
-    `write` (a sheet whose rows write independently) takes each checked batch while no error has
-    been found, so the sheet is read once; an error later rolls the whole import back as before.
+    `write` takes each checked batch while no error has been found, so the sheet is read once (an
+    error later rolls the whole import back as before); for a sheet of groups through a
+    `_Grouped`, while each group's rows come together.
     Returns (rows read, rows per group, (added, updated) by `write`)."""
     first: dict = {}
     groups = Counter() if sd.group else None
@@ -150,7 +151,66 @@ def _check_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, write=No
             a, u = write(batch)
             added += a
             updated += u
+    if isinstance(write, _Grouped) and not ctx.errors:
+        added, updated = write.finish()
     return n, groups, (added, updated)
+
+
+class _Grouped:
+    """The write of a sheet of groups while its rows come grouped (each cadre's rows together, as
+    an export writes them): BATCH whole groups at a time, in the order they appear, which is what
+    the whole sheet's write does. `scattered` once a group's row comes after another group's; the
+    caller then undoes what was written and writes the sheet from a second reading."""
+
+    def __init__(self, write, attr: str):
+        self._write, self._attr = write, attr
+        self._closed: set = set()
+        self._key = self._open = None
+        self._ready: list[Row] = []
+        self._count = 0
+        self.scattered = False
+        self.written = 0  # rows handed to the write (its progress ticks)
+        self._added = self._updated = 0
+
+    def __call__(self, batch: list[Row]) -> tuple[int, int]:
+        if self.scattered:
+            return 0, 0
+        attr = self._attr
+        for r in batch:
+            key = r.get(attr)
+            if self._open is not None and key == self._key:
+                self._open.append(r)
+                continue
+            if key in self._closed:
+                self.scattered = True
+                return 0, 0
+            self._close()
+            self._key, self._open = key, [r]
+        return 0, 0
+
+    def _close(self) -> None:
+        if self._open is None:
+            return
+        self._closed.add(self._key)
+        self._ready.extend(self._open)
+        self._open = None
+        self._count += 1
+        if self._count == BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._ready:
+            a, u = self._write(self._ready)
+            self._added += a
+            self._updated += u
+            self.written += len(self._ready)
+        self._ready, self._count = [], 0
+
+    def finish(self) -> tuple[int, int]:
+        if not self.scattered:
+            self._close()
+            self._flush()
+        return self._added, self._updated
 
 
 def _write_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, groups: Counter) -> tuple[int, int]:
@@ -305,16 +365,38 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
         for sd in ordered:
             src = found[sd.name].load()
             if sd.streamed and (sd.group is None or src.rereadable):
-                # A big sheet, a batch at a time: rows that write independently are written as
-                # they are checked; a sheet of groups is checked in one reading and written in a
-                # second.
+                # A big sheet, a batch at a time, written as it is checked; a sheet of groups
+                # whose rows turn out scattered is written again from a second reading.
                 plan = _plan(ctx, sd, src.headers)
-                write = None if sd.group else (lambda batch, sd=sd: (begin(), sd.write(ctx, batch))[1])
-                n, groups, counts = (0, None, (0, 0)) if plan is None else _check_streamed(ctx, sd, src, plan, write)
+                sheet_savepoint = None
+
+                def write(batch, sd=sd):
+                    nonlocal sheet_savepoint
+                    begin()
+                    if sd.group and sheet_savepoint is None:
+                        session.flush()  # the events so far are written before a rollback could drop them
+                        sheet_savepoint = session.begin_nested()
+                    return sd.write(ctx, batch)
+
+                writer = _Grouped(write, sd.group) if sd.group else write
+                n, groups, counts = (0, None, (0, 0)) if plan is None else _check_streamed(ctx, sd, src, plan, writer)
                 result.rows[sd.name] = n
                 if not ctx.errors:
                     begin()
-                    result.counts[sd.name] = counts if groups is None else _write_streamed(ctx, sd, src, plan, groups)
+                    if groups is not None and writer.scattered:
+                        if sheet_savepoint is not None:
+                            sheet_savepoint.rollback()
+                            audit.forget_head(session)
+                            ctx.done -= writer.written
+                            sheet_savepoint = None
+                        counts = _write_streamed(ctx, sd, src, plan, groups)
+                    result.counts[sd.name] = counts
+                if sheet_savepoint is not None and sheet_savepoint.is_active:
+                    if ctx.errors:
+                        sheet_savepoint.rollback()
+                        audit.forget_head(session)
+                    else:
+                        sheet_savepoint.commit()
                 src.release()
                 _give_back()
                 continue
