@@ -39,7 +39,20 @@ _HAS_FTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # the search columns on SQLite, (roster_key, id) on PostgreSQL). The models cannot state these, so
 # Alembic's comparison of the database with the models leaves them out (include_object below);
 # tests/core/test_search_index.py checks that they exist on each engine.
-ENGINE_INDEXES = frozenset({"ix_cadre_roster_key", "ix_cadre_search_trgm", "ix_cadre_id_number_trgm"})
+ENGINE_INDEXES = frozenset({"ix_cadre_roster_key", "ix_cadre_search_trgm", "ix_cadre_id_number_trgm",
+                            "ix_cadre_search_digits"})
+
+# SQLite (migration 0011): the cadres whose search text holds a digit, normally none. A query of
+# digits is in no search text when none does, and the scan then tests only the ID number.
+DIGITS_WHERE = "search_text GLOB '*[0-9]*'"
+DIGITS_INDEX = f"CREATE INDEX ix_cadre_search_digits ON cadre (id) WHERE {DIGITS_WHERE}"
+
+
+def digits_in_search_text(session) -> bool:
+    """Whether any cadre's search text holds a digit (SQLite: read from the partial index; the
+    same statement as the caller's query, so both see one snapshot)."""
+    return session.connection().exec_driver_sql(
+        f"SELECT 1 FROM cadre WHERE {DIGITS_WHERE} LIMIT 1").first() is not None
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

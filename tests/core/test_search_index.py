@@ -25,6 +25,7 @@ def test_the_engines_search_indexes_exist(db):
     indexes = {ix["name"]: ix["column_names"] for ix in inspect(db.engine).get_indexes("cadre")}
     if db.is_sqlite:
         assert indexes["ix_cadre_roster_key"] == ["roster_key", "id", "search_text", "id_number"]
+        assert indexes["ix_cadre_search_digits"] == ["id"]  # partial: the search texts holding a digit
         assert "cadre_fts" in inspect(db.engine).get_table_names()
     else:
         assert indexes["ix_cadre_roster_key"] == ["roster_key", "id"]
@@ -153,6 +154,15 @@ def test_every_path_selects_what_the_definition_says(db, admin, unit_id, monkeyp
         assert cadres.roster_ids(s, cadres.RosterFilter(search="x", hide_numbers=True)) == _expected(
             s, "x", with_id=False)
         assert cadres.roster_count(s, cadres.RosterFilter(search="zw")) == len(_expected(s, "zw"))
+        # A name holding digits (normally none does: a query of digits then tests the ID number alone)
+        if db.is_sqlite:
+            assert not search_index.digits_in_search_text(s)
+        _add(s, admin, unit_id, "张3丰", "190")
+    with db.session() as s:
+        if db.is_sqlite:
+            assert search_index.digits_in_search_text(s)
+        for query in ("3", "1", "19", "0312", "2x", "张3"):
+            assert cadres.roster_ids(s, cadres.RosterFilter(search=query)) == _expected(s, query), query
 
 
 def test_the_ids_come_back_in_the_order_of_every_sort(db, admin, unit_id):

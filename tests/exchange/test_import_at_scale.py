@@ -60,3 +60,41 @@ def test_checking_a_workbook_looks_up_only_the_cadres_it_names(demo_db, demo_adm
     assert total > 100
     cadre_reads = [st for st in seen if re.search(r"\bFROM cadre\b", st) and st.lstrip().upper().startswith("SELECT")]
     assert cadre_reads and all("WHERE" in st.upper() for st in cadre_reads), cadre_reads
+
+
+def _resume_sheet(people, *, bad_last: bool = False):
+    """Two 简历 rows per cadre, the second ones after every first one: each cadre's rows are
+    scattered over a sheet longer than the importer's batches."""
+    rows = [["身份证号", "姓名", "起始年月", "截止年月", "经历"]]
+    rows += [[idn, name, "2001.09", "2005.07", f"{name}大学学习"] for idn, name in people]
+    rows += [[idn, name, "2005.08", None, f"{name}参加工作"] for idn, name in people]
+    if bad_last:
+        rows[-1][2] = "2005.13"
+    return rows
+
+
+def test_a_big_sheet_with_each_cadres_rows_scattered_replaces_each_list_whole(demo_db, demo_admin, tmp_path):
+    with demo_db.session() as s:
+        people = s.execute(select(Cadre.id_number, Cadre.name).order_by(Cadre.id)).all()
+    assert len(people) > importer.BATCH  # the sheet spans more than one batch of cadres
+    bad = write_xlsx(tmp_path / "错.xlsx", {"简历": _resume_sheet(people, bad_last=True)})
+    with demo_db.session() as s:
+        before = s.scalar(select(func.count()).select_from(AuditEvent))
+        result = importer.run_import(s, actor=demo_admin, source=WorkbookSource.open(bad))
+        s.commit()
+    assert [str(p) for p in result.errors] == [f"简历!{2 * len(people) + 1} 起始年月: “2005.13”不是有效的年月，应写作 1985.03"]
+    assert not result.written
+    with demo_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == before
+
+    good = write_xlsx(tmp_path / "全.xlsx", {"简历": _resume_sheet(people)})
+    with demo_db.session() as s:
+        result = importer.run_import(s, actor=demo_admin, source=WorkbookSource.open(good))
+        s.commit()
+    assert result.ok and result.written, result.errors[:3]
+    assert sum(result.counts["简历"]) == len(people)
+    with demo_db.session() as s:
+        for idn, name in people[:: max(1, len(people) // 40)]:
+            cadre = s.scalars(select(Cadre).where(Cadre.id_number == idn)).one()
+            assert [(str(r.start), r.text) for r in cadre.resumes] == [("2001.09", f"{name}大学学习"),
+                                                                       ("2005.08", f"{name}参加工作")]

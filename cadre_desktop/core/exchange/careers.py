@@ -252,6 +252,7 @@ class CareSheet(SheetDef):
         Column("备注", "notes", comment="如 体检机构、帮扶事由、周转房房号"),
     )
     key = (ID, "kind", "date")
+    streamed = True  # rows with distinct keys write independently: batches in the sheet's order
 
     def check(self, ctx: Context, rows: list[Row]) -> None:
         for r in rows:

@@ -119,6 +119,7 @@ class AttendanceSheet(SheetDef):
     )
     key = ("class_name", ID)
     note = "一行为一人次；同一培训班同一人只能有一行"
+    streamed = True  # rows with distinct keys write independently: batches in the sheet's order
 
     def check(self, ctx: Context, rows: list[Row]) -> None:
         in_wb = ctx.provided.get("培训班", {})

@@ -3,8 +3,9 @@ or nothing."""
 
 from __future__ import annotations
 
+from collections import Counter, deque
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,7 @@ from ..services import audit
 from ..services.accounts import Actor, require
 from ..values import DomainError
 from . import parse
-from .people import prefetch_cadres
+from .people import BATCH, prefetch_cadres
 from .sheets import MISSING, Context, Problem, Row, SheetDef, sheets
 from .workbook import LISTS_SHEET, MAX_CELL, MAX_ROWS, SheetSource, WorkbookSource
 
@@ -42,6 +43,13 @@ class ImportResult:
 def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
     """Map headers to columns and parse every row; problems go to ctx. Rows are compact: one
     tuple of the present columns' values each, sharing one attr → position index."""
+    plan = _plan(ctx, sd, headers)
+    return [] if plan is None else list(_parse(ctx, sd, plan, rows))
+
+
+def _plan(ctx: Context, sd: SheetDef, headers: list):
+    """How the sheet's columns are read (from its header row), or None when a required column is
+    missing; unknown and repeated headers are reported."""
     by_header = {c.header: c for c in sd.columns}
     positions: dict[int, object] = {}
     seen = set()
@@ -63,12 +71,15 @@ def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
     for h in missing:
         ctx.error(sd.name, 1, h, "缺少必填列")
     if missing:
-        return []
+        return None
     cols = list(positions.items())
     index = {col.attr: j for j, (_i, col) in enumerate(cols)}
-    plan = [(i, col, col.parser(), col.required, col.header) for i, col in cols]
-    out: list[Row] = []
-    append = out.append
+    return index, [(i, col, col.parser(), col.required, col.header) for i, col in cols]
+
+
+def _parse(ctx: Context, sd: SheetDef, plan, rows, *, tick: bool = True) -> Iterator[Row]:
+    """The sheet's non-blank rows, parsed by `plan`; problems go to ctx."""
+    index, columns = plan
     error = ctx.error
     name = sd.name
     for number, values in rows:
@@ -82,7 +93,7 @@ def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
             continue  # a blank row
         n = len(values)
         parsed = []
-        for i, col, fn, required, header in plan:
+        for i, col, fn, required, header in columns:
             raw = values[i] if i < n else None
             if type(raw) is str and len(raw) > MAX_CELL:
                 error(name, number, header, f"内容超过 {MAX_CELL} 个字符的上限")
@@ -97,9 +108,167 @@ def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
             if v is None and required:
                 error(name, number, header, "必填项为空")
             parsed.append(v)
-        append(Row(number, tuple(parsed), index))
-        ctx.tick(name)
-    return out
+        yield Row(number, tuple(parsed), index)
+        if tick:
+            ctx.tick(name)
+
+
+def _batches(items: Iterable, n: int) -> Iterator[list]:
+    batch = []
+    for it in items:
+        batch.append(it)
+        if len(batch) == n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+CHECK_BATCH = 5000  # rows checked at a time (lookups go in BATCH); few calls of each sheet's check
+
+
+def _check_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, write=None):
+    """Parse and check a big sheet a batch at a time, keeping no row (only the keys seen, and for
+    a sheet written by group the number of rows of each group): what `_read_sheet`, the key check
+    and `sd.check` report over the whole sheet, with its rows never all in memory at once.
+
+    `write` takes each checked batch while no error has been found, so the sheet is read once (an
+    error later rolls the whole import back as before); for a sheet of groups through a
+    `_Grouped`, while each group's rows come together.
+    Returns (rows read, rows per group, (added, updated) by `write`)."""
+    first: dict = {}
+    groups = Counter() if sd.group else None
+    n = added = updated = 0
+    for batch in _batches(_parse(ctx, sd, plan, src.rows), CHECK_BATCH):
+        n += len(batch)
+        prefetch_cadres(ctx, sd, batch)
+        if sd.keyed:
+            _check_keys(ctx, sd, batch, first)
+        sd.check(ctx, batch)
+        if groups is not None:
+            groups.update(r.get(sd.group) for r in batch)
+        if write is not None and not ctx.errors:
+            a, u = write(batch)
+            added += a
+            updated += u
+    if isinstance(write, _Grouped) and not ctx.errors:
+        added, updated = write.finish()
+    return n, groups, (added, updated)
+
+
+class _Grouped:
+    """The write of a sheet of groups while its rows come grouped (each cadre's rows together, as
+    an export writes them): BATCH whole groups at a time, in the order they appear, which is what
+    the whole sheet's write does. `scattered` once a group's row comes after another group's; the
+    caller then undoes what was written and writes the sheet from a second reading."""
+
+    def __init__(self, write, attr: str):
+        self._write, self._attr = write, attr
+        self._closed: set = set()
+        self._key = self._open = None
+        self._ready: list[Row] = []
+        self._count = 0
+        self.scattered = False
+        self.written = 0  # rows handed to the write (its progress ticks)
+        self._added = self._updated = 0
+
+    def __call__(self, batch: list[Row]) -> tuple[int, int]:
+        if self.scattered:
+            return 0, 0
+        attr = self._attr
+        for r in batch:
+            key = r.get(attr)
+            if self._open is not None and key == self._key:
+                self._open.append(r)
+                continue
+            if key in self._closed:
+                self.scattered = True
+                return 0, 0
+            self._close()
+            self._key, self._open = key, [r]
+        return 0, 0
+
+    def _close(self) -> None:
+        if self._open is None:
+            return
+        self._closed.add(self._key)
+        self._ready.extend(self._open)
+        self._open = None
+        self._count += 1
+        if self._count == BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._ready:
+            a, u = self._write(self._ready)
+            self._added += a
+            self._updated += u
+            self.written += len(self._ready)
+        self._ready, self._count = [], 0
+
+    def finish(self) -> tuple[int, int]:
+        if not self.scattered:
+            self._close()
+            self._flush()
+        return self._added, self._updated
+
+
+def _write_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, groups: Counter) -> tuple[int, int]:
+    """Write a checked sheet of groups from a second reading of its rows, in the batches `sd.write`
+    would cut the whole sheet into: BATCH whole groups in the order the groups first appear (a
+    group's rows may be scattered over the sheet: the groups not yet complete wait)."""
+    added = updated = 0
+    rows = _parse(ctx, sd, plan, src.again(), tick=False)
+    for batch in _group_batches(rows, sd.group, groups):
+        a, u = sd.write(ctx, batch)
+        added += a
+        updated += u
+    return added, updated
+
+
+def _group_batches(rows: Iterable[Row], attr: str, sizes: Counter) -> Iterator[list[Row]]:
+    waiting: dict = {}
+    order: deque = deque()
+    ready: list[Row] = []
+    count = 0
+    for r in rows:
+        key = r.get(attr)
+        got = waiting.get(key)
+        if got is None:
+            got = waiting[key] = []
+            order.append(key)
+        got.append(r)
+        if len(got) < sizes[key] or order[0] != key:
+            continue
+        while order and len(waiting[order[0]]) == sizes[order[0]]:
+            ready.extend(waiting.pop(order.popleft()))
+            count += 1
+            if count == BATCH:
+                yield ready
+                ready, count = [], 0
+    for key in order:  # not reached when the sizes are the first reading's
+        ready.extend(waiting[key])
+    if ready:
+        yield ready
+
+
+def _trimmer():
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError, ImportError):  # not glibc (Windows, macOS): nothing to do
+        return None
+
+
+_TRIM = _trimmer()
+
+
+def _give_back() -> None:
+    """Hand the heap a sheet's cells were read into back to the system (glibc's malloc_trim): the
+    next sheet then grows from what the import holds, not from the last sheet's high-water mark."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def near_sheet(name: str, headers: list, defs) -> str | None:
@@ -127,8 +296,8 @@ def near_sheet(name: str, headers: list, defs) -> str | None:
     return best if score >= 0.6 else None
 
 
-def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row]) -> None:
-    first: dict[tuple, int] = {}
+def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row], first: dict[tuple, int] | None = None) -> None:
+    first = {} if first is None else first
     for r in rows:
         key = sd.key_of(r)
         if any(k is None for k in key):
@@ -160,6 +329,14 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
     found: dict[str, SheetSource] = {}
     result = ImportResult(warnings=ctx.warnings)
     savepoint = None
+
+    def begin() -> None:
+        """The savepoint every write goes into, begun before the first."""
+        nonlocal savepoint
+        if savepoint is None:
+            if before_write is not None and not dry_run:
+                before_write()  # e.g. the automatic backup before an import writes
+            savepoint = session.begin_nested()
     try:
         for src in source.sheets:
             sd = defs.get(src.name.strip())
@@ -187,18 +364,52 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
         ctx.total = 2 * sum(counts) if None not in counts else 0
         for sd in ordered:
             src = found[sd.name].load()
+            if sd.streamed and (sd.group is None or src.rereadable):
+                # A big sheet, a batch at a time, written as it is checked; a sheet of groups
+                # whose rows turn out scattered is written again from a second reading.
+                plan = _plan(ctx, sd, src.headers)
+                sheet_savepoint = None
+
+                def write(batch, sd=sd):
+                    nonlocal sheet_savepoint
+                    begin()
+                    if sd.group and sheet_savepoint is None:
+                        session.flush()  # the events so far are written before a rollback could drop them
+                        sheet_savepoint = session.begin_nested()
+                    return sd.write(ctx, batch)
+
+                writer = _Grouped(write, sd.group) if sd.group else write
+                n, groups, counts = (0, None, (0, 0)) if plan is None else _check_streamed(ctx, sd, src, plan, writer)
+                result.rows[sd.name] = n
+                if not ctx.errors:
+                    begin()
+                    if groups is not None and writer.scattered:
+                        if sheet_savepoint is not None:
+                            sheet_savepoint.rollback()
+                            audit.forget_head(session)
+                            ctx.done -= writer.written
+                            sheet_savepoint = None
+                        counts = _write_streamed(ctx, sd, src, plan, groups)
+                    result.counts[sd.name] = counts
+                if sheet_savepoint is not None and sheet_savepoint.is_active:
+                    if ctx.errors:
+                        sheet_savepoint.rollback()
+                        audit.forget_head(session)
+                    else:
+                        sheet_savepoint.commit()
+                src.release()
+                _give_back()
+                continue
             rows = _read_sheet(ctx, sd, src.headers, src.rows)
             src.release()
+            _give_back()
             result.rows[sd.name] = len(rows)
             prefetch_cadres(ctx, sd, rows)
             _check_keys(ctx, sd, rows)
             sd.check(ctx, rows)
             if ctx.errors:
                 continue  # keep checking the rest; nothing will be written
-            if savepoint is None:
-                if before_write is not None and not dry_run:
-                    before_write()  # e.g. the automatic backup before an import writes
-                savepoint = session.begin_nested()
+            begin()
             result.counts[sd.name] = sd.write(ctx, rows)
             del rows
         if ctx.errors:

@@ -198,6 +198,7 @@ class RecordSheet(SheetDef):
         Column("记录人", "recorded_by", comment="空白为导入的账号"),
     )
     key = ("mentor_idn", "mentee_idn", "kind", "role", "date", "record_kind")
+    streamed = True  # rows with distinct keys write independently: batches in the sheet's order
     note = "每条纪实属于帮带期间包含其日期的结对（系统或“结对帮带”表中）"
 
     def check(self, ctx: Context, rows: list[Row]) -> None:
@@ -222,17 +223,19 @@ class RecordSheet(SheetDef):
         one executemany per batch, and only a changed one is loaded through the ORM."""
         s = ctx.session
         people = _cadres_by_id(ctx)
-        pairs = list(_db_pairs(ctx, {r.get("mentee_idn") for r in rows}).values())
+        mentees = {r.get("mentee_idn") for r in rows}
+        wanted = {people[i].id for i in mentees}
         index: dict[tuple, list[MentorPair]] = {}
-        for p in pairs:
-            index.setdefault((p.mentor_id, p.mentee_id, p.kind, p.role), []).append(p)
+        for p in _db_pairs(ctx, mentees).values():
+            if p.mentee_id in wanted:  # the pairs of this batch's mentees (the cache holds all looked up)
+                index.setdefault((p.mentor_id, p.mentee_id, p.kind, p.role), []).append(p)
         by_pair: dict[int, list[tuple[Row, MentorPair]]] = {}
         for r in rows:
             day = r.get("date")
             k = (people[r.get("mentor_idn")].id, people[r.get("mentee_idn")].id, r.get("kind"), r.get("role") or None)
             pair = next(p for p in index.get(k, []) if p.start <= day and (p.end is None or day <= p.end))
             by_pair.setdefault(pair.id, []).append((r, pair))
-        by_cadre_id = {c.id: c for c in people.values()}
+        by_cadre_id = {c.id: c for r in rows for c in (people[r.get("mentor_idn")], people[r.get("mentee_idn")])}
 
         def pair_text(pair) -> str:
             return _pair_label(pair, (by_cadre_id[pair.mentor_id], by_cadre_id[pair.mentee_id]))

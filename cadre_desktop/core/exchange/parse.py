@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -139,12 +140,25 @@ def _day_error(value: object) -> ValueError:
     return ValueError(f"“{_shown(value)}”不是有效的日期，应写作 2022.06.15")
 
 
+_MONTHS: dict[int, Month] = {}  # one Month per month read (frozen, so shared): a big sheet holds few
+
+
+def shared_month(month: Month | None) -> Month | None:
+    """The one Month object of this month (for months read from the database)."""
+    return month if month is None else _MONTHS.setdefault(month.code, month)
+
+
 def _month_from_code(code: int, value: object) -> Month:
     """yyyymm → Month; out-of-range parts are the clerk's error."""
+    month = _MONTHS.get(code)
+    if month is not None:
+        return month
     try:
-        return Month(code // 100, code % 100)
+        month = Month(code // 100, code % 100)
     except ValueError:
         raise _month_error(value) from None
+    _MONTHS[code] = month
+    return month
 
 
 def _numeric_month(value: int | float | Decimal) -> Month:
@@ -356,8 +370,9 @@ def parse_id_number(value: object) -> str | None:
 
 @lru_cache(maxsize=1 << 16)
 def _checked_id(text: str) -> str:
-    # One cadre's ID number recurs on every sheet of a workbook: validate each spelling once.
-    return check_id_number(_normalized(text).upper()).number
+    # One cadre's ID number recurs on every sheet of a workbook: validate each spelling once,
+    # and hold one string per number however many rows and lookups name it.
+    return sys.intern(check_id_number(_normalized(text).upper()).number)
 
 
 # --- Enumerations ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -17,6 +18,10 @@ from .sheets import Column, Context, Row, SheetDef, register, stored, stream
 ID = "id_number"
 
 
+def _intern(text: str | None) -> str | None:
+    return text if text is None else sys.intern(text)
+
+
 def _units_by_name(ctx: Context) -> dict[str, Unit]:
     if "units" not in ctx.cache:
         ctx.cache["units"] = {u.name: u for u in ctx.session.scalars(select(Unit))}
@@ -30,8 +35,9 @@ class CadreRef:
     __slots__ = ("id", "id_number", "name", "birth", "level", "unit_id", "status")
 
     def __init__(self, id, id_number, name, birth, level, unit_id, status):  # noqa: A002
-        self.id, self.id_number, self.name, self.birth = id, id_number, name, birth
-        self.level, self.unit_id, self.status = level, unit_id, status
+        # One object per distinct value (an import holds a reference to every cadre it names).
+        self.id, self.id_number, self.name, self.birth = id, _intern(id_number), _intern(name), parse.shared_month(birth)
+        self.level, self.unit_id, self.status = _intern(level), unit_id, _intern(status)
 
     @property
     def incomplete(self) -> bool:
@@ -87,8 +93,8 @@ class Provided:
     __slots__ = ("name", "birth", "level", "has_level")
 
     def __init__(self, row: Row):
-        self.name, self.birth = row.get("name"), row.get("birth")
-        self.level, self.has_level = row.get("level"), "level" in row
+        self.name, self.birth = _intern(row.get("name")), row.get("birth")
+        self.level, self.has_level = _intern(row.get("level")), "level" in row
 
     def get(self, attr: str, default=None):
         return getattr(self, attr, default)
@@ -191,16 +197,18 @@ class CadreSheet(SheetDef):
     name = "干部"
     columns = _cadre_columns()
     key = (ID,)
+    streamed = True
 
     def check(self, ctx: Context, rows: list[Row]) -> None:
         units_in_wb = ctx.provided.get("单位", {})
         db_units = _units_by_name(ctx)
         stored = _cadres_by_id(ctx)
+        added = ctx.cache.get("cadres_added", ())  # by this sheet's write: new to its later rows too
         for r in rows:
             data = dict(r)
             if "unit_name" in data:
                 data["unit_id"] = data.pop("unit_name") or None
-            c = stored.get(r.get(ID))
+            c = stored.get(r.get(ID)) if r.get(ID) not in added else None
             if c is None:
                 data.setdefault("unit_id", None)
                 data.setdefault("level", None)
@@ -219,7 +227,7 @@ class CadreSheet(SheetDef):
             unit_name = r.get("unit_name")
             if unit_name and unit_name not in units_in_wb and unit_name not in db_units:
                 ctx.error(self.name, r.number, "工作单位", f"单位“{unit_name}”不存在（系统和“单位”表中都没有）")
-        ctx.provided[self.name] = {r.get(ID): Provided(r) for r in rows}
+        ctx.provided.setdefault(self.name, {}).update((r.get(ID), Provided(r)) for r in rows)
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
         """New cadres in one executemany per batch; a stored cadre is compared with its row as
@@ -269,6 +277,7 @@ class CadreSheet(SheetDef):
             got = {row[1]: CadreRef(*row) for row in s.execute(
                 select(*REF_COLUMNS).where(Cadre.id_number.in_([v["id_number"] for v in new_rows])))}
             stored.update(got)
+            ctx.cache.setdefault("cadres_added", set()).update(got)
             absent = ctx.cache.get("cadres_absent")
             for v in new_rows:
                 ref = got[v["id_number"]]
@@ -347,6 +356,12 @@ class CadreListSheet(SheetDef):
 
     list_name: str = ""
     item_key: tuple[str, ...] = ()  # within one cadre, two rows with this key are an error
+    streamed = True
+    group = ID
+
+    @property
+    def keyed(self) -> bool:
+        return bool(self.item_key)
 
     def key_of(self, row: Row) -> tuple:
         return (row.get(ID), *(row.get(a) for a in self.item_key)) if self.item_key else (row.number,)

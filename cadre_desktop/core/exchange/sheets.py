@@ -281,6 +281,15 @@ class SheetDef:
     columns: tuple[Column, ...] = ()
     key: tuple[str, ...] = ()  # attrs; two rows with one key in a workbook are an error
     note: str = ""  # shown in the template under the sheet's title comment
+    keyed: bool = True  # False: a row's key is its row number (no two rows can share it)
+    # True: `check` looks at each row alone (the key aside) and `write` may take the checked rows
+    # a batch at a time, so the importer never holds the sheet's rows (the sheets that grow with
+    # the number of cadres). Without `group`, each batch is written as soon as it is checked (the
+    # sheet is read once), so `check` must not see what the sheet's own write added; with it,
+    # BATCH whole groups at a time in the order they first appear, from a second reading.
+    # `check` may be called more than once for one sheet.
+    streamed: bool = False
+    group: str | None = None  # the attr whose rows `write` takes together (a cadre's list)
 
     def column(self, attr: str) -> Column:
         for c in self.columns:

@@ -42,24 +42,38 @@ class SheetSource:
     """One sheet to import: its name, header cells and data rows (Excel row number, values).
 
     A sheet of a file is read only when `load` is called (the importer reads one sheet at a
-    time, in its own order), and `release` lets its cells go once its rows are parsed."""
+    time, in its own order), and `release` lets its cells go once its rows are parsed. `again`,
+    where the rows can be read a second time, gives them afresh (the importer checks a big sheet
+    in one pass and writes it in a second, holding neither pass's rows)."""
 
     def __init__(self, name: str, headers: list[Any] | None = None,
-                 rows: Iterable[tuple[int, list[Any]]] | None = None, *, loader=None, count: int | None = None):
+                 rows: Iterable[tuple[int, list[Any]]] | None = None, *, loader=None, count: int | None = None,
+                 again=None):
         self.name = name
         self.headers = headers
         self.rows = rows
         self.count = count  # data rows, when known before reading (from the pre-scan)
         self._loader = loader
+        if again is None and isinstance(rows, (list, tuple)):
+            again = rows.__iter__
+        self._again = again
 
     def load(self) -> SheetSource:
         if self._loader is not None:
-            self.headers, self.rows = self._loader()
+            self.headers, self.rows, self._again = self._loader()
             self._loader = None
         return self
 
+    @property
+    def rereadable(self) -> bool:
+        return self._again is not None
+
+    def again(self) -> Iterable[tuple[int, list[Any]]]:
+        """The data rows once more, from the first (only where `rereadable`)."""
+        return self._again()
+
     def release(self) -> None:
-        self.headers, self.rows = [], ()
+        self.headers, self.rows, self._again = [], (), None
 
 
 def _dict_rows(headers: list, rows: list[dict]):
@@ -90,7 +104,8 @@ class WorkbookSource:
                     for h in r:
                         if h not in headers:
                             headers.append(h)
-                yield SheetSource(name, headers, _dict_rows(headers, rows))
+                yield SheetSource(name, headers, _dict_rows(headers, rows),
+                                  again=lambda headers=headers, rows=rows: _dict_rows(headers, rows))
 
         return cls(sheets(), label=label)
 
@@ -121,9 +136,13 @@ class WorkbookSource:
                     ws = wb.get_sheet_by_name(name)
                 except Exception as e:  # noqa: BLE001 - a damaged part: a clear refusal
                     raise _damaged(path.name, name, f"无法读取（{type(e).__name__}），文件可能已损坏") from None
-                rows = _guarded(map(_cells, ws.iter_rows()), sheet=name, label=path.name)
-                header = next(rows, None)
-                return list(header or []), ((i + 2, r) for i, r in enumerate(rows))
+
+                def read():
+                    rows = _guarded(map(_cells, ws.iter_rows()), sheet=name, label=path.name)
+                    return next(rows, None), ((i + 2, r) for i, r in enumerate(rows))
+
+                header, rows = read()
+                return list(header or []), rows, lambda: read()[1]
             return load
 
         def sheets():

@@ -95,7 +95,13 @@ def _search_condition(session: Session, flt: RosterFilter):
         # query of digits and x can be in one, and then as q.upper().
         conds = [func.instr(Cadre.search_text, q) > 0]
         if with_id and all(ch in ID_CHARS for ch in q):
-            conds.append(func.instr(Cadre.id_number, q.upper()) > 0)
+            # The ID number first: a fragment of digits is found there in most rows it selects
+            # (a short one in nearly every row), and SQLite then skips the longer search text;
+            # digits alone are in no search text when none holds a digit (the usual case: a name
+            # has none), and then only the ID number is tested.
+            if "x" not in q and not search_index.digits_in_search_text(session):
+                conds = []
+            conds.insert(0, func.instr(Cadre.id_number, q.upper()) > 0)
     else:
         conds = [Cadre.search_text.like(like, escape="\\")]
         if with_id:
