@@ -10,7 +10,6 @@ import tempfile
 import zipfile
 import zlib
 from xml.parsers import expat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
