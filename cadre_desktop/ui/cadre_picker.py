@@ -17,7 +17,7 @@ from ..core.services.people_lookup import Resolution, names_of, resolve_people
 from .common import ERROR_STYLE, shortcut, fit_to_screen
 from .jobs import Loads
 from .models import BLOCK, LazyTableModel
-from .page_kit import elided_tips, filter_row, search_line
+from .page_kit import elided_tips, filter_row, header_apart, search_line
 from .state import AppState
 from .widgets import mask_tail
 
@@ -127,6 +127,7 @@ class CadrePickerDialog(QDialog):
         self.table = QTableView()
         elided_tips(self.table)
         self.table.setModel(self.model)
+        header_apart(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)

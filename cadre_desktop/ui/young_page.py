@@ -24,7 +24,7 @@ from .common import shortcut
 from .jobs import Loads
 from .list_kit import export_list, install_copy, print_list
 from .models import ID_ROLE, RosterModel
-from .page_kit import RefreshWhenShown, search_line
+from .page_kit import RefreshWhenShown, header_apart, search_line
 from .roster_lists import ColumnChooser, StructureDialog, batch_menu
 from .state import AppState
 
@@ -178,6 +178,7 @@ class YoungPage(RefreshWhenShown, QWidget):
         self.model = PoolModel(self._fmt, self)
         self.tree = QTreeView()
         self.tree.setModel(self.model)
+        header_apart(self.tree)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         install_copy(self.tree)
