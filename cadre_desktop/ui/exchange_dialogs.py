@@ -217,7 +217,11 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
 
         def work(progress, cancelled):
-            with self.state.session(read_only=True) as s:  # never holds up another clerk's save
+            from .jobs import collector_paused
+
+            # the rows are streamed; the collector's full passes over the heap would still hold
+            # the GIL (and the window) for up to a second each
+            with collector_paused(), self.state.session(read_only=True) as s:  # no clerk waits for it
                 return exporter.export_workbook(s, actor=self.state.actor, path=path, sheet_names=names,
                                                 progress=progress, cancelled=cancelled)
 
