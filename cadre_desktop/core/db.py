@@ -72,6 +72,20 @@ def _sqlite_on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def chunks(items: list, n: int) -> Iterator[list]:
+    """`items` in slices of `n`: IN lists a database takes in one statement (SQLite's bound
+    parameters are limited; a long IN list plans badly)."""
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def in_order(rows, ids: list[int]) -> list[dict]:
+    """Rows (dicts with "id") read by `id IN (...)`, back in the order of `ids`; ids whose record is
+    gone are left out."""
+    by_id = {r["id"]: r for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 BUSY = "已有其他操作正在写入，请稍后再试。"
 STALE = "该记录已被他人修改或删除，您的修改未保存：请重新载入后再改。"
 

@@ -215,7 +215,7 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
         chosen = [] if self._select_next else list(self._chosen)
         self._select_next = None
         self.model.set_ids(ids, first)  # a reset: the selection is gone, without a signal
-        present = set(ids)
+        present = self.model.row_index()  # built once here, used again to reselect below
         self._chosen = {i: None for i in chosen if i in present}
         if keep is not None:
             self.select_id(keep)

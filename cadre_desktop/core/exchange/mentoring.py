@@ -16,7 +16,8 @@ from ..services import audit, mentoring, settings, tolerance
 from ..services.labels import length_errors
 from ..services.mentoring import OtherPair, Person
 from ..values import check_id_number
-from .people import BATCH, Item, _cadres_by_id, _chunks, cadre_known, rows_of_cadres, upsert
+from ..db import chunks
+from .people import BATCH, Item, _cadres_by_id, cadre_known, rows_of_cadres, upsert
 from .sheets import Column, Context, Row, SheetDef, register, stored, stream
 
 PAIRS, RECORDS, CASES = "结对帮带", "帮带纪实", "容错纠错"
@@ -241,7 +242,7 @@ class RecordSheet(SheetDef):
             return _pair_label(pair, (by_cadre_id[pair.mentor_id], by_cadre_id[pair.mentee_id]))
         t = MentoringRecord.__table__
         added = updated = 0
-        for chunk in _chunks(list(by_pair), BATCH):
+        for chunk in chunks(list(by_pair), BATCH):
             existing = {(pid, day, kind): (rid, content, by) for rid, pid, day, kind, content, by in s.execute(
                 select(t.c.id, t.c.pair_id, t.c.date, t.c.kind, t.c.content, t.c.recorded_by)
                 .where(t.c.pair_id.in_(chunk)))}

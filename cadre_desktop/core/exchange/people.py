@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..db import chunks
 from ..models import Cadre, Unit, roster_key
 from ..services import audit, cadres, units
 from ..values import check_id_number, APPRAISAL_RESULTS, REWARD_KINDS, TIERS, UNIT_KINDS
@@ -54,7 +55,7 @@ def lookup_cadres(ctx: Context, id_numbers: Iterable[str]) -> dict[str, CadreRef
     found: dict[str, CadreRef] = ctx.cache.setdefault("cadres", {})
     absent: set[str] = ctx.cache.setdefault("cadres_absent", set())
     wanted = sorted({i for i in id_numbers if i and i not in found and i not in absent})
-    for chunk in _chunks(wanted, BATCH):
+    for chunk in chunks(wanted, BATCH):
         for row in ctx.session.execute(select(*REF_COLUMNS).where(Cadre.id_number.in_(chunk))):
             found[row[1]] = CadreRef(*row)
         absent.update(i for i in chunk if i not in found)
@@ -84,7 +85,7 @@ def rows_of_cadres(ctx: Context, done_key: str, id_numbers: Iterable[str],
     wanted = sorted({i for i in id_numbers if i and i not in done})
     done.update(wanted)
     ids = [people[i].id for i in wanted if i in people]
-    return (row for chunk in _chunks(ids, BATCH) for row in ctx.session.execute(query(chunk)))
+    return (row for chunk in chunks(ids, BATCH) for row in ctx.session.execute(query(chunk)))
 
 
 class Provided:
@@ -240,7 +241,7 @@ class CadreSheet(SheetDef):
         prefixes = {u.id: roster_key.unit_prefix(u.sort_order, u.name) for u in units_by_name.values()}
         table = Cadre.__table__
         added = updated = 0
-        for chunk in _chunks(rows, BATCH):
+        for chunk in chunks(rows, BATCH):
             old_ids = [stored[r.get(ID)].id for r in chunk if r.get(ID) in stored]
             current = {}
             if old_ids:
@@ -345,11 +346,6 @@ COMPARED = ("id", *(f.attr for f in cadres.FIELDS if f.attr not in ("reporting_u
             "ft_education", "ip_education", "education_rank", "search_text")
 
 
-def _chunks(items: list, n: int):
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
-
-
 class CadreListSheet(SheetDef):
     """A list of a cadre's file (简历, 奖惩, 年度考核, 家庭成员): rows grouped by 身份证号 replace that
     cadre's whole list."""
@@ -401,7 +397,7 @@ class CadreListSheet(SheetDef):
         order = table.c.seq if has_seq else table.c.year
         added = updated = 0
         replaced: list[int] = []
-        for chunk in _chunks(list(groups.items()), BATCH):
+        for chunk in chunks(list(groups.items()), BATCH):
             ids = [by_id[idn].id for idn, _ in chunk]
             stored: dict[int, list[dict]] = defaultdict(list)
             for row in s.execute(select(table.c.cadre_id, *[table.c[k] for k in keys])
@@ -543,7 +539,7 @@ def upsert(ctx: Context, sheet: str, model, items: list[Item], *, scope: str, st
     for it in items:
         by_scope[it.scope].append(it)
     added = updated = 0
-    for chunk in _chunks(list(by_scope), BATCH):
+    for chunk in chunks(list(by_scope), BATCH):
         existing: dict[tuple, Any] = {}
         for row in s.execute(select(table).where(col.in_(chunk))):
             existing.setdefault((getattr(row, scope), stored_key(row)), row)

@@ -15,6 +15,7 @@ from typing import Iterable
 from sqlalchemy import Integer, extract, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from ..db import in_order
 from ..models import Appointment, Cadre, Unit
 from ..values import RANKS, DomainError, Month, StaleEdit, age_at, day_text, fold_code
 from . import audit, cadres, settings
@@ -234,8 +235,7 @@ def appointment_rows(session: Session, ids: list[int]) -> list[dict]:
     """list_appointments' rows of the appointments `ids` (those still there), in the order of `ids`."""
     if not ids:
         return []
-    got = {r["id"]: r for r in _appointment_dicts(session, _appointments_select().where(Appointment.id.in_(ids)))}
-    return [got[i] for i in ids if i in got]
+    return in_order(_appointment_dicts(session, _appointments_select().where(Appointment.id.in_(ids))), ids)
 
 
 def appointment_years(session: Session) -> list[int]:

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from sqlalchemy import and_, extract, func, or_, select
 from sqlalchemy.orm import Session
 
+from ..db import in_order
 from ..models import Attendance, Cadre, Posting, TrainingClass, Unit
 from ..search import normalize_query
 from ..values import DomainError, StaleEdit
@@ -268,8 +269,7 @@ def attendance_rows(session: Session, ids: list[int]) -> list[dict]:
     if class_id is None:
         return []
     rows = session.execute(_attendance_select(_ATTENDANCE_COLUMNS).where(Attendance.id.in_(ids))).all()
-    got = {r["id"]: r for r in _attendance_dicts(session, class_id, rows, sorted({r[1] for r in rows}))}
-    return [got[i] for i in ids if i in got]
+    return in_order(_attendance_dicts(session, class_id, rows, sorted({r[1] for r in rows})), ids)
 
 
 def attendance_summary(session: Session, class_id: int) -> dict:
@@ -568,8 +568,7 @@ def posting_rows(session: Session, ids: list[int], today: dt.date | None = None)
     if not ids:
         return []
     q = _postings_select(_POSTING_COLUMNS, PostingFilter()).where(Posting.id.in_(ids))
-    got = {r["id"]: r for r in _posting_dicts(session.execute(q), today or dt.date.today())}
-    return [got[i] for i in ids if i in got]
+    return in_order(_posting_dicts(session.execute(q), today or dt.date.today()), ids)
 
 
 def get_posting(session: Session, posting_id: int) -> dict:

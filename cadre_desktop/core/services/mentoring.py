@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..db import in_order
 from ..models import Cadre, MentoringRecord, MentorPair, Unit
 from ..values import DomainError, Month, StaleEdit, age_at
 from ..values import day_text as _day_text
@@ -462,8 +463,7 @@ def pair_rows(session: Session, ids: list[int], today: dt.date | None = None) ->
         return []
     today = today or dt.date.today()
     q = _pairs_select(_row_columns, today=today).where(MentorPair.id.in_(ids))
-    by_id = {p["id"]: p for p in _pair_dicts(session, list(session.execute(q)), today, list(ids))}
-    return [by_id[i] for i in ids if i in by_id]
+    return in_order(_pair_dicts(session, list(session.execute(q)), today, list(ids)), ids)
 
 
 def overdue(session: Session, today: dt.date | None = None) -> list[dict]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..db import chunks
 from ..models import Cadre, Unit
 
 
@@ -58,7 +59,7 @@ def candidate_rows(session: Session, ids: list[int]) -> list[dict]:
 def names_of(session: Session, ids: list[int]) -> dict[int, str]:
     """{id: name} of these cadres (names only: no roster row is built)."""
     out: dict[int, str] = {}
-    for chunk in _chunks(list(ids), 500):
+    for chunk in chunks(list(ids), 500):
         rows = session.execute(select(Cadre.id, Cadre.name).where(Cadre.id.in_(chunk)))
         out.update((cid, name) for cid, name in rows)
     return out
@@ -83,11 +84,11 @@ def resolve_people(session: Session, lines: list[str]) -> Resolution:
     by_number: dict[str, int] = {}
     by_name: dict[str, list[int]] = {}
     if id_numbers:
-        for chunk in _chunks(sorted(id_numbers), 500):
+        for chunk in chunks(sorted(id_numbers), 500):
             for cid, idn in session.execute(select(Cadre.id, Cadre.id_number).where(Cadre.id_number.in_(chunk))):
                 by_number[idn.upper()] = cid
     if names:
-        for chunk in _chunks(sorted(names), 500):
+        for chunk in chunks(sorted(names), 500):
             for cid, name in session.execute(select(Cadre.id, Cadre.name).where(Cadre.name.in_(chunk))
                                              .order_by(Cadre.id)):
                 by_name.setdefault(name, []).append(cid)
@@ -113,6 +114,3 @@ def resolve_people(session: Session, lines: list[str]) -> Resolution:
     return result
 
 
-def _chunks(items: list, n: int):
-    for i in range(0, len(items), n):
-        yield items[i:i + n]

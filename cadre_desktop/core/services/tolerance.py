@@ -9,6 +9,7 @@ from typing import Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from ..db import chunks
 from ..models import Cadre, ToleranceCase, Unit
 from ..values import DomainError, StaleEdit
 from . import audit, settings
@@ -246,9 +247,9 @@ def effects(session: Session, cadre_ids: Iterable[int], on: dt.date, purpose: st
     word = PURPOSES[purpose]
     table = colour_table(session)
     found: dict[int, list[tuple[str, str]]] = {}
-    for start in range(0, len(ids), 500):
+    for chunk in chunks(ids, 500):
         q = (select(ToleranceCase, Cadre.name).join(Cadre, Cadre.id == ToleranceCase.cadre_id)
-             .where(ToleranceCase.cadre_id.in_(ids[start:start + 500]), ToleranceCase.colour.is_not(None),
+             .where(ToleranceCase.cadre_id.in_(chunk), ToleranceCase.colour.is_not(None),
                     ToleranceCase.decided.is_not(None), ToleranceCase.decided <= on)
              .order_by(ToleranceCase.cadre_id, ToleranceCase.decided.desc()))
         for c, name in session.execute(q):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import case, extract, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from ..db import in_order
 from ..models import Cadre, CareRecord, Unit, Visit
 from ..values import DomainError, StaleEdit, check_id_number, day_text
 from . import audit
@@ -176,8 +177,7 @@ def care_rows(session: Session, ids: list[int]) -> list[dict]:
     """list_care's rows of the records `ids` (those still there), in the order of `ids`."""
     if not ids:
         return []
-    got = {r["id"]: r for r in _care_dicts(session.execute(_care_select(_CARE_COLUMNS).where(CareRecord.id.in_(ids))))}
-    return [got[i] for i in ids if i in got]
+    return in_order(_care_dicts(session.execute(_care_select(_CARE_COLUMNS).where(CareRecord.id.in_(ids)))), ids)
 
 
 def cadre_care(session: Session, cadre_id: int) -> list[dict]:
@@ -295,8 +295,7 @@ def visit_rows(session: Session, ids: list[int]) -> list[dict]:
     """list_visits' rows of the visits `ids` (those still there), in the order of `ids`."""
     if not ids:
         return []
-    got = {r["id"]: r for r in _visit_dicts(session.execute(select(*_VISIT_COLUMNS).where(Visit.id.in_(ids))))}
-    return [got[i] for i in ids if i in got]
+    return in_order(_visit_dicts(session.execute(select(*_VISIT_COLUMNS).where(Visit.id.in_(ids)))), ids)
 
 
 def visit_totals(session: Session, *, category: str | None = None, year: int | None = None,
