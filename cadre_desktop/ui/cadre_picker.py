@@ -28,7 +28,9 @@ GREY = QColor("#9a9a9a")
 
 
 class PickModel(LazyTableModel):
-    """The roster with a check box in the first column; ticks survive a new search."""
+    """The roster with a check box in the first column; ticks survive a new search. Its rows are
+    read through the picker's Loads: a row not read yet can be neither ticked nor selected until
+    its block (with the notes) arrives."""
 
     def __init__(self, fetch, parent=None, *, single: bool = False):
         super().__init__(COLUMNS, fetch, None, parent)
@@ -39,7 +41,9 @@ class PickModel(LazyTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        r = self.row(index.row()) or {}
+        r = self.shown_row(index.row())
+        if r is None:  # not read yet (asked for): its note is not known
+            return Qt.ItemFlag.NoItemFlags
         if r.get("note"):
             return Qt.ItemFlag.NoItemFlags | Qt.ItemFlag.ItemIsSelectable
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -63,7 +67,7 @@ class PickModel(LazyTableModel):
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.CheckStateRole or index.column() != 0:
             return False
-        r = self.row(index.row())
+        r = self.shown_row(index.row())
         if not r or r.get("note"):
             return False
         self.set_checked(r["id"], Qt.CheckState(value) == Qt.CheckState.Checked)
@@ -193,8 +197,10 @@ class CadrePickerDialog(QDialog):
         layout.addLayout(bottom)
         fit_to_screen(self, 860, 560)
 
-        # The roster's own query (cadres.roster_ids / roster_rows), on the dialog's query thread.
+        # The roster's own query (cadres.roster_ids / roster_rows), on the dialog's query thread;
+        # the blocks the view scrolls to are read there too.
         self.loads = Loads(self)
+        self.model.load_through(self.loads)
         self.search.searched.connect(lambda _t: self.refresh())
         self.unit.currentIndexChanged.connect(lambda _i: self.refresh())
         self.young.toggled.connect(lambda _c: self.refresh())
@@ -265,10 +271,9 @@ class CadrePickerDialog(QDialog):
         self._update_count()
 
     def _toggle_row(self, index: QModelIndex) -> None:
-        cid = self.model.id_at(index.row())
-        r = self.model.row(index.row()) or {}
-        if cid is not None and not r.get("note"):
-            self.model.set_checked(cid, cid not in self.model.checked)
+        r = self.model.shown_row(index.row())  # None while not read: not tickable yet
+        if r is not None and not r.get("note"):
+            self.model.set_checked(r["id"], r["id"] not in self.model.checked)
 
     def tick(self, cadre_id: int, on: bool = True) -> None:
         if self._note(cadre_id) is None:

@@ -402,7 +402,7 @@ class NewPairDialog(QDialog):
         self.state = state
         self.added: list[int] = []
         self.refused: list[tuple[int, str, str]] = []
-        self._problems: dict[int, str | None] = {}
+        self.picker = None  # the cadre picker while it is open
         self.setWindowTitle("新增结对")
         # The leaders who may mentor are many in a province: read on the dialog's query thread,
         # then handed to the combo as one list model.
@@ -467,7 +467,6 @@ class NewPairDialog(QDialog):
         self.role.setEnabled(dual)
         if not dual:
             self.role.setValue(None)
-        self._problems.clear()
 
     def _apply_mentors(self, choices: list[tuple[str, int]]) -> None:
         self._mentor_ids = [cid for _t, cid in choices]
@@ -512,47 +511,24 @@ class NewPairDialog(QDialog):
             ok = False
         return (mentor, kind, role, start) if ok else None
 
-    def _values(self) -> tuple | None:
-        """The inputs as they stand, or None when one cannot be read (no message)."""
-        try:
-            start = self.start.value()
-        except ValueError:
-            return None
-        mentor, kind, role = self.mentor_id(), self.kind.currentText(), self.role.value()
-        if mentor is None or start is None or (kind == DUAL and role is None):
-            return None
-        return mentor, kind, role, start
-
-    def annotate(self, cadre_id: int) -> str | None:
-        """Why this candidate cannot be paired (for the picker), cached for the dialog's inputs."""
-        got = self._values()
-        if got is None:
-            return None
-        key = (cadre_id, *got)
-        if key not in self._problems:
-            mentor, kind, role, start = got
-            with self.state.session() as s:
-                self._problems[key] = mentoring.candidate_problem(s, mentor, cadre_id, kind, role, start)
-        return self._problems[key]
-
     def pick_mentees(self) -> None:
         got = self._inputs()
         if got is None:
             return
         from .cadre_picker import CadrePickerDialog
 
-        mentor, kind, role, start = got  # fixed while the picker is open: its notes are read off the GUI thread
+        mentor, kind, role, start = got  # fixed while the picker is open (window-modal over this dialog)
 
-        def annotate(s, ids: list[int]) -> dict[int, str]:
-            found = {cid: mentoring.candidate_problem(s, mentor, cid, kind, role, start) for cid in ids}
-            return {cid: problem for cid, problem in found.items() if problem}
+        def annotate(s, ids: list[int]) -> dict[int, str]:  # a block of rows, on the picker's query thread
+            return mentoring.candidate_problems(s, mentor, ids, kind, role, start)
 
         picker = CadrePickerDialog(self.state, f"选择被帮带人（{kind}）", self, annotate=annotate)
-        if got[1] == "科级领导帮带年轻干部":
+        if kind == "科级领导帮带年轻干部":
             picker.young.setChecked(True)  # the young-cadre pool
-        if picker.exec():
-            self.add_mentees(picker.chosen_ids())
-        picker.deleteLater()
+        self.picker = picker
+        picker.accepted.connect(lambda: self.add_mentees(picker.chosen_ids()))
+        picker.finished.connect(picker.deleteLater)
+        picker.open()
 
     def add_mentees(self, mentee_ids: list[int]) -> dict | None:
         got = self._inputs()
@@ -565,7 +541,6 @@ class NewPairDialog(QDialog):
             names = res["added_names"]
         self.added += res["added"]
         self.refused += res["refused"]
-        self._problems.clear()
         import html
 
         parts = []

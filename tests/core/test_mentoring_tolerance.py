@@ -122,6 +122,37 @@ def test_pair_many_adds_the_fitting_and_lists_the_refused(db, admin, people):
                                                         "科级领导帮带年轻干部", None, D(2024, 3, 1), today=TODAY)
 
 
+def test_candidate_problems_answer_a_block_as_one_by_one_would(db, admin, people):
+    """The picker's batched answer for a block equals check_pair's for each cadre alone, for a mix:
+    fitting, already mentored (open and ended pairs, another kind, another role), too old, the
+    wrong level, the mentor himself, a cadre that is not there."""
+    with db.session() as s:
+        pair(s, admin, people["镇长丙"], people["小李"])
+        pair(s, admin, people["镇长丙"], people["小赵"], start=D(2022, 1, 1), end=D(2022, 12, 31))
+        pair(s, admin, people["县长甲"], people["副镇长丁"], kind="县级领导帮带科级领导")
+        pair(s, admin, people["镇长丙"], people["小王"], kind=mentoring.DUAL, role="政治导师")
+    ids = [*people.values(), 999_999]
+    asks = [(people["书记乙"], "科级领导帮带年轻干部", None, D(2024, 1, 2)),
+            (people["书记乙"], "科级领导帮带年轻干部", None, D(2022, 6, 1)),
+            (people["县长甲"], "县级领导帮带科级领导", None, D(2024, 1, 2)),
+            (people["书记乙"], mentoring.DUAL, "政治导师", D(2024, 1, 2)),
+            (people["书记乙"], mentoring.DUAL, "业务导师", D(2024, 1, 2)),
+            (people["小王"], "县级领导帮带科级领导", None, D(2024, 1, 2))]
+    with db.session(read_only=True) as s:
+        for mentor, kind, role, start in asks:
+            batched = mentoring.candidate_problems(s, mentor, ids, kind, role, start, today=TODAY)
+            alone = {cid: mentoring.check_pair(s, {"mentor_id": mentor, "mentee_id": cid, "kind": kind, "role": role,
+                                                   "start": start, "end": None}, today=TODAY) for cid in ids}
+            assert batched == {cid: "；".join(m for _, m in e) for cid, e in alone.items() if e}
+            assert {cid: mentoring.candidate_problem(s, mentor, cid, kind, role, start, today=TODAY)
+                    for cid in ids} == {cid: batched.get(cid) for cid in ids}
+        refused = mentoring.candidate_problems(s, people["书记乙"], ids, "科级领导帮带年轻干部", None, D(2024, 1, 2),
+                                               today=TODAY)
+        assert people["小王"] not in refused and people["小赵"] not in refused  # other kind; an ended pair
+        assert "已由 镇长丙 帮带" in refused[people["小李"]] and "年轻干部" in refused[people["老陈"]]
+        assert "同一人" in refused[people["书记乙"]] and "请选择被帮带人" in refused[999_999]
+
+
 def test_records_belong_to_the_pair_span_and_list_in_date_order(db, admin, people):
     with db.session() as s:
         pid = pair(s, admin, people["书记乙"], people["小王"], start=D(2023, 3, 1), end=D(2023, 12, 31))

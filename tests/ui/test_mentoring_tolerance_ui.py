@@ -59,14 +59,35 @@ def test_pair_a_mentor_with_several_mentees_one_refused_with_the_reason(qtbot, s
     dialog.set_mentor(people["书记乙"])
     dialog.kind.setCurrentText("科级领导帮带年轻干部")
     dialog.start.setText("2024.3.1")
-    # the picker's annotate marks the ones that would break a rule, with the reason
-    assert dialog.annotate(people["小王"]) is None
-    assert "已由 镇长丙 帮带" in dialog.annotate(people["小李"])
-    assert "年轻干部" in dialog.annotate(people["老陈"])
-    res = dialog.add_mentees([people["小王"], people["小李"]])
-    assert len(res["added"]) == 1 and [n for _, n, _ in res["refused"]] == ["小李"]
+    # the picker shows the ones that would break a rule greyed, with the reason, and they cannot be ticked
+    dialog.pick_mentees()
+    picker = dialog.picker
+    assert picker.isVisible() and picker.young.isChecked()  # the young-cadre pool first
+    picker.young.setChecked(False)
+    qtbot.waitUntil(lambda: picker.model.rowCount() == 5 and not picker.loads.pending, timeout=10000)
+
+    def cells() -> dict:
+        return {picker.model.index(i, 0).data(): picker.model.index(i, 0) for i in range(picker.model.rowCount())}
+
+    tip = Qt.ItemDataRole.ToolTipRole
+    got = cells()
+    assert got["小王"].flags() & Qt.ItemFlag.ItemIsUserCheckable and got["小王"].data(tip) is None
+    assert not got["小李"].flags() & Qt.ItemFlag.ItemIsEnabled and "已由 镇长丙 帮带" in got["小李"].data(tip)
+    assert "年轻干部" in got["老陈"].data(tip) and "同一人" in got["书记乙"].data(tip)
+    qtbot.keyClicks(picker.search, "x")  # 小: the initials of 小王 and 小李
+    qtbot.waitUntil(lambda: picker.model.rowCount() == 2 and not picker.loads.pending, timeout=10000)
+    got = cells()
+    assert set(got) == {"小王", "小李"}
+    for index in got.values():
+        picker.model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert picker.chosen_ids() == [people["小王"]]  # 小李 refused the tick
+    qtbot.mouseClick(picker.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.added and "已结对 1 人：小王" in dialog.result.toPlainText()
+    # the service checks again and lists whoever it refuses, with the reason
+    res = dialog.add_mentees([people["小李"]])
+    assert not res["added"] and [n for _, n, _ in res["refused"]] == ["小李"]
     text = dialog.result.toPlainText()
-    assert "已结对 1 人：小王" in text and "小李：违反“一对一、不重复”：该干部在 2023.01.01 起已由 镇长丙 帮带" in text
+    assert "小李：违反“一对一、不重复”：该干部在 2023.01.01 起已由 镇长丙 帮带" in text
     settle(qtbot, page)
     assert page.model.rowCount() == 2  # the page followed the change
     assert page.count.text() == "共 2 对"

@@ -162,6 +162,37 @@ def test_an_ambiguous_name_is_asked_about(qtbot, state, db, admin, unit_id):
     assert picker.model.rowCount() == 1 and picker.chosen_ids() == [a, b]  # ticks survive a search
 
 
+def test_the_picker_reads_the_rows_scrolled_to_off_the_gui_thread(qtbot, demo_db, demo_admin, settings):
+    """A row not read yet is neither read by the view's questions (data, flags) on the GUI thread
+    nor tickable: its block is read on the picker's query thread, then it is."""
+    import threading
+
+    from cadre_desktop.ui.models import BLOCK, PENDING
+
+    picker = CadrePickerDialog(AppState(db=demo_db, actor=demo_admin, settings=settings), "选择", None)
+    qtbot.addWidget(picker)
+    qtbot.waitUntil(lambda: not picker.loads.pending, timeout=10000)
+    n = picker.model.rowCount()
+    assert n > BLOCK
+    readers: list[threading.Thread] = []
+    fetch = picker.model.fetch
+
+    def noted(ids):
+        readers.append(threading.current_thread())
+        return fetch(ids)
+    picker.model.fetch = noted
+
+    last = picker.model.index(n - 1, 0)
+    assert last.flags() == Qt.ItemFlag.NoItemFlags and last.data() == PENDING  # asked for, not read here
+    assert not picker.model.setData(last, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert threading.main_thread() not in readers  # (the query thread may have read it already)
+    qtbot.waitUntil(lambda: not picker.loads.pending, timeout=10000)
+    assert last.flags() & Qt.ItemFlag.ItemIsUserCheckable and last.data() not in (PENDING, "")
+    assert readers and threading.main_thread() not in readers
+    assert picker.model.setData(last, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert picker.chosen_ids() == [picker.model.id_at(n - 1)]
+
+
 def test_postings_filters_and_dialog(qtbot, state, db, admin, unit_id, cadre_id, qtmodeltester):
     today = dt.date.today()
     with db.session() as s:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ..db import in_order
+from ..db import chunks, in_order
 from ..models import Cadre, MentoringRecord, MentorPair, Unit
 from ..values import DomainError, Month, StaleEdit, age_at
 from ..values import day_text as _day_text
@@ -213,12 +213,46 @@ def delete_pair(session: Session, *, actor: Actor, pair_id: int) -> None:
     session.delete(pair)
 
 
+def candidate_problems(session: Session, mentor_id: int, mentee_ids: list[int], kind: str, role: str | None,
+                       start: dt.date, today: dt.date | None = None) -> dict[int, str]:
+    """{mentee id: why pairing that mentee with the mentor would break a rule} for those refused
+    (the picker's block of rows). check_pair for each, given what it would read per mentee: the
+    mentees and their pairs of this kind and role in two queries per 500 mentees, the mentor and
+    the young-age setting once."""
+    ids = list(dict.fromkeys(mentee_ids))
+    if not ids:
+        return {}
+    role = role or None
+    mentor = _person(session, mentor_id)
+    people: dict[int, Person] = {}
+    stored: dict[int, list[tuple]] = {}
+    Mentor = aliased(Cadre)
+    for chunk in chunks(ids, 500):
+        q = select(Cadre.id, Cadre.id_number, Cadre.name, Cadre.birth, Cadre.level).where(Cadre.id.in_(chunk))
+        for cid, key, name, birth, level in session.execute(q):
+            people[cid] = Person(key, name, birth, level)
+        q = (select(MentorPair.mentee_id, MentorPair.id, MentorPair.start, MentorPair.end, Mentor.name)
+             .join(Mentor, MentorPair.mentor_id == Mentor.id)
+             .where(MentorPair.mentee_id.in_(chunk), MentorPair.kind == kind,
+                    MentorPair.role.is_(None) if role is None else MentorPair.role == role)
+             .order_by(MentorPair.id))
+        for mentee, *held in session.execute(q):
+            stored.setdefault(mentee, []).append(tuple(held))
+    young = settings.young_age(session) if kind == "科级领导帮带年轻干部" else None
+    out = {}
+    for cid in ids:
+        errors = check_pair(session, {"mentor_id": mentor, "mentee_id": people.get(cid), "kind": kind, "role": role,
+                                      "start": start, "end": None}, today=today,
+                            stored=stored.get(cid, []), young_age=young)
+        if errors:
+            out[cid] = "；".join(m for _, m in errors)
+    return out
+
+
 def candidate_problem(session: Session, mentor_id: int, mentee_id: int, kind: str, role: str | None,
                       start: dt.date, today: dt.date | None = None) -> str | None:
-    """Why pairing this mentee would break a rule (for the picker), or None."""
-    errors = check_pair(session, {"mentor_id": mentor_id, "mentee_id": mentee_id, "kind": kind, "role": role,
-                                  "start": start, "end": None}, today=today)
-    return "；".join(m for _, m in errors) or None
+    """Why pairing this mentee would break a rule, or None (candidate_problems for one)."""
+    return candidate_problems(session, mentor_id, [mentee_id], kind, role, start, today).get(mentee_id)
 
 
 def mentor_problem(session: Session, mentor_id: int, kind: str, today: dt.date | None = None) -> str | None:
