@@ -94,11 +94,15 @@ class CadrePickerDialog(QDialog):
     annotate(session, cadre_ids) -> {cadre_id: reason}: the cadres the caller's rule refuses are
     greyed with the reason and cannot be ticked. Called with the picker's read-only session on
     its query thread, for a block of rows at a time (one batched read, never per row).
+
+    The dialog deletes itself once finished (accepted or not; deleteLater, so when the event loop
+    next runs): read chosen_ids() and the like right after exec() or in an accepted/finished slot.
     """
 
     def __init__(self, state: AppState, title: str = "选择干部", parent=None, exclude_ids: Iterable[int] = (),
                  annotate: Callable[[Any, list[int]], dict[int, str]] | None = None, *, single: bool = False):
         super().__init__(parent)
+        self.finished.connect(self.deleteLater)
         self.state = state
         self.exclude = set(exclude_ids)
         self.annotate = annotate

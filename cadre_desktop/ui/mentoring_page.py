@@ -527,7 +527,6 @@ class NewPairDialog(QDialog):
             picker.young.setChecked(True)  # the young-cadre pool
         self.picker = picker
         picker.accepted.connect(lambda: self.add_mentees(picker.chosen_ids()))
-        picker.finished.connect(picker.deleteLater)
         picker.open()
 
     def add_mentees(self, mentee_ids: list[int]) -> dict | None:

@@ -536,10 +536,7 @@ def pick_cadres(state, parent, title: str, exclude_ids=(), annotate=None) -> lis
     from .cadre_picker import CadrePickerDialog  # the picker uses the page kit's search field
 
     dialog = CadrePickerDialog(state, title, parent, exclude_ids=exclude_ids, annotate=annotate)
-    try:
-        return list(dialog.chosen_ids()) if dialog.exec() else []
-    finally:
-        dialog.deleteLater()  # its query thread ended when it closed (Loads); the dialog goes too
+    return list(dialog.chosen_ids()) if dialog.exec() else []  # read before the dialog deletes itself
 
 
 # -- dialogs --------------------------------------------------------------------------

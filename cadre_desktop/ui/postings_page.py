@@ -274,7 +274,6 @@ class PostingDialog(FormDialog):
             picker.tick(self.cadre_id)
         self.picker = picker
         picker.accepted.connect(lambda: self.set_cadre((picker.chosen_ids() or [self.cadre_id])[0]))
-        picker.finished.connect(picker.deleteLater)
         picker.open()
 
     def values_of(self, record: dict) -> dict:

@@ -287,9 +287,9 @@ class CaseDialog(QDialog):
         from .cadre_picker import CadrePickerDialog
 
         picker = CadrePickerDialog(self.state, "选择干部", self, single=True)
-        if picker.exec() and picker.chosen_ids():
-            self.set_cadre(picker.chosen_ids()[0])
-        picker.deleteLater()
+        chosen = picker.chosen_ids() if picker.exec() else []  # read before the picker deletes itself
+        if chosen:
+            self.set_cadre(chosen[0])
 
     def set_cadre(self, cadre_id: int) -> None:
         from ..core.services import cadres

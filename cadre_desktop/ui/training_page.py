@@ -300,7 +300,6 @@ class TrainingPage(RefreshWhenShown, TableSelection, QWidget):
         picker = CadrePickerDialog(self.state, f"添加参训人员：{self._classes[cid]['name']}", self, exclude_ids=present)
         self.picker = picker
         picker.accepted.connect(lambda: self.add_chosen(cid, picker))
-        picker.finished.connect(picker.deleteLater)
         picker.open()
 
     def _run(self, title: str, work, done, *changed: str) -> None:

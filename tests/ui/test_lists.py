@@ -278,8 +278,7 @@ def test_dialogs_opened_and_closed_leave_no_thread_or_hidden_dialog_behind(qtbot
         qtbot.waitUntil(lambda: queries() == before, timeout=10000)
         picker = CadrePickerDialog(state, "选择", page)
         qtbot.waitUntil(lambda: not picker.loads.pending, timeout=20000)
-        picker.reject()
-        picker.deleteLater()
+        picker.reject()  # the picker deletes itself (checked below)
         qtbot.waitUntil(lambda: queries() == before, timeout=10000)
     qtbot.waitUntil(lambda: not page.findChildren(StructureDialog) and not page.findChildren(CadrePickerDialog),
                     timeout=10000)

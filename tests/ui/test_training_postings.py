@@ -193,6 +193,33 @@ def test_the_picker_reads_the_rows_scrolled_to_off_the_gui_thread(qtbot, demo_db
     assert picker.chosen_ids() == [picker.model.id_at(n - 1)]
 
 
+def test_a_picker_run_with_exec_answers_then_deletes_itself(qtbot, state, db, admin, unit_id):
+    """pick_cadres (exec) reads the ticked cadres before the picker, which deletes itself when it
+    finishes, is gone."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWidget
+
+    from cadre_desktop.ui.page_kit import pick_cadres
+
+    ids = add_people(db, admin, unit_id, 3)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    tries = []
+
+    def choose() -> None:  # in the picker's exec() loop
+        picker = parent.findChild(CadrePickerDialog)
+        if picker is None and len(tries) < 1000:
+            tries.append(1)
+            QTimer.singleShot(10, choose)
+        elif picker is not None:
+            picker.tick(ids[1])
+            picker.accept()
+
+    QTimer.singleShot(0, choose)
+    assert pick_cadres(state, parent, "选择") == [ids[1]]
+    qtbot.waitUntil(lambda: parent.findChild(CadrePickerDialog) is None, timeout=10000)
+
+
 def test_postings_filters_and_dialog(qtbot, state, db, admin, unit_id, cadre_id, qtmodeltester):
     today = dt.date.today()
     with db.session() as s:
