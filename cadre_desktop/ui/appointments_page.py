@@ -464,8 +464,10 @@ class BatchDialog(QDialog):
         return confirm(self, f"{'、'.join(names)}：{APPLY_QUESTION}", "更新干部档案", "是")
 
     def try_accept(self) -> bool:
-        """Check, then save the batch's appointments as a job (a batch may be long); the dialog
-        closes once they are saved. Returns whether the save was started."""
+        """Check, ask whether those entering a team have their records updated too, then save the
+        batch's appointments (and those updates) as one job in one session (a batch may be long);
+        the job announces the change once and the dialog closes once it is saved. Returns whether
+        the save was started."""
         set_error(self.message, None)
         if not self.people:
             set_error(self.message, "请先添加干部")
@@ -483,18 +485,18 @@ class BatchDialog(QDialog):
                 "new_unit_id": self.table.cellWidget(i, 4).value(), "new_team_role": team, "batch": batch,
                 "doc_number": self.doc_number.text()}))
         actor = self.state.actor
+        entering = [name for name, team, _data in rows if team]
+        apply = bool(entering) and self.ask_apply(entering)
 
-        def save(_progress, _cancelled) -> list[tuple[int, str]]:
-            saved: list[tuple[int, str]] = []
+        def save(_progress, _cancelled) -> None:
             with self.state.session() as s:
                 for i, (name, team, data) in enumerate(rows):
                     try:
                         aid = careers.save_appointment(s, actor=actor, data=data)
                     except DomainError as e:
                         raise DomainError(f"第 {i + 1} 行（{name}）：{e.message}") from e
-                    if team:
-                        saved.append((aid, name))
-            return saved
+                    if team and apply:  # the few who enter a team
+                        careers.apply_to_cadre(s, actor=actor, appointment_id=aid)
 
         def failed(error: BaseException) -> None:
             self.save_button.setEnabled(True)
@@ -504,8 +506,8 @@ class BatchDialog(QDialog):
                 _default_failure(self)(error)
 
         self.save_button.setEnabled(False)
-        self.job = run_job(self, "保存批次", save, on_success=self._saved, on_failure=failed, cancellable=False,
-                           announce=(self.state, lambda _saved: ("appointment", "cadre")))
+        self.job = run_job(self, "保存批次", save, on_success=lambda _r: self.accept(), on_failure=failed,
+                           cancellable=False, announce=(self.state, lambda _r: ("appointment", "cadre")))
         return True
 
     def reject(self) -> None:
@@ -514,11 +516,3 @@ class BatchDialog(QDialog):
         if self.job is not None and not self.job.done:
             return
         super().reject()
-
-    def _saved(self, saved: list[tuple[int, str]]) -> None:
-        if saved and self.ask_apply([n for _, n in saved]):
-            with self.state.session() as s:  # the few who enter a team
-                for aid, _ in saved:
-                    careers.apply_to_cadre(s, actor=self.state.actor, appointment_id=aid)
-            self.state.changes.emit("appointment", "cadre")
-        self.accept()

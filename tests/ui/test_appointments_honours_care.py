@@ -47,7 +47,7 @@ def test_building_a_batch_shows_the_young_share_live(qtbot, state, unit_id, monk
     dialog.name.setText("2022年第1批")
     dialog.table.item(1, 5).setText("党委委员、副镇长")
     asked = []
-    monkeypatch.setattr(dialog, "ask_apply", lambda names: asked.append(names) or False)
+    monkeypatch.setattr(dialog, "ask_apply", lambda names: asked.append(names) or True)
     import threading
 
     from cadre_desktop.ui import jobs
@@ -62,14 +62,15 @@ def test_building_a_batch_shows_the_young_share_live(qtbot, state, unit_id, monk
     hold.set()
     qtbot.waitUntil(lambda: dialog.job.done, timeout=20000)
     settle(qtbot, page)
-    assert {"appointment", "cadre"} <= announced[0]  # the save announced what it wrote
+    assert len(announced) == 1 and {"appointment", "cadre"} <= announced[0]  # once, what it wrote
     assert asked == [["人1"]] and dialog.result() == dialog.DialogCode.Accepted
     state.changes.emit("appointment")
     settle(qtbot, page)
     with state.session() as s:
         b = careers.batch_summary(s, "2022年第1批")
         assert (b["young"], b["total"], b["complies"]) == (1, 8, False)
-        assert cadres.get_cadre(s, ids[1])["team_role"] is None  # the clerk said no
+        assert cadres.get_cadre(s, ids[1])["team_role"] == "党委委员、副镇长"  # the clerk said yes: with the save
+        assert cadres.get_cadre(s, ids[2])["team_role"] is None
     texts = [page.batches.item(i).text() for i in range(page.batches.count())]
     assert any(t.startswith("✗ 2022年第1批") for t in texts)
 
