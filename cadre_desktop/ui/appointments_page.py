@@ -16,7 +16,7 @@ from ..core.values import DomainError
 from .common import confirm, error_label, set_error, shortcut, fit_to_screen
 from .jobs import Loads, _default_failure, run_job
 from .page_kit import (
-    FormDialog, PagedList, RefreshWhenShown, RowsModel, button_box, confirm_and_delete, elided_tips, filter_row, make_table,
+    FormDialog, PagedList, RefreshWhenShown, RowsModel, TableSelection, button_box, confirm_and_delete, elided_tips, filter_row, make_table,
     make_toolbar, open_dialog,
     pick_cadres, record_verbs, restore_header, save_header, search_line,
 )
@@ -45,7 +45,7 @@ class AppointmentsModel(RowsModel):
         return super().display(key, r)
 
 
-class AppointmentsPage(RefreshWhenShown, QWidget):
+class AppointmentsPage(RefreshWhenShown, TableSelection, QWidget):
     """The batches with their young share (key "list") and the appointments the batch and the
     filters select (key "table") are read off the GUI thread."""
 
@@ -183,13 +183,9 @@ class AppointmentsPage(RefreshWhenShown, QWidget):
         self.paged.load(lambda s: careers.appointment_ids(s, **args), careers.appointment_rows, apply,
                         extra=summary, wait=wait)
 
-    def selected(self) -> dict | None:
-        idx = self.table.currentIndex()
-        return self.model.row(idx.row()) if idx.isValid() else None
-
     # -- actions -------------------------------------------------------------------------------
     def _open_cadre(self):
-        r = self.selected()
+        r = self.selected_row()
         if r:
             self.open_cadre.emit(r["cadre_id"])
 
@@ -201,13 +197,13 @@ class AppointmentsPage(RefreshWhenShown, QWidget):
         open_dialog(self, AppointmentDialog(self.state, None, self, batch=sel[1] if sel[0] == "batch" else None), lambda _d: self.state.changes.emit("appointment", "cadre"))
 
     def edit_selected(self) -> None:
-        r = self.selected()
+        r = self.selected_row()
         if r is None or not self.state.actor.can("edit"):
             return
         open_dialog(self, AppointmentDialog(self.state, r, self), lambda _d: self.state.changes.emit("appointment", "cadre"))
 
     def delete_selected(self) -> None:
-        r = self.selected()
+        r = self.selected_row()
         if r is None or not self.state.actor.can("edit"):
             return
         confirm_and_delete(self, f"删除{r['name']} {day_text(r['date'])} 的{r['kind']}记录？\n\n干部档案不受影响。",

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from cadre_desktop.core.services import cadres, careers, welfare
-from cadre_desktop.ui.appointments_page import AppointmentsPage, BatchDialog
+from cadre_desktop.ui.appointments_page import AppointmentDialog, AppointmentsPage, BatchDialog
 from cadre_desktop.ui.care_page import CarePage, VisitDialog
 from cadre_desktop.ui.commendations_page import QuotaDialog
 from cadre_desktop.ui.state import AppState
@@ -73,6 +73,13 @@ def test_building_a_batch_shows_the_young_share_live(qtbot, state, unit_id, monk
         assert cadres.get_cadre(s, ids[2])["team_role"] is None
     texts = [page.batches.item(i).text() for i in range(page.batches.count())]
     assert any(t.startswith("✗ 2022年第1批") for t in texts)
+    # 编辑 opens the selected appointment (the page kit's selected_row)
+    assert page.model.rowCount() == 9
+    chosen = page.model.id_at(3)
+    assert page.select_id(chosen) and page.selected_row()["id"] == chosen
+    page.edit_selected()
+    assert isinstance(page.dialog, AppointmentDialog) and page.dialog.row["id"] == chosen
+    page.dialog.reject()
 
 
 def test_quota_dialog_allocates_and_shows_the_difference(qtbot, state, unit_id):
