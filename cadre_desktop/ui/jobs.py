@@ -126,13 +126,8 @@ def run_job(parent: QWidget | None, title: str, fn: Callable[[Callable, Callable
     def failed(error: BaseException) -> None:
         if alive():
             (on_failure or _default_failure(parent))(error)
-            return
-        from ..core.exchange.sheets import Cancelled
-        from ..core.values import DomainError
-        from .errors import show_unexpected
-
-        if not isinstance(error, (Cancelled, DomainError)):  # nothing was written; a bug is still told
-            show_unexpected(error)
+        else:  # nobody to tell of a cancel or a refusal (nothing was written); a bug is still told
+            _default_failure(None, quiet=True)(error)
 
     def finished() -> None:
         try:
@@ -150,7 +145,9 @@ def run_job(parent: QWidget | None, title: str, fn: Callable[[Callable, Callable
     return job
 
 
-def _default_failure(parent):
+def _default_failure(parent, *, quiet: bool = False):
+    """How a job's failure is told: a cancel as 已取消, a refusal (DomainError) in the clerk's words,
+    anything else in the unexpected-error window. `quiet`: only the unexpected is told."""
     def show(error: BaseException) -> None:
         from ..core.exchange.sheets import Cancelled
         from ..core.values import DomainError
@@ -158,9 +155,11 @@ def _default_failure(parent):
         from .errors import show_unexpected
 
         if isinstance(error, Cancelled):
-            inform(parent, "已取消，未写入任何数据。", "已取消")
+            if not quiet:
+                inform(parent, "已取消，未写入任何数据。", "已取消")
         elif isinstance(error, DomainError):
-            refuse(parent, error)
+            if not quiet:
+                refuse(parent, error)
         else:
             show_unexpected(error)
 

@@ -248,6 +248,44 @@ def test_a_job_whose_dialog_is_gone_still_announces_what_it_committed(qtbot, db,
     assert shown == []  # the gone dialog's own callback is not called
 
 
+def test_a_failed_job_is_told_one_way_whether_or_not_its_dialog_is_still_there(qtbot, monkeypatch):
+    """A cancel is told as 已取消 and a refusal in the clerk's words to a dialog still there; a
+    dialog gone is told nothing of either (nothing was written); a bug is told either way."""
+    import threading
+
+    from PySide6.QtWidgets import QDialog
+    from shiboken6 import isValid
+
+    from cadre_desktop.core.exchange.sheets import Cancelled
+    from cadre_desktop.core.values import DomainError
+    from cadre_desktop.ui import common, errors, jobs
+
+    told = []
+    monkeypatch.setattr(common, "inform", lambda *_a, **_k: told.append("已取消"))
+    monkeypatch.setattr(common, "refuse", lambda _parent, error: told.append(error.message))
+    monkeypatch.setattr(errors, "show_unexpected", lambda error: told.append(type(error).__name__))
+    failures = (Cancelled(), DomainError("不能保存"), ZeroDivisionError())
+    for gone in (False, True):
+        for error in failures:
+            dialog = QDialog()
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            release = threading.Event()
+
+            def work(_progress, _cancelled, error=error, release=release):
+                release.wait(20)
+                raise error
+
+            job = run_job(dialog, "保存", work)
+            if gone:
+                dialog.close()
+                qtbot.waitUntil(lambda: not isValid(dialog), timeout=10000)
+            release.set()
+            qtbot.waitUntil(lambda: job.done and job not in jobs._LIVE, timeout=10000)
+            if not gone:
+                dialog.close()
+    assert told == ["已取消", "不能保存", "ZeroDivisionError", "ZeroDivisionError"]
+
+
 def test_cancel_drops_the_answer_on_its_way_and_keeps_other_keys(qtbot):
     import threading
 
