@@ -403,7 +403,8 @@ def main() -> None:
         tour.w.resize(1280, 800)
         tour.w.show()
         deadline = time.perf_counter() + 120
-        while tour.w.roster.model.rowCount() == 0 and time.perf_counter() < deadline:
+        while (not tour.w.pages.is_built("干部档案") or tour.w.roster.model.rowCount() == 0) \
+                and time.perf_counter() < deadline:
             app.processEvents()
     tour.step("window: build and show, first rows", build)
     parts = set(args.only.split(","))

@@ -286,7 +286,7 @@ with db.session() as s:
 w = MainWindow(AppState(db=db, actor=actor))
 w.show()
 deadline = time.perf_counter() + 120
-while w.roster.model.rowCount() == 0 and time.perf_counter() < deadline:
+while (not w.pages.is_built("干部档案") or w.roster.model.rowCount() == 0) and time.perf_counter() < deadline:
     app.processEvents()
 app.processEvents()
 first = time.perf_counter() - t0

@@ -56,6 +56,10 @@ PAGES = (
 )
 
 
+ROSTER = "干部档案"
+ROSTER_MODULE = next(module for label, module, _cls, _perm in PAGES if label == ROSTER)
+
+
 class LazyPages(Mapping):
     """The window's pages by name, in navigation order. Every permitted page is listed (and has its
     navigation entry) from the start; a page is built the first time it is looked up (`pages[name]`,
@@ -98,9 +102,10 @@ class LazyPages(Mapping):
         stack.insertWidget(index, page)
         stack.removeWidget(stand_in)
         stand_in.deleteLater()
+        self._window._wire(name, page)
         if was_current:
             stack.setCurrentWidget(page)
-        self._window._wire(name, page)
+            self._window._update_print_action()
         return page
 
     def __contains__(self, name: object) -> bool:
@@ -155,16 +160,17 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(132)
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 10px; }")
         self.stack = QStackedWidget()
-        # Only the page shown first and the roster are built at start; every other page is built
-        # the first time it is selected or looked up in `pages` (start-up at 100,000 cadres).
+        # Every page is built the first time it is selected or looked up in `pages`; the roster and
+        # the page the window opens on are built just after the window, one step per pass of the
+        # event loop (`_start_up`), so that no step holds the GUI thread long.
         self.pages = LazyPages(self)
         for label, module, cls, permission in PAGES:
             if state.actor.can(permission):
                 self.pages.declare(label, module, cls)
+        self.nav.setCurrentRow(0)  # before the signal is connected: the stand-in is shown
         self.nav.currentRowChanged.connect(self._select_row)
-        self.roster = self.pages["干部档案"]
-        self.pages[next(iter(self.pages))]  # the page the window opens on
-        self.nav.setCurrentRow(0)
+        self._start_steps = iter(self._start_up())
+        QTimer.singleShot(0, self, self._next_start_step)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -183,6 +189,28 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(WARM_UP_MS, self, warm_up)
 
 
+    @property
+    def roster(self) -> QWidget:
+        """The 干部档案 page (built now if start-up has not reached it yet)."""
+        return self.pages[ROSTER]
+
+    def _start_up(self) -> Iterator:
+        """What start-up builds after the window, one step per pass of the event loop: the roster's
+        module, the roster (its first rows are then read on its query thread), the page the window
+        opens on. A step whose page the clerk or a caller has already built costs nothing."""
+        if ROSTER in self.pages:
+            yield lambda: importlib.import_module(f"{__package__}.{ROSTER_MODULE}")
+            yield lambda: self.pages[ROSTER]
+        if len(self.pages):
+            yield lambda: self.pages[self.pages.name_at(self.nav.currentRow())]
+
+    def _next_start_step(self) -> None:
+        step = next(self._start_steps, None)
+        if step is None:
+            return
+        step()
+        QTimer.singleShot(0, self, self._next_start_step)
+
     def add_page(self, name: str, page: QWidget) -> None:
         """A page built elsewhere, added at the end of the navigation."""
         self.pages.add(name, page)
@@ -191,13 +219,13 @@ class MainWindow(QMainWindow):
         """A page just built: its place in the stack, and its signals to the window and the roster."""
         page.setProperty("pageTitle", name)  # the name a printed or exported list carries
         elided_tips_in(page)  # a cut-off cell of any of its lists shows its whole text on hover
-        roster = self.pages.built().get("干部档案")
+        roster = self.pages.built().get(ROSTER)
         # Pages that list cadres open a cadre's file through the roster's editor.
         if hasattr(page, "open_cadre") and page is not roster:
             if roster is not None:
                 page.open_cadre.connect(roster.open_cadre)
             else:  # the roster is not built yet: build it when a cadre is first opened
-                page.open_cadre.connect(lambda *a: self.pages["干部档案"].open_cadre(*a))
+                page.open_cadre.connect(lambda *a: self.pages[ROSTER].open_cadre(*a))
         if hasattr(page, "import_requested"):
             page.import_requested.connect(self.import_workbook)
         if hasattr(page, "export_requested"):

@@ -362,3 +362,20 @@ sys.exit(1 if heavy else 0)
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_selection_order_through_select_all_and_clear(qtbot, demo_state):
+    page = roster(qtbot, demo_state)
+    select_rows(page, [6, 1, 4])
+    first = page.selected_ids()
+    page.table.selectAll()  # the ones chosen first keep their place, the rest follow in the list's order
+    everyone = page.selected_ids()
+    rest = [page.model.id_at(r) for r in range(page.model.rowCount()) if page.model.id_at(r) not in first]
+    assert everyone == first + rest and page.count.text().endswith(f"，已选 {len(everyone)} 人")
+    demo_state.changes.emit("cadre")  # a refresh keeps all of them, in that order
+    qtbot.waitUntil(lambda: not page.loads.pending, timeout=20000)
+    assert page.selected_ids() == everyone
+    page.table.clearSelection()
+    assert page.selected_ids() == [] and "已选" not in page.count.text()
+    select_rows(page, [2, 0])  # after a clear, a new order
+    assert page.selected_ids() == [page.model.id_at(2), page.model.id_at(0)]

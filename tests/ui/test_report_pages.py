@@ -53,6 +53,7 @@ def test_window_opens_on_the_overview_with_this_years_figures(qtbot, demo_state,
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
+    qtbot.waitUntil(lambda: window.pages.is_built("首页"), timeout=10000)  # a step of start-up
     page = window.stack.currentWidget()
     assert isinstance(page, OverviewPage) and window.nav.currentItem().text() == "首页"
     qtbot.waitUntil(lambda: page.loaded, timeout=30000)
