@@ -13,10 +13,10 @@ from ..core.services import cadres, tolerance, units
 from ..core.values import AGE_BANDS, CADRE_LEVELS, STATUSES, DomainError
 from .common import confirm, refuse, shortcut
 from .jobs import Loads
-from .models import BLOCK, RosterModel
+from .models import RosterModel
 from .page_kit import (
-    Printable, RefreshWhenShown, TableSelection, export_verb, filter_row, make_table, make_toolbar, open_dialog,
-    print_verbs, row_ranges, search_line,
+    PagedList, Printable, RefreshWhenShown, TableSelection, export_verb, filter_row, make_table, make_toolbar,
+    open_dialog, print_verbs, row_ranges, search_line,
 )
 from .print_order import PrintOrderDialog
 from .roster_lists import ColumnChooser, StructureDialog, batch_menu
@@ -35,7 +35,8 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
 
     Every read runs on the page's query thread (jobs.Loads): "units" fills the unit filter, "list"
     the ids of the cadres shown (with the first block of their rows), "rows:…:<n>" the block of rows
-    from row n when the table scrolls to it, "details" the selected cadre's summary."""
+    from row n when the table scrolls to it (page_kit.PagedList), "details" the selected cadre's
+    summary."""
 
     # the rows show cadres in their units, their 容错纠错 mark (its months are a setting) and
     # 本年学时 (training classes and attendance)
@@ -107,7 +108,7 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
                              (self.young, self.reserve, self.incomplete, self.training_short), self.count, stretch=True)
 
         # the table
-        self.model = RosterModel(ALL_COLUMNS, self._fetch, SORT_KEYS, self)
+        self.model = RosterModel(ALL_COLUMNS, lambda _ids: [], SORT_KEYS, self)  # rows: PagedList's reader
         self.model.masked = state.actor.masked_export
         self.model.on_sort = self._sorted
         self.table = make_table(self.model, widths=(70, 40, 44, 76, 44, 120, 190, 92, 100, 92, 76, 66, 56))
@@ -163,7 +164,7 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
         self.search.returnPressed.connect(self._search_enter)
 
         self.loads = Loads(self)
-        self.model.load_through(self.loads)  # rows scrolled to are read on the query thread
+        self.paged = PagedList(state, self.model, self.loads, current=self.selected_id)
         self._select_next: int | None = None
         self._enter_after_list = False  # Enter in the search box waits for the list it asked for
         self._unit_wanted: str | None = None  # the remembered unit filter, chosen once the units are in
@@ -177,10 +178,6 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
         self._stale = False
 
     # -- data ---------------------------------------------------------------------------------
-    def _fetch(self, ids: list[int]) -> list[dict]:
-        with self.state.session(read_only=True) as s:
-            return cadres.roster_rows(s, ids)
-
     def current_filter(self) -> cadres.RosterFilter:
         pick = lambda c: None if c.currentText() == ALL else c.currentText()  # noqa: E731
         return cadres.RosterFilter(
@@ -202,20 +199,15 @@ class RosterPage(RefreshWhenShown, TableSelection, Printable, QWidget):
         self._listed_unit = flt.unit_id
         self.search_note.setText(flt.search_note or "")
         self.search_note.setVisible(bool(flt.search_note))
+        self.paged.load(lambda s: cadres.roster_ids(s, flt, sort=sort, descending=descending), cadres.roster_rows,
+                        self._apply_list, wait=wait)
 
-        def query() -> tuple[list[int], list[dict]]:
-            with self.state.session(read_only=True) as s:
-                ids = cadres.roster_ids(s, flt, sort=sort, descending=descending)
-                return ids, cadres.roster_rows(s, ids[:BLOCK])  # the first screenful comes with them
-
-        self.loads.run("list", query, self._apply_list, wait=wait)
-
-    def _apply_list(self, answer: tuple[list[int], list[dict]]) -> None:
-        ids, first = answer
-        keep = self._select_next or self.selected_id()
-        chosen = [] if self._select_next else list(self._chosen)
+    def _apply_list(self, _extra=None) -> None:
+        """The new ids are shown: the model's reset dropped the selection without a signal, so
+        `_chosen` still holds the cadres selected before it, in the clerk's order."""
+        keep = self._select_next or self.paged.kept
+        chosen = () if self._select_next else self._chosen
         self._select_next = None
-        self.model.set_ids(ids, first)  # a reset: the selection is gone, without a signal
         present = self.model.row_index()  # built once here, used again to reselect below
         self._chosen = {i: None for i in chosen if i in present}
         if keep is not None:
