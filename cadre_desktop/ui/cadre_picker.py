@@ -16,8 +16,8 @@ from ..core.services import cadres, units
 from ..core.services.people_lookup import Resolution, names_of, resolve_people
 from .common import ERROR_STYLE, shortcut, fit_to_screen
 from .jobs import Loads
-from .models import BLOCK, LazyTableModel
-from .page_kit import elided_tips, filter_row, header_apart, search_line
+from .models import LazyTableModel
+from .page_kit import PagedList, elided_tips, filter_row, header_apart, search_line
 from .state import AppState
 from .widgets import mask_tail
 
@@ -29,11 +29,11 @@ GREY = QColor("#9a9a9a")
 
 class PickModel(LazyTableModel):
     """The roster with a check box in the first column; ticks survive a new search. Its rows are
-    read through the picker's Loads: a row not read yet can be neither ticked nor selected until
-    its block (with the notes) arrives."""
+    paged through the picker's Loads (page_kit.PagedList): a row not read yet can be neither ticked
+    nor selected until its block (with the notes) arrives."""
 
-    def __init__(self, fetch, parent=None, *, single: bool = False):
-        super().__init__(COLUMNS, fetch, None, parent)
+    def __init__(self, parent=None, *, single: bool = False):
+        super().__init__(COLUMNS, lambda _ids: [], None, parent)  # rows: the picker's PagedList reader
         self.checked: dict[int, None] = {}  # insertion-ordered set
         self.single = single
         self.on_checked: Callable[[], None] | None = None
@@ -126,11 +126,7 @@ class CadrePickerDialog(QDialog):
         self.count = QLabel()
         filters = filter_row(self.search, extra=(self.unit, self.young), count=self.count)
 
-        def fetch(ids: list[int]) -> list[dict]:
-            with state.session(read_only=True) as s:
-                return self._noted(s, cadres.roster_rows(s, ids))
-
-        self.model = PickModel(fetch, self, single=single)
+        self.model = PickModel(self, single=single)
         self.model.on_checked = self._update_count
         self.table = QTableView()
         elided_tips(self.table)
@@ -201,10 +197,10 @@ class CadrePickerDialog(QDialog):
         layout.addLayout(bottom)
         fit_to_screen(self, 860, 560)
 
-        # The roster's own query (cadres.roster_ids / roster_rows), on the dialog's query thread;
-        # the blocks the view scrolls to are read there too.
+        # The roster's ids and rows (cadres.roster_ids / roster_rows, with the notes), paged on the
+        # dialog's query thread as a page's list.
         self.loads = Loads(self)
-        self.model.load_through(self.loads)
+        self.paged = PagedList(state, self.model, self.loads)
         self.search.searched.connect(lambda _t: self.refresh())
         self.unit.currentIndexChanged.connect(lambda _i: self.refresh())
         self.young.toggled.connect(lambda _c: self.refresh())
@@ -230,9 +226,10 @@ class CadrePickerDialog(QDialog):
         for cid in new:
             self._notes[cid] = ALREADY if cid in self.exclude else reasons.get(cid)
 
-    def _noted(self, session, rows: list[dict]) -> list[dict]:
-        """The rows as the picker shows them (read where the rows are, with their session): the
-        caller's note, ID numbers masked for an account that may only see them masked."""
+    def _rows(self, session, ids: list[int]) -> list[dict]:
+        """The roster's rows of these cadres as the picker shows them (read with the block, in its
+        session): the caller's note, ID numbers masked for an account that may only see them masked."""
+        rows = cadres.roster_rows(session, ids)
         masked = self.state.actor.masked_export
         self._learn_notes(session, [r["id"] for r in rows])
         for r in rows:
@@ -260,18 +257,10 @@ class CadrePickerDialog(QDialog):
         flt = cadres.RosterFilter(search=self.search.text(), unit_id=self.unit.currentData(),
                                   young=self.young.isChecked(), status="在职",
                                   hide_numbers=self.state.actor.masked_export)
+        self.paged.load(lambda s: cadres.roster_ids(s, flt), self._rows, self._apply_list, wait=wait)
 
-        def fetch() -> tuple[list[int], list[dict]]:
-            with self.state.session(read_only=True) as s:
-                ids = cadres.roster_ids(s, flt)
-                return ids, self._noted(s, cadres.roster_rows(s, ids[:BLOCK]))
-
-        self.loads.run("list", fetch, self._apply_list, wait=wait)
-
-    def _apply_list(self, answer: tuple[list[int], list[dict]]) -> None:
-        ids, first = answer
-        self.model.set_ids(ids, first)
-        self.count.setText(f"共 {len(ids)} 人")
+    def _apply_list(self, _extra=None) -> None:
+        self.count.setText(f"共 {self.model.rowCount()} 人")
         self._update_count()
 
     def _toggle_row(self, index: QModelIndex) -> None:

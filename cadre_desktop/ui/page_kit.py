@@ -475,14 +475,14 @@ class RowsModel(LazyTableModel):
 
 
 class PagedList:
-    """A list page's rows paged from the database, as the roster's: the query thread reads the ids
-    the page's filters select, in the list's order (`ids(session)`, filters and sort in SQL), with
-    the first block's rows; the model then reads the rows of a block when the view first shows it
-    (`rows(session, ids)` -> dicts with "id", in a read-only session of its own, on whatever thread
-    asks: the page's query thread for the view (LazyTableModel.load_through), the GUI thread for
-    row() of an action on a picked row, or the worker of 导出/打印, which read every id shown, a
-    block at a time). The
-    GUI thread holds the ids and the blocks the model keeps, never every row.
+    """A list's rows paged from the database (the roster, the cadre picker, the big record pages):
+    the query thread reads the ids the page's filters select, in the list's order (`ids(session)`,
+    filters and sort in SQL), with the first block's rows; the model then reads the rows of a block
+    when the view first shows it (`rows(session, ids)` -> dicts with "id", in a read-only session of
+    its own, on whatever thread asks: the page's query thread for the view
+    (LazyTableModel.load_through), the GUI thread for row() of an action on a picked row, or the
+    worker of 导出/打印, which read every id shown, a block at a time). The GUI thread holds the
+    ids and the blocks the model keeps, never every row.
 
     `load(ids, rows, apply, extra=...)`: `extra(session, ids)` reads what else the page shows with
     the list (counts, totals) in the same session; `apply(extra)` runs on the GUI thread once the
