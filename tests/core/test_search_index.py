@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from cadre_desktop.core import search_index
+from cadre_desktop.core.db import ordered_ids
 from cadre_desktop.core.services import cadres, units
 
 from conftest import make_id
@@ -166,7 +167,8 @@ def test_every_path_selects_what_the_definition_says(db, admin, unit_id, monkeyp
 
 
 def test_the_ids_come_back_in_the_order_of_every_sort(db, admin, unit_id):
-    """roster_ids hands back the ids in the query's order (on SQLite through one joined text)."""
+    """roster_ids hands back the ids in the query's order (db.ordered_ids: on SQLite through one
+    joined text), and ordered_ids gives what the plain query gives for every order."""
     import random
 
     from cadre_desktop.core.models import Cadre
@@ -190,3 +192,10 @@ def test_the_ids_come_back_in_the_order_of_every_sort(db, admin, unit_id):
         by_name = s.scalars(select(Cadre.id).order_by(Cadre.name.desc(), Cadre.roster_key, Cadre.id)).all()
         assert cadres.roster_ids(s, cadres.RosterFilter(), sort="name", descending=True) == by_name
         assert cadres.roster_ids(s, cadres.RosterFilter(search="zzz")) == []
+        for keys in ((Cadre.roster_key, Cadre.id), (Cadre.name.desc(), Cadre.id), (Cadre.birth, Cadre.id.desc()),
+                     (Cadre.level.desc(), Cadre.name)):
+            q = select(Cadre.id).order_by(*keys)
+            assert ordered_ids(s, q) == s.scalars(q).all()
+        q = select(Cadre.unit_id).order_by(Cadre.name, Cadre.id)  # another column than "id"
+        assert ordered_ids(s, q) == s.scalars(q).all()
+        assert ordered_ids(s, select(Cadre.id).where(Cadre.id < 0).order_by(Cadre.id)) == []
