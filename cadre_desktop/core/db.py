@@ -6,6 +6,7 @@ locked database, a value too long, a duplicate, a stale edit, a lost connection.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from sqlalchemy import create_engine, event, exc, inspect, text
+from sqlalchemy import create_engine, event, exc, func, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -77,6 +78,20 @@ def chunks(items: list, n: int) -> Iterator[list]:
     parameters are limited; a long IN list plans badly)."""
     for i in range(0, len(items), n):
         yield items[i:i + n]
+
+
+def ordered_ids(session: Session, q) -> list[int]:
+    """The integers a SELECT of one column (ids, line numbers) returns, in its order: a paged list's
+    ids. On SQLite the database joins them into one text (group_concat over the ordered subquery,
+    which SQLite reads in order: an aggregate query never flattens an ordered subquery) and Python
+    parses it as one JSON array (twice as fast as split and int over 100,000 ids), rather than
+    stepping a cursor and building a row for each; tests/core/test_search_index.py and
+    test_paged_reads.py compare it with the rows of the plain query."""
+    # through the session, not its connection: its autoflush writes what is pending first
+    if session.get_bind().dialect.name != "sqlite":
+        return list(session.scalars(q))
+    joined = session.execute(select(func.group_concat(q.subquery().c[0]))).scalar()
+    return json.loads("[" + joined + "]") if joined else []
 
 
 def in_order(rows, ids: list[int]) -> list[dict]:

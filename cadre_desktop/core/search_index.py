@@ -13,6 +13,9 @@ from __future__ import annotations
 import sqlite3
 import weakref
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 FTS_TABLE = ("CREATE VIRTUAL TABLE cadre_fts USING fts5(search_text, id_number, content='cadre', "
              "content_rowid='id', tokenize='trigram')")
 FTS_TRIGGERS = {
@@ -48,11 +51,45 @@ DIGITS_WHERE = "search_text GLOB '*[0-9]*'"
 DIGITS_INDEX = f"CREATE INDEX ix_cadre_search_digits ON cadre (id) WHERE {DIGITS_WHERE}"
 
 
+_DIGITS = "cadre_digits_in_search_text"  # session.info: (the transaction asked in, the answer)
+
+
 def digits_in_search_text(session) -> bool:
-    """Whether any cadre's search text holds a digit (SQLite: read from the partial index; the
-    same statement as the caller's query, so both see one snapshot)."""
-    return session.connection().exec_driver_sql(
-        f"SELECT 1 FROM cadre WHERE {DIGITS_WHERE} LIMIT 1").first() is not None
+    """Whether any cadre's search text holds a digit (SQLite: read from the partial index, in the
+    transaction of the caller's query, so both see one snapshot). Asked once per transaction: the
+    queries of one search (the roster's ids, its count, anything else built with roster._where in
+    the session) share the answer. A write through the session (a flush, or an INSERT, UPDATE or
+    DELETE it executes) and the end of a transaction or savepoint forget it, so a search after a
+    change sees the change."""
+    if session.autoflush:
+        session.flush()  # what the caller's query will see: its own autoflush comes after this answer
+    conn = session.connection()
+    transaction = session.get_transaction()
+    known = session.info.get(_DIGITS)
+    if known is not None and known[0] is transaction:
+        return known[1]
+    found = conn.exec_driver_sql(f"SELECT 1 FROM cadre WHERE {DIGITS_WHERE} LIMIT 1").first() is not None
+    session.info[_DIGITS] = (transaction, found)
+    return found
+
+
+def _forget_digits(session, *_args) -> None:
+    if _DIGITS in session.info:
+        del session.info[_DIGITS]
+
+
+def _forget_digits_on_write(state) -> None:
+    if not state.is_select and _DIGITS in state.session.info:
+        del state.session.info[_DIGITS]
+
+
+# On the Session class, once (as services.audit's listeners): a listener on each session would cost
+# more than the query it saves.
+for _name in ("after_flush", "after_transaction_end"):
+    if not event.contains(Session, _name, _forget_digits):
+        event.listen(Session, _name, _forget_digits)
+if not event.contains(Session, "do_orm_execute", _forget_digits_on_write):
+    event.listen(Session, "do_orm_execute", _forget_digits_on_write)
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

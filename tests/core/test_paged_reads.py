@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
+from cadre_desktop.core.db import ordered_ids
+from cadre_desktop.core.models import Attendance, CareRecord, MentorPair, Posting, Visit
 from cadre_desktop.core.services import careers, development, mentoring, welfare
 
 
@@ -68,3 +72,24 @@ def test_a_class_list_paged_equals_the_list(demo_db):
             assert (summary["count"], summary["completed"]) == (len(whole), sum(r["completed"] for r in whole))
             assert sorted(summary["cadre_ids"]) == sorted(r["cadre_id"] for r in whole)
         assert development.attendance_rows(s, []) == [] == development.attendance_rows(s, [-5])
+
+
+def test_the_ids_read_as_one_text_equal_the_plain_query(demo_db):
+    """db.ordered_ids (on SQLite one group_concat over the ordered query) gives the rows of the
+    plain query, in order, for the queries behind the paged lists' ids."""
+    today = dt.date.today()
+    with demo_db.session() as s:
+        queries = [
+            mentoring._pairs_select(lambda *_a: (MentorPair.id,), kind=None, active=None, search="",
+                                    today=today),
+            welfare._care_select((CareRecord.id,), kind=None, year=None, text=None),
+            welfare._care_select((CareRecord.id,), kind=None, year=None, text="张"),
+            select(Visit.id).where(*welfare._visit_query(None, None, None)).order_by(*welfare._VISIT_ORDER),
+            development._postings_select((Posting.id,), development.PostingFilter()),
+            careers._appointments_select(ids_only=True),
+            *(development._attendance_select((Attendance.id,), c["id"]) for c in development.list_classes(s)[:2]),
+        ]
+        for q in queries:
+            plain = s.scalars(q).all()
+            assert plain and ordered_ids(s, q) == plain
+        assert ordered_ids(s, welfare._care_select((CareRecord.id,), kind=None, year=None, text="不存在的人")) == []

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from cadre_desktop.core import search_index
+from cadre_desktop.core.db import ordered_ids
 from cadre_desktop.core.services import cadres, units
 
 from conftest import make_id
@@ -166,7 +167,8 @@ def test_every_path_selects_what_the_definition_says(db, admin, unit_id, monkeyp
 
 
 def test_the_ids_come_back_in_the_order_of_every_sort(db, admin, unit_id):
-    """roster_ids hands back the ids in the query's order (on SQLite through one joined text)."""
+    """roster_ids hands back the ids in the query's order (db.ordered_ids: on SQLite through one
+    joined text), and ordered_ids gives what the plain query gives for every order."""
     import random
 
     from cadre_desktop.core.models import Cadre
@@ -190,3 +192,52 @@ def test_the_ids_come_back_in_the_order_of_every_sort(db, admin, unit_id):
         by_name = s.scalars(select(Cadre.id).order_by(Cadre.name.desc(), Cadre.roster_key, Cadre.id)).all()
         assert cadres.roster_ids(s, cadres.RosterFilter(), sort="name", descending=True) == by_name
         assert cadres.roster_ids(s, cadres.RosterFilter(search="zzz")) == []
+        for keys in ((Cadre.roster_key, Cadre.id), (Cadre.name.desc(), Cadre.id), (Cadre.birth, Cadre.id.desc()),
+                     (Cadre.level.desc(), Cadre.name)):
+            q = select(Cadre.id).order_by(*keys)
+            assert ordered_ids(s, q) == s.scalars(q).all()
+        q = select(Cadre.unit_id).order_by(Cadre.name, Cadre.id)  # another column than "id"
+        assert ordered_ids(s, q) == s.scalars(q).all()
+        assert ordered_ids(s, select(Cadre.id).where(Cadre.id < 0).order_by(Cadre.id)) == []
+
+
+def test_one_search_asks_once_whether_a_search_text_holds_digits(db, admin, unit_id):
+    """The roster's ids and count of one search share one answer (SQLite reads it from the partial
+    index); a cadre saved with a digit in the search text since, in the same session or another,
+    is found by the next search, on both engines."""
+    from sqlalchemy import event
+
+    from cadre_desktop.core.models import Cadre
+
+    asked = []
+
+    def count(conn, cursor, statement, *_a):
+        if search_index.DIGITS_WHERE in statement:
+            asked.append(statement)
+
+    with db.session() as s:
+        for i, name in enumerate(("张伟", "李芳", "王强")):
+            _add(s, admin, unit_id, name, f"{i * 2 + 1:03d}")
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with db.session() as s:
+            flt = cadres.RosterFilter(search="38")
+            assert cadres.roster_ids(s, flt) == _expected(s, "38") == []
+            assert cadres.roster_count(s, flt) == 0
+            assert len(asked) == (1 if db.is_sqlite else 0)
+            new = _add(s, admin, unit_id, "赵38", "007")  # written in this transaction, then searched
+            assert cadres.roster_ids(s, flt) == _expected(s, "38") == [new]
+            assert cadres.roster_count(s, flt) == 1
+            assert len(asked) == (2 if db.is_sqlite else 0)
+            s.get(Cadre, new).search_text = "zhao"  # not flushed yet: the search flushes it first
+            assert cadres.roster_ids(s, flt) == []
+        with db.session() as s:
+            assert cadres.roster_ids(s, cadres.RosterFilter(search="49")) == []
+        with db.session() as s:  # another session renames a cadre to a name with digits
+            c = cadres.get_cadre(s, cadres.roster_ids(s, cadres.RosterFilter(search="李芳"))[0])
+            c["name"] = "李芳49"
+            cadres.save_cadre(s, actor=admin, data=c, cadre_id=c["id"])
+        with db.session() as s:
+            assert cadres.roster_ids(s, cadres.RosterFilter(search="49")) == _expected(s, "49") == [c["id"]]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

@@ -35,10 +35,11 @@ def _person(ctx: Context, idn: str) -> Person | None:
     return Person(idn, name, birth, level)
 
 
-def _db_pairs(ctx: Context, mentee_idns=()) -> dict[tuple, MentorPair]:
-    """The stored pairs of these mentees (by ID number) by their workbook key, added to those
-    looked up so far: in batches by key, never every pair of the database."""
-    pairs: dict[tuple, MentorPair] = ctx.cache.setdefault("pairs", {})
+def _db_pairs(ctx: Context, mentee_idns=()) -> dict[str, dict[tuple, MentorPair]]:
+    """mentee ID number → the stored pairs of that mentee by their workbook key, for these mentees
+    added to those looked up so far: in batches by key, never every pair of the database. By
+    mentee, so a batch of a big sheet reads its own mentees' pairs, not every pair looked up."""
+    pairs: dict[str, dict[tuple, MentorPair]] = ctx.cache.setdefault("pairs", {})
     names: dict[int, str] = ctx.cache.setdefault("pair_mentors", {})
     Mentor, Mentee = aliased(Cadre), aliased(Cadre)
 
@@ -48,18 +49,19 @@ def _db_pairs(ctx: Context, mentee_idns=()) -> dict[tuple, MentorPair]:
                 .where(MentorPair.mentee_id.in_(chunk)))
 
     for p, m, e, mentor_name in rows_of_cadres(ctx, "pairs_of", mentee_idns, query):
-        pairs[(m, e, p.kind, p.role, p.start)] = p
+        pairs.setdefault(e, {})[(m, e, p.kind, p.role, p.start)] = p
         names[p.id] = mentor_name
     return pairs
 
 
-def _stored_of(ctx: Context) -> dict[tuple, list[tuple]]:
-    """(mentee ID number, kind, role) → [(pair id, start, end, mentor name)] of the pairs looked up."""
+def _stored_of(ctx: Context, db: dict[str, dict[tuple, MentorPair]], mentee_idns) -> dict[tuple, list[tuple]]:
+    """(mentee ID number, kind, role) → [(pair id, start, end, mentor name)] of these mentees' pairs."""
     names = ctx.cache.get("pair_mentors", {})
     out: dict[tuple, list[tuple]] = {}
-    for (_m, e, kind, role, start), p in ctx.cache.get("pairs", {}).items():
-        if p.id is not None:
-            out.setdefault((e, kind, role or None), []).append((p.id, start, p.end, names.get(p.id, "")))
+    for idn in mentee_idns:
+        for (_m, e, kind, role, start), p in db.get(idn, {}).items():
+            if p.id is not None:
+                out.setdefault((e, kind, role or None), []).append((p.id, start, p.end, names.get(p.id, "")))
     return out
 
 
@@ -129,8 +131,10 @@ class PairSheet(SheetDef):
     note = "一对一、不重复：同一被帮带人同一结对类型（及导师类别）的结对时间不能重叠"
 
     def check(self, ctx: Context, rows: list[Row]) -> None:
-        db = _db_pairs(ctx, {r.get("mentee_idn") for r in rows})
-        stored = _stored_of(ctx)
+        mentees = {r.get("mentee_idn") for r in rows}
+        by_mentee = _db_pairs(ctx, mentees)
+        db = {k: p for idn in mentees for k, p in by_mentee.get(idn, {}).items()}  # the pairs of these rows' mentees
+        stored = _stored_of(ctx, by_mentee, mentees)
         young = settings.young_age(ctx.session)
         keys = {self.key_of(r) for r in rows}
         skip = {p.id for k, p in db.items() if k in keys}
@@ -151,7 +155,10 @@ class PairSheet(SheetDef):
                 ctx.error(self.name, r.number, ATTR_HEADERS.get(attr), msg)
             earlier.setdefault(group, []).append(
                 OtherPair(mentee.key, mentor.name, r.get("kind"), r.get("role") or None, r.get("start"), end))
-        ctx.provided[self.name] = {self.key_of(r): (r.get("end"), "end" in r) for r in rows}
+        provided: dict[str, dict[tuple, tuple]] = {}  # by mentee, as the pairs looked up (_spans)
+        for r in rows:
+            provided.setdefault(r.get("mentee_idn"), {})[self.key_of(r)] = (r.get("end"), "end" in r)
+        ctx.provided[self.name] = provided
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
         people = _cadres_by_id(ctx)
@@ -175,13 +182,16 @@ class PairSheet(SheetDef):
 
 
 def _spans(ctx: Context, mentee_idns) -> dict[tuple, list[tuple]]:
-    """(mentor, mentee, kind, role) → [(start, end)] of the pairs as the workbook leaves them."""
+    """(mentor, mentee, kind, role) → [(start, end)] of these mentees' pairs as the workbook leaves
+    them (only their pairs: a batch of a big sheet does not walk every pair looked up or given)."""
+    db, provided = _db_pairs(ctx, mentee_idns), ctx.provided.get(PAIRS, {})
     spans: dict[tuple, dict] = {}
-    for (m, e, kind, role, start), p in _db_pairs(ctx, mentee_idns).items():
-        spans.setdefault((m, e, kind, role), {})[start] = p.end
-    for (m, e, kind, role, start), (end, has_end) in ctx.provided.get(PAIRS, {}).items():
-        held = spans.setdefault((m, e, kind, role or None), {})
-        held[start] = end if has_end else held.get(start)
+    for idn in mentee_idns:
+        for (m, e, kind, role, start), p in db.get(idn, {}).items():
+            spans.setdefault((m, e, kind, role), {})[start] = p.end
+        for (m, e, kind, role, start), (end, has_end) in provided.get(idn, {}).items():
+            held = spans.setdefault((m, e, kind, role or None), {})
+            held[start] = end if has_end else held.get(start)
     return {k: list(v.items()) for k, v in spans.items()}
 
 
@@ -225,10 +235,10 @@ class RecordSheet(SheetDef):
         s = ctx.session
         people = _cadres_by_id(ctx)
         mentees = {r.get("mentee_idn") for r in rows}
-        wanted = {people[i].id for i in mentees}
+        db = _db_pairs(ctx, mentees)
         index: dict[tuple, list[MentorPair]] = {}
-        for p in _db_pairs(ctx, mentees).values():
-            if p.mentee_id in wanted:  # the pairs of this batch's mentees (the cache holds all looked up)
+        for idn in mentees:  # the pairs of this batch's mentees (the cache holds all looked up)
+            for p in db.get(idn, {}).values():
                 index.setdefault((p.mentor_id, p.mentee_id, p.kind, p.role), []).append(p)
         by_pair: dict[int, list[tuple[Row, MentorPair]]] = {}
         for r in rows:

@@ -23,6 +23,7 @@ from typing import Callable
 from sqlalchemy import and_, false, func, or_, select, union
 from sqlalchemy.orm import Session
 
+from ..db import ordered_ids
 from ..models import AllowancePayroll, AllowancePayrollLine, AllowanceRate, Cadre, Unit
 from ..models.base import utcnow
 from ..values import TIERS, TOWNSHIP_KINDS, DomainError, Month, day_text, moment_text, whole_years
@@ -348,7 +349,7 @@ def payroll_index(session: Session, month: Month) -> dict:
     stored = _confirmed(session, month)
     if stored is not None:
         L = AllowancePayrollLine
-        keys = list(session.scalars(select(L.seq).where(L.payroll_id == stored.id).order_by(L.seq)))
+        keys = ordered_ids(session, select(L.seq).where(L.payroll_id == stored.id).order_by(L.seq))
         q = (select(L.unit, func.count(), *(func.sum(getattr(L, k)) for k in PARTS))
              .where(L.payroll_id == stored.id).group_by(L.unit).order_by(func.min(L.seq)))
         units = [{"unit": u, "count": n, **{k: v if v is not None else ZERO for k, v in zip(PARTS, sums)}}
@@ -360,8 +361,8 @@ def payroll_index(session: Session, month: Month) -> dict:
     started = or_(Cadre.township_start.is_(None), Cadre.township_start <= month)
     paid = (*_payable(), started, _tier_in(rated))
     unit_order = (Unit.sort_order, Unit.name)
-    keys = list(session.scalars(select(Cadre.id).join(Unit, Cadre.unit_id == Unit.id).where(*paid)
-                                .order_by(*unit_order, Cadre.name, Cadre.id_number)))
+    keys = ordered_ids(session, select(Cadre.id).join(Unit, Cadre.unit_id == Unit.id).where(*paid)
+                       .order_by(*unit_order, Cadre.name, Cadre.id_number))
     # each unit's lines by what an amount depends on (as period_total): the cost is the groups';
     # a group whose tier has no standard in force names its unit among the missing rates
     groups = session.execute(

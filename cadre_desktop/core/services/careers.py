@@ -15,7 +15,7 @@ from typing import Iterable
 from sqlalchemy import Integer, extract, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from ..db import in_order
+from ..db import in_order, ordered_ids
 from ..models import Appointment, Cadre, Unit
 from ..values import RANKS, DomainError, Month, StaleEdit, age_at, day_text, fold_code
 from . import audit, cadres, settings
@@ -228,7 +228,7 @@ def list_appointments(session: Session, *, kind: str | None = None, batch: str |
 def appointment_ids(session: Session, **filters) -> list[int]:
     """The ids of the appointments list_appointments lists for these filters, in its order (rows:
     appointment_rows)."""
-    return list(session.scalars(_appointments_select(**filters, ids_only=True)))
+    return ordered_ids(session, _appointments_select(**filters, ids_only=True))
 
 
 def appointment_rows(session: Session, ids: list[int]) -> list[dict]:

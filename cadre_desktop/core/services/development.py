@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from sqlalchemy import and_, extract, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..db import in_order
+from ..db import in_order, ordered_ids
 from ..models import Attendance, Cadre, Posting, TrainingClass, Unit
 from ..search import normalize_query
 from ..values import DomainError, StaleEdit
@@ -259,7 +259,7 @@ def list_attendances(session: Session, class_id: int) -> list[dict]:
 
 def attendance_ids(session: Session, class_id: int) -> list[int]:
     """The ids of the class's attendance in list_attendances' order (rows: attendance_rows)."""
-    return list(session.scalars(_attendance_select((Attendance.id,), class_id)))
+    return ordered_ids(session, _attendance_select((Attendance.id,), class_id))
 
 
 def attendance_rows(session: Session, ids: list[int]) -> list[dict]:
@@ -553,7 +553,7 @@ def list_postings(session: Session, flt: PostingFilter | None = None) -> list[di
 
 def posting_ids(session: Session, flt: PostingFilter) -> list[int]:
     """The ids of the postings list_postings lists, in its order (rows: posting_rows)."""
-    return list(session.scalars(_postings_select((Posting.id,), flt)))
+    return ordered_ids(session, _postings_select((Posting.id,), flt))
 
 
 def posting_people(session: Session, flt: PostingFilter) -> int:

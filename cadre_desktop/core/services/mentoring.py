@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ..db import chunks, in_order
+from ..db import chunks, in_order, ordered_ids
 from ..models import Cadre, MentoringRecord, MentorPair, Unit
 from ..values import DomainError, Month, StaleEdit, age_at
 from ..values import day_text as _day_text
@@ -488,7 +488,7 @@ def pair_ids(session: Session, *, kind: str | None = None, active: bool | None =
     q = _pairs_select(lambda *_a: (MentorPair.id,), kind=kind, active=active, search=search, today=today)
     if overdue_only:
         q = q.where(_active(today), _overdue(session, today))
-    return list(session.scalars(q))
+    return ordered_ids(session, q)
 
 
 def pair_rows(session: Session, ids: list[int], today: dt.date | None = None) -> list[dict]:

@@ -11,6 +11,7 @@ from typing import Iterable
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from ..db import ordered_ids
 from ..models import Cadre, Unit
 from .. import search_index
 from .. import masking
@@ -198,20 +199,7 @@ def roster_ids(session: Session, flt: RosterFilter, *, sort: str = "default", de
     # "age" ascending means youngest first: the latest birth month first.
     desc = (not descending) if sort == "age" else descending
     keys = [k.desc() if desc else k.asc() for k in by] + list(default)
-    return _ordered_ids(session, q.order_by(*keys))
-
-
-def _ordered_ids(session: Session, q) -> list[int]:
-    """The ids a SELECT of one id column returns, in its order. On SQLite the database joins them
-    into one text (group_concat over the ordered subquery, which SQLite reads in order: an aggregate
-    query never flattens an ordered subquery) and Python splits it, rather than stepping a cursor
-    and building a row for each of up to 100,000 ids; tests/core/test_search_index.py compares it
-    with the rows of the plain query for every sort."""
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        return [i for (i,) in conn.execute(q)]
-    joined = conn.execute(select(func.group_concat(q.subquery().c.id))).scalar()
-    return list(map(int, joined.split(","))) if joined else []
+    return ordered_ids(session, q.order_by(*keys))
 
 
 def roster_count(session: Session, flt: RosterFilter) -> int:

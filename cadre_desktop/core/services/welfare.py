@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import case, extract, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from ..db import in_order
+from ..db import in_order, ordered_ids
 from ..models import Cadre, CareRecord, Unit, Visit
 from ..values import DomainError, StaleEdit, check_id_number, day_text
 from . import audit
@@ -170,7 +170,7 @@ def list_care(session: Session, *, kind: str | None = None, year: int | None = N
 def care_ids(session: Session, *, kind: str | None = None, year: int | None = None, text: str | None = None) -> list[int]:
     """The ids of the records list_care lists, in its order (a paged list reads their rows with
     care_rows, a block at a time)."""
-    return list(session.scalars(_care_select((CareRecord.id,), kind=kind, year=year, text=text)))
+    return ordered_ids(session, _care_select((CareRecord.id,), kind=kind, year=year, text=text))
 
 
 def care_rows(session: Session, ids: list[int]) -> list[dict]:
@@ -288,7 +288,7 @@ def list_visits(session: Session, *, category: str | None = None, year: int | No
 def visit_ids(session: Session, *, category: str | None = None, year: int | None = None,
               text: str | None = None) -> list[int]:
     """The ids of the visits list_visits lists, in its order (rows: visit_rows)."""
-    return list(session.scalars(select(Visit.id).where(*_visit_query(category, year, text)).order_by(*_VISIT_ORDER)))
+    return ordered_ids(session, select(Visit.id).where(*_visit_query(category, year, text)).order_by(*_VISIT_ORDER))
 
 
 def visit_rows(session: Session, ids: list[int]) -> list[dict]:
