@@ -86,9 +86,10 @@ def _finding(rule: str, message: str, *, at: dt.date, units: list[Unit] = (), ba
 # --- batches ------------------------------------------------------------------------------
 
 
-def _batch_findings(session: Session, bound: int) -> list[Finding]:
-    # The batches are counted from plain rows (a cadre counts once, at the first appointment of the
-    # batch); the records of a batch are loaded only when it breaks the rule and a finding names them.
+def _batch_breaches(session: Session, bound: int) -> list[tuple[str, dict[int, tuple], int]]:
+    """The batches breaking the rule, from plain rows (a cadre counts once, at the first appointment
+    of the batch): (name, {cadre id: (appointment id, date, birth)}, young), in the order of the
+    batches' first appointments."""
     rows = session.execute(
         select(Appointment.id, Appointment.batch, Appointment.date, Cadre.id, Cadre.birth)
         .join(Cadre, Appointment.cadre_id == Cadre.id)
@@ -96,18 +97,24 @@ def _batch_findings(session: Session, bound: int) -> list[Finding]:
         .order_by(Appointment.date, Appointment.id)
     ).all()
     batches: dict[str, dict[int, tuple]] = {}
-    first_date: dict[str, dt.date] = {}
     for appt_id, batch, date, cadre_id, birth in rows:
         name = (batch or "").strip()
         if name:
-            first_date.setdefault(name, date)
             batches.setdefault(name, {}).setdefault(cadre_id, (appt_id, date, birth))
-    out: list[tuple[tuple, Finding]] = []
+    out = []
     for name, people in batches.items():
-        n = len(people)
         young = sum(1 for _appt, date, birth in people.values() if (a := age_at(birth, date)) is not None and a <= bound)
-        if young * 6 >= n:
-            continue
+        if young * 6 < len(people):
+            out.append((name, people, young))
+    return out
+
+
+def _batch_findings(session: Session, bound: int) -> list[Finding]:
+    # The records of a batch are loaded only when it breaks the rule and a finding names them.
+    out: list[tuple[tuple, Finding]] = []
+    for name, people, young in _batch_breaches(session, bound):
+        n = len(people)
+        first = min(date for _a, date, _b in people.values())
         need = -(-n // 6)
         appts = {a.id: a for a in session.scalars(select(Appointment).where(
             Appointment.id.in_([appt_id for appt_id, _d, _b in people.values()])))}
@@ -121,13 +128,19 @@ def _batch_findings(session: Session, bound: int) -> list[Finding]:
                    f"不足六分之一（至少应有{need}人）")
         finding = _finding("young_share_per_batch", message,
                            units=sorted(units.values(), key=lambda u: (u.sort_order, u.name)),
-                           batches=[name], cadres=[found[cid] for cid in people], at=first_date[name],
+                           batches=[name], cadres=[found[cid] for cid in people], at=first,
                            dates={cid: date for cid, (_a, date, _b) in people.items()})
-        out.append(((first_date[name], name), finding))
+        out.append(((first, name), finding))
     return [f for _, f in sorted(out, key=lambda p: p[0])]
 
 
 # --- township teams -----------------------------------------------------------------------
+
+
+def _members(*cols):
+    """SELECT `cols` of the in-service cadres of a township (乡镇/街道) with a 班子职务 (maybe blank)."""
+    return (select(*cols).join(Unit, Unit.id == Cadre.unit_id)
+            .where(Unit.kind.in_(TOWNSHIP_KINDS), Cadre.status == "在职", Cadre.team_role.is_not(None)))
 
 
 def township_teams(session: Session) -> list[tuple[Unit, list[Cadre]]]:
@@ -135,12 +148,8 @@ def township_teams(session: Session) -> list[tuple[Unit, list[Cadre]]]:
     units = session.scalars(
         select(Unit).where(Unit.kind.in_(TOWNSHIP_KINDS)).order_by(Unit.sort_order, Unit.name)
     ).all()
-    members = session.scalars(
-        select(Cadre).where(Cadre.status == "在职", Cadre.unit_id.in_([u.id for u in units]),
-                            Cadre.team_role.is_not(None))
-    ).all()
     by_unit: dict[int, list[Cadre]] = {}
-    for c in members:
+    for c in session.scalars(_members(Cadre)):
         if (c.team_role or "").strip():
             by_unit.setdefault(c.unit_id, []).append(c)
     teams = []
@@ -152,43 +161,56 @@ def township_teams(session: Session) -> list[tuple[Unit, list[Cadre]]]:
     return teams
 
 
+def _team_breaches(team: list, bound: int, today: dt.date) -> list[tuple[str, object, object]]:
+    """What one team breaks, in rule order: (rule, the member concerned or None, detail). The
+    members are Cadre objects or plain rows with birth and work_started; the detail is the whole
+    years worked (None: not recorded) for the work-years rule, (has young, has old, known ages) for
+    the age mix."""
+    ages = [age_at(c.birth, today) for c in team]
+    known = [a for a in ages if a is not None]
+    has_young = any(a <= bound for a in known)
+    has_old = any(a >= OLD_AGE for a in known)
+    out: list[tuple[str, object, object]] = []
+    if not has_young:
+        out.append(("township_team_young", None, None))
+    for c in team:
+        years = None if c.work_started is None else whole_years(c.work_started, today)
+        if years is None or years < MIN_WORK_YEARS:
+            out.append(("township_team_work_years", c, years))
+    if not (has_young and has_old):
+        out.append(("township_team_age_mix", None, (has_young, has_old, known)))
+    return out
+
+
 def _team_findings(session: Session, bound: int, today: dt.date) -> dict[str, list[Finding]]:
     out: dict[str, list[Finding]] = {"township_team_young": [], "township_team_work_years": [],
                                      "township_team_age_mix": []}
     for unit, team in township_teams(session):
-        ages = [age_at(c.birth, today) for c in team]
-        known = [a for a in ages if a is not None]
         n = len(team)
-        has_young = any(a <= bound for a in known)
-        has_old = any(a >= OLD_AGE for a in known)
-        if not has_young:
-            out["township_team_young"].append(_finding(
-                "township_team_young", f"{unit.name}领导班子{n}人，没有{bound}岁及以下的年轻干部",
-                units=[unit], cadres=team, at=today))
-        for c in team:
-            role = (c.team_role or "").strip()
-            if c.work_started is None:
-                message = (f"{unit.name}领导班子成员{c.name}（{role}）未填参加工作时间，"
-                           f"无法核对是否有{MIN_WORK_YEARS}年及以上的工作年限")
+        for rule, c, detail in _team_breaches(team, bound, today):
+            if rule == "township_team_young":
+                out[rule].append(_finding(rule, f"{unit.name}领导班子{n}人，没有{bound}岁及以下的年轻干部",
+                                          units=[unit], cadres=team, at=today))
+            elif rule == "township_team_work_years":
+                role = (c.team_role or "").strip()
+                if detail is None:
+                    message = (f"{unit.name}领导班子成员{c.name}（{role}）未填参加工作时间，"
+                               f"无法核对是否有{MIN_WORK_YEARS}年及以上的工作年限")
+                else:
+                    message = (f"{unit.name}领导班子成员{c.name}（{role}）参加工作时间{c.work_started}，"
+                               f"工作年限{max(detail, 0)}年，不足{MIN_WORK_YEARS}年")
+                out[rule].append(_finding(rule, message, units=[unit], cadres=[c], at=today))
             else:
-                years = whole_years(c.work_started, today)
-                if years >= MIN_WORK_YEARS:
-                    continue
-                message = (f"{unit.name}领导班子成员{c.name}（{role}）参加工作时间{c.work_started}，"
-                           f"工作年限{max(years, 0)}年，不足{MIN_WORK_YEARS}年")
-            out["township_team_work_years"].append(_finding(
-                "township_team_work_years", message, units=[unit], cadres=[c], at=today))
-        if not (has_young and has_old):
-            missing = []
-            if not has_young:
-                missing.append(f"{bound}岁及以下")
-            if not has_old:
-                missing.append(f"{OLD_AGE}岁及以上")
-            span = f"（成员年龄{min(known)}至{max(known)}岁）" if known else ""
-            out["township_team_age_mix"].append(_finding(
-                "township_team_age_mix",
-                f"{unit.name}领导班子{n}人，没有{'的成员，也没有'.join(missing)}的成员{span}",
-                units=[unit], cadres=team, at=today))
+                has_young, has_old, known = detail
+                missing = []
+                if not has_young:
+                    missing.append(f"{bound}岁及以下")
+                if not has_old:
+                    missing.append(f"{OLD_AGE}岁及以上")
+                span = f"（成员年龄{min(known)}至{max(known)}岁）" if known else ""
+                out[rule].append(_finding(
+                    rule, f"{unit.name}领导班子{n}人，没有{'的成员，也没有'.join(missing)}的成员{span}",
+                    units=[unit], cadres=team, at=today))
     return out
 
 
@@ -205,6 +227,18 @@ def findings(session: Session, *, today: dt.date | None = None) -> list[Finding]
     for rule in RULES:
         result.extend(teams.get(rule, []))
     return result
+
+
+def finding_count(session: Session, *, today: dt.date | None = None) -> int:
+    """len(findings(session, today=today)), decided by the same rules on plain rows: no record is
+    loaded and no finding written (a county of 100,000 has thousands of team members to check)."""
+    today = today or dt.date.today()
+    bound = settings.young_age(session)
+    teams: dict[int, list] = {}
+    for row in session.execute(_members(Cadre.unit_id, Cadre.birth, Cadre.work_started, Cadre.team_role)):
+        if (row.team_role or "").strip():
+            teams.setdefault(row.unit_id, []).append(row)
+    return len(_batch_breaches(session, bound)) + sum(len(_team_breaches(t, bound, today)) for t in teams.values())
 
 
 # A reminder provider: (session, today) -> list of Finding with kind "reminder".
@@ -260,5 +294,5 @@ def check(session: Session, today: dt.date | None = None) -> list[Finding]:
     return findings(session, today=today) + reminders(session, today)
 
 
-__all__ = ["Finding", "REMINDER_PROVIDERS", "RULES", "check", "finding_dict", "findings", "reminders",
-           "township_teams"]
+__all__ = ["Finding", "REMINDER_PROVIDERS", "RULES", "check", "finding_count", "finding_dict", "findings",
+           "reminders", "township_teams"]
