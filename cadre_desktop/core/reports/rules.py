@@ -26,12 +26,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Cadre, Unit
 from ..services import settings
-from ..values import TOWNSHIP_KINDS, age_at, level_rank, whole_years
+from ..values import TOWNSHIP_KINDS, age_at, birth_code_bound, level_rank, whole_years
 
 MIN_WORK_YEARS = 2
 OLD_AGE = 46  # 老: aged 46 or more (the age band above 41–45)
@@ -161,56 +161,43 @@ def township_teams(session: Session) -> list[tuple[Unit, list[Cadre]]]:
     return teams
 
 
-def _team_breaches(team: list, bound: int, today: dt.date) -> list[tuple[str, object, object]]:
-    """What one team breaks, in rule order: (rule, the member concerned or None, detail). The
-    members are Cadre objects or plain rows with birth and work_started; the detail is the whole
-    years worked (None: not recorded) for the work-years rule, (has young, has old, known ages) for
-    the age mix."""
-    ages = [age_at(c.birth, today) for c in team]
-    known = [a for a in ages if a is not None]
-    has_young = any(a <= bound for a in known)
-    has_old = any(a >= OLD_AGE for a in known)
-    out: list[tuple[str, object, object]] = []
-    if not has_young:
-        out.append(("township_team_young", None, None))
-    for c in team:
-        years = None if c.work_started is None else whole_years(c.work_started, today)
-        if years is None or years < MIN_WORK_YEARS:
-            out.append(("township_team_work_years", c, years))
-    if not (has_young and has_old):
-        out.append(("township_team_age_mix", None, (has_young, has_old, known)))
-    return out
-
-
 def _team_findings(session: Session, bound: int, today: dt.date) -> dict[str, list[Finding]]:
     out: dict[str, list[Finding]] = {"township_team_young": [], "township_team_work_years": [],
                                      "township_team_age_mix": []}
     for unit, team in township_teams(session):
+        ages = [age_at(c.birth, today) for c in team]
+        known = [a for a in ages if a is not None]
         n = len(team)
-        for rule, c, detail in _team_breaches(team, bound, today):
-            if rule == "township_team_young":
-                out[rule].append(_finding(rule, f"{unit.name}领导班子{n}人，没有{bound}岁及以下的年轻干部",
-                                          units=[unit], cadres=team, at=today))
-            elif rule == "township_team_work_years":
-                role = (c.team_role or "").strip()
-                if detail is None:
-                    message = (f"{unit.name}领导班子成员{c.name}（{role}）未填参加工作时间，"
-                               f"无法核对是否有{MIN_WORK_YEARS}年及以上的工作年限")
-                else:
-                    message = (f"{unit.name}领导班子成员{c.name}（{role}）参加工作时间{c.work_started}，"
-                               f"工作年限{max(detail, 0)}年，不足{MIN_WORK_YEARS}年")
-                out[rule].append(_finding(rule, message, units=[unit], cadres=[c], at=today))
+        has_young = any(a <= bound for a in known)
+        has_old = any(a >= OLD_AGE for a in known)
+        if not has_young:
+            out["township_team_young"].append(_finding(
+                "township_team_young", f"{unit.name}领导班子{n}人，没有{bound}岁及以下的年轻干部",
+                units=[unit], cadres=team, at=today))
+        for c in team:
+            role = (c.team_role or "").strip()
+            if c.work_started is None:
+                message = (f"{unit.name}领导班子成员{c.name}（{role}）未填参加工作时间，"
+                           f"无法核对是否有{MIN_WORK_YEARS}年及以上的工作年限")
             else:
-                has_young, has_old, known = detail
-                missing = []
-                if not has_young:
-                    missing.append(f"{bound}岁及以下")
-                if not has_old:
-                    missing.append(f"{OLD_AGE}岁及以上")
-                span = f"（成员年龄{min(known)}至{max(known)}岁）" if known else ""
-                out[rule].append(_finding(
-                    rule, f"{unit.name}领导班子{n}人，没有{'的成员，也没有'.join(missing)}的成员{span}",
-                    units=[unit], cadres=team, at=today))
+                years = whole_years(c.work_started, today)
+                if years >= MIN_WORK_YEARS:
+                    continue
+                message = (f"{unit.name}领导班子成员{c.name}（{role}）参加工作时间{c.work_started}，"
+                           f"工作年限{max(years, 0)}年，不足{MIN_WORK_YEARS}年")
+            out["township_team_work_years"].append(_finding(
+                "township_team_work_years", message, units=[unit], cadres=[c], at=today))
+        if not (has_young and has_old):
+            missing = []
+            if not has_young:
+                missing.append(f"{bound}岁及以下")
+            if not has_old:
+                missing.append(f"{OLD_AGE}岁及以上")
+            span = f"（成员年龄{min(known)}至{max(known)}岁）" if known else ""
+            out["township_team_age_mix"].append(_finding(
+                "township_team_age_mix",
+                f"{unit.name}领导班子{n}人，没有{'的成员，也没有'.join(missing)}的成员{span}",
+                units=[unit], cadres=team, at=today))
     return out
 
 
@@ -230,15 +217,28 @@ def findings(session: Session, *, today: dt.date | None = None) -> list[Finding]
 
 
 def finding_count(session: Session, *, today: dt.date | None = None) -> int:
-    """len(findings(session, today=today)), decided by the same rules on plain rows: no record is
-    loaded and no finding written (a county of 100,000 has thousands of team members to check)."""
+    """len(findings(session, today=today)) without loading a record or writing a finding (a county
+    of 100,000 has thousands of team members): the batches from plain rows (_batch_breaches); the
+    teams' members counted in the database by what each team rule asks of them, grouped by unit and
+    班子职务 so that a blank role is left out as township_teams leaves it out. Ages and years of work
+    are whole years by month, as age_at and whole_years count them: birth and work_started are
+    yyyymm codes, and "at most A years at today" is "code ≥ birth_code_bound(A, today)"."""
     today = today or dt.date.today()
     bound = settings.young_age(session)
-    teams: dict[int, list] = {}
-    for row in session.execute(_members(Cadre.unit_id, Cadre.birth, Cadre.work_started, Cadre.team_role)):
-        if (row.team_role or "").strip():
-            teams.setdefault(row.unit_id, []).append(row)
-    return len(_batch_breaches(session, bound)) + sum(len(_team_breaches(t, bound, today)) for t in teams.values())
+    young = Cadre.birth >= birth_code_bound(bound, today)
+    old = Cadre.birth < birth_code_bound(OLD_AGE - 1, today)
+    short = or_(Cadre.work_started.is_(None), Cadre.work_started >= birth_code_bound(MIN_WORK_YEARS - 1, today))
+    counted = [func.sum(case((c, 1), else_=0)) for c in (young, old, short)]
+    teams: dict[int, list[int]] = {}
+    for unit_id, role, *n in session.execute(_members(Cadre.unit_id, Cadre.team_role, *counted)
+                                             .group_by(Cadre.unit_id, Cadre.team_role)):
+        if (role or "").strip():
+            team = teams.setdefault(unit_id, [0, 0, 0])
+            for i, v in enumerate(n):
+                team[i] += int(v or 0)
+    # per team: township_team_young, one township_team_work_years a member, township_team_age_mix
+    team_count = sum((not y) + s + (not (y and o)) for y, o, s in teams.values())
+    return len(_batch_breaches(session, bound)) + team_count
 
 
 # A reminder provider: (session, today) -> list of Finding with kind "reminder".
