@@ -130,6 +130,21 @@ def test_training_chart_counts_attendances_by_the_month_their_class_started(coun
     assert years.labels == ["2020", "2021", "2022", "2023"] and years.values == [[0, 50, 1300, 20]]
 
 
+def test_a_few_figures_are_those_of_the_whole_report(county):
+    """compute(only=…) counts just those figures (a pass counts only its selected columns), each
+    the whole report's value: what the home page computes at start-up."""
+    db, _ = county
+    period = Period.year(2022)
+    some = ("cadres.young", "cadres.age_bands.", "postings.village.cadres", "postings.secondment.cadres",
+            "postings.frontline.疫情防控.units", "mentoring.overdue_pairs", "rules.findings", "tolerance.")
+    with db.session() as s:
+        whole = compute(s, period, today=dt.date(2023, 1, 15))
+        few = compute(s, period, today=dt.date(2023, 1, 15), only=some, skip=("tolerance.red",))
+    assert set(few.values) == {k for k in whole.values if k.startswith(some) and k != "tolerance.red"}
+    assert len(few.values) == 15 and all(few.values[k] == whole.values[k] for k in few.values)
+    assert few.values["postings.frontline.疫情防控.units"] == 55
+
+
 def test_a_section_with_only_zeros_is_left_out(db, admin):
     with db.session() as s:
         report = compute(s, Period.year(2022))

@@ -100,6 +100,11 @@ def tolerance_colours(report: Report) -> Series:
                   [f"tolerance.{k}" for k, _c in names])
 
 
+# The figures report_series reads from the report (key prefixes): a report computed for the charts
+# alone needs only these (compute(only=…)).
+FIGURES = ("commendations.by_field.", "cadres.age_bands.", "tolerance.")
+
+
 def report_series(session: Session, report: Report) -> dict[str, Series]:
     """The four series of the overview and the PDF report, in their order."""
     return {"training": training_by_month(session, report.period),

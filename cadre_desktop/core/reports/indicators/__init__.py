@@ -91,8 +91,9 @@ def _one_pass(session: Session, ctx: Ctx, name: str) -> dict[str, int]:
 
     The posting pass reads only the postings that can meet some figure's conditions: every posting
     figure asks for a start in the period or a span overlapping it (about half of the postings of a
-    county with a few years of history)."""
-    inds = [i for i in _build(ctx) if i.where is not None and i.one_pass == name]
+    county with a few years of history). A pass counts only the figures being computed (`ctx.keys`)."""
+    inds = [i for i in _build(ctx) if i.where is not None and i.one_pass == name
+            and (ctx.keys is None or i.key in ctx.keys)]
     if name == "cadre":
         cols = [func.count() if not i.where else func.sum(case((and_(*i.where), 1), else_=0)) for i in inds]
         q = select(*cols).select_from(Cadre)
@@ -174,12 +175,13 @@ def indicators(session: Session, period: Period, today: dt.date | None = None) -
 
 def compute(session: Session, period: Period, *, today: dt.date | None = None,
             progress: Callable[[int, int, str], None] | None = None,
-            cancelled: Callable[[], bool] | None = None, only: str | None = None,
+            cancelled: Callable[[], bool] | None = None, only: str | tuple[str, ...] | None = None,
             skip: tuple[str, ...] = ()) -> Report:
-    """Every indicator of report.md for the period (`only`: just the keys under that prefix, e.g.
-    "township_teams."; `skip`: not the keys under these prefixes)."""
+    """Every indicator of report.md for the period (`only`: just the keys under that prefix, or
+    under one of these prefixes, e.g. "township_teams."; `skip`: not the keys under these prefixes)."""
     ctx = _ctx(session, period, today)
     inds = [i for i in _build(ctx) if (only is None or i.key.startswith(only)) and not i.key.startswith(skip)]
+    ctx.keys = {i.key for i in inds}
     values = {}
     for i, ind in enumerate(inds):
         if cancelled is not None and cancelled():
