@@ -56,7 +56,7 @@ def training_by_month(session: Session, period: Period) -> Series:
     """Attendance rows (参训人次) by the month their class started, every month of the period shown.
 
     Counted per class in the database (the classes in start order, each one's attendances from the
-    class_id index, no sort of the attendances) and summed by month here: a county's year has a few
+    index that begins with class_id, no sort of the attendances) and summed by month here: a county's year has a few
     dozen classes but 100,000s of attendances."""
     rows = session.execute(
         select(TrainingClass.start, func.count(Attendance.id)).join(Attendance, Attendance.class_id == TrainingClass.id)
