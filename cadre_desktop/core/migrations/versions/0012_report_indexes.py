@@ -5,7 +5,9 @@ checks by the date index, reading every record of the period from the table to t
 (about 0.4 s a kind), and the training figures read each attendance's row for its hours. Each now
 reads one index: (kind, date) for mentoring records and care records; (pair_id, kind, date) for a
 pair's records of a kind in a period (overdue pairs), in place of the pair_id index it begins with;
-(class_id, cadre_id, hours) for a class's attendances, in place of the class_id index.
+(class_id, cadre_id, hours) for a class's attendances, in place of the class_id index. The
+township-team rules read every cadre of every township (70,000 of 100,000) to find its team: they
+read (unit_id, team_role) now, in place of the unit_id index.
 
 Revision ID: 0012_report_indexes
 Revises: 0011_search_digits
@@ -27,9 +29,13 @@ def upgrade() -> None:
     op.create_index('ix_care_record_kind_date', 'care_record', ['kind', 'date'])
     op.create_index('ix_attendance_class_cadre_hours', 'attendance', ['class_id', 'cadre_id', 'hours'])
     op.drop_index('ix_attendance_class_id', table_name='attendance')
+    op.create_index('ix_cadre_unit_team_role', 'cadre', ['unit_id', 'team_role'])
+    op.drop_index('ix_cadre_unit_id', table_name='cadre')
 
 
 def downgrade() -> None:
+    op.create_index('ix_cadre_unit_id', 'cadre', ['unit_id'])
+    op.drop_index('ix_cadre_unit_team_role', table_name='cadre')
     op.create_index('ix_attendance_class_id', 'attendance', ['class_id'])
     op.drop_index('ix_attendance_class_cadre_hours', table_name='attendance')
     op.drop_index('ix_care_record_kind_date', table_name='care_record')

@@ -85,13 +85,15 @@ def _ctx(session: Session, period: Period, today: dt.date | None) -> Ctx:
 
 def _one_pass(session: Session, ctx: Ctx, name: str) -> dict[str, int]:
     """Every figure of one pass (`where`), counted together: over the cadre table, the number of
-    cadres meeting each figure's conditions; over the postings that began by the period's end (every
-    posting figure asks at least that), the number of distinct values of `distinct` among the
-    postings meeting them. Each equals what the figure's own `count` SELECT counts.
+    cadres meeting each figure's conditions; over the postings, the number of distinct values of
+    `distinct` among the postings meeting them. Each equals what the figure's own `count` SELECT
+    counts. A pass counts only the figures being computed (`ctx.keys`).
 
-    The posting pass reads only the postings that can meet some figure's conditions: every posting
-    figure asks for a start in the period or a span overlapping it (about half of the postings of a
-    county with a few years of history). A pass counts only the figures being computed (`ctx.keys`)."""
+    The posting pass reads only the postings that have not ended before the period or started in
+    it: every posting figure asks for a start in the period or a span overlapping it (about half of
+    the postings of a county with a few years of history). It does not ask for a start by the
+    period's end, which every figure tests itself and almost every posting meets: SQLite would read
+    the postings through the start index then (0.11 s for 51,569 rows, 0.02 s by a plain scan)."""
     inds = [i for i in _build(ctx) if i.where is not None and i.one_pass == name
             and (ctx.keys is None or i.key in ctx.keys)]
     if name == "cadre":
@@ -101,7 +103,7 @@ def _one_pass(session: Session, ctx: Ctx, name: str) -> dict[str, int]:
         cols = [func.count(func.distinct(case((and_(*i.where), i.distinct)))) for i in inds]
         p = ctx.period
         q = (select(*cols).select_from(Posting).join(Cadre, Cadre.id == Posting.cadre_id)
-             .where(Posting.start <= p.end, or_(Posting.end.is_(None), Posting.end >= p.start, Posting.start >= p.start)))
+             .where(or_(Posting.end.is_(None), Posting.end >= p.start, Posting.start >= p.start)))
     row = session.execute(q).one()
     return {i.key: int(v or 0) for i, v in zip(inds, row)}
 
