@@ -44,6 +44,9 @@ TODO = (
 )
 CHARTS = ("training", "commendations", "age_bands", "tolerance")
 SLOW = ("allowances.",)  # computed in a second query, after the rest is shown
+# The figures the page shows (with the charts' own, charts.FIGURES): the rest of the report is the
+# 统计报表 page's, and is not computed here at start-up.
+SHOWN = tuple(k for k, _t, _u in CARDS) + tuple(k for k, _t, _p in TODO)
 SLOW_CARD = "allowances.total_yuan"
 
 
@@ -176,7 +179,7 @@ class OverviewPage(RefreshWhenShown, QWidget):
             from ..core.reports import charts  # ReportLab: loaded off the GUI thread, when first needed
 
             with state.session(read_only=True) as s:
-                report = compute(s, period, today=today, skip=SLOW)
+                report = compute(s, period, today=today, only=SHOWN + charts.FIGURES, skip=SLOW)
                 series = charts.report_series(s, report)
             drawings = {}
             for name in CHARTS:

@@ -110,6 +110,41 @@ def test_drafted_text_carries_the_figures(county):
     assert [p[:2] for p in paragraphs] == ["一是", "二是", "三是", "四是"]
 
 
+def test_training_chart_counts_attendances_by_the_month_their_class_started(county):
+    """Counted per class, summed by month: 2022's 14 classes start in months 1–12 (two in January
+    and February), 93 attendances each but the last (91); the classes either side of the year
+    (2021-12-31: 50, 2023-01-01: 20) fall in the months of a longer period, and in its years."""
+    from cadre_desktop.core.reports import charts
+
+    db, _ = county
+    with db.session() as s:
+        year = charts.training_by_month(s, Period.year(2022))
+        longer = charts.training_by_month(s, Period(dt.date(2021, 12, 1), dt.date(2023, 1, 31)))
+        years = charts.training_by_month(s, Period(dt.date(2020, 1, 1), dt.date(2023, 12, 31)))
+        report = compute(s, Period.year(2022), only="training.")
+    assert year.labels == [f"{m}月" for m in range(1, 13)]
+    assert year.values == [[186, 184] + [93] * 10]
+    assert sum(year.values[0]) == report.values["training.attendances"] == 1300
+    assert longer.labels[0] == "21.12" and longer.labels[-1] == "23.01"
+    assert longer.values == [[50, 186, 184] + [93] * 10 + [20]]
+    assert years.labels == ["2020", "2021", "2022", "2023"] and years.values == [[0, 50, 1300, 20]]
+
+
+def test_a_few_figures_are_those_of_the_whole_report(county):
+    """compute(only=…) counts just those figures (a pass counts only its selected columns), each
+    the whole report's value: what the home page computes at start-up."""
+    db, _ = county
+    period = Period.year(2022)
+    some = ("cadres.young", "cadres.age_bands.", "postings.village.cadres", "postings.secondment.cadres",
+            "postings.frontline.疫情防控.units", "mentoring.overdue_pairs", "rules.findings", "tolerance.")
+    with db.session() as s:
+        whole = compute(s, period, today=dt.date(2023, 1, 15))
+        few = compute(s, period, today=dt.date(2023, 1, 15), only=some, skip=("tolerance.red",))
+    assert set(few.values) == {k for k in whole.values if k.startswith(some) and k != "tolerance.red"}
+    assert len(few.values) == 15 and all(few.values[k] == whole.values[k] for k in few.values)
+    assert few.values["postings.frontline.疫情防控.units"] == 55
+
+
 def test_a_section_with_only_zeros_is_left_out(db, admin):
     with db.session() as s:
         report = compute(s, Period.year(2022))

@@ -194,6 +194,20 @@ def test_one_more_young_cadre_clears_the_batch_and_the_bound_is_the_setting(db, 
     assert "没有40岁及以下" not in "".join(f.message for f in by_rule["township_team_age_mix"])
 
 
+def test_the_count_is_the_number_of_findings(db, admin, county):
+    """rules.finding_count (the report's rules.findings figure) decides on plain rows what findings
+    decides on the records: the same number on any day and with any young-cadre bound."""
+    for bound in (35, 40, 30):
+        with db.session() as s:
+            settings.put(s, actor=admin, key="young_age", value=bound)
+        with db.session() as s:
+            for today in (TODAY, dt.date(2025, 1, 15), dt.date(2027, 6, 30), dt.date(2035, 1, 1)):
+                n = len(rules.findings(s, today=today))
+                assert rules.finding_count(s, today=today) == n, (bound, today)
+    with db.session() as s:
+        assert rules.finding_count(s, today=TODAY) > 0
+
+
 def test_reminders_come_from_the_providers_after_the_findings(db, county, monkeypatch):
     with db.session() as s:
         assert rules.reminders(s, TODAY) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, ScaledDecimal, Versioned
@@ -32,10 +32,13 @@ class Attendance(Versioned, Base):
     """One 参训人次: a cadre in a class."""
 
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("class_id", "cadre_id"),)
+    # A class's attendances (its people, hours and count: the report's training figures) are read
+    # from this index alone; it serves the class_id foreign key too.
+    __table_args__ = (UniqueConstraint("class_id", "cadre_id"),
+                      Index("ix_attendance_class_cadre_hours", "class_id", "cadre_id", "hours"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    class_id: Mapped[int] = mapped_column(ForeignKey("training_class.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("training_class.id", ondelete="CASCADE"))
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id", ondelete="CASCADE"), index=True)
     hours: Mapped[Decimal | None] = mapped_column(ScaledDecimal(1))
     completed: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, ScaledDecimal, Versioned
@@ -52,6 +52,7 @@ class CareRecord(Versioned, Base):
     """关爱记录: 年度体检 / 带薪年休假 / 困难帮扶 / 周转房."""
 
     __tablename__ = "care_record"
+    __table_args__ = (Index("ix_care_record_kind_date", "kind", "date"),)  # the records of a kind in a period
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id", ondelete="CASCADE"), index=True)

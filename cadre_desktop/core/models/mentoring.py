@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Versioned
@@ -34,9 +34,13 @@ class MentoringRecord(Versioned, Base):
     """帮带纪实: one entry of the five-in-one record."""
 
     __tablename__ = "mentoring_record"
+    # The records of a kind in a period (the report's figures), and a pair's of a kind in a period
+    # (overdue pairs; it serves the pair_id foreign key too), each read from its index alone.
+    __table_args__ = (Index("ix_mentoring_record_kind_date", "kind", "date"),
+                      Index("ix_mentoring_record_pair_kind_date", "pair_id", "kind", "date"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pair_id: Mapped[int] = mapped_column(ForeignKey("mentor_pair.id", ondelete="CASCADE"), index=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("mentor_pair.id", ondelete="CASCADE"))
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     kind: Mapped[str] = mapped_column(String(10))
     content: Mapped[str | None] = mapped_column(Text)

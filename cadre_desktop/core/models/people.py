@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..values import Month
@@ -23,6 +23,9 @@ class Unit(Versioned, Base):
 
 class Cadre(Versioned, Base):
     __tablename__ = "cadre"
+    # A unit's cadres, and its leadership team (班子职务 not blank) without reading its other cadres'
+    # rows (the township-team rules); it serves the unit_id foreign key too.
+    __table_args__ = (Index("ix_cadre_unit_team_role", "unit_id", "team_role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Blank only for a record taken in from an .lrmx form without a valid one, after the clerk confirmed.
@@ -52,7 +55,7 @@ class Cadre(Versioned, Base):
     ip_degree_school: Mapped[str | None] = mapped_column(String(200))
     # The higher of the two levels, kept for filtering and sorting in SQL.
     education_rank: Mapped[int | None] = mapped_column(Integer)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"))
     post: Mapped[str | None] = mapped_column(String(200))
     post_since: Mapped[Month | None] = mapped_column(MonthType)  # 任现职务时间
     rank: Mapped[str | None] = mapped_column(String(30))

@@ -26,12 +26,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Cadre, Unit
 from ..services import settings
-from ..values import TOWNSHIP_KINDS, age_at, level_rank, whole_years
+from ..values import TOWNSHIP_KINDS, age_at, birth_code_bound, level_rank, whole_years
 
 MIN_WORK_YEARS = 2
 OLD_AGE = 46  # 老: aged 46 or more (the age band above 41–45)
@@ -86,9 +86,10 @@ def _finding(rule: str, message: str, *, at: dt.date, units: list[Unit] = (), ba
 # --- batches ------------------------------------------------------------------------------
 
 
-def _batch_findings(session: Session, bound: int) -> list[Finding]:
-    # The batches are counted from plain rows (a cadre counts once, at the first appointment of the
-    # batch); the records of a batch are loaded only when it breaks the rule and a finding names them.
+def _batch_breaches(session: Session, bound: int) -> list[tuple[str, dict[int, tuple], int]]:
+    """The batches breaking the rule, from plain rows (a cadre counts once, at the first appointment
+    of the batch): (name, {cadre id: (appointment id, date, birth)}, young), in the order of the
+    batches' first appointments."""
     rows = session.execute(
         select(Appointment.id, Appointment.batch, Appointment.date, Cadre.id, Cadre.birth)
         .join(Cadre, Appointment.cadre_id == Cadre.id)
@@ -96,18 +97,24 @@ def _batch_findings(session: Session, bound: int) -> list[Finding]:
         .order_by(Appointment.date, Appointment.id)
     ).all()
     batches: dict[str, dict[int, tuple]] = {}
-    first_date: dict[str, dt.date] = {}
     for appt_id, batch, date, cadre_id, birth in rows:
         name = (batch or "").strip()
         if name:
-            first_date.setdefault(name, date)
             batches.setdefault(name, {}).setdefault(cadre_id, (appt_id, date, birth))
-    out: list[tuple[tuple, Finding]] = []
+    out = []
     for name, people in batches.items():
-        n = len(people)
         young = sum(1 for _appt, date, birth in people.values() if (a := age_at(birth, date)) is not None and a <= bound)
-        if young * 6 >= n:
-            continue
+        if young * 6 < len(people):
+            out.append((name, people, young))
+    return out
+
+
+def _batch_findings(session: Session, bound: int) -> list[Finding]:
+    # The records of a batch are loaded only when it breaks the rule and a finding names them.
+    out: list[tuple[tuple, Finding]] = []
+    for name, people, young in _batch_breaches(session, bound):
+        n = len(people)
+        first = min(date for _a, date, _b in people.values())
         need = -(-n // 6)
         appts = {a.id: a for a in session.scalars(select(Appointment).where(
             Appointment.id.in_([appt_id for appt_id, _d, _b in people.values()])))}
@@ -121,13 +128,19 @@ def _batch_findings(session: Session, bound: int) -> list[Finding]:
                    f"不足六分之一（至少应有{need}人）")
         finding = _finding("young_share_per_batch", message,
                            units=sorted(units.values(), key=lambda u: (u.sort_order, u.name)),
-                           batches=[name], cadres=[found[cid] for cid in people], at=first_date[name],
+                           batches=[name], cadres=[found[cid] for cid in people], at=first,
                            dates={cid: date for cid, (_a, date, _b) in people.items()})
-        out.append(((first_date[name], name), finding))
+        out.append(((first, name), finding))
     return [f for _, f in sorted(out, key=lambda p: p[0])]
 
 
 # --- township teams -----------------------------------------------------------------------
+
+
+def _members(*cols):
+    """SELECT `cols` of the in-service cadres of a township (乡镇/街道) with a 班子职务 (maybe blank)."""
+    return (select(*cols).join(Unit, Unit.id == Cadre.unit_id)
+            .where(Unit.kind.in_(TOWNSHIP_KINDS), Cadre.status == "在职", Cadre.team_role.is_not(None)))
 
 
 def township_teams(session: Session) -> list[tuple[Unit, list[Cadre]]]:
@@ -135,12 +148,8 @@ def township_teams(session: Session) -> list[tuple[Unit, list[Cadre]]]:
     units = session.scalars(
         select(Unit).where(Unit.kind.in_(TOWNSHIP_KINDS)).order_by(Unit.sort_order, Unit.name)
     ).all()
-    members = session.scalars(
-        select(Cadre).where(Cadre.status == "在职", Cadre.unit_id.in_([u.id for u in units]),
-                            Cadre.team_role.is_not(None))
-    ).all()
     by_unit: dict[int, list[Cadre]] = {}
-    for c in members:
+    for c in session.scalars(_members(Cadre)):
         if (c.team_role or "").strip():
             by_unit.setdefault(c.unit_id, []).append(c)
     teams = []
@@ -207,6 +216,31 @@ def findings(session: Session, *, today: dt.date | None = None) -> list[Finding]
     return result
 
 
+def finding_count(session: Session, *, today: dt.date | None = None) -> int:
+    """len(findings(session, today=today)) without loading a record or writing a finding (a county
+    of 100,000 has thousands of team members): the batches from plain rows (_batch_breaches); the
+    teams' members counted in the database by what each team rule asks of them, grouped by unit and
+    班子职务 so that a blank role is left out as township_teams leaves it out. Ages and years of work
+    are whole years by month, as age_at and whole_years count them: birth and work_started are
+    yyyymm codes, and "at most A years at today" is "code ≥ birth_code_bound(A, today)"."""
+    today = today or dt.date.today()
+    bound = settings.young_age(session)
+    young = Cadre.birth >= birth_code_bound(bound, today)
+    old = Cadre.birth < birth_code_bound(OLD_AGE - 1, today)
+    short = or_(Cadre.work_started.is_(None), Cadre.work_started >= birth_code_bound(MIN_WORK_YEARS - 1, today))
+    counted = [func.sum(case((c, 1), else_=0)) for c in (young, old, short)]
+    teams: dict[int, list[int]] = {}
+    for unit_id, role, *n in session.execute(_members(Cadre.unit_id, Cadre.team_role, *counted)
+                                             .group_by(Cadre.unit_id, Cadre.team_role)):
+        if (role or "").strip():
+            team = teams.setdefault(unit_id, [0, 0, 0])
+            for i, v in enumerate(n):
+                team[i] += int(v or 0)
+    # per team: township_team_young, one township_team_work_years a member, township_team_age_mix
+    team_count = sum((not y) + s + (not (y and o)) for y, o, s in teams.values())
+    return len(_batch_breaches(session, bound)) + team_count
+
+
 # A reminder provider: (session, today) -> list of Finding with kind "reminder".
 ReminderProvider = Callable[[Session, dt.date], list[Finding]]
 
@@ -260,5 +294,5 @@ def check(session: Session, today: dt.date | None = None) -> list[Finding]:
     return findings(session, today=today) + reminders(session, today)
 
 
-__all__ = ["Finding", "REMINDER_PROVIDERS", "RULES", "check", "finding_dict", "findings", "reminders",
-           "township_teams"]
+__all__ = ["Finding", "REMINDER_PROVIDERS", "RULES", "check", "finding_count", "finding_dict", "findings",
+           "reminders", "township_teams"]

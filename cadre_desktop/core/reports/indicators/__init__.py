@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ...models import Cadre, Posting
@@ -62,14 +62,18 @@ SECTION_ORDER = (
 
 
 def _build(ctx: Ctx) -> list[Indicator]:
-    out: list[Indicator] = []
+    """Every indicator of the context's period, built once per context."""
+    def build():
+        out: list[Indicator] = []
 
-    def add(key, label, unit, record, how="sql", **kw):
-        out.append(Indicator(key, label, unit, record, how, **kw))
+        def add(key, label, unit, record, how="sql", **kw):
+            out.append(Indicator(key, label, unit, record, how, **kw))
 
-    for section in SECTION_ORDER:
-        section(ctx, add)
-    return out
+        for section in SECTION_ORDER:
+            section(ctx, add)
+        return out
+
+    return ctx.once("indicators", build)
 
 
 # --- computing -----------------------------------------------------------------------------------
@@ -81,17 +85,25 @@ def _ctx(session: Session, period: Period, today: dt.date | None) -> Ctx:
 
 def _one_pass(session: Session, ctx: Ctx, name: str) -> dict[str, int]:
     """Every figure of one pass (`where`), counted together: over the cadre table, the number of
-    cadres meeting each figure's conditions; over the postings that began by the period's end (every
-    posting figure asks at least that), the number of distinct values of `distinct` among the
-    postings meeting them. Each equals what the figure's own `count` SELECT counts."""
-    inds = [i for i in _build(ctx) if i.where is not None and i.one_pass == name]
+    cadres meeting each figure's conditions; over the postings, the number of distinct values of
+    `distinct` among the postings meeting them. Each equals what the figure's own `count` SELECT
+    counts. A pass counts only the figures being computed (`ctx.keys`).
+
+    The posting pass reads only the postings that have not ended before the period or started in
+    it: every posting figure asks for a start in the period or a span overlapping it (about half of
+    the postings of a county with a few years of history). It does not ask for a start by the
+    period's end, which every figure tests itself and almost every posting meets: SQLite would read
+    the postings through the start index then (0.11 s for 51,569 rows, 0.02 s by a plain scan)."""
+    inds = [i for i in _build(ctx) if i.where is not None and i.one_pass == name
+            and (ctx.keys is None or i.key in ctx.keys)]
     if name == "cadre":
         cols = [func.count() if not i.where else func.sum(case((and_(*i.where), 1), else_=0)) for i in inds]
         q = select(*cols).select_from(Cadre)
     else:
         cols = [func.count(func.distinct(case((and_(*i.where), i.distinct)))) for i in inds]
+        p = ctx.period
         q = (select(*cols).select_from(Posting).join(Cadre, Cadre.id == Posting.cadre_id)
-             .where(Posting.start <= ctx.period.end))
+             .where(or_(Posting.end.is_(None), Posting.end >= p.start, Posting.start >= p.start)))
     row = session.execute(q).one()
     return {i.key: int(v or 0) for i, v in zip(inds, row)}
 
@@ -165,12 +177,13 @@ def indicators(session: Session, period: Period, today: dt.date | None = None) -
 
 def compute(session: Session, period: Period, *, today: dt.date | None = None,
             progress: Callable[[int, int, str], None] | None = None,
-            cancelled: Callable[[], bool] | None = None, only: str | None = None,
+            cancelled: Callable[[], bool] | None = None, only: str | tuple[str, ...] | None = None,
             skip: tuple[str, ...] = ()) -> Report:
-    """Every indicator of report.md for the period (`only`: just the keys under that prefix, e.g.
-    "township_teams."; `skip`: not the keys under these prefixes)."""
+    """Every indicator of report.md for the period (`only`: just the keys under that prefix, or
+    under one of these prefixes, e.g. "township_teams."; `skip`: not the keys under these prefixes)."""
     ctx = _ctx(session, period, today)
     inds = [i for i in _build(ctx) if (only is None or i.key.startswith(only)) and not i.key.startswith(skip)]
+    ctx.keys = {i.key for i in inds}
     values = {}
     for i, ind in enumerate(inds):
         if cancelled is not None and cancelled():

@@ -83,6 +83,7 @@ class Ctx:
     today: dt.date
     young: int
     cache: dict = field(default_factory=dict)
+    keys: set[str] | None = None  # the figures being computed (None: every one); a pass counts only these
 
     def once(self, name: str, fn: Callable[[], Any]) -> Any:
         if name not in self.cache:

@@ -105,7 +105,7 @@ def care_section(ctx: Ctx, add: Add) -> None:
 def rules_section(ctx: Ctx, add: Add) -> None:
     """rules.*: the rule findings as of today."""
     add("rules.findings", "规则检查发现的问题（截至今天）", "条", "finding", "py",
-        py=lambda c: (len(_findings(c)), list(range(len(_findings(c))))))
+        py=lambda c: (_finding_count(c), None), ids=lambda c: list(range(len(_findings(c)))))
 
 
 def _overdue_pairs(c: Ctx) -> tuple[int, list[int]]:
@@ -120,6 +120,12 @@ def _overdue_count(c: Ctx) -> int:
     from ...services import mentoring
 
     return mentoring.overdue_count(c.session, c.period.end)
+
+
+def _finding_count(c: Ctx) -> int:
+    from .. import rules
+
+    return rules.finding_count(c.session, today=c.today)
 
 
 def _findings(c: Ctx) -> list:
