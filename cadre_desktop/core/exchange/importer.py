@@ -4,6 +4,7 @@ or nothing."""
 from __future__ import annotations
 
 from collections import Counter, deque
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -156,100 +157,106 @@ def _check_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, write=No
     return n, groups, (added, updated)
 
 
-class _Grouped:
-    """The write of a sheet of groups while its rows come grouped (each cadre's rows together, as
-    an export writes them): BATCH whole groups at a time, in the order they appear, which is what
-    the whole sheet's write does. `scattered` once a group's row comes after another group's; the
-    caller then undoes what was written and writes the sheet from a second reading."""
+class _GroupBatches:
+    """Rows cut into the batches a sheet of groups is written in: BATCH whole groups at a time, in
+    the order the groups first appear (what `sd.write` does with the whole sheet).
 
-    def __init__(self, write, attr: str):
-        self._write, self._attr = write, attr
-        self._closed: set = set()
-        self._key = self._open = None
+    With `sizes` (each group's number of rows, from a first reading) a group's rows may be scattered
+    over the sheet: the groups not yet whole wait. Without, rows come grouped (each cadre's rows
+    together, as an export writes them): a group is whole when the next group's row comes, and
+    `scattered` is set, and nothing more given, once a whole group's row comes again.
+    `add` and `end` give the batches made whole by the rows added and by the end of the sheet."""
+
+    def __init__(self, attr: str, sizes: Counter | None = None):
+        self._attr, self._sizes = attr, sizes
+        self._waiting: dict = {}
+        self._order: deque = deque()
+        self._seen: set = set()  # without sizes: every group begun (the waiting one and the whole)
         self._ready: list[Row] = []
         self._count = 0
         self.scattered = False
+
+    def add(self, rows: Iterable[Row]) -> Iterator[list[Row]]:
+        if self.scattered:
+            return
+        attr, sizes, waiting, order = self._attr, self._sizes, self._waiting, self._order
+        for r in rows:
+            key = r.get(attr)
+            got = waiting.get(key)
+            if got is None:
+                if sizes is None:
+                    if key in self._seen:
+                        self.scattered = True
+                        return
+                    self._seen.add(key)
+                    yield from self._whole(every=True)  # the group before this one is whole
+                got = waiting[key] = []
+                order.append(key)
+            got.append(r)
+            if sizes is not None and len(got) >= sizes[key] and order[0] == key:
+                yield from self._whole()
+
+    def end(self) -> Iterator[list[Row]]:
+        if self.scattered:
+            return
+        yield from self._whole(every=True)  # with sizes, none is left when they are the first reading's
+        if self._ready:
+            yield self._ready
+            self._ready, self._count = [], 0
+
+    def _whole(self, every: bool = False) -> Iterator[list[Row]]:
+        """The waiting groups, first to appear first, while they are whole (`every`: all of them)."""
+        waiting, order, sizes = self._waiting, self._order, self._sizes
+        while order and (every or len(waiting[order[0]]) == sizes[order[0]]):
+            self._ready.extend(waiting.pop(order.popleft()))
+            self._count += 1
+            if self._count == BATCH:
+                yield self._ready
+                self._ready, self._count = [], 0
+
+
+class _Grouped:
+    """The write of a sheet of groups while its rows come grouped (`_GroupBatches` without sizes).
+    `scattered` once a group's row comes after another group's; the caller then undoes what was
+    written and writes the sheet from a second reading."""
+
+    def __init__(self, write, attr: str):
+        self._write = write
+        self._batches = _GroupBatches(attr)
         self.written = 0  # rows handed to the write (its progress ticks)
         self._added = self._updated = 0
 
+    @property
+    def scattered(self) -> bool:
+        return self._batches.scattered
+
     def __call__(self, batch: list[Row]) -> tuple[int, int]:
-        if self.scattered:
-            return 0, 0
-        attr = self._attr
-        for r in batch:
-            key = r.get(attr)
-            if self._open is not None and key == self._key:
-                self._open.append(r)
-                continue
-            if key in self._closed:
-                self.scattered = True
-                return 0, 0
-            self._close()
-            self._key, self._open = key, [r]
+        self._put(self._batches.add(batch))
         return 0, 0
 
-    def _close(self) -> None:
-        if self._open is None:
-            return
-        self._closed.add(self._key)
-        self._ready.extend(self._open)
-        self._open = None
-        self._count += 1
-        if self._count == BATCH:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._ready:
-            a, u = self._write(self._ready)
+    def _put(self, batches: Iterable[list[Row]]) -> None:
+        for ready in batches:
+            a, u = self._write(ready)
             self._added += a
             self._updated += u
-            self.written += len(self._ready)
-        self._ready, self._count = [], 0
+            self.written += len(ready)
 
     def finish(self) -> tuple[int, int]:
-        if not self.scattered:
-            self._close()
-            self._flush()
+        self._put(self._batches.end())
         return self._added, self._updated
 
 
 def _write_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, groups: Counter) -> tuple[int, int]:
     """Write a checked sheet of groups from a second reading of its rows, in the batches `sd.write`
-    would cut the whole sheet into: BATCH whole groups in the order the groups first appear (a
-    group's rows may be scattered over the sheet: the groups not yet complete wait)."""
+    would cut the whole sheet into (`_GroupBatches` with the first reading's sizes)."""
     added = updated = 0
     rows = _parse(ctx, sd, plan, src.again(), tick=False)
-    for batch in _group_batches(rows, sd.group, groups):
+    batches = _GroupBatches(sd.group, groups)
+    for batch in chain(batches.add(rows), batches.end()):
         a, u = sd.write(ctx, batch)
         added += a
         updated += u
     return added, updated
-
-
-def _group_batches(rows: Iterable[Row], attr: str, sizes: Counter) -> Iterator[list[Row]]:
-    waiting: dict = {}
-    order: deque = deque()
-    ready: list[Row] = []
-    count = 0
-    for r in rows:
-        key = r.get(attr)
-        got = waiting.get(key)
-        if got is None:
-            got = waiting[key] = []
-            order.append(key)
-        got.append(r)
-        if len(got) < sizes[key] or order[0] != key:
-            continue
-        while order and len(waiting[order[0]]) == sizes[order[0]]:
-            ready.extend(waiting.pop(order.popleft()))
-            count += 1
-            if count == BATCH:
-                yield ready
-                ready, count = [], 0
-    for key in order:  # not reached when the sizes are the first reading's
-        ready.extend(waiting[key])
-    if ready:
-        yield ready
 
 
 def _trimmer():
