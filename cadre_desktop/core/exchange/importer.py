@@ -128,31 +128,39 @@ def _batches(items: Iterable, n: int) -> Iterator[list]:
 CHECK_BATCH = 5000  # rows checked at a time (lookups go in BATCH); few calls of each sheet's check
 
 
-def _check_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, write=None):
-    """Parse and check a big sheet a batch at a time, keeping no row (only the keys seen, and for
-    a sheet written by group the number of rows of each group): what `_read_sheet`, the key check
-    and `sd.check` report over the whole sheet, with its rows never all in memory at once.
+def _check_sheet(ctx: Context, sd: SheetDef, src: SheetSource, plan, write, whole: bool):
+    """Parse and check a sheet CHECK_BATCH rows at a time, or `whole` as one batch, keeping no row
+    from one batch to the next (only the keys seen, and for a `_Grouped` write the number of rows of
+    each group): what the key check and `sd.check` report over the whole sheet.
 
-    `write` takes each checked batch while no error has been found, so the sheet is read once (an
-    error later rolls the whole import back as before); for a sheet of groups through a
-    `_Grouped`, while each group's rows come together.
+    A whole sheet is one batch even with no row (or no `plan`), and its cells are let go once its
+    rows are parsed. `write` takes each checked batch while no error has been found, so the sheet
+    is read once (an error later rolls the whole import back); a `_Grouped` write writes whole
+    groups while each group's rows come together.
     Returns (rows read, rows per group, (added, updated) by `write`)."""
     first: dict = {}
-    groups = Counter() if sd.group else None
+    grouped = isinstance(write, _Grouped)
+    groups = Counter() if grouped else None
     n = added = updated = 0
-    for batch in _batches(_parse(ctx, sd, plan, src.rows), CHECK_BATCH):
+    if whole:
+        batches = [[] if plan is None else list(_parse(ctx, sd, plan, src.rows))]
+        src.release()
+        _give_back()
+    else:
+        batches = () if plan is None else _batches(_parse(ctx, sd, plan, src.rows), CHECK_BATCH)
+    for batch in batches:
         n += len(batch)
         prefetch_cadres(ctx, sd, batch)
         if sd.keyed:
             _check_keys(ctx, sd, batch, first)
         sd.check(ctx, batch)
-        if groups is not None:
+        if grouped:
             groups.update(r.get(sd.group) for r in batch)
-        if write is not None and not ctx.errors:
+        if not ctx.errors:
             a, u = write(batch)
             added += a
             updated += u
-    if isinstance(write, _Grouped) and not ctx.errors:
+    if grouped and not ctx.errors:
         added, updated = write.finish()
     return n, groups, (added, updated)
 
@@ -316,6 +324,54 @@ def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row], first: dict[tuple, 
             first[key] = r.number
 
 
+def _import_sheet(ctx: Context, sd: SheetDef, src: SheetSource, begin: Callable[[], None],
+                  result: ImportResult) -> None:
+    """Check one sheet and, while the workbook has had no error, write it (`begin` opens the
+    import's savepoint before the first write).
+
+    A sheet whose `check` looks across its rows is checked and written whole; a big one
+    (`streamed`) a batch at a time, each written as it is checked. A big sheet of groups is written
+    by whole groups while its rows come grouped, inside a savepoint of its own: rows that turn out
+    scattered undo that, and the sheet is written again from a second reading (a sheet that cannot
+    be read twice is handled whole)."""
+    session = ctx.session
+    whole = not sd.streamed or (sd.group is not None and not src.rereadable)
+    grouped = sd.group is not None and not whole
+    plan = _plan(ctx, sd, src.headers)
+    sheet_savepoint = None
+
+    def write(batch):
+        nonlocal sheet_savepoint
+        begin()
+        if grouped and sheet_savepoint is None:
+            session.flush()  # the events so far are written before a rollback could drop them
+            sheet_savepoint = session.begin_nested()
+        return sd.write(ctx, batch)
+
+    writer = _Grouped(write, sd.group) if grouped else write
+    n, groups, counts = _check_sheet(ctx, sd, src, plan, writer, whole)
+    result.rows[sd.name] = n
+    if not ctx.errors:
+        begin()
+        if grouped and writer.scattered:
+            if sheet_savepoint is not None:
+                sheet_savepoint.rollback()
+                audit.forget_head(session)
+                ctx.done -= writer.written
+                sheet_savepoint = None
+            counts = _write_streamed(ctx, sd, src, plan, groups)
+        result.counts[sd.name] = counts
+    if sheet_savepoint is not None and sheet_savepoint.is_active:
+        if ctx.errors:
+            sheet_savepoint.rollback()
+            audit.forget_head(session)
+        else:
+            sheet_savepoint.commit()
+    if not whole:
+        src.release()
+        _give_back()
+
+
 def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_run: bool = False,
                progress: Callable[[int, int, str], None] | None = None,
                cancelled: Callable[[], bool] | None = None,
@@ -370,55 +426,7 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
         counts = [found[sd.name].count for sd in ordered]
         ctx.total = 2 * sum(counts) if None not in counts else 0
         for sd in ordered:
-            src = found[sd.name].load()
-            if sd.streamed and (sd.group is None or src.rereadable):
-                # A big sheet, a batch at a time, written as it is checked; a sheet of groups
-                # whose rows turn out scattered is written again from a second reading.
-                plan = _plan(ctx, sd, src.headers)
-                sheet_savepoint = None
-
-                def write(batch, sd=sd):
-                    nonlocal sheet_savepoint
-                    begin()
-                    if sd.group and sheet_savepoint is None:
-                        session.flush()  # the events so far are written before a rollback could drop them
-                        sheet_savepoint = session.begin_nested()
-                    return sd.write(ctx, batch)
-
-                writer = _Grouped(write, sd.group) if sd.group else write
-                n, groups, counts = (0, None, (0, 0)) if plan is None else _check_streamed(ctx, sd, src, plan, writer)
-                result.rows[sd.name] = n
-                if not ctx.errors:
-                    begin()
-                    if groups is not None and writer.scattered:
-                        if sheet_savepoint is not None:
-                            sheet_savepoint.rollback()
-                            audit.forget_head(session)
-                            ctx.done -= writer.written
-                            sheet_savepoint = None
-                        counts = _write_streamed(ctx, sd, src, plan, groups)
-                    result.counts[sd.name] = counts
-                if sheet_savepoint is not None and sheet_savepoint.is_active:
-                    if ctx.errors:
-                        sheet_savepoint.rollback()
-                        audit.forget_head(session)
-                    else:
-                        sheet_savepoint.commit()
-                src.release()
-                _give_back()
-                continue
-            rows = _read_sheet(ctx, sd, src.headers, src.rows)
-            src.release()
-            _give_back()
-            result.rows[sd.name] = len(rows)
-            prefetch_cadres(ctx, sd, rows)
-            _check_keys(ctx, sd, rows)
-            sd.check(ctx, rows)
-            if ctx.errors:
-                continue  # keep checking the rest; nothing will be written
-            begin()
-            result.counts[sd.name] = sd.write(ctx, rows)
-            del rows
+            _import_sheet(ctx, sd, found[sd.name].load(), begin, result)
         if ctx.errors:
             result.counts.clear()
         elif savepoint is not None:
