@@ -41,13 +41,6 @@ class ImportResult:
         return [f"{name}: 新增 {a}, 更新 {u}" for name, (a, u) in self.counts.items()]
 
 
-def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
-    """Map headers to columns and parse every row; problems go to ctx. Rows are compact: one
-    tuple of the present columns' values each, sharing one attr → position index."""
-    plan = _plan(ctx, sd, headers)
-    return [] if plan is None else list(_parse(ctx, sd, plan, rows))
-
-
 def _plan(ctx: Context, sd: SheetDef, headers: list):
     """How the sheet's columns are read (from its header row), or None when a required column is
     missing; unknown and repeated headers are reported."""
@@ -254,7 +247,7 @@ class _Grouped:
         return self._added, self._updated
 
 
-def _write_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, groups: Counter) -> tuple[int, int]:
+def _write_again(ctx: Context, sd: SheetDef, src: SheetSource, plan, groups: Counter) -> tuple[int, int]:
     """Write a checked sheet of groups from a second reading of its rows, in the batches `sd.write`
     would cut the whole sheet into (`_GroupBatches` with the first reading's sizes)."""
     added = updated = 0
@@ -359,7 +352,7 @@ def _import_sheet(ctx: Context, sd: SheetDef, src: SheetSource, begin: Callable[
                 audit.forget_head(session)
                 ctx.done -= writer.written
                 sheet_savepoint = None
-            counts = _write_streamed(ctx, sd, src, plan, groups)
+            counts = _write_again(ctx, sd, src, plan, groups)
         result.counts[sd.name] = counts
     if sheet_savepoint is not None and sheet_savepoint.is_active:
         if ctx.errors:
