@@ -7,7 +7,7 @@ import re
 from sqlalchemy import event, func, select
 
 from cadre_desktop.core.exchange import exporter, importer
-from cadre_desktop.core.exchange.workbook import WorkbookSource
+from cadre_desktop.core.exchange.workbook import SheetSource, WorkbookSource
 from cadre_desktop.core.models import AuditEvent, Cadre
 
 from conftest import write_xlsx
@@ -92,6 +92,34 @@ def test_a_big_sheet_with_each_cadres_rows_scattered_replaces_each_list_whole(de
         result = importer.run_import(s, actor=demo_admin, source=WorkbookSource.open(good))
         s.commit()
     assert result.ok and result.written, result.errors[:3]
+    assert sum(result.counts["简历"]) == len(people)
+    with demo_db.session() as s:
+        for idn, name in people[:: max(1, len(people) // 40)]:
+            cadre = s.scalars(select(Cadre).where(Cadre.id_number == idn)).one()
+            assert [(str(r.start), r.text) for r in cadre.resumes] == [("2001.09", f"{name}大学学习"),
+                                                                       ("2005.08", f"{name}参加工作")]
+
+
+def test_a_sheet_of_groups_that_can_be_read_only_once_is_checked_and_written_whole(demo_db, demo_admin):
+    with demo_db.session() as s:
+        people = s.execute(select(Cadre.id_number, Cadre.name).order_by(Cadre.id)).all()
+
+    def once(**kw):
+        headers, *rows = _resume_sheet(people, **kw)
+        src = SheetSource("简历", headers, ((i + 2, r) for i, r in enumerate(rows)))
+        assert not src.rereadable  # no second reading: the scattered groups are gathered in one batch
+        return WorkbookSource([src], label="内存数据")
+
+    with demo_db.session() as s:
+        result = importer.run_import(s, actor=demo_admin, source=once(bad_last=True))
+        s.commit()
+    assert [str(p) for p in result.errors] == [f"简历!{2 * len(people) + 1} 起始年月: “2005.13”不是有效的年月，应写作 1985.03"]
+    assert not result.written and not result.counts
+    with demo_db.session() as s:
+        result = importer.run_import(s, actor=demo_admin, source=once())
+        s.commit()
+    assert result.ok and result.written, result.errors[:3]
+    assert result.rows["简历"] == 2 * len(people)
     assert sum(result.counts["简历"]) == len(people)
     with demo_db.session() as s:
         for idn, name in people[:: max(1, len(people) // 40)]:

@@ -4,6 +4,7 @@ or nothing."""
 from __future__ import annotations
 
 from collections import Counter, deque
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -38,13 +39,6 @@ class ImportResult:
 
     def summary_lines(self) -> list[str]:
         return [f"{name}: 新增 {a}, 更新 {u}" for name, (a, u) in self.counts.items()]
-
-
-def _read_sheet(ctx: Context, sd: SheetDef, headers: list, rows) -> list[Row]:
-    """Map headers to columns and parse every row; problems go to ctx. Rows are compact: one
-    tuple of the present columns' values each, sharing one attr → position index."""
-    plan = _plan(ctx, sd, headers)
-    return [] if plan is None else list(_parse(ctx, sd, plan, rows))
 
 
 def _plan(ctx: Context, sd: SheetDef, headers: list):
@@ -127,129 +121,143 @@ def _batches(items: Iterable, n: int) -> Iterator[list]:
 CHECK_BATCH = 5000  # rows checked at a time (lookups go in BATCH); few calls of each sheet's check
 
 
-def _check_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, write=None):
-    """Parse and check a big sheet a batch at a time, keeping no row (only the keys seen, and for
-    a sheet written by group the number of rows of each group): what `_read_sheet`, the key check
-    and `sd.check` report over the whole sheet, with its rows never all in memory at once.
+def _check_sheet(ctx: Context, sd: SheetDef, src: SheetSource, plan, write, whole: bool):
+    """Parse and check a sheet CHECK_BATCH rows at a time, or `whole` as one batch, keeping no row
+    from one batch to the next (only the keys seen, and for a `_Grouped` write the number of rows of
+    each group): what the key check and `sd.check` report over the whole sheet.
 
-    `write` takes each checked batch while no error has been found, so the sheet is read once (an
-    error later rolls the whole import back as before); for a sheet of groups through a
-    `_Grouped`, while each group's rows come together.
+    A whole sheet is one batch even with no row (or no `plan`), and its cells are let go once its
+    rows are parsed. `write` takes each checked batch while no error has been found, so the sheet
+    is read once (an error later rolls the whole import back); a `_Grouped` write writes whole
+    groups while each group's rows come together.
     Returns (rows read, rows per group, (added, updated) by `write`)."""
     first: dict = {}
-    groups = Counter() if sd.group else None
+    grouped = isinstance(write, _Grouped)
+    groups = Counter() if grouped else None
     n = added = updated = 0
-    for batch in _batches(_parse(ctx, sd, plan, src.rows), CHECK_BATCH):
+    if whole:
+        batches = [[] if plan is None else list(_parse(ctx, sd, plan, src.rows))]
+        src.release()
+        _give_back()
+    else:
+        batches = () if plan is None else _batches(_parse(ctx, sd, plan, src.rows), CHECK_BATCH)
+    for batch in batches:
         n += len(batch)
         prefetch_cadres(ctx, sd, batch)
         if sd.keyed:
             _check_keys(ctx, sd, batch, first)
         sd.check(ctx, batch)
-        if groups is not None:
+        if grouped:
             groups.update(r.get(sd.group) for r in batch)
-        if write is not None and not ctx.errors:
+        if not ctx.errors:
             a, u = write(batch)
             added += a
             updated += u
-    if isinstance(write, _Grouped) and not ctx.errors:
+    if grouped and not ctx.errors:
         added, updated = write.finish()
     return n, groups, (added, updated)
 
 
-class _Grouped:
-    """The write of a sheet of groups while its rows come grouped (each cadre's rows together, as
-    an export writes them): BATCH whole groups at a time, in the order they appear, which is what
-    the whole sheet's write does. `scattered` once a group's row comes after another group's; the
-    caller then undoes what was written and writes the sheet from a second reading."""
+class _GroupBatches:
+    """Rows cut into the batches a sheet of groups is written in: BATCH whole groups at a time, in
+    the order the groups first appear (what `sd.write` does with the whole sheet).
 
-    def __init__(self, write, attr: str):
-        self._write, self._attr = write, attr
-        self._closed: set = set()
-        self._key = self._open = None
+    With `sizes` (each group's number of rows, from a first reading) a group's rows may be scattered
+    over the sheet: the groups not yet whole wait. Without, rows come grouped (each cadre's rows
+    together, as an export writes them): a group is whole when the next group's row comes, and
+    `scattered` is set, and nothing more given, once a whole group's row comes again.
+    `add` and `end` give the batches made whole by the rows added and by the end of the sheet."""
+
+    def __init__(self, attr: str, sizes: Counter | None = None):
+        self._attr, self._sizes = attr, sizes
+        self._waiting: dict = {}
+        self._order: deque = deque()
+        self._seen: set = set()  # without sizes: every group begun (the waiting one and the whole)
         self._ready: list[Row] = []
         self._count = 0
         self.scattered = False
+
+    def add(self, rows: Iterable[Row]) -> Iterator[list[Row]]:
+        if self.scattered:
+            return
+        attr, sizes, waiting, order = self._attr, self._sizes, self._waiting, self._order
+        for r in rows:
+            key = r.get(attr)
+            got = waiting.get(key)
+            if got is None:
+                if sizes is None:
+                    if key in self._seen:
+                        self.scattered = True
+                        return
+                    self._seen.add(key)
+                    yield from self._whole(every=True)  # the group before this one is whole
+                got = waiting[key] = []
+                order.append(key)
+            got.append(r)
+            if sizes is not None and len(got) >= sizes[key] and order[0] == key:
+                yield from self._whole()
+
+    def end(self) -> Iterator[list[Row]]:
+        if self.scattered:
+            return
+        yield from self._whole(every=True)  # with sizes, none is left when they are the first reading's
+        if self._ready:
+            yield self._ready
+            self._ready, self._count = [], 0
+
+    def _whole(self, every: bool = False) -> Iterator[list[Row]]:
+        """The waiting groups, first to appear first, while they are whole (`every`: all of them)."""
+        waiting, order, sizes = self._waiting, self._order, self._sizes
+        while order and (every or len(waiting[order[0]]) == sizes[order[0]]):
+            self._ready.extend(waiting.pop(order.popleft()))
+            self._count += 1
+            if self._count == BATCH:
+                yield self._ready
+                self._ready, self._count = [], 0
+
+
+class _Grouped:
+    """The write of a sheet of groups while its rows come grouped (`_GroupBatches` without sizes).
+    `scattered` once a group's row comes after another group's; the caller then undoes what was
+    written and writes the sheet from a second reading."""
+
+    def __init__(self, write, attr: str):
+        self._write = write
+        self._batches = _GroupBatches(attr)
         self.written = 0  # rows handed to the write (its progress ticks)
         self._added = self._updated = 0
 
+    @property
+    def scattered(self) -> bool:
+        return self._batches.scattered
+
     def __call__(self, batch: list[Row]) -> tuple[int, int]:
-        if self.scattered:
-            return 0, 0
-        attr = self._attr
-        for r in batch:
-            key = r.get(attr)
-            if self._open is not None and key == self._key:
-                self._open.append(r)
-                continue
-            if key in self._closed:
-                self.scattered = True
-                return 0, 0
-            self._close()
-            self._key, self._open = key, [r]
+        self._put(self._batches.add(batch))
         return 0, 0
 
-    def _close(self) -> None:
-        if self._open is None:
-            return
-        self._closed.add(self._key)
-        self._ready.extend(self._open)
-        self._open = None
-        self._count += 1
-        if self._count == BATCH:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._ready:
-            a, u = self._write(self._ready)
+    def _put(self, batches: Iterable[list[Row]]) -> None:
+        for ready in batches:
+            a, u = self._write(ready)
             self._added += a
             self._updated += u
-            self.written += len(self._ready)
-        self._ready, self._count = [], 0
+            self.written += len(ready)
 
     def finish(self) -> tuple[int, int]:
-        if not self.scattered:
-            self._close()
-            self._flush()
+        self._put(self._batches.end())
         return self._added, self._updated
 
 
-def _write_streamed(ctx: Context, sd: SheetDef, src: SheetSource, plan, groups: Counter) -> tuple[int, int]:
+def _write_again(ctx: Context, sd: SheetDef, src: SheetSource, plan, groups: Counter) -> tuple[int, int]:
     """Write a checked sheet of groups from a second reading of its rows, in the batches `sd.write`
-    would cut the whole sheet into: BATCH whole groups in the order the groups first appear (a
-    group's rows may be scattered over the sheet: the groups not yet complete wait)."""
+    would cut the whole sheet into (`_GroupBatches` with the first reading's sizes)."""
     added = updated = 0
     rows = _parse(ctx, sd, plan, src.again(), tick=False)
-    for batch in _group_batches(rows, sd.group, groups):
+    batches = _GroupBatches(sd.group, groups)
+    for batch in chain(batches.add(rows), batches.end()):
         a, u = sd.write(ctx, batch)
         added += a
         updated += u
     return added, updated
-
-
-def _group_batches(rows: Iterable[Row], attr: str, sizes: Counter) -> Iterator[list[Row]]:
-    waiting: dict = {}
-    order: deque = deque()
-    ready: list[Row] = []
-    count = 0
-    for r in rows:
-        key = r.get(attr)
-        got = waiting.get(key)
-        if got is None:
-            got = waiting[key] = []
-            order.append(key)
-        got.append(r)
-        if len(got) < sizes[key] or order[0] != key:
-            continue
-        while order and len(waiting[order[0]]) == sizes[order[0]]:
-            ready.extend(waiting.pop(order.popleft()))
-            count += 1
-            if count == BATCH:
-                yield ready
-                ready, count = [], 0
-    for key in order:  # not reached when the sizes are the first reading's
-        ready.extend(waiting[key])
-    if ready:
-        yield ready
 
 
 def _trimmer():
@@ -309,6 +317,54 @@ def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row], first: dict[tuple, 
             first[key] = r.number
 
 
+def _import_sheet(ctx: Context, sd: SheetDef, src: SheetSource, begin: Callable[[], None],
+                  result: ImportResult) -> None:
+    """Check one sheet and, while the workbook has had no error, write it (`begin` opens the
+    import's savepoint before the first write).
+
+    A sheet whose `check` looks across its rows is checked and written whole; a big one
+    (`streamed`) a batch at a time, each written as it is checked. A big sheet of groups is written
+    by whole groups while its rows come grouped, inside a savepoint of its own: rows that turn out
+    scattered undo that, and the sheet is written again from a second reading (a sheet that cannot
+    be read twice is handled whole)."""
+    session = ctx.session
+    whole = not sd.streamed or (sd.group is not None and not src.rereadable)
+    grouped = sd.group is not None and not whole
+    plan = _plan(ctx, sd, src.headers)
+    sheet_savepoint = None
+
+    def write(batch):
+        nonlocal sheet_savepoint
+        begin()
+        if grouped and sheet_savepoint is None:
+            session.flush()  # the events so far are written before a rollback could drop them
+            sheet_savepoint = session.begin_nested()
+        return sd.write(ctx, batch)
+
+    writer = _Grouped(write, sd.group) if grouped else write
+    n, groups, counts = _check_sheet(ctx, sd, src, plan, writer, whole)
+    result.rows[sd.name] = n
+    if not ctx.errors:
+        begin()
+        if grouped and writer.scattered:
+            if sheet_savepoint is not None:
+                sheet_savepoint.rollback()
+                audit.forget_head(session)
+                ctx.done -= writer.written
+                sheet_savepoint = None
+            counts = _write_again(ctx, sd, src, plan, groups)
+        result.counts[sd.name] = counts
+    if sheet_savepoint is not None and sheet_savepoint.is_active:
+        if ctx.errors:
+            sheet_savepoint.rollback()
+            audit.forget_head(session)
+        else:
+            sheet_savepoint.commit()
+    if not whole:
+        src.release()
+        _give_back()
+
+
 def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_run: bool = False,
                progress: Callable[[int, int, str], None] | None = None,
                cancelled: Callable[[], bool] | None = None,
@@ -363,55 +419,7 @@ def run_import(session: Session, *, actor: Actor, source: WorkbookSource, dry_ru
         counts = [found[sd.name].count for sd in ordered]
         ctx.total = 2 * sum(counts) if None not in counts else 0
         for sd in ordered:
-            src = found[sd.name].load()
-            if sd.streamed and (sd.group is None or src.rereadable):
-                # A big sheet, a batch at a time, written as it is checked; a sheet of groups
-                # whose rows turn out scattered is written again from a second reading.
-                plan = _plan(ctx, sd, src.headers)
-                sheet_savepoint = None
-
-                def write(batch, sd=sd):
-                    nonlocal sheet_savepoint
-                    begin()
-                    if sd.group and sheet_savepoint is None:
-                        session.flush()  # the events so far are written before a rollback could drop them
-                        sheet_savepoint = session.begin_nested()
-                    return sd.write(ctx, batch)
-
-                writer = _Grouped(write, sd.group) if sd.group else write
-                n, groups, counts = (0, None, (0, 0)) if plan is None else _check_streamed(ctx, sd, src, plan, writer)
-                result.rows[sd.name] = n
-                if not ctx.errors:
-                    begin()
-                    if groups is not None and writer.scattered:
-                        if sheet_savepoint is not None:
-                            sheet_savepoint.rollback()
-                            audit.forget_head(session)
-                            ctx.done -= writer.written
-                            sheet_savepoint = None
-                        counts = _write_streamed(ctx, sd, src, plan, groups)
-                    result.counts[sd.name] = counts
-                if sheet_savepoint is not None and sheet_savepoint.is_active:
-                    if ctx.errors:
-                        sheet_savepoint.rollback()
-                        audit.forget_head(session)
-                    else:
-                        sheet_savepoint.commit()
-                src.release()
-                _give_back()
-                continue
-            rows = _read_sheet(ctx, sd, src.headers, src.rows)
-            src.release()
-            _give_back()
-            result.rows[sd.name] = len(rows)
-            prefetch_cadres(ctx, sd, rows)
-            _check_keys(ctx, sd, rows)
-            sd.check(ctx, rows)
-            if ctx.errors:
-                continue  # keep checking the rest; nothing will be written
-            begin()
-            result.counts[sd.name] = sd.write(ctx, rows)
-            del rows
+            _import_sheet(ctx, sd, found[sd.name].load(), begin, result)
         if ctx.errors:
             result.counts.clear()
         elif savepoint is not None:

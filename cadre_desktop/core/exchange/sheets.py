@@ -284,10 +284,10 @@ class SheetDef:
     keyed: bool = True  # False: a row's key is its row number (no two rows can share it)
     # True: `check` looks at each row alone (the key aside) and `write` may take the checked rows
     # a batch at a time, so the importer never holds the sheet's rows (the sheets that grow with
-    # the number of cadres). Without `group`, each batch is written as soon as it is checked (the
-    # sheet is read once), so `check` must not see what the sheet's own write added; with it,
-    # BATCH whole groups at a time in the order they first appear, from a second reading.
-    # `check` may be called more than once for one sheet.
+    # the number of cadres); False: the whole sheet is one batch. Each batch is written as soon as
+    # it is checked (the sheet is read once), so `check` must not see what the sheet's own write
+    # added; with `group`, BATCH whole groups at a time in the order they first appear (while the
+    # rows come grouped, else from a second reading). `check` may be called more than once.
     streamed: bool = False
     group: str | None = None  # the attr whose rows `write` takes together (a cadre's list)
 
