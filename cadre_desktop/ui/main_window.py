@@ -199,6 +199,9 @@ class MainWindow(QMainWindow):
         module, the roster (its first rows are then read on its query thread), the page the window
         opens on. A step whose page the clerk or a caller has already built costs nothing."""
         if ROSTER in self.pages:
+            # the roster's module in two steps: the services it reads, then the page and its kit
+            yield lambda: [importlib.import_module(f"{__package__.rpartition('.')[0]}.core.services.{name}")
+                           for name in ("cadres", "tolerance", "units")]
             yield lambda: importlib.import_module(f"{__package__}.{ROSTER_MODULE}")
             yield lambda: self.pages[ROSTER]
         if len(self.pages):
