@@ -265,7 +265,7 @@ class Loads(QObject):
         """Free big answers no longer shown (a list of 100,000 rows) on the query thread, a slice at
         a time: freeing one in a single step holds the GIL for tens of milliseconds, and the GUI
         thread with it."""
-        self._executor().submit(_free, list(objects))
+        self._executor().submit(free_in_slices, list(objects))
 
     def wait(self) -> None:
         """Block until the reads started so far have run (tests and shutdown); their answers are
@@ -306,7 +306,10 @@ class Loads(QObject):
         self._applies[key](result)
 
 
-def _free(objects: list) -> None:  # on the query thread
+def free_in_slices(objects: list) -> None:
+    """Empty these lists and dicts a slice at a time (off the GUI thread): freeing 100,000 rows in
+    one step is one C call that holds the GIL for a few hundred milliseconds, and the GUI thread
+    waits that long; between slices it gets its turn."""
     while objects:
         obj = objects.pop()
         if isinstance(obj, dict):

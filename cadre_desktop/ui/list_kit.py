@@ -311,15 +311,19 @@ def export_list(page, table: QTableView | None = None, path: str | None = None, 
 
     def work(progress, cancelled):
         from ..core.exchange.list_export import ListData, write_list  # openpyxl: not at start
-        from .jobs import collector_paused
+        from .jobs import collector_paused, free_in_slices
 
         # 100,000 rows in memory set off full collections of 0.4-1.4 s each, and the collector
         # holds the GIL: the window froze ten times during one export of the roster
         with collector_paused():
             rows = read(progress, cancelled)
-            out = write_list(path, ListData(title, columns, rows, filters), actor=actor, progress=progress,
-                             cancelled=cancelled)
-        return out, len(rows)
+            n = len(rows)
+            try:
+                out = write_list(path, ListData(title, columns, rows, filters), actor=actor, progress=progress,
+                                 cancelled=cancelled)
+            finally:
+                free_in_slices([rows])  # freed at once, the window waited 280 ms at 100,000 rows
+        return out, n
 
     def done(result) -> None:
         out, n = result

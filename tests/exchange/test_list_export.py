@@ -26,6 +26,13 @@ def test_the_workbook_has_a_title_row_a_frozen_header_an_autofilter_and_fitting_
     assert [c.value for c in ws[4]][:2] == ["李四 某", None]
     assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:D4"
     assert ws.column_dimensions["C"].width >= 20 > ws.column_dimensions["B"].width
+    # the title and the header row styled, the sheet set to print landscape with the header on every page
+    assert ws["A1"].font.b and ws["A1"].font.sz == 14 and ws["A1"].alignment.horizontal == "center"
+    assert ws.row_dimensions[1].height == 24
+    for cell in ws[2]:
+        assert cell.font.b and cell.fill.fgColor.rgb.endswith("E8EEF5") and cell.border.bottom.style == "thin"
+    assert not ws["A3"].font.b and ws["A3"].border.bottom.style is None
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
 
 
 def test_a_reader_gets_id_numbers_and_phones_masked(tmp_path):
