@@ -184,6 +184,8 @@ def test_overdue_pairs(db, admin, people):
         # the same new pair, later: past 90 days and into the next quarter
         later = {p["id"] for p in mentoring.overdue(s, D(2024, 7, 15))}
         assert new in later and fresh in later
+        for day in (TODAY, D(2024, 7, 15)):  # found in SQL, the same as every pair's rows filtered
+            assert mentoring.overdue(s, day) == mentoring.list_pairs(s, active=True, overdue_only=True, today=day)
         from cadre_desktop.core.reports import rules
 
         items = [rules.finding_dict(f) for f in rules.reminders(s, TODAY)]

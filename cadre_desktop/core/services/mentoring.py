@@ -501,8 +501,11 @@ def pair_rows(session: Session, ids: list[int], today: dt.date | None = None) ->
 
 
 def overdue(session: Session, today: dt.date | None = None) -> list[dict]:
-    """Active pairs with a talk or a report overdue, each with its reminders [(rule, message)]."""
-    return list_pairs(session, active=True, overdue_only=True, today=today)
+    """Active pairs with a talk or a report overdue, each with its reminders [(rule, message)]:
+    the overdue pairs found in the database (_overdue), then the rows of those alone (the rule
+    check at 100,000 cadres built the rows of all 20,000 pairs to keep 900 of them: 3 s)."""
+    today = today or dt.date.today()
+    return pair_rows(session, pair_ids(session, active=True, overdue_only=True, today=today), today)
 
 
 def _overdue(session: Session, today: dt.date):
