@@ -3,6 +3,7 @@ or nothing."""
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, deque
 from itertools import chain
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from ..services.accounts import Actor, require
 from ..values import DomainError
 from . import parse
 from .people import BATCH, prefetch_cadres
+from .sheet_pieces import give_back as _give_back
 from .sheets import MISSING, Context, Problem, Row, SheetDef, sheets
 from .workbook import LISTS_SHEET, MAX_CELL, MAX_ROWS, SheetSource, WorkbookSource
 
@@ -118,6 +120,11 @@ def _batches(items: Iterable, n: int) -> Iterator[list]:
         yield batch
 
 
+def _shared(value):
+    """Text held for a whole sheet (a group's ID number) as the one interned string of its value."""
+    return sys.intern(value) if type(value) is str else value
+
+
 CHECK_BATCH = 5000  # rows checked at a time (lookups go in BATCH); few calls of each sheet's check
 
 
@@ -132,6 +139,7 @@ def _check_sheet(ctx: Context, sd: SheetDef, src: SheetSource, plan, write, whol
     groups while each group's rows come together.
     Returns (rows read, rows per group, (added, updated) by `write`)."""
     first: dict = {}
+    canon: dict = {}  # one object per distinct key value (_check_keys)
     grouped = isinstance(write, _Grouped)
     groups = Counter() if grouped else None
     n = added = updated = 0
@@ -145,10 +153,10 @@ def _check_sheet(ctx: Context, sd: SheetDef, src: SheetSource, plan, write, whol
         n += len(batch)
         prefetch_cadres(ctx, sd, batch)
         if sd.keyed:
-            _check_keys(ctx, sd, batch, first)
+            _check_keys(ctx, sd, batch, first, canon)
         sd.check(ctx, batch)
         if grouped:
-            groups.update(r.get(sd.group) for r in batch)
+            groups.update(_shared(r.get(sd.group)) for r in batch)
         if not ctx.errors:
             a, u = write(batch)
             added += a
@@ -189,7 +197,7 @@ class _GroupBatches:
                     if key in self._seen:
                         self.scattered = True
                         return
-                    self._seen.add(key)
+                    self._seen.add(_shared(key))
                     yield from self._whole(every=True)  # the group before this one is whole
                 got = waiting[key] = []
                 order.append(key)
@@ -260,25 +268,6 @@ def _write_again(ctx: Context, sd: SheetDef, src: SheetSource, plan, groups: Cou
     return added, updated
 
 
-def _trimmer():
-    try:
-        import ctypes
-
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError, ImportError):  # not glibc (Windows, macOS): nothing to do
-        return None
-
-
-_TRIM = _trimmer()
-
-
-def _give_back() -> None:
-    """Hand the heap a sheet's cells were read into back to the system (glibc's malloc_trim): the
-    next sheet then grows from what the import holds, not from the last sheet's high-water mark."""
-    if _TRIM is not None:
-        _TRIM(0)
-
-
 def near_sheet(name: str, headers: list, defs) -> str | None:
     """The known sheet an unknown sheet name probably means (`干部信息` → 干部), or None.
 
@@ -304,8 +293,15 @@ def near_sheet(name: str, headers: list, defs) -> str | None:
     return best if score >= 0.6 else None
 
 
-def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row], first: dict[tuple, int] | None = None) -> None:
+def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row], first: dict[tuple, int] | None = None,
+                canon: dict | None = None) -> None:
+    """Report rows whose key an earlier row has. `first` (every key seen, with its first row) lasts
+    the whole sheet, so its keys hold one object per distinct value: text through sys.intern (an
+    ID number is then the string the cadre lookups already hold), other values through `canon`
+    (kept with `first`)."""
     first = {} if first is None else first
+    canon = {} if canon is None else canon
+    intern = sys.intern
     for r in rows:
         key = sd.key_of(r)
         if any(k is None for k in key):
@@ -314,7 +310,7 @@ def _check_keys(ctx: Context, sd: SheetDef, rows: list[Row], first: dict[tuple, 
             names = "、".join(sd.header_of(a) for a in sd.key) if sd.key else "内容"
             ctx.error(sd.name, r.number, None, f"与第 {first[key]} 行重复（{names}相同）")
         else:
-            first[key] = r.number
+            first[tuple(intern(k) if type(k) is str else canon.setdefault(k, k) for k in key)] = r.number
 
 
 def _import_sheet(ctx: Context, sd: SheetDef, src: SheetSource, begin: Callable[[], None],

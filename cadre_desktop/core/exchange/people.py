@@ -57,7 +57,8 @@ def lookup_cadres(ctx: Context, id_numbers: Iterable[str]) -> dict[str, CadreRef
     wanted = sorted({i for i in id_numbers if i and i not in found and i not in absent})
     for chunk in chunks(wanted, BATCH):
         for row in ctx.session.execute(select(*REF_COLUMNS).where(Cadre.id_number.in_(chunk))):
-            found[row[1]] = CadreRef(*row)
+            ref = CadreRef(*row)
+            found[ref.id_number] = ref  # keyed by the ref's own (interned) ID number: one string
         absent.update(i for i in chunk if i not in found)
     return found
 
@@ -228,7 +229,7 @@ class CadreSheet(SheetDef):
             unit_name = r.get("unit_name")
             if unit_name and unit_name not in units_in_wb and unit_name not in db_units:
                 ctx.error(self.name, r.number, "工作单位", f"单位“{unit_name}”不存在（系统和“单位”表中都没有）")
-        ctx.provided.setdefault(self.name, {}).update((r.get(ID), Provided(r)) for r in rows)
+        ctx.provided.setdefault(self.name, {}).update((_intern(r.get(ID)), Provided(r)) for r in rows)
 
     def write(self, ctx: Context, rows: list[Row]) -> tuple[int, int]:
         """New cadres in one executemany per batch; a stored cadre is compared with its row as
@@ -275,8 +276,8 @@ class CadreSheet(SheetDef):
             if not new_rows:
                 continue
             s.execute(insert(table), new_rows)
-            got = {row[1]: CadreRef(*row) for row in s.execute(
-                select(*REF_COLUMNS).where(Cadre.id_number.in_([v["id_number"] for v in new_rows])))}
+            got = {ref.id_number: ref for ref in (CadreRef(*row) for row in s.execute(
+                select(*REF_COLUMNS).where(Cadre.id_number.in_([v["id_number"] for v in new_rows]))))}
             stored.update(got)
             ctx.cache.setdefault("cadres_added", set()).update(got)
             absent = ctx.cache.get("cadres_absent")

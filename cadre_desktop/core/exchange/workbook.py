@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..values import DomainError
+from . import sheet_pieces
 
 MAX_INFLATED = 1 << 30  # 1 GB: a settable default (CADRE_MAX_XLSX_BYTES)
 MAX_RATIO = 100  # a part inflating more than this is refused (zip bombs), above a small floor
@@ -117,7 +118,8 @@ class WorkbookSource:
         counts = scan_parts(path)
         # Then python-calamine (Rust) reads the cells, many times faster than openpyxl; its values
         # are brought to openpyxl's shapes (None for blank, int for a whole number, datetime for a
-        # date) so every check reads a cell the same way whichever reader produced it.
+        # date) so every check reads a cell the same way whichever reader produced it. A big sheet
+        # is read a piece of its rows at a time (sheet_pieces): calamine holds one piece's cells.
         from python_calamine import CalamineWorkbook, SheetTypeEnum
 
         try:
@@ -126,22 +128,38 @@ class WorkbookSource:
         except Exception as e:  # calamine raises several kinds for a damaged file
             raise DomainError(f"无法读取工作簿“{path.name}”：文件已损坏或不是 .xlsx 格式（{type(e).__name__}）。") from None
         masked = _keywords(path) == MASK_MARK
+        with zipfile.ZipFile(path) as z:
+            sizes = {i.filename: i.file_size for i in z.infolist()}
+            parts = {title: part for part, title in _sheet_titles(z).items()}
+            piece = sheet_pieces.piece_bytes(z)
+
+        def whole(name):
+            # Every row in the sheet whatever its <dimension> says (calamine reads the cells
+            # themselves); rows come from Excel row 1, so row numbers are Excel's.
+            try:
+                ws = wb.get_sheet_by_name(name)
+            except Exception as e:  # noqa: BLE001 - a damaged part: a clear refusal
+                raise _damaged(path.name, name, f"无法读取（{type(e).__name__}），文件可能已损坏") from None
+            return ((i + 1, r) for i, r in enumerate(ws.iter_rows()))
 
         def loader(name):
-            def load():
-                # Every row in the sheet whatever its <dimension> says (calamine reads the cells
-                # themselves); rows come from Excel row 1, so row numbers are Excel's.
-                try:
-                    ws = wb.get_sheet_by_name(name)
-                except Exception as e:  # noqa: BLE001 - a damaged part: a clear refusal
-                    raise _damaged(path.name, name, f"无法读取（{type(e).__name__}），文件可能已损坏") from None
+            part = parts.get(name)
+            big = part is not None and sizes.get(part, 0) > 2 * piece
 
+            def load():
                 def read():
-                    rows = _guarded(map(_cells, ws.iter_rows()), sheet=name, label=path.name)
-                    return next(rows, None), ((i + 2, r) for i, r in enumerate(rows))
+                    rows = None
+                    if big:  # a big sheet a piece at a time (sheet_pieces), where it can be cut
+                        try:
+                            rows = sheet_pieces.sheet_rows(path, part, name, piece)
+                        except Exception as e:  # noqa: BLE001 - a damaged part: a clear refusal
+                            raise _damaged(path.name, name, f"无法读取（{type(e).__name__}），文件可能已损坏") from None
+                    rows = _guarded(whole(name) if rows is None else rows, sheet=name, label=path.name)
+                    header = next(rows, None)
+                    return header, ((n, _cells(r)) for n, r in rows)
 
                 header, rows = read()
-                return list(header or []), rows, lambda: read()[1]
+                return _cells(header[1]) if header else [], rows, lambda: read()[1]
             return load
 
         def sheets():
