@@ -93,11 +93,7 @@ def test_a_big_sheet_with_each_cadres_rows_scattered_replaces_each_list_whole(de
         s.commit()
     assert result.ok and result.written, result.errors[:3]
     assert sum(result.counts["简历"]) == len(people)
-    with demo_db.session() as s:
-        for idn, name in people[:: max(1, len(people) // 40)]:
-            cadre = s.scalars(select(Cadre).where(Cadre.id_number == idn)).one()
-            assert [(str(r.start), r.text) for r in cadre.resumes] == [("2001.09", f"{name}大学学习"),
-                                                                       ("2005.08", f"{name}参加工作")]
+    _assert_resumes(demo_db, people)
 
 
 def test_a_sheet_of_groups_that_can_be_read_only_once_is_checked_and_written_whole(demo_db, demo_admin):
@@ -121,7 +117,12 @@ def test_a_sheet_of_groups_that_can_be_read_only_once_is_checked_and_written_who
     assert result.ok and result.written, result.errors[:3]
     assert result.rows["简历"] == 2 * len(people)
     assert sum(result.counts["简历"]) == len(people)
-    with demo_db.session() as s:
+    _assert_resumes(demo_db, people)
+
+
+def _assert_resumes(db, people) -> None:
+    """Every 40th cadre has the two resume lines _resume_sheet gave them, in order."""
+    with db.session() as s:
         for idn, name in people[:: max(1, len(people) // 40)]:
             cadre = s.scalars(select(Cadre).where(Cadre.id_number == idn)).one()
             assert [(str(r.start), r.text) for r in cadre.resumes] == [("2001.09", f"{name}大学学习"),

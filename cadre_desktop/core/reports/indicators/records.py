@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from ...db import chunks
 from ...models import (
     Appointment, Attendance, Award, Cadre, CareRecord, CommendationBatch, MentoringRecord, MentorPair, Posting,
     ToleranceCase, TrainingClass, Unit, Visit,
@@ -21,9 +22,8 @@ def _age(birth, at: dt.date):
 
 
 def _chunks(ids: list[int], n: int = 5000):
-    ids = list(dict.fromkeys(i for i in ids if i is not None))
-    for i in range(0, len(ids), n):
-        yield ids[i:i + n]
+    """The distinct ids, in slices for IN lists (db.chunks)."""
+    return chunks(list(dict.fromkeys(i for i in ids if i is not None)), n)
 
 
 CADRE_COLS = [("姓名", "name"), ("性别", "sex"), ("出生年月", "birth"), ("单位", "unit"), ("现任职务", "post"),
